@@ -1,0 +1,64 @@
+# Rapport: `make run` starts the app with a demo organisation, `make test` runs every check.
+# Both set themselves up on first use and reuse what is there afterwards.
+
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= $(shell scripts/find-python)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck pytest fast demo clean help
+
+help:
+	@echo "make run    set up, migrate, create the demo organisation, serve on http://$(HOST):$(PORT)"
+	@echo "make test   set up, then lint, type check and the whole test suite"
+	@echo "make fast   the fast tier only (no browser tests, no large-data tests; under a minute)"
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found; see the message above." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps record what was installed, so a second run skips pip unless pyproject.toml changed.
+$(VENV)/.runtime-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,rq]'
+	@touch $(VENV)/.runtime-installed $@
+
+# The worker (reminders, emails) runs beside the web server and stops with it: the trap ends it
+# when runserver ends, and --exit-with-parent ends it if this shell is killed outright.
+# Its output, and with the console backend every email, goes to worker.log in the var folder.
+run: $(VENV)/.runtime-installed
+	$(BIN)/rapport migrate --no-input
+	RAPPORT_BASE_URL=$${RAPPORT_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/rapport demo --if-absent
+	@export RAPPORT_BASE_URL=$${RAPPORT_BASE_URL:-http://$(HOST):$(PORT)}; \
+	log=$${RAPPORT_VAR_DIR:-var}/worker.log; \
+	PYTHONUNBUFFERED=1 $(BIN)/rapport worker --exit-with-parent > "$$log" 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Worker started (reminders and emails); its output is in $$log"; \
+	RAPPORT_DEBUG=$${RAPPORT_DEBUG:-true} $(BIN)/rapport runserver $(HOST):$(PORT)
+
+demo: $(VENV)/.runtime-installed
+	$(BIN)/rapport migrate --no-input
+	$(BIN)/rapport demo --if-absent
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy rapport tests
+
+pytest: $(VENV)/.dev-installed
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+fast: $(VENV)/.dev-installed
+	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info

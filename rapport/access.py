@@ -1,0 +1,240 @@
+"""Who may see and change what: the one place where Rapport's visibility rules live.
+
+DESIGN.md section 5 is the specification. Views never filter by hand: they load objects through
+selectors that call these functions or the querysets built here, and an outsider gets a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+if TYPE_CHECKING:
+    from rapport.checkins.models import CheckIn
+    from rapport.goals.models import Goal
+    from rapport.meetings.models import Meeting, OneOnOne
+    from rapport.people.models import Person
+
+# How far up a management chain we look; deeper than any real company, bounded so that a
+# corrupted chain cannot loop forever.
+MAX_CHAIN_DEPTH = 64
+
+
+def people_visible_to(viewer: Person) -> QuerySet[Person]:
+    """The directory: everyone signed in sees the active people of the organisation (name,
+    title, time zone, manager). HR and admins also see people who have left."""
+    from rapport.people.models import Person
+
+    people = Person.objects.all()
+    if viewer.is_hr or viewer.is_admin:
+        return people
+    return people.filter(is_active=True)
+
+
+def can_see_employment_details(viewer: Person, person: Person) -> bool:
+    """Start and leaving dates, leaving reason and role: the person, HR and admins."""
+    return viewer.pk == person.pk or viewer.is_hr or viewer.is_admin
+
+
+def can_edit_person(viewer: Person, person: Person) -> bool:
+    return viewer.is_admin
+
+
+def can_record_departure(viewer: Person) -> bool:
+    return viewer.is_hr or viewer.is_admin
+
+
+def can_import_people(viewer: Person) -> bool:
+    return viewer.is_admin
+
+
+def can_see_organisation_overview(viewer: Person) -> bool:
+    """Aggregate figures about the whole organisation (never about one person)."""
+    return viewer.is_hr or viewer.is_admin
+
+
+# --- 1:1s -----------------------------------------------------------------------------------
+# Only the two people of a 1:1 see its content. When the report's manager changes the 1:1 is
+# closed: the report keeps it, the old manager loses it at once, and the new manager (who is
+# not part of it) never had it. HR, admins, skip-levels and everyone else get a 404.
+
+
+def one_on_ones_visible_to(viewer: Person) -> QuerySet[OneOnOne]:
+    from rapport.meetings.models import OneOnOne
+
+    return OneOnOne.objects.filter(
+        Q(report=viewer) | Q(manager=viewer, status=OneOnOne.Status.ACTIVE)
+    )
+
+
+def meetings_visible_to(viewer: Person) -> QuerySet[Meeting]:
+    from rapport.meetings.models import Meeting, OneOnOne
+
+    return Meeting.objects.filter(
+        Q(one_on_one__report=viewer)
+        | Q(one_on_one__manager=viewer, one_on_one__status=OneOnOne.Status.ACTIVE)
+    )
+
+
+def private_content_filter(viewer: Person, *, author_field: str = "author") -> Q:
+    """Shared items, or private ones the viewer wrote: private means the author only."""
+    return Q(is_private=False) | Q(**{author_field: viewer})
+
+
+def can_change_one_on_one(viewer: Person, one_on_one: OneOnOne) -> bool:
+    """The manager runs the 1:1's set-up (cadence, time); an admin can for any pair."""
+    return one_on_one.is_active and (viewer.pk == one_on_one.manager_id or viewer.is_admin)
+
+
+def can_set_up_one_on_ones(viewer: Person, manager: Person) -> bool:
+    return viewer.pk == manager.pk or viewer.is_admin
+
+
+def can_write_in(viewer: Person, one_on_one: OneOnOne) -> bool:
+    """Adding points, notes and actions: the two people, while the 1:1 is active. A closed 1:1
+    stays readable for the report but is no longer written to."""
+    return one_on_one.is_active and viewer.pk in (one_on_one.manager_id, one_on_one.report_id)
+
+
+def can_run_meeting_mode(viewer: Person, meeting: Meeting) -> bool:
+    """The manager runs the clock; the report follows it on their own screen."""
+    return meeting.one_on_one.is_active and viewer.pk == meeting.one_on_one.manager_id
+
+
+def can_see_person_card(viewer: Person, one_on_one: OneOnOne) -> bool:
+    """The card is the manager's own, in an active 1:1: nobody else, ever (not the report, not
+    HR, not the next manager). It closes with the 1:1."""
+    return one_on_one.is_active and viewer.pk == one_on_one.manager_id
+
+
+def can_add_questions(viewer: Person) -> bool:
+    """Admins grow the question bank for the whole organisation; everyone may read it."""
+    return viewer.is_admin
+
+
+# --- Goals ----------------------------------------------------------------------------------
+# A goal is seen by the two people of its 1:1, whatever its kind (a personal goal too); HR sees
+# counts only, admins nothing. After a manager change the goal stays with the closed 1:1 (the
+# report keeps it) unless the report chooses to bring it into the new 1:1.
+
+
+def goals_visible_to(viewer: Person) -> QuerySet[Goal]:
+    from rapport.goals.models import Goal
+
+    return Goal.objects.filter(one_on_one__in=one_on_ones_visible_to(viewer))
+
+
+def can_change_goal(viewer: Person, goal: Goal) -> bool:
+    """Either person of an active 1:1 works on its goals (drafts, progress, agreement)."""
+    return can_write_in(viewer, goal.one_on_one)
+
+
+def can_move_goal_to_new_one_on_one(viewer: Person, goal: Goal) -> bool:
+    """Only the report decides whether an earlier goal follows them to a new manager."""
+    return viewer.pk == goal.owner_id and not goal.one_on_one.is_active
+
+
+# --- Check-ins ------------------------------------------------------------------------------
+# A check-in is the report's: only they write it. Its scores, wins, challenges and topics are
+# seen by both people of the 1:1 (the manager loses them with the 1:1, like everything else);
+# the outside-work note reaches the manager only when the report switches sharing on. Others
+# see at most aggregates of five or more (rapport/insights), never one check-in.
+
+
+def checkins_visible_to(viewer: Person) -> QuerySet[CheckIn]:
+    from rapport.checkins.models import CheckIn
+
+    return CheckIn.objects.filter(one_on_one__in=one_on_ones_visible_to(viewer))
+
+
+def can_check_in(viewer: Person, meeting: Meeting) -> bool:
+    """Only the report of an active 1:1 answers its check-ins (the window is checked apart)."""
+    return meeting.one_on_one.is_active and viewer.pk == meeting.one_on_one.report_id
+
+
+def can_see_outside_work(viewer: Person, checkin: CheckIn) -> bool:
+    return viewer.pk == checkin.report_id or (
+        checkin.outside_work_shared and viewer.pk == checkin.one_on_one.manager_id
+    )
+
+
+# --- Team view ------------------------------------------------------------------------------
+# The team view is about the viewer's own team: everyone may open it and sees only the active
+# 1:1s they run as manager. Signals about a pair are for its manager only: they are a prompt to
+# act, not a verdict, and a report who reads "mood is falling" about themselves in a manager's
+# tool would be judged rather than helped (they see their own scores on their check-ins).
+
+
+def one_on_ones_led_by(viewer: Person) -> QuerySet[OneOnOne]:
+    from rapport.meetings.models import OneOnOne
+
+    return OneOnOne.objects.filter(manager=viewer, status=OneOnOne.Status.ACTIVE)
+
+
+def can_see_team_signals(viewer: Person, one_on_one: OneOnOne) -> bool:
+    return one_on_one.is_active and viewer.pk == one_on_one.manager_id
+
+
+# --- Organisation view ----------------------------------------------------------------------
+# Aggregates only (DESIGN.md section 5): HR sees the whole organisation, a skip-level (someone
+# who leads people who lead people) the people below them at every level, including those who
+# have left (the retention figures need them). Plain managers, members and admins who are not
+# also one of these get a 404: their own team has its own pages.
+
+
+def management_depth(viewer: Person) -> int:
+    """0 leads nobody, 1 leads people, 2 leads people who lead people: one query, shared by the
+    navigation ("1:1s" for 1, "Organisation" for 2)."""
+    from rapport.people.models import Person
+
+    leads = Person.objects.filter(manager=OuterRef("pk"), is_active=True)
+    # Descending, True comes first on SQLite (1) and PostgreSQL (true) alike.
+    first = (
+        viewer.reports.filter(is_active=True)
+        .annotate(leads=Exists(leads))
+        .order_by("-leads")
+        .values_list("leads", flat=True)
+        .first()
+    )
+    if first is None:
+        return 0
+    return 2 if first else 1
+
+
+def org_scope_of(viewer: Person) -> QuerySet[Person] | None:
+    """The people whose aggregates the viewer may see, or None when they may see none."""
+    from rapport.people.models import Person
+
+    if viewer.is_hr:
+        return Person.objects.all()
+    # One query for the whole chart, whatever its size: the subtree is walked in Python.
+    rows = list(Person.objects.order_by().values_list("pk", "manager_id", "is_active"))
+    managers = {pk: manager for pk, manager, _ in rows}
+    active_leaders = {manager for _, manager, is_active in rows if is_active and manager}
+    leads_leaders = any(
+        is_active and managers[pk] == viewer.pk and pk in active_leaders
+        for pk, _, is_active in rows
+    )
+    if not leads_leaders:
+        return None
+    below = _below(viewer.pk, managers)
+    return Person.objects.filter(pk__in=sorted(below))
+
+
+def _below(top: int, managers: Mapping[int, int | None]) -> set[int]:
+    """Everyone under `top` at any depth; a broken chain (a cycle) cannot loop."""
+    reports: dict[int, list[int]] = {}
+    for person, manager in managers.items():
+        if manager is not None:
+            reports.setdefault(manager, []).append(person)
+    found: set[int] = set()
+    frontier = [top]
+    while frontier:
+        current = frontier.pop()
+        for person in reports.get(current, ()):
+            if person not in found and person != top:
+                found.add(person)
+                frontier.append(person)
+    return found

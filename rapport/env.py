@@ -1,0 +1,139 @@
+"""Typed reading of configuration from environment variables.
+
+Every helper fails loudly with `ConfigError`, naming the variable and what it expects, so a
+typo in a deployment stops start-up instead of silently running with a default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(Exception):
+    def __init__(self, name: str, expected: str, got: str | None = None) -> None:
+        shown = f" (got {got!r})" if got is not None else ""
+        super().__init__(f"Configuration error: {name} must be {expected}{shown}.")
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(name, "one of true/false, yes/no, on/off, 1/0", raw)
+
+
+def env_int(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(name, "a whole number", raw) from None
+    if value < minimum or (maximum is not None and value > maximum):
+        upper = f" and at most {maximum}" if maximum is not None else ""
+        raise ConfigError(name, f"at least {minimum}{upper}", raw)
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = os.environ.get(name, default).strip().lower()
+    if raw not in choices:
+        raise ConfigError(name, "one of " + ", ".join(choices), raw)
+    return raw
+
+
+def secret_key(*, production: bool, keep_in: Path) -> str:
+    """The SECRET_KEY from the environment; locally, one generated once and kept in a file."""
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        if len(key) < 50:
+            raise ConfigError("SECRET_KEY", "at least 50 characters long", "<hidden>")
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY", "set in production (50+ random characters)")
+    if keep_in.exists():
+        return keep_in.read_text().strip()
+    keep_in.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(60)
+    keep_in.write_text(key)
+    keep_in.chmod(0o600)
+    return key
+
+
+def database(name: str, *, sqlite_path: Path) -> dict[str, Any]:
+    """Django DATABASES['default'] from a URL; SQLite under var/ when the variable is unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return sqlite_config(sqlite_path)
+    url = urlsplit(raw)
+    if url.scheme == "sqlite":
+        # sqlite:///relative/path.db or sqlite:////absolute/path.db
+        path = url.path[1:] if url.path.startswith("/") else url.path
+        if not path:
+            raise ConfigError(name, "a SQLite URL with a file path, like sqlite:///var/db.sqlite3")
+        return sqlite_config(Path(path))
+    if url.scheme in ("postgres", "postgresql", "pgsql"):
+        if not url.path.strip("/"):
+            raise ConfigError(name, "a PostgreSQL URL with a database name", raw)
+        options = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        try:
+            port = url.port
+        except ValueError:
+            raise ConfigError(name, "a PostgreSQL URL with a numeric port", raw) from None
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": unquote(url.path.strip("/")),
+            "USER": unquote(url.username or ""),
+            "PASSWORD": unquote(url.password or ""),
+            "HOST": url.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise ConfigError(name, "a postgres:// or sqlite:// URL", raw)
+
+
+def sqlite_config(path: Path) -> dict[str, Any]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        # Tests use a file too, not the in-memory default: in memory, SQLite's shared cache
+        # fails at once with "table is locked" where a file waits out the busy timeout, and the
+        # browser tests' live server writes from its own thread.
+        "TEST": {"NAME": str(path.with_name(path.stem + "-test.sqlite3"))},
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
+            # wait (up to the timeout) instead of failing with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            ),
+        },
+    }

@@ -1,0 +1,87 @@
+"""Coaching prompts from goals: an obstacle recorded on a goal, or a goal that has stalled, steers
+the manager's question suggestions in meeting mode towards coaching (goal, reality, options,
+will) so the person finds their own way past it."""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+from django.db.models import DateTimeField, IntegerField, OuterRef, Subquery, TextField
+from django.utils import timezone
+
+from rapport.goals.models import Goal, GoalUpdate, Status
+from rapport.goals.progress import STALL_AFTER, goal_started_at, stall_reason
+from rapport.meetings.models import Meeting
+
+if TYPE_CHECKING:
+    # Imported late at run time: the question selectors import this module to list it as a
+    # context source.
+    from rapport.questions.selectors import ContextHint
+
+# Reality first: with an obstacle in the way, what is actually happening comes before options
+# and commitment; the goal itself is revisited last.
+OBSTACLE_CATEGORIES = ("coaching_reality", "coaching_options", "coaching_will", "coaching_goal")
+STALLED_CATEGORIES = ("coaching_reality", "obstacles")
+
+
+def goal_obstacle_hints(meeting: Meeting) -> list[ContextHint]:
+    """Hints for the pair's active goals: an obstacle on the latest update recorded in this
+    meeting or since the one before it, and goals that have stalled. Two queries: the goals
+    with their latest update, and the pair's meetings of the last weeks."""
+    from rapport.questions.selectors import ContextHint
+
+    latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at", "-pk")
+    goals = list(
+        Goal.objects.filter(one_on_one_id=meeting.one_on_one_id, status=Status.ACTIVE)
+        .annotate(
+            last_at=Subquery(latest.values("created_at")[:1], output_field=DateTimeField()),
+            last_obstacle=Subquery(latest.values("obstacle")[:1], output_field=TextField()),
+            last_meeting_id=Subquery(latest.values("meeting_id")[:1], output_field=IntegerField()),
+        )
+        .order_by("due_on", "created_at")
+    )
+    if not goals:
+        return []
+    at = min(meeting.scheduled_for, timezone.now())
+    earlier = list(
+        Meeting.objects.filter(
+            one_on_one_id=meeting.one_on_one_id,
+            scheduled_for__gte=at - STALL_AFTER,
+            scheduled_for__lt=meeting.scheduled_for,
+        )
+        .exclude(status__in=(Meeting.Status.SKIPPED, Meeting.Status.CANCELLED))
+        .exclude(pk=meeting.pk)
+        .order_by("scheduled_for")
+        .values_list("pk", "scheduled_for", "status")
+    )
+    previous = earlier[-1] if earlier else None
+    # An obstacle counts while it is fresh: recorded in this meeting, in the one before, or
+    # between the two (on the goal page).
+    fresh_ids = {meeting.pk} | ({previous[0]} if previous else set())
+    fresh_since = previous[1] if previous else at - STALL_AFTER
+    held = [when for _, when, status in earlier if status == Meeting.Status.HELD]
+    hints: list[ContextHint] = []
+    stalled: list[str] = []
+    for goal in goals:
+        last_at = goal.last_at
+        obstacle = goal.last_obstacle
+        is_fresh = last_at is not None and (
+            goal.last_meeting_id in fresh_ids or fresh_since <= last_at <= meeting.ends_at
+        )
+        if obstacle and is_fresh:
+            reason = f"An obstacle on the goal “{goal.title}”."
+            hints.extend(ContextHint(category, reason) for category in OBSTACLE_CATEGORIES)
+        since = last_at or goal_started_at(goal)
+        why = stall_reason(
+            goal=goal,
+            updates_at=[last_at] if last_at else [],
+            meetings_since_last_update=len(held) - bisect.bisect_right(held, since),
+            today=timezone.localdate(at),
+        )
+        if why:
+            stalled.append(f"The goal “{goal.title}” has stalled.")
+    # After the obstacles: a named obstacle is the stronger reason to coach.
+    for reason in stalled:
+        hints.extend(ContextHint(category, reason) for category in STALLED_CATEGORIES)
+    return hints

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from rapport.goals.models import Goal, Status
+from rapport.goals.services import REFLECTION_MAX_CHARS
+from rapport.goals.smart import GoalDraft
+
+
+@dataclass(frozen=True)
+class Step:
+    """One SMART step of the guided form: a letter, a question, and its fields."""
+
+    letter: str
+    heading: str
+    helper: str
+    fields: list[forms.BoundField]
+
+
+# The guided order. The words are ours: a question per step that a person can answer.
+STEPS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "S",
+        "Specific",
+        "Name the goal and say what exactly will be different when it is reached.",
+        ("title", "kind", "is_stretch", "specific"),
+    ),
+    (
+        "M",
+        "Measurable",
+        "Pick one thing you can count or observe, where it stands now and where it should be.",
+        ("metric", "unit", "baseline", "target"),
+    ),
+    (
+        "A",
+        "Attainable and realistic",
+        "How sure are you, and what will make it possible?",
+        ("confidence", "realistic_because"),
+    ),
+    (
+        "R",
+        "Relevant",
+        "Why does this matter to you? Required: it is what keeps a goal going.",
+        ("why",),
+    ),
+    ("T", "Time-bound", "By when? Close enough to check on it in your 1:1s.", ("due_on",)),
+)
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = Goal
+        fields = (
+            "title",
+            "kind",
+            "is_stretch",
+            "specific",
+            "metric",
+            "unit",
+            "baseline",
+            "target",
+            "confidence",
+            "realistic_because",
+            "why",
+            "due_on",
+        )
+        labels = {
+            "title": "Goal",
+            "is_stretch": "Stretch goal",
+            "specific": "What exactly will be different",
+            "metric": "What you will measure",
+            "baseline": "Where it stands now",
+            "target": "Where you want it",
+            "confidence": "Confidence (1 to 10)",
+            "realistic_because": "What makes it realistic",
+            "why": "Why it matters to you",
+            "due_on": "Reach it by",
+        }
+        help_texts = {
+            "is_stretch": "Ambitious on purpose: reaching most of it is a success.",
+            "unit": "For example: hours, talks, %, reviews.",
+            "realistic_because": "Time you can give it, help you will get, skills you have.",
+        }
+        widgets = {
+            "specific": forms.Textarea(attrs={"rows": 2}),
+            "realistic_because": forms.Textarea(attrs={"rows": 2}),
+            "why": forms.Textarea(attrs={"rows": 3}),
+            "confidence": forms.NumberInput(attrs={"min": 1, "max": 10}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def steps(self) -> list[Step]:
+        return [
+            Step(letter, heading, helper, [self[name] for name in names])
+            for letter, heading, helper, names in STEPS
+        ]
+
+    def service_fields(self) -> dict[str, Any]:
+        """The cleaned values, named as the goal services take them."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def draft(self) -> GoalDraft:
+        """What the SMART check reads, from whatever is valid so far: the live check runs on
+        half-written forms, where an unparseable number simply counts as missing."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return GoalDraft(
+            title=data.get("title") or "",
+            specific=data.get("specific") or "",
+            metric=data.get("metric") or "",
+            unit=data.get("unit") or "",
+            baseline=data.get("baseline"),
+            target=data.get("target"),
+            confidence=data.get("confidence"),
+            realistic_because=data.get("realistic_because") or "",
+            why=data.get("why") or "",
+            due_on=data.get("due_on"),
+        )
+
+
+class PairForm(forms.Form):
+    """Which 1:1 a new goal is for (?one_on_one=<uuid>)."""
+
+    one_on_one = forms.UUIDField()
+
+
+class CloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[(Status.ACHIEVED, "Achieved"), (Status.DROPPED, "Dropped")],
+        widget=forms.RadioSelect,
+        initial=Status.ACHIEVED,
+    )
+    reflection = forms.CharField(
+        max_length=REFLECTION_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A few sentences: what helped, what got in the way, what you take with you.",
+    )
+
+    def __init__(self, *args: Any, can_achieve: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not can_achieve:
+            # A draft was never agreed, so it can only be let go.
+            outcome = self.fields["outcome"]
+            outcome.choices = [(Status.DROPPED, "Dropped")]  # type: ignore[attr-defined]
+            outcome.initial = Status.DROPPED

@@ -1,0 +1,171 @@
+"""Reads about goals, always on behalf of a viewer (see rapport/access.py)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
+from django.http import Http404
+
+from rapport import access
+from rapport.goals.models import Goal, Status
+from rapport.goals.progress import stalled_goals
+from rapport.meetings.models import Meeting, OneOnOne
+from rapport.meetings.selectors import team_one_on_ones
+from rapport.people.models import Person
+
+DUE_SOON = timedelta(days=14)
+
+# Active goals first (what the pair works on now), then drafts, then the record.
+STATUS_ORDER = Case(
+    When(status=Status.ACTIVE, then=Value(0)),
+    When(status=Status.DRAFT, then=Value(1)),
+    When(status=Status.ACHIEVED, then=Value(2)),
+    default=Value(3),
+    output_field=IntegerField(),
+)
+
+
+def get_goal_for(viewer: Person, goal_uuid: uuid.UUID | str) -> Goal:
+    try:
+        return (
+            access.goals_visible_to(viewer)
+            .select_related("one_on_one__manager", "one_on_one__report", "owner", "proposed_by")
+            .get(uuid=goal_uuid)
+        )
+    except (Goal.DoesNotExist, ValueError) as missing:
+        raise Http404("No such goal.") from missing
+
+
+def goals_of_report(viewer: Person, report: Person) -> QuerySet[Goal]:
+    """The report's goals that the viewer may see: all of them for the report themselves."""
+    return (
+        access.goals_visible_to(viewer)
+        .filter(owner=report)
+        .select_related("one_on_one__manager", "one_on_one__report")
+        .annotate(status_rank=STATUS_ORDER)
+        .order_by("status_rank", "due_on", "-created_at")
+    )
+
+
+def current_one_on_one_of(report: Person) -> OneOnOne | None:
+    """The report's 1:1 with their manager today, where new goals go."""
+    return (
+        access.one_on_ones_visible_to(report)
+        .filter(report=report, status=OneOnOne.Status.ACTIVE)
+        .select_related("manager")
+        .first()
+    )
+
+
+def is_due_soon(goal: Goal, today: date) -> bool:
+    return goal.is_open and goal.due_on is not None and today <= goal.due_on <= today + DUE_SOON
+
+
+def is_overdue(goal: Goal, today: date) -> bool:
+    return goal.is_open and goal.due_on is not None and goal.due_on < today
+
+
+@dataclass(frozen=True)
+class GoalGlance:
+    goal: Goal
+    stalled: bool
+    due_soon: bool
+    overdue: bool
+
+    @property
+    def on_track(self) -> bool:
+        return self.goal.status == Status.ACTIVE and not (self.stalled or self.overdue)
+
+
+@dataclass
+class TeamGoalsRow:
+    report: Person
+    one_on_one: OneOnOne | None
+    open_goals: list[GoalGlance] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def next_due(self) -> date | None:
+        dates = [g.goal.due_on for g in self.open_goals if g.goal.due_on is not None]
+        return min(dates, default=None)
+
+    @property
+    def stalled(self) -> int:
+        return sum(glance.stalled for glance in self.open_goals)
+
+    @property
+    def due_soon(self) -> int:
+        return sum(glance.due_soon for glance in self.open_goals)
+
+    @property
+    def has_active(self) -> bool:
+        return self.counts[Status.ACTIVE] > 0
+
+
+def team_goals(manager: Person, *, today: date) -> list[TeamGoalsRow]:
+    """Each active report of the manager with their goals at a glance, in the same few queries
+    whatever the size of the team: the pairs, every goal of the team with the moment of its
+    last update, and the stall rule's two (see progress.stalled_goals)."""
+    rows = [
+        TeamGoalsRow(report=row.report, one_on_one=row.one_on_one)
+        for row in team_one_on_ones(manager)
+    ]
+    by_pair = {row.one_on_one.pk: row for row in rows if row.one_on_one is not None}
+    if not by_pair:
+        return rows
+    goals = (
+        access.goals_visible_to(manager)
+        .filter(one_on_one__in=list(by_pair))
+        .annotate(last_update_at=Max("updates__created_at"), status_rank=STATUS_ORDER)
+        .order_by("status_rank", "due_on", "created_at")
+    )
+    stalled = stalled_goals([row.one_on_one for row in rows if row.one_on_one is not None])
+    for goal in goals:
+        row = by_pair[goal.one_on_one_id]
+        row.counts[goal.status] += 1
+        if goal.is_open:
+            row.open_goals.append(
+                GoalGlance(
+                    goal=goal,
+                    stalled=goal.pk in stalled,
+                    due_soon=is_due_soon(goal, today),
+                    overdue=is_overdue(goal, today),
+                )
+            )
+    return rows
+
+
+def open_goals_of_pair(viewer: Person, one_on_one: OneOnOne) -> list[Goal]:
+    """The pair's active goals, then its drafts, for the meeting page and meeting mode: one
+    query, however long the pair's history of goals."""
+    return list(
+        access.goals_visible_to(viewer)
+        .filter(one_on_one=one_on_one, status__in=(Status.ACTIVE, Status.DRAFT))
+        .annotate(status_rank=STATUS_ORDER)
+        .order_by("status_rank", "due_on", "created_at")
+    )
+
+
+def active_goal_of_pair(
+    viewer: Person, one_on_one: OneOnOne, goal_uuid: uuid.UUID | str
+) -> Goal | None:
+    """An active goal of this 1:1 that the viewer may see, to tie an action to; else None."""
+    return (
+        access.goals_visible_to(viewer)
+        .filter(one_on_one=one_on_one, status=Status.ACTIVE, uuid=goal_uuid)
+        .first()
+    )
+
+
+def meeting_of_goal(goal: Goal, meeting_uuid: str | None) -> Meeting | None:
+    """The meeting of the goal's own 1:1 named in a link (progress recorded from a meeting
+    belongs to it); None for anything else, so a stray or foreign id is simply ignored."""
+    try:
+        parsed = uuid.UUID(meeting_uuid or "")
+    except ValueError:
+        return None
+    return Meeting.objects.filter(one_on_one_id=goal.one_on_one_id, uuid=parsed).first()

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from rapport.goals import views
+
+app_name = "goals"
+
+goal = "<uuid:goal_uuid>/"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", views.mine, name="mine"),
+    path("team/", views.team, name="team"),
+    path("new/", views.new, name="new"),
+    path("check/", views.check_live, name="check"),
+    path(goal, views.detail, name="detail"),
+    path(goal + "edit/", views.edit, name="edit"),
+    path(goal + "agree/", views.agree, name="agree"),
+    path(goal + "close/", views.close, name="close"),
+    path(goal + "move/", views.move, name="move"),
+    # Recording progress on a goal (its own feature, its own module).
+    path("", include("rapport.goals.urls_progress")),
+]

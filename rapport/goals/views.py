@@ -1,0 +1,174 @@
+"""Goal pages: one's own goals, the team's at a glance, the guided form, and one goal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rapport import access
+from rapport.goals import selectors, services
+from rapport.goals.forms import CloseForm, GoalForm, PairForm
+from rapport.goals.models import Status
+from rapport.goals.progress import progress_panel_for
+from rapport.goals.smart import SmartResult, check
+from rapport.http import SignedInRequest
+from rapport.meetings.selectors import get_one_on_one_for
+
+
+def smart_context(smart: SmartResult) -> dict[str, object]:
+    # Templates look names up with [] first, and SmartResult's [] raises StopIteration for an
+    # unknown key (which the template engine does not swallow): hand over plain values.
+    return {"criteria": smart.criteria, "score": smart.score, "all_met": smart.met}
+
+
+@require_GET
+def mine(request: SignedInRequest) -> HttpResponse:
+    viewer = request.user
+    today = timezone.localdate()
+    goals = list(selectors.goals_of_report(viewer, viewer))
+    current = selectors.current_one_on_one_of(viewer)
+    # The link to the team page uses the navigation's "leads anyone?" (no extra query).
+    context = {"goals": goals, "today": today, "current": current}
+    return render(request, "goals/mine.html", context)
+
+
+@require_GET
+def team(request: SignedInRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = selectors.team_goals(request.user, today=today)
+    return render(request, "goals/team.html", {"rows": rows, "today": today})
+
+
+@require_http_methods(["GET", "POST"])
+def new(request: SignedInRequest) -> HttpResponse:
+    pair = PairForm(request.GET)
+    if not pair.is_valid():
+        raise Http404("Which 1:1 is this goal for?")
+    one_on_one = get_one_on_one_for(request.user, pair.cleaned_data["one_on_one"])
+    if not access.can_write_in(request.user, one_on_one):
+        raise Http404
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        goal = services.goal_propose(
+            one_on_one=one_on_one, by=request.user, **form.service_fields()
+        )
+        other = one_on_one.other_person(request.user)
+        messages.success(request, f"Drafted. It starts when {other.name} agrees too.")
+        return redirect("goals:detail", goal_uuid=goal.uuid)
+    context = {
+        "form": form,
+        "one_on_one": one_on_one,
+        "smart": smart_context(check(form.draft(), today=timezone.localdate())),
+    }
+    return render(request, "goals/form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def check_live(request: SignedInRequest) -> HttpResponse:
+    """The SMART check of a goal being written, as the partial the form swaps in. Reads only
+    what was sent and saves nothing, so anyone signed in may ask."""
+    form = GoalForm(request.POST if request.method == "POST" else request.GET)
+    smart = check(form.draft(), today=timezone.localdate())
+    return render(request, "goals/_smart_check.html", {"smart": smart_context(smart)})
+
+
+@require_GET
+def detail(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
+    viewer = request.user
+    goal = selectors.get_goal_for(viewer, goal_uuid)
+    meeting = selectors.meeting_of_goal(goal, request.GET.get("meeting"))
+    today = timezone.localdate()
+    one_on_one = goal.one_on_one
+    can_change = access.can_change_goal(viewer, goal)
+    context = {
+        "goal": goal,
+        "one_on_one": one_on_one,
+        "other": one_on_one.other_person(viewer),
+        "today": today,
+        "smart": smart_context(goal.smart(today)),
+        "can_change": can_change,
+        "viewer_agreed": services.has_agreed(goal, viewer),
+        "blockers": services.activation_blockers(goal, today)
+        if goal.status == Status.DRAFT
+        else [],
+        "close_form": CloseForm(can_achieve=goal.status == Status.ACTIVE)
+        if can_change and goal.is_open
+        else None,
+        "can_move": access.can_move_goal_to_new_one_on_one(viewer, goal)
+        and selectors.current_one_on_one_of(viewer) is not None,
+        "meeting": meeting,
+        "progress": progress_panel_for(viewer, goal, meeting),
+    }
+    return render(request, "goals/detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
+    goal = selectors.get_goal_for(request.user, goal_uuid)
+    if not access.can_change_goal(request.user, goal):
+        raise Http404
+    if goal.status != Status.DRAFT:
+        messages.error(request, "Only a draft can be rewritten; an agreed goal keeps its words.")
+        return redirect("goals:detail", goal_uuid=goal.uuid)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        services.goal_update_draft(goal=goal, by=request.user, **form.service_fields())
+        messages.success(request, "Saved. The other person's agreement is asked for again.")
+        return redirect("goals:detail", goal_uuid=goal.uuid)
+    context = {
+        "form": form,
+        "goal": goal,
+        "one_on_one": goal.one_on_one,
+        "smart": smart_context(check(form.draft(), today=timezone.localdate())),
+    }
+    return render(request, "goals/form.html", context)
+
+
+@require_POST
+def agree(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
+    goal = selectors.get_goal_for(request.user, goal_uuid)
+    try:
+        services.goal_agree(goal=goal, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if goal.status == Status.ACTIVE:
+            messages.success(request, "You both agreed: the goal is active.")
+        else:
+            messages.success(request, "Agreed. It starts when the other person agrees too.")
+    return redirect("goals:detail", goal_uuid=goal.uuid)
+
+
+@require_POST
+def close(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
+    goal = selectors.get_goal_for(request.user, goal_uuid)
+    form = CloseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose achieved or dropped and add a short reflection.")
+        return redirect("goals:detail", goal_uuid=goal.uuid)
+    try:
+        services.goal_close(goal=goal, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if goal.status == Status.ACHIEVED:
+            messages.success(request, "Achieved! Your next 1:1 will start on the next goal.")
+        else:
+            messages.success(request, "Dropped, with what you learned kept.")
+    return redirect("goals:detail", goal_uuid=goal.uuid)
+
+
+@require_POST
+def move(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
+    goal = selectors.get_goal_for(request.user, goal_uuid)
+    try:
+        services.goal_move_to_current_one_on_one(goal=goal, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Brought to your current 1:1. Your manager can now see it.")
+    return redirect("goals:detail", goal_uuid=goal.uuid)

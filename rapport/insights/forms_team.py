@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django import forms
+
+from rapport.insights.rules import Rule
+
+SORT_CHOICES = [
+    ("name", "Name"),
+    ("next", "Next 1:1"),
+    ("mood", "Mood, lowest first"),
+    ("workload", "Workload, highest first"),
+    ("signals", "Signals, most first"),
+]
+SHOW_CHOICES = [("all", "Everyone"), ("signals", "Only with signals")]
+
+
+class TeamFilterForm(forms.Form):
+    """The team view's GET filter; anything invalid falls back to the defaults."""
+
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    show = forms.ChoiceField(choices=SHOW_CHOICES, required=False, label="Show")
+
+    def choice(self) -> tuple[str, bool]:
+        if not self.is_valid():
+            return "name", False
+        return self.cleaned_data["sort"] or "name", self.cleaned_data["show"] == "signals"
+
+
+class DismissForm(forms.Form):
+    rule = forms.ChoiceField(choices=Rule.choices)
+    since = forms.DateField()
+    reason = forms.CharField(
+        max_length=200,
+        strip=True,
+        error_messages={"required": "Give a reason: a word on why this signal can rest."},
+    )

@@ -1,0 +1,218 @@
+"""The team view's signals, as pure functions of plain data: lists of dates and scores, counts,
+today and thresholds in, a Signal or None out. No database, no clock: the selector in team.py
+gathers the data in bulk and the tests feed these functions tables of cases.
+
+Every signal carries `since`, the first day of the current run of trouble (the first low score
+of the run, the last 1:1 before the gap, ...). It stays the same while the trouble goes on and
+changes when a new run starts, which is what a dismissal is keyed on (models.SignalDismissal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import mean
+
+from django.db import models
+
+
+class Rule(models.TextChoices):
+    LAPSED_CADENCE = "lapsed_cadence", "1:1s have lapsed"
+    MOOD_FALLING = "mood_falling", "Mood is falling"
+    WORKLOAD_HIGH = "workload_high", "Workload high (burnout risk)"
+    GOAL_STALLED = "goal_stalled", "A goal has stalled"
+    NO_ACTIVE_GOAL = "no_active_goal", "No active goal"
+    OVERDUE_ACTIONS = "overdue_actions", "Actions overdue"
+    CONNECTION_SQUEEZED = "connection_squeezed", "Connection time squeezed out"
+    CHECKINS_SKIPPED = "checkins_skipped", "Check-ins skipped"
+
+
+@dataclass(frozen=True)
+class Signal:
+    rule: Rule
+    title: str
+    # The data points behind the signal, in words a manager can check.
+    evidence: tuple[str, ...]
+    since: date
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%b %Y}"
+
+
+def _trailing_run(flags: Sequence[bool]) -> int:
+    """How many of the last items are True in a row."""
+    run = 0
+    for flag in reversed(flags):
+        if not flag:
+            break
+        run += 1
+    return run
+
+
+def lapsed_cadence(
+    *, last_held: date | None, started_on: date, cadence_days: int, periods: int, today: date
+) -> Signal | None:
+    """No 1:1 held for `periods` cadence periods, counted from the last held one (or from the
+    start of a pair that has never met)."""
+    reference = last_held or started_on
+    gap = (today - reference).days
+    if gap < periods * cadence_days:
+        return None
+    first = (
+        f"Last 1:1 held on {_day(last_held)}, {gap} days ago"
+        if last_held
+        else f"No 1:1 held since the pair started on {_day(started_on)}, {gap} days ago"
+    )
+    return Signal(
+        Rule.LAPSED_CADENCE,
+        f"No 1:1 held for {gap // cadence_days} cadence periods",
+        (first, f"The rhythm is one 1:1 every {cadence_days} days"),
+        reference,
+    )
+
+
+def _mood_has_fallen(scores: Sequence[int], recent: int, window: int, drop: float) -> bool:
+    scores = scores[-window:]
+    earlier, last = scores[:-recent], scores[-recent:]
+    # Two earlier check-ins at least: one score alone says little about "usual".
+    return len(last) == recent and len(earlier) >= 2 and mean(earlier) - mean(last) >= drop
+
+
+def mood_falling(
+    *, moods: Sequence[tuple[date, int]], recent: int, window: int, drop: float
+) -> Signal | None:
+    """The average mood of the last `recent` check-ins lies `drop` points or more below the
+    average of the earlier ones among the last `window`. `moods` is oldest first."""
+    scores = [score for _, score in moods]
+    if not _mood_has_fallen(scores, recent, window, drop):
+        return None
+    # The run started at the first check-in after which the mood has stayed fallen.
+    start = len(scores)
+    while start > 1 and _mood_has_fallen(scores[: start - 1], recent, window, drop):
+        start -= 1
+    last_window = scores[-window:]
+    earlier, last = last_window[:-recent], last_window[-recent:]
+    return Signal(
+        Rule.MOOD_FALLING,
+        f"Mood fell by {mean(earlier) - mean(last):.1f} points",
+        (
+            f"Last {recent} check-ins: {', '.join(map(str, last))} (average {mean(last):.1f})",
+            f"The {len(earlier)} before: {', '.join(map(str, earlier))} "
+            f"(average {mean(earlier):.1f})",
+        ),
+        moods[start - 1][0],
+    )
+
+
+def workload_high(*, workloads: Sequence[tuple[date, int]], high: int, run: int) -> Signal | None:
+    """Workload at `high` or more on the last `run` check-ins in a row (oldest first)."""
+    streak = _trailing_run([score >= high for _, score in workloads])
+    if streak < run:
+        return None
+    points = workloads[-streak:]
+    return Signal(
+        Rule.WORKLOAD_HIGH,
+        f"Workload {high} or more on {streak} check-ins in a row",
+        tuple(f"{_day(day)}: workload {score} of 5" for day, score in points),
+        points[0][0],
+    )
+
+
+@dataclass(frozen=True)
+class StalledGoal:
+    title: str
+    reason: str
+    # The day progress was last recorded (or the goal became active).
+    idle_since: date
+
+
+def goal_stalled(*, stalled: Sequence[StalledGoal]) -> Signal | None:
+    if not stalled:
+        return None
+    title = "A goal has stalled" if len(stalled) == 1 else f"{len(stalled)} goals have stalled"
+    return Signal(
+        Rule.GOAL_STALLED,
+        title,
+        tuple(f"{goal.title}: {goal.reason}" for goal in stalled),
+        max(goal.idle_since for goal in stalled),
+    )
+
+
+def no_active_goal(
+    *,
+    active: int,
+    drafts: int,
+    started_on: date,
+    last_closed: date | None,
+    today: date,
+    grace_days: int,
+) -> Signal | None:
+    """No active goal, counted from the pair's start or from the last goal closed, once the
+    pair has had `grace_days` to agree on one."""
+    if active:
+        return None
+    since = max(started_on, last_closed) if last_closed else started_on
+    if (today - since).days < grace_days:
+        return None
+    evidence = [
+        f"Last goal closed on {_day(last_closed)}"
+        if last_closed
+        else f"No goal since the pair started on {_day(started_on)}"
+    ]
+    if drafts:
+        evidence.append(f"{drafts} draft{'s' if drafts != 1 else ''} waiting for agreement")
+    return Signal(Rule.NO_ACTIVE_GOAL, "No active goal", tuple(evidence), since)
+
+
+def overdue_actions(
+    *, open_actions: Sequence[tuple[str, date | None]], today: date, threshold: int
+) -> Signal | None:
+    """`threshold` or more open actions past their due date."""
+    overdue = sorted(
+        ((due, text) for text, due in open_actions if due is not None and due < today),
+        key=lambda item: item[0],
+    )
+    if len(overdue) < threshold:
+        return None
+    return Signal(
+        Rule.OVERDUE_ACTIONS,
+        f"{len(overdue)} actions overdue",
+        tuple(f"{text} (due {_day(due)})" for due, text in overdue),
+        # The day the count reached the threshold: the day after the threshold-th was due.
+        overdue[threshold - 1][0] + timedelta(days=1),
+    )
+
+
+def connection_squeezed(
+    *, shares: Sequence[tuple[date, int | None]], below: int, run: int
+) -> Signal | None:
+    """Connection share under `below`% in the last `run` held meetings with recorded time in
+    a row (oldest first; meetings without recorded time are left out)."""
+    known = [(day, share) for day, share in shares if share is not None]
+    streak = _trailing_run([share < below for _, share in known])
+    if streak < run:
+        return None
+    points = known[-streak:]
+    return Signal(
+        Rule.CONNECTION_SQUEEZED,
+        f"Connection under {below}% in {streak} meetings in a row",
+        tuple(f"{_day(day)}: {share}% on connection" for day, share in points),
+        points[0][0],
+    )
+
+
+def checkins_skipped(*, held: Sequence[tuple[date, bool]], run: int) -> Signal | None:
+    """The last `run` held meetings or more had no check-in (`held`: day and whether it had
+    one, oldest first)."""
+    streak = _trailing_run([not had for _, had in held])
+    if streak < run:
+        return None
+    days = [day for day, _ in held[-streak:]]
+    return Signal(
+        Rule.CHECKINS_SKIPPED,
+        f"No check-in before the last {streak} 1:1s",
+        (f"1:1s without a check-in: {', '.join(_day(day) for day in days)}",),
+        days[0],
+    )

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from rapport.insights import views_team
+
+# Included into the insights namespace by rapport/insights/urls.py.
+urlpatterns: list[URLPattern] = [
+    path("team/", views_team.team, name="team"),
+    path(
+        "team/<uuid:one_on_one_uuid>/signals/dismiss/",
+        views_team.signal_dismiss,
+        name="signal_dismiss",
+    ),
+]

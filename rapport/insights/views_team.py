@@ -1,0 +1,72 @@
+"""The manager's team view and dismissing a signal from it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport import access
+from rapport.http import SignedInRequest
+from rapport.insights import signals
+from rapport.insights import team as selectors
+from rapport.insights.forms_team import DismissForm, TeamFilterForm
+from rapport.insights.rules import Rule
+
+
+@require_GET
+def team(request: SignedInRequest) -> HttpResponse:
+    """The viewer's own team only; someone who leads nobody gets an empty state, not a 404:
+    the page is about their own team, so there is nothing to hide."""
+    form = TeamFilterForm(request.GET)
+    sort, only_signals = form.choice()
+    view = selectors.team_view(request.user)
+    context = {
+        "view": view,
+        "members": selectors.sorted_members(view.members, sort=sort, only_signals=only_signals),
+        "form": form,
+        "sort": sort,
+        "only_signals": only_signals,
+    }
+    template = "insights/team.html#team-rows" if request.htmx else "insights/team.html"
+    return render(request, template, context)
+
+
+@require_POST
+def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
+    # Only the pair's manager finds the pair here: anyone else gets a 404.
+    one_on_one = get_object_or_404(
+        access.one_on_ones_led_by(request.user).select_related("report"), uuid=one_on_one_uuid
+    )
+    form = DismissForm(request.POST)
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            signals.signal_dismiss(
+                one_on_one=one_on_one,
+                rule=Rule(data["rule"]),
+                since=data["since"],
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"Signal dismissed for {one_on_one.report.name}.")
+        return redirect("insights:team")
+    member = selectors.team_view(request.user, one_on_one=one_on_one).members[0]
+    context = {
+        "member": member,
+        "error": error,
+        "error_rule": form.data.get("rule", ""),
+        "reason": form.data.get("reason", ""),
+    }
+    return render(request, "insights/team.html#member-card", context)

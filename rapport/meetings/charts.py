@@ -1,0 +1,166 @@
+"""The pictures of the split between connection and performance: one pair's last meetings as
+stacked bars, and one small bar per pair in the team balance view. Geometry is computed here
+and templates/charts/ draws it (see rapport/charts.py)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import SafeString
+
+from rapport.meetings.balance import BalanceRow, Source, SplitPoint
+from rapport.meetings.timing import connection_share
+
+
+@dataclass(frozen=True)
+class DrawnSplit:
+    x: float
+    width: float
+    label_x: float
+    # Connection sits at the bottom (it comes first), performance on top of it.
+    connection_y: float
+    connection_height: float
+    performance_y: float
+    performance_height: float
+    source: str
+    label: str
+    show_label: bool
+    summary: str
+
+
+def _minutes(value: float) -> str:
+    return f"{round(value)} min"
+
+
+def _describe(point: SplitPoint, day: str) -> str:
+    if point.source is Source.NONE or point.share is None:
+        return f"{day}: no time recorded"
+    kind = "measured" if point.source is Source.MEASURED else "estimated"
+    return (
+        f"{day}: {point.share}% connection ({_minutes(point.connection_minutes)} connection, "
+        f"{_minutes(point.performance_minutes)} performance), {kind}"
+    )
+
+
+def split_chart(
+    points: list[SplitPoint], *, target: int, width: int = 360, height: int = 160
+) -> SafeString:
+    """Stacked bars, one per held meeting, each the whole meeting (100%), split into its
+    connection and performance shares; estimates hatched, a dashed line at the target. Comes
+    with its legend and a one-line summary; empty (falsy) when there is no held meeting."""
+    if not points:
+        return SafeString("")
+    top, axis = 6, 20
+    base = height - axis
+    plot = base - top
+    # At least 8 slots, so two meetings do not become two huge slabs.
+    slot = width / max(len(points), 8)
+    bar = round(slot * 0.64, 2)
+    label_every = max(1, math.ceil(len(points) / 6))
+    drawn = []
+    for index, point in enumerate(points):
+        day = format_date(point.day, "j M")
+        share = point.share
+        connection = 0.0 if share is None else plot * share / 100
+        x = round(index * slot + (slot - bar) / 2, 2)
+        drawn.append(
+            DrawnSplit(
+                x=x,
+                width=bar,
+                label_x=round(index * slot + slot / 2, 2),
+                connection_y=round(base - connection, 2),
+                connection_height=round(connection, 2),
+                performance_y=top,
+                performance_height=round(plot - connection, 2),
+                source=str(point.source) if share is not None else str(Source.NONE),
+                label=day,
+                # Count labels from the newest meeting, so the latest always has its date.
+                show_label=(len(points) - 1 - index) % label_every == 0,
+                summary=_describe(point, day),
+            )
+        )
+    recorded = [point for point in points if point.share is not None]
+    if recorded:
+        description = (
+            f"Target {target}% connection. " + "; ".join(bar.summary for bar in drawn) + "."
+        )
+    else:
+        description = f"Target {target}% connection. No held meeting has recorded time yet."
+    return SafeString(
+        render_to_string(
+            "charts/split.html",
+            {
+                "bars": drawn,
+                "title": f"Connection and performance in the last {len(points)} meetings",
+                "description": description,
+                "width": width,
+                "height": height,
+                "top": top,
+                "plot": plot,
+                "baseline": base,
+                "target_y": round(base - plot * target / 100, 2),
+                "label_y": height - 5,
+                "target": target,
+                "average": connection_share(
+                    round(60 * sum(point.connection_minutes for point in recorded)),
+                    round(60 * sum(point.performance_minutes for point in recorded)),
+                ),
+                "measured": sum(point.source is Source.MEASURED for point in recorded),
+                "estimated": sum(point.source is Source.ESTIMATED for point in recorded),
+                "unrecorded": len(points) - len(recorded),
+            },
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DrawnBalance:
+    connection_width: float
+    performance_x: float
+    performance_width: float
+    target_x: float
+    band_x: float
+    band_width: float
+    has_data: bool
+
+
+def balance_bar(row: BalanceRow, *, width: int = 200, height: int = 20) -> SafeString:
+    """One pair's share over the window as a 100% bar, with its target and the band of
+    tolerance around it drawn underneath."""
+    share = row.share
+    scale = width / 100
+    low = max(0, row.target - row.tolerance)
+    high = min(100, row.target + row.tolerance)
+    connection = 0.0 if share is None else share * scale
+    drawn = DrawnBalance(
+        connection_width=round(connection, 2),
+        performance_x=round(connection, 2),
+        performance_width=round(width - connection, 2) if share is not None else 0,
+        target_x=round(row.target * scale, 2),
+        band_x=round(low * scale, 2),
+        band_width=round((high - low) * scale, 2),
+        has_data=share is not None,
+    )
+    meetings = row.measured + row.estimated
+    if share is None:
+        description = f"no held meeting with recorded time; target {row.target}%"
+    else:
+        description = (
+            f"{share}% connection, {100 - share}% performance over {meetings} "
+            f"meeting{'s' if meetings != 1 else ''}; target {row.target}%, {row.flag_label}"
+        )
+    return SafeString(
+        render_to_string(
+            "charts/balance_bar.html",
+            {
+                "bar": drawn,
+                "title": f"{row.report.name}: connection share",
+                "description": description,
+                "width": width,
+                "height": height,
+            },
+        )
+    )

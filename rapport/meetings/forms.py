@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django import forms
+
+from rapport.meetings.models import Cadence, Meeting, Section, Weekday
+from rapport.people.models import Person
+
+DURATIONS = [
+    (15, "15 minutes"),
+    (20, "20 minutes"),
+    (30, "30 minutes"),
+    (45, "45 minutes"),
+    (60, "1 hour"),
+]
+SPACING = [
+    (0, "All at the same time"),
+    (-1, "One after another"),
+    (5, "One after another, 5 minutes apart"),
+    (15, "One after another, 15 minutes apart"),
+]
+
+
+class RuleFields(forms.Form):
+    cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.WEEKLY)
+    weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int, initial=Weekday.TUESDAY)
+    start_time = forms.TimeField(
+        initial=time(10, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        label="Time",
+    )
+    duration_minutes = forms.TypedChoiceField(
+        choices=DURATIONS, coerce=int, initial=30, label="Length"
+    )
+    starts_on = forms.DateField(
+        initial=date.today,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Starting from",
+    )
+
+
+class TeamSetupForm(RuleFields):
+    """Set up (or change) the 1:1s of many reports in one go."""
+
+    reports = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Who"
+    )
+    spacing = forms.TypedChoiceField(
+        choices=SPACING,
+        coerce=int,
+        initial=-1,
+        label="On the day",
+        help_text="Back-to-back slots from the time above, or all at the same time.",
+    )
+    field_order = [
+        "reports",
+        "cadence",
+        "weekday",
+        "start_time",
+        "duration_minutes",
+        "spacing",
+        "starts_on",
+    ]
+
+    def __init__(self, *args: Any, manager: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].queryset = manager.reports.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
+
+
+class OneOnOneRuleForm(RuleFields):
+    target_connection_share = forms.IntegerField(
+        min_value=0,
+        max_value=100,
+        initial=50,
+        label="Time on connection (%)",
+        help_text="The share of each meeting you aim to spend on the person rather than the work.",
+    )
+
+
+class PointForm(forms.Form):
+    text = forms.CharField(max_length=500, label="Talking point")
+    section = forms.ChoiceField(choices=Section.choices, initial=Section.CONNECTION)
+    is_private = forms.BooleanField(required=False, label="Private (only you see it)")
+    is_recurring = forms.BooleanField(required=False, label="Every meeting")
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(max_length=500, label="Action")
+    owner = forms.ChoiceField(choices=[("me", "Me"), ("them", "Them")], initial="me", label="Who")
+    due_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Due",
+    )
+    # An active goal of the same 1:1 the action moves forward (optional).
+    goal = forms.UUIDField(required=False, label="For goal")
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[
+            (Meeting.Status.HELD, "Held"),
+            (Meeting.Status.SKIPPED, "Skipped"),
+            (Meeting.Status.CANCELLED, "Cancelled"),
+            (Meeting.Status.UPCOMING, "Upcoming"),
+        ]
+    )
+    reason = forms.CharField(max_length=300, required=False)
+
+
+class RescheduleForm(forms.Form):
+    day = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="New date"
+    )
+    at = forms.TimeField(
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Time"
+    )
+
+
+class HistorySearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, strip=True, label="Search this 1:1")

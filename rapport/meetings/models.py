@@ -1,0 +1,312 @@
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone as django_timezone
+
+from rapport.people.models import Person, validate_timezone
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    BIWEEKLY = "biweekly", "Every 2 weeks"
+    MONTHLY = "monthly", "Every month"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class Section(models.TextChoices):
+    # Connection comes first everywhere: in the agenda, in forms, in charts.
+    CONNECTION = "connection", "Connection"
+    PERFORMANCE = "performance", "Performance"
+
+
+class OneOnOne(models.Model):
+    """The recurring 1:1 of one manager and one report. Closed, never deleted, when the
+    report's manager changes: the report keeps its history, the old manager loses it."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        CLOSED = "closed", "Closed"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    manager = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    cadence = models.CharField(max_length=16, choices=Cadence.choices, default=Cadence.WEEKLY)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.TUESDAY)
+    start_time = models.TimeField()
+    # The rule is kept in the manager's zone at set-up, so a daylight-saving change moves the
+    # meeting with the manager's wall clock, not with UTC.
+    timezone = models.CharField(max_length=64, validators=[validate_timezone])
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(10), MaxValueValidator(240)]
+    )
+    starts_on = models.DateField()
+    target_connection_share = models.PositiveSmallIntegerField(
+        default=50, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Meetings exist as rows up to this moment; later ones are created as time moves on.
+    scheduled_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(status="active"),
+                name="one_active_one_on_one_per_report",
+            ),
+            models.CheckConstraint(
+                condition=~Q(manager=models.F("report")), name="one_on_one_two_people"
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["manager", "status"])]
+
+    def __str__(self) -> str:
+        return f"1:1 {self.manager} / {self.report}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def other_person(self, viewer: Person) -> Person:
+        return self.report if viewer.pk == self.manager_id else self.manager
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        UPCOMING = "upcoming", "Upcoming"
+        HELD = "held", "Held"
+        SKIPPED = "skipped", "Skipped"
+        CANCELLED = "cancelled", "Cancelled"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    one_on_one = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="meetings")
+    # The slot the rule gave; `scheduled_for` differs from it when the meeting was rescheduled.
+    slot = models.DateTimeField()
+    scheduled_for = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=30)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPCOMING)
+    status_reason = models.CharField(max_length=300, blank=True)
+    # Meeting mode: when the timer first started and when the meeting was ended.
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # Measured seconds per section, written when meeting mode ends (segments stay the source).
+    connection_seconds = models.PositiveIntegerField(null=True, blank=True)
+    performance_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # For a meeting held without meeting mode: minutes estimated afterwards, never mixed up
+    # with measured time.
+    estimated_connection_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    estimated_performance_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("scheduled_for",)
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["one_on_one", "slot"], name="one_meeting_per_slot"),
+        ]
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["one_on_one", "scheduled_for"]),
+            models.Index(fields=["status", "scheduled_for"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.one_on_one} at {self.scheduled_for:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_rescheduled(self) -> bool:
+        return self.scheduled_for != self.slot
+
+    @property
+    def is_open(self) -> bool:
+        """Open meetings gather the agenda: everything not yet discussed shows on them."""
+        return self.status == self.Status.UPCOMING
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.scheduled_for + timedelta(minutes=self.duration_minutes)
+
+
+class TalkingPoint(models.Model):
+    """Belongs to the pair, not to a meeting: a point stays on the agenda of every open meeting
+    until it is discussed, so skipping or moving a meeting loses nothing."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    one_on_one = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="points")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(max_length=500)
+    section = models.CharField(max_length=12, choices=Section.choices, default=Section.CONNECTION)
+    is_private = models.BooleanField(default=False)
+    is_recurring = models.BooleanField(default=False)
+    # A recurring point is a template; discussing it in a meeting records a copy pointing here.
+    recurring_source = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="discussions"
+    )
+    position = models.PositiveIntegerField(default=0)
+    discussed_in = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="discussed_points"
+    )
+    discussed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        ordering = ("position", "created_at")
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=~(Q(is_recurring=True) & Q(discussed_in__isnull=False)),
+                name="recurring_point_is_never_discussed_itself",
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["one_on_one", "discussed_in"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Note(models.Model):
+    """One person's shared or private note on one meeting. `version` rises with every save;
+    a save made from an older version is refused so that no text is overwritten unseen."""
+
+    class Kind(models.TextChoices):
+        SHARED = "shared", "Shared"
+        PRIVATE = "private", "Private"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    body = models.TextField(blank=True, max_length=100_000)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(fields=["meeting", "author", "kind"], name="one_note_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} note by {self.author} on {self.meeting}"
+
+
+class ActionItem(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    one_on_one = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="actions")
+    created_in = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="created_actions"
+    )
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    text = models.CharField(max_length=500)
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
+    # The goal this action moves forward, if any; the action outlives a deleted goal.
+    goal = models.ForeignKey(
+        "goals.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+
+    class Meta:
+        ordering = ("done_at", "due_on", "created_at")
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["one_on_one", "done_at"]),
+            models.Index(fields=["owner", "done_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a person's calendar feed. Regenerating replaces the token, so
+    the old address stops working at once."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=django_timezone.now)
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.person}"
+
+
+class NoteConflictCopy(models.Model):
+    """Text that arrived from a stale version of a note. Kept on the server until its author
+    chooses between it and the saved note, so closing the page never loses it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="conflict_copies")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(blank=True, max_length=100_000)
+    # The version the text was written on, so the person can tell what it was based on.
+    base_version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "pk")
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["note", "author"])]
+
+    def __str__(self) -> str:
+        return f"unsaved copy of {self.note}"
+
+
+class TimeSegment(models.Model):
+    """One stretch of meeting-mode time on one section. The running segment has no end; a
+    pause is simply the absence of a running segment. Kept on the server so a reload, a lost
+    connection or a second device continue the same clock."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="segments")
+    section = models.CharField(max_length=12, choices=Section.choices)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("started_at",)
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["meeting"], condition=Q(ended_at__isnull=True), name="one_running_segment"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="segment_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.started_at:%H:%M:%S}"
+
+
+class PersonCard(models.Model):
+    """The manager's private card about a report, in one 1:1. Nobody else ever sees it; it
+    closes with the 1:1 when the report's manager changes."""
+
+    one_on_one = models.OneToOneField(OneOnOne, on_delete=models.CASCADE, related_name="card")
+    motivators = models.TextField(blank=True, max_length=5000)
+    struggles = models.TextField(blank=True, max_length=5000)
+    outside_work = models.TextField(blank=True, max_length=5000)
+    working_style = models.TextField(blank=True, max_length=5000)
+    recognition = models.TextField(blank=True, max_length=5000)
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    def __str__(self) -> str:
+        return f"card about {self.one_on_one.report_id}"

@@ -1,0 +1,198 @@
+"""Reads about 1:1s, always on behalf of a viewer (see rapport/access.py)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.timezone import now
+
+from rapport import access
+from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, Section, TalkingPoint
+from rapport.people.models import Person
+
+
+def get_one_on_one_for(viewer: Person, one_on_one_uuid: uuid.UUID | str) -> OneOnOne:
+    try:
+        return (
+            access.one_on_ones_visible_to(viewer)
+            .select_related("manager", "report")
+            .get(uuid=one_on_one_uuid)
+        )
+    except (OneOnOne.DoesNotExist, ValueError) as missing:
+        raise Http404("No such 1:1.") from missing
+
+
+def get_meeting_for(viewer: Person, meeting_uuid: uuid.UUID | str) -> Meeting:
+    try:
+        return (
+            access.meetings_visible_to(viewer)
+            .select_related("one_on_one__manager", "one_on_one__report")
+            .get(uuid=meeting_uuid)
+        )
+    except (Meeting.DoesNotExist, ValueError) as missing:
+        raise Http404("No such meeting.") from missing
+
+
+def meetings_between(viewer: Person, start: datetime, end: datetime) -> QuerySet[Meeting]:
+    """The viewer's meetings in a window (as manager or as report), with both people loaded."""
+    return (
+        access.meetings_visible_to(viewer)
+        .filter(scheduled_for__gte=start, scheduled_for__lt=end)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .select_related("one_on_one__manager", "one_on_one__report")
+        .order_by("scheduled_for")
+    )
+
+
+def active_one_on_ones_managed_by(manager: Person) -> QuerySet[OneOnOne]:
+    return OneOnOne.objects.filter(manager=manager, status=OneOnOne.Status.ACTIVE).select_related(
+        "report"
+    )
+
+
+def visible_points(viewer: Person, one_on_one: OneOnOne) -> QuerySet[TalkingPoint]:
+    return TalkingPoint.objects.filter(one_on_one=one_on_one).filter(
+        access.private_content_filter(viewer)
+    )
+
+
+@dataclass
+class AgendaSection:
+    section: str
+    label: str
+    recurring: list[tuple[TalkingPoint, bool]] = field(default_factory=list)
+    points: list[TalkingPoint] = field(default_factory=list)
+
+
+def agenda_for(viewer: Person, meeting: Meeting) -> list[AgendaSection]:
+    """Connection first, then performance. An open meeting shows every point not yet
+    discussed (that is the carry-over) and the ones discussed in it; a past meeting shows what
+    was discussed in it. Recurring points show on every meeting, marked when discussed there."""
+    points = visible_points(viewer, meeting.one_on_one).select_related("author")
+    one_off = points.filter(is_recurring=False, recurring_source__isnull=True)
+    # A closed 1:1 keeps its open points readable on the meetings the closing cancelled.
+    left_open_by_closing = (
+        not meeting.one_on_one.is_active and meeting.status != Meeting.Status.HELD
+    )
+    if meeting.is_open or left_open_by_closing:
+        here = one_off.filter(Q(discussed_in=meeting) | Q(discussed_in__isnull=True))
+    else:
+        here = one_off.filter(discussed_in=meeting)
+    discussed_here = TalkingPoint.objects.filter(
+        recurring_source=OuterRef("pk"), discussed_in=meeting
+    )
+    recurring = points.filter(is_recurring=True).annotate(discussed_here=Exists(discussed_here))
+    sections = {
+        value: AgendaSection(section=value, label=label) for value, label in Section.choices
+    }
+    for point in here:
+        sections[point.section].points.append(point)
+    for template in recurring:
+        sections[template.section].recurring.append((template, template.discussed_here))
+    return list(sections.values())
+
+
+def actions_for_meeting(meeting: Meeting) -> list[ActionItem]:
+    """Open actions of the pair (they follow every meeting until done), and those done in
+    this meeting's week. Action items are shared content: both people see all of them."""
+    actions = ActionItem.objects.filter(one_on_one=meeting.one_on_one).select_related(
+        "owner", "goal"
+    )
+    if meeting.is_open:
+        actions = actions.filter(Q(done_at__isnull=True) | Q(created_in=meeting))
+    else:
+        actions = actions.filter(created_in=meeting)
+    return list(actions.order_by("done_at", "due_on", "created_at"))
+
+
+def open_actions_of(viewer: Person) -> QuerySet[ActionItem]:
+    """One list of everything the viewer owns and has not done, across all their 1:1s."""
+    visible = access.one_on_ones_visible_to(viewer)
+    return (
+        ActionItem.objects.filter(owner=viewer, done_at__isnull=True, one_on_one__in=visible)
+        .select_related("one_on_one__manager", "one_on_one__report")
+        .order_by("due_on", "created_at")
+    )
+
+
+def is_overdue(action: ActionItem, today: date) -> bool:
+    return action.done_at is None and action.due_on is not None and action.due_on < today
+
+
+def timeline_for(
+    viewer: Person, one_on_one: OneOnOne, *, query: str = "", limit: int = 200
+) -> QuerySet[Meeting]:
+    """Past meetings of the pair, newest first; with a query, only those whose text the viewer
+    may see (shared points and notes, their own private ones, actions) contains it."""
+    # The past only: a meeting skipped ahead of time shows under "coming up" instead.
+    meetings = Meeting.objects.filter(one_on_one=one_on_one, scheduled_for__lt=now()).exclude(
+        status=Meeting.Status.UPCOMING
+    )
+    if query:
+        points = visible_points(viewer, one_on_one).filter(text__icontains=query)
+        notes = Note.objects.filter(meeting__one_on_one=one_on_one, body__icontains=query).filter(
+            Q(kind=Note.Kind.SHARED) | Q(author=viewer)
+        )
+        actions = ActionItem.objects.filter(one_on_one=one_on_one, text__icontains=query)
+        meetings = meetings.filter(
+            Q(pk__in=points.values("discussed_in"))
+            | Q(pk__in=notes.values("meeting"))
+            | Q(pk__in=actions.values("created_in"))
+            | Q(status_reason__icontains=query)
+        )
+    shared_points = Prefetch(
+        "discussed_points",
+        queryset=TalkingPoint.objects.filter(access.private_content_filter(viewer)).order_by(
+            "section",
+            "position",  # connection sorts before performance
+        ),
+        to_attr="visible_points",
+    )
+    return meetings.prefetch_related(shared_points).order_by("-scheduled_for")[:limit]
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    previous: Meeting | None
+    next: Meeting | None
+
+
+def neighbours_of(meeting: Meeting) -> Neighbours:
+    """The meetings before and after this one in the pair's series (cancelled ones skipped)."""
+    series = Meeting.objects.filter(one_on_one_id=meeting.one_on_one_id).exclude(
+        status=Meeting.Status.CANCELLED
+    )
+    return Neighbours(
+        previous=series.filter(scheduled_for__lt=meeting.scheduled_for)
+        .order_by("-scheduled_for")
+        .first(),
+        next=series.filter(scheduled_for__gt=meeting.scheduled_for)
+        .order_by("scheduled_for")
+        .first(),
+    )
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    report: Person
+    one_on_one: OneOnOne | None
+
+
+def team_one_on_ones(manager: Person) -> list[TeamRow]:
+    """Each active report of the manager with their active 1:1, if any (two queries)."""
+    pairs = {pair.report_id: pair for pair in active_one_on_ones_managed_by(manager)}
+    reports = manager.reports.filter(is_active=True).order_by("name")
+    return [TeamRow(report=report, one_on_one=pairs.get(report.pk)) for report in reports]
+
+
+def upcoming_of(one_on_one: OneOnOne, moment: datetime, *, limit: int = 5) -> list[Meeting]:
+    """The next meetings, including ones already skipped or cancelled ahead of time."""
+    return list(
+        Meeting.objects.filter(one_on_one=one_on_one, scheduled_for__gte=moment).order_by(
+            "scheduled_for"
+        )[:limit]
+    )

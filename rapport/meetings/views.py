@@ -1,0 +1,100 @@
+"""The meeting page and what can happen to one meeting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rapport import access
+from rapport.checkins.selectors import checkin_panel_for
+from rapport.goals.selectors import open_goals_of_pair
+from rapport.http import SignedInRequest
+from rapport.meetings import selectors, services
+from rapport.meetings.cards import person_card_for
+from rapport.meetings.forms import ActionForm, PointForm, RescheduleForm, StatusForm
+from rapport.meetings.models import Meeting
+from rapport.meetings.notes import notes_for
+
+
+def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
+    viewer = request.user
+    one_on_one = meeting.one_on_one
+    return {
+        "meeting": meeting,
+        "one_on_one": one_on_one,
+        "other": one_on_one.other_person(viewer),
+        "agenda": selectors.agenda_for(viewer, meeting),
+        "actions": selectors.actions_for_meeting(meeting),
+        "today": timezone.localdate(),
+        "now_moment": timezone.now(),
+        "can_write": access.can_write_in(viewer, one_on_one),
+        "neighbours": selectors.neighbours_of(meeting),
+        "point_form": PointForm(),
+        "action_form": ActionForm(),
+        "notes": notes_for(viewer, meeting),
+        "person_card": person_card_for(viewer, one_on_one),
+        "pair_goals": open_goals_of_pair(viewer, one_on_one),
+        "checkin": checkin_panel_for(viewer, meeting, now=timezone.now()),
+    }
+
+
+@require_GET
+def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    return render(request, "meetings/meeting.html", meeting_context(request, meeting))
+
+
+@require_GET
+def meeting_agenda(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    """The agenda alone, polled by the meeting page so each person sees the other's points."""
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    return render(request, "meetings/meeting.html#agenda", meeting_context(request, meeting))
+
+
+@require_POST
+def meeting_status(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    form = StatusForm(request.POST)
+    if not access.can_write_in(request.user, meeting.one_on_one):
+        messages.error(request, "This 1:1 is closed; its meetings can no longer change.")
+    elif form.is_valid():
+        try:
+            services.meeting_set_status(
+                meeting=meeting,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Marked {meeting.get_status_display().lower()}.")
+    else:
+        messages.error(request, "Choose held, skipped or cancelled.")
+    return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_reschedule(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    if not access.can_write_in(request.user, meeting.one_on_one) or not meeting.is_open:
+        messages.error(request, "Only an upcoming meeting of an active 1:1 can be moved.")
+        return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
+    local = timezone.localtime(meeting.scheduled_for)
+    form = RescheduleForm(request.POST or None, initial={"day": local.date(), "at": local.time()})
+    if request.method == "POST" and form.is_valid():
+        moment = datetime.combine(
+            form.cleaned_data["day"],
+            form.cleaned_data["at"],
+            tzinfo=timezone.get_current_timezone(),
+        )
+        services.meeting_reschedule(meeting=meeting, to=moment, by=request.user)
+        messages.success(request, "Moved. The agenda moves with it.")
+        return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
+    return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form})

@@ -1,0 +1,136 @@
+"""Talking points and action items on the meeting page. Each view answers an htmx request
+with the fresh fragment, and a plain form post with a redirect back to the meeting."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from rapport import access
+from rapport.goals.progress import action_add_for_goal
+from rapport.goals.selectors import active_goal_of_pair
+from rapport.http import SignedInRequest
+from rapport.meetings import agenda, selectors
+from rapport.meetings.forms import ActionForm, PointForm
+from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
+from rapport.meetings.views import meeting_context
+
+
+def _answer(request: SignedInRequest, meeting: Meeting, fragment: str) -> HttpResponse:
+    if request.htmx:
+        return render(
+            request, f"meetings/meeting.html#{fragment}", meeting_context(request, meeting)
+        )
+    return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
+
+
+def _point_for(request: SignedInRequest, meeting: Meeting, point_uuid: str) -> TalkingPoint:
+    visible = selectors.visible_points(request.user, meeting.one_on_one)
+    return get_object_or_404(visible.select_related("one_on_one"), uuid=point_uuid)
+
+
+def _report(request: SignedInRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@require_POST
+def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    form = PointForm(request.POST)
+    if form.is_valid():
+        try:
+            agenda.point_add(
+                one_on_one=meeting.one_on_one, author=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _report(request, error)
+    else:
+        messages.error(request, "Write the point in a few words (500 characters at most).")
+    return _answer(request, meeting, "agenda-block")
+
+
+@require_POST
+def point_discuss(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    point = _point_for(request, meeting, point_uuid)
+    try:
+        agenda.point_set_discussed(
+            point=point,
+            meeting=meeting,
+            discussed=request.POST.get("discussed") == "1",
+            by=request.user,
+        )
+    except ValidationError as error:
+        _report(request, error)
+    return _answer(request, meeting, "agenda-block")
+
+
+@require_POST
+def point_move(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    point = _point_for(request, meeting, point_uuid)
+    try:
+        agenda.point_move(
+            point=point, meeting=meeting, up=request.POST.get("direction") == "up", by=request.user
+        )
+    except ValidationError as error:
+        _report(request, error)
+    return _answer(request, meeting, "agenda-block")
+
+
+@require_POST
+def point_delete(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    point = _point_for(request, meeting, point_uuid)
+    try:
+        agenda.point_delete(point=point, by=request.user)
+    except ValidationError as error:
+        _report(request, error)
+    return _answer(request, meeting, "agenda-block")
+
+
+@require_POST
+def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    one_on_one = meeting.one_on_one
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, "Describe the action (500 characters at most) and give a valid date."
+        )
+        return _answer(request, meeting, "actions-block")
+    data = form.cleaned_data
+    owner = request.user if data["owner"] == "me" else one_on_one.other_person(request.user)
+    fields = {"meeting": meeting, "owner": owner, "text": data["text"], "due_on": data["due_on"]}
+    try:
+        if data["goal"]:
+            goal = active_goal_of_pair(request.user, one_on_one, data["goal"])
+            if goal is None:
+                raise ValidationError("That goal is not an active goal of this 1:1.")
+            action_add_for_goal(goal=goal, by=request.user, **fields)
+        else:
+            agenda.action_add(one_on_one=one_on_one, by=request.user, **fields)
+    except ValidationError as error:
+        _report(request, error)
+    return _answer(request, meeting, "actions-block")
+
+
+@require_POST
+def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
+    visible = access.one_on_ones_visible_to(request.user)
+    action = get_object_or_404(
+        ActionItem.objects.filter(one_on_one__in=visible).select_related("one_on_one"),
+        uuid=action_uuid,
+    )
+    try:
+        agenda.action_set_done(action=action, done=request.POST.get("done") == "1", by=request.user)
+    except ValidationError as error:
+        _report(request, error)
+    meeting_uuid = request.POST.get("meeting", "")
+    if meeting_uuid:
+        meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+        return _answer(request, meeting, "actions-block")
+    return redirect("meetings:my_actions")

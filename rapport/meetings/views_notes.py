@@ -1,0 +1,141 @@
+"""The autosave endpoints of meeting notes. They answer JSON to rapport/static/rapport/notes.js.
+
+Statuses: 200 saved; 409 the save was made on an older version (the text is kept on the
+server and both texts come back, so the person chooses); 400 bad input; 403 the 1:1 is closed
+(the person can still read it, so 403 reveals nothing they do not know); 404 for everyone
+outside the pair, and for an unknown kind of note or conflict copy. GET answers 405 to all
+(before any lookup, so it says nothing about the meeting).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from django import forms
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_POST
+
+from rapport.http import SignedInRequest
+from rapport.markdown import render_markdown
+from rapport.meetings import notes, selectors
+from rapport.meetings.models import Note
+
+MAX_BODY = 100_000
+
+
+class NoteTextField(forms.CharField):
+    def __init__(self, **kwargs: Any) -> None:
+        # Leading spaces and blank lines are Markdown; a note may also be emptied on purpose.
+        super().__init__(required=False, strip=False, max_length=MAX_BODY, **kwargs)
+
+    def to_python(self, value: Any) -> str:
+        # Browsers send textarea text with CRLF in forms and LF from scripts: one form is kept,
+        # so the same words compare equal whichever way they came.
+        return str(super().to_python(value)).replace("\r\n", "\n")
+
+
+class NoteSaveForm(forms.Form):
+    body = NoteTextField()
+    version = forms.IntegerField(min_value=0)
+
+
+class NoteResolveForm(forms.Form):
+    CHOICES = (("mine", "Keep mine"), ("theirs", "Keep the saved one"), ("merge", "Merged"))
+
+    copy = forms.UUIDField()
+    choice = forms.ChoiceField(choices=CHOICES)
+    body = NoteTextField()
+    version = forms.IntegerField(min_value=0)
+
+
+def _saved(note: Note) -> dict[str, Any]:
+    return {
+        "version": note.version,
+        "saved_at": note.updated_at.isoformat(),
+        "html": str(render_markdown(note.body)),
+    }
+
+
+def _conflict(conflict: notes.NoteConflict) -> JsonResponse:
+    current = conflict.current
+    return JsonResponse(
+        {
+            "current_body": current.body,
+            "current_version": current.version,
+            "current_html": str(render_markdown(current.body)),
+            "current_saved_at": current.updated_at.isoformat(),
+            "yours": conflict.rejected_body,
+            "copy": str(conflict.copy.uuid),
+        },
+        status=409,
+    )
+
+
+def _invalid(form: forms.Form) -> JsonResponse:
+    problems = "; ".join(
+        f"{name}: {' '.join(str(message) for message in messages)}"
+        for name, messages in form.errors.items()
+    )
+    return JsonResponse({"error": f"The note could not be read ({problems})."}, status=400)
+
+
+def _closed(error: notes.NotesClosed) -> JsonResponse:
+    return JsonResponse({"error": str(error)}, status=403)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in Note.Kind.values:
+        raise Http404("No such kind of note.")
+
+
+@require_POST
+def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonResponse:
+    viewer = request.user
+    meeting = selectors.get_meeting_for(viewer, meeting_uuid)
+    _check_kind(kind)
+    form = NoteSaveForm(request.POST)
+    if not form.is_valid():
+        return _invalid(form)
+    try:
+        note = notes.note_save(
+            meeting=meeting,
+            author=viewer,
+            kind=kind,
+            body=form.cleaned_data["body"],
+            base_version=form.cleaned_data["version"],
+        )
+    except notes.NoteConflict as conflict:
+        return _conflict(conflict)
+    except notes.NotesClosed as error:
+        return _closed(error)
+    except notes.NoteVersionUnknown:
+        return JsonResponse({"error": "That version of the note does not exist."}, status=400)
+    return JsonResponse(_saved(note))
+
+
+@require_POST
+def note_resolve(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonResponse:
+    viewer = request.user
+    meeting = selectors.get_meeting_for(viewer, meeting_uuid)
+    _check_kind(kind)
+    form = NoteResolveForm(request.POST)
+    if not form.is_valid():
+        return _invalid(form)
+    copy = notes.conflict_copy_for(viewer, meeting, kind, str(form.cleaned_data["copy"]))
+    if copy is None:
+        raise Http404("No such unsaved version.")
+    choice = form.cleaned_data["choice"]
+    body = {"mine": copy.body, "theirs": None, "merge": form.cleaned_data["body"]}[choice]
+    try:
+        resolution = notes.note_conflict_resolve(
+            copy=copy, by=viewer, body=body, seen_version=form.cleaned_data["version"]
+        )
+    except notes.NoteConflict as conflict:
+        return _conflict(conflict)
+    except notes.NotesClosed as error:
+        return _closed(error)
+    note = resolution.note
+    return JsonResponse(
+        {**_saved(note), "body": note.body, "conflicts_left": resolution.conflicts_left}
+    )

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class NotifyConfig(AppConfig):
+    name = "rapport.notify"
+    label = "notify"
+    verbose_name = "Notifications"

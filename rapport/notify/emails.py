@@ -1,0 +1,153 @@
+"""One function per kind of email. Each reads only what its recipient may see (notify/selectors)
+and renders a subject, a text body and an HTML body from templates/notify/email/, with every
+time in the recipient's own time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+
+from rapport.markdown import render_markdown
+from rapport.meetings.models import Meeting
+from rapport.notify import selectors
+from rapport.notify.models import CHOOSABLE_KINDS, Kind
+from rapport.notify.unsubscribe import unsubscribe_url
+from rapport.people.models import Person
+
+
+@dataclass(frozen=True)
+class Email:
+    kind: str
+    key: str
+    recipient: Person | None
+    to: str
+    subject: str
+    text: str
+    html: str
+    unsubscribe_url: str
+
+
+def local_time(moment: datetime, person: Person) -> str:
+    """'Tuesday 3 November 2026, 10:00 (America/New_York)': the recipient's wall clock."""
+    local = moment.astimezone(ZoneInfo(person.timezone))
+    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({person.timezone})"
+
+
+def absolute(path: str) -> str:
+    return settings.BASE_URL + path
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return absolute(reverse("meetings:meeting", args=[meeting.uuid]))
+
+
+def checkin_url(meeting: Meeting) -> str:
+    """The check-in page when the check-ins app provides it, else the meeting page."""
+    try:
+        return absolute(reverse("checkins:checkin", args=[meeting.uuid]))
+    except NoReverseMatch:
+        return meeting_url(meeting)
+
+
+def _render(
+    kind: str, key: str, recipient: Person, context: dict[str, Any], *, to: str = ""
+) -> Email:
+    unsubscribe = unsubscribe_url(recipient, kind) if kind in CHOOSABLE_KINDS else ""
+    context = {
+        **context,
+        "recipient": recipient,
+        "unsubscribe_url": unsubscribe,
+        "preferences_url": absolute(reverse("notify:preferences")),
+        "kind_label": Kind(kind).label,
+    }
+    subject = render_to_string(f"notify/email/{kind}_subject.txt", context)
+    return Email(
+        kind=kind,
+        key=key,
+        recipient=recipient,
+        to=to or recipient.email,
+        subject=" ".join(subject.split()),
+        text=render_to_string(f"notify/email/{kind}.txt", context),
+        html=render_to_string(f"notify/email/{kind}.html", context),
+        unsubscribe_url=unsubscribe,
+    )
+
+
+def report_reminder(*, meeting: Meeting, report: Person) -> Email:
+    manager = meeting.one_on_one.manager
+    context = {
+        "meeting": meeting,
+        "other": manager,
+        "when": local_time(meeting.scheduled_for, report),
+        "meeting_url": meeting_url(meeting),
+        "checkin_url": checkin_url(meeting),
+        "agenda": selectors.shared_agenda(report, meeting),
+    }
+    key = f"{Kind.REPORT_REMINDER}:{report.uuid}:{meeting.uuid}"
+    return _render(Kind.REPORT_REMINDER, key, report, context)
+
+
+def manager_agenda(*, meeting: Meeting, manager: Person) -> Email:
+    context = {
+        "meeting": meeting,
+        "other": meeting.one_on_one.report,
+        "when": local_time(meeting.scheduled_for, manager),
+        "meeting_url": meeting_url(meeting),
+        "agenda": selectors.shared_agenda(manager, meeting),
+        "actions": [a for a in selectors.meeting_actions(meeting) if not a.is_done],
+    }
+    key = f"{Kind.MANAGER_AGENDA}:{manager.uuid}:{meeting.uuid}"
+    return _render(Kind.MANAGER_AGENDA, key, manager, context)
+
+
+def meeting_recap(*, meeting: Meeting, person: Person) -> Email:
+    notes = [
+        {"who": who, "text": body, "html": render_markdown(body)}
+        for who, body in selectors.shared_notes(person, meeting)
+    ]
+    context = {
+        "meeting": meeting,
+        "other": meeting.one_on_one.other_person(person),
+        "when": local_time(meeting.scheduled_for, person),
+        "meeting_url": meeting_url(meeting),
+        "discussed": selectors.shared_agenda(person, meeting),
+        "notes": notes,
+        "actions": selectors.meeting_actions(meeting),
+    }
+    key = f"{Kind.MEETING_RECAP}:{person.uuid}:{meeting.uuid}"
+    return _render(Kind.MEETING_RECAP, key, person, context)
+
+
+def weekly_digest(*, manager: Person, week_start: datetime) -> Email:
+    """`week_start` is Monday 00:00 in the manager's zone."""
+    today: date = week_start.date()
+    meetings = selectors.week_meetings(manager, week_start)
+    context = {
+        "week_start": today,
+        "week_end": today + timedelta(days=6),
+        "overdue": selectors.overdue_team_actions(manager, today),
+        "meetings": [
+            {"with": m.one_on_one.report, "when": local_time(m.scheduled_for, manager)}
+            | {"url": meeting_url(m), "status": m.get_status_display()}
+            for m in meetings
+        ],
+        "signals": selectors.team_signals_for_digest(manager),
+        "actions_url": absolute(reverse("meetings:team_setup")),
+    }
+    year, week, _ = today.isocalendar()
+    key = f"{Kind.WEEKLY_DIGEST}:{manager.uuid}:{year}-W{week:02d}"
+    return _render(Kind.WEEKLY_DIGEST, key, manager, context)
+
+
+def test_email(*, to: str, by: Person | None, nonce: str) -> Email:
+    """A test message an admin asks for; it names no one and carries nothing from a 1:1."""
+    context = {"to": to, "home_url": absolute(reverse("home"))}
+    recipient = by or Person(name="Rapport", email=to)
+    email = _render(Kind.TEST, f"{Kind.TEST}:{nonce}", recipient, context, to=to)
+    return Email(**{**email.__dict__, "recipient": by})

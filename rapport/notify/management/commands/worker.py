@@ -1,0 +1,127 @@
+"""`rapport worker`: the reminder tick and the database task worker, in one process.
+
+Django has no periodic scheduler, so the tick is ours: once a minute it decides what is due and
+stores it as outbox rows. Between ticks the same loop runs the queued tasks of the database
+backend (django-tasks-db's own worker, in batch mode). One thread and one database connection:
+nothing to coordinate, SQLite-friendly, and a stop signal waits for the task in hand. Run as many
+workers as you like: the outbox keys and claims keep every email single (docs/notifications.md).
+With the RQ backend this command only ticks; `rapport rqworker` runs the tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import time
+from argparse import ArgumentParser
+from types import FrameType
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+from django.tasks import task_backends
+from django.utils.crypto import get_random_string
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.management.commands.db_worker import Worker
+
+from rapport.notify.services import notify_tick
+
+logger = logging.getLogger("rapport.notify.worker")
+
+
+class Command(BaseCommand):
+    help = "Send reminders and emails: the once-a-minute tick plus the database task worker."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--tick-seconds", type=float, default=60.0)
+        parser.add_argument("--poll-seconds", type=float, default=1.0)
+        parser.add_argument(
+            "--once", action="store_true", help="One tick, run the queued tasks, then exit."
+        )
+        parser.add_argument(
+            "--no-tasks", action="store_true", help="Only tick; another process runs the tasks."
+        )
+        parser.add_argument(
+            "--exit-with-parent",
+            action="store_true",
+            help="Stop when the process that started this one is gone (used by make run).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.running = True
+        if options["verbosity"] < 2:
+            # The batch worker announces every start and stop, once a second here.
+            logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
+        previous = {sig: signal.signal(sig, self.stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            self.loop(options)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        self.stdout.write("Worker stopped.")
+
+    def loop(self, options: dict[str, Any]) -> None:
+        runs_tasks = not options["no_tasks"] and isinstance(
+            task_backends["default"], DatabaseBackend
+        )
+        worker_id = get_random_string(32)
+        parent = os.getppid()
+        self.stdout.write(
+            f"Worker {worker_id[:8]}: tick every {options['tick_seconds']:g}s, "
+            + ("running database tasks" if runs_tasks else "tasks run elsewhere")
+        )
+        next_tick = 0.0
+        while self.running:
+            if time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + options["tick_seconds"]
+                self.tick()
+            if runs_tasks and self.running:
+                self.run_tasks(worker_id)
+            if options["once"]:
+                break
+            if options["exit_with_parent"] and os.getppid() != parent:
+                self.stdout.write("The parent process is gone; stopping.")
+                break
+            self.sleep(options["poll_seconds"])
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        self.running = False
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while self.running and time.monotonic() < end:
+            time.sleep(min(0.2, seconds))
+
+    def tick(self) -> None:
+        # One bad tick (a database restart, a locked SQLite file) must not end the worker.
+        try:
+            result = notify_tick()
+        except Exception:
+            logger.exception("The reminder tick failed; trying again at the next one.")
+        else:
+            if result.emails_added or result.meetings_added:
+                self.stdout.write(
+                    f"Tick: {result.emails_added} emails decided, "
+                    f"{result.meetings_added} meetings scheduled ahead."
+                )
+        finally:
+            close_old_connections()
+
+    def run_tasks(self, worker_id: str) -> None:
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+        try:
+            worker.run()
+        except Exception:
+            logger.exception("Running queued tasks failed; trying again shortly.")
+        finally:
+            close_old_connections()

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone as django_timezone
+
+from rapport.people.models import Person
+
+
+class Kind(models.TextChoices):
+    REPORT_REMINDER = "report_reminder", "Prepare for your 1:1 (to the report)"
+    MANAGER_AGENDA = "manager_agenda", "The agenda the day before (to the manager)"
+    MEETING_RECAP = "meeting_recap", "Recap after a 1:1 is held"
+    WEEKLY_DIGEST = "weekly_digest", "Monday digest of your team (to managers)"
+    TEST = "test", "Test email"
+
+
+# Every kind a person may turn off; a test email is asked for by an admin, never a subscription.
+CHOOSABLE_KINDS = (
+    Kind.REPORT_REMINDER,
+    Kind.MANAGER_AGENDA,
+    Kind.MEETING_RECAP,
+    Kind.WEEKLY_DIGEST,
+)
+
+
+class Outbox(models.Model):
+    """One email, from the moment it is decided until it is sent. The unique `key` names the
+    message (`report_reminder:<person>:<meeting>`), so deciding twice still makes one row; a
+    worker owns a row while `claimed_at` is recent, so two workers never send it both."""
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    to_address = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    # The signed one-click unsubscribe address (empty for test emails).
+    unsubscribe_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=django_timezone.now)
+    send_after = models.DateTimeField(default=django_timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=1000, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes: ClassVar[list[Any]] = [
+            # The sender's question: what is unsent and due?
+            models.Index(
+                fields=["send_after"], condition=Q(sent_at__isnull=True), name="outbox_unsent_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class NotificationPreference(models.Model):
+    """Which emails one person gets. No row means every kind is on."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    report_reminder = models.BooleanField(default=True)
+    manager_agenda = models.BooleanField(default=True)
+    meeting_recap = models.BooleanField(default=True)
+    weekly_digest = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    def __str__(self) -> str:
+        return f"email choices of {self.person}"
+
+    def wants(self, kind: str) -> bool:
+        return kind not in CHOOSABLE_KINDS or bool(getattr(self, kind))

@@ -1,0 +1,66 @@
+"""Email choices for the signed-in person, one-click unsubscribe links, and the admins' outbox."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from rapport.http import SignedInRequest
+from rapport.notify import services
+from rapport.notify.forms import PreferenceForm, TestEmailForm
+from rapport.notify.models import CHOOSABLE_KINDS, Kind, Outbox
+from rapport.notify.unsubscribe import read_unsubscribe_token
+
+OUTBOX_ROWS_SHOWN = 100
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: SignedInRequest) -> HttpResponse:
+    current = services.preference_of(request.user)
+    initial = {"kinds": [kind.value for kind in CHOOSABLE_KINDS if current.wants(kind)]}
+    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.preference_set(person=request.user, kinds=form.cleaned_data["kinds"])
+        messages.success(request, "Your email choices are saved.")
+        return redirect("notify:preferences")
+    return render(request, "notify/preferences.html", {"form": form})
+
+
+# The link in the email is the credential: no sign-in. Mail programs send RFC 8058 one-click
+# POSTs without a CSRF token, and a forged POST could only unsubscribe the link's own owner.
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    found = read_unsubscribe_token(token)
+    if found is None:
+        raise Http404("This unsubscribe link is not valid.")
+    person, kind = found
+    if request.method == "POST":
+        services.unsubscribe(person=person, kind=kind)
+    context = {"kind_label": Kind(kind).label, "done": request.method == "POST"}
+    return render(request, "notify/unsubscribe.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def outbox(request: SignedInRequest) -> HttpResponse:
+    if not request.user.is_admin:
+        raise Http404
+    form = TestEmailForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.test_email_queue(to=form.cleaned_data["to"], by=request.user)
+        messages.success(request, "The test email is queued; the worker sends it within a minute.")
+        return redirect("notify:outbox")
+    rows = Outbox.objects.select_related("recipient")[:OUTBOX_ROWS_SHOWN]
+    context = {
+        "form": form,
+        "rows": rows,
+        "unsent": Outbox.objects.filter(sent_at__isnull=True).count(),
+        "failing": Outbox.objects.filter(sent_at__isnull=True, attempts__gt=0).count(),
+        "max_attempts": services.MAX_ATTEMPTS,
+    }
+    return render(request, "notify/outbox.html", context)

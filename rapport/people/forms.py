@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest
+
+from rapport.people import throttle
+from rapport.people.importing import MAX_BYTES
+from rapport.people.models import LeftReason, Person, Role, normalise_email
+from rapport.people.timezones import is_known_timezone, timezone_choices
+
+THROTTLED_MESSAGE = (
+    "Too many sign-in attempts. For your safety, sign-in is paused for a while; "
+    "try again in 15 minutes or reset your password."
+)
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+    password = forms.CharField(
+        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.person: Person | None = None
+        self.throttled = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email, password = data.get("email"), data.get("password")
+        if not email or not password:
+            return data
+        address = throttle.client_address(self.request)
+        # Checked before the password, and for unknown addresses alike, so a refusal tells
+        # nothing about whether the account exists.
+        if throttle.is_throttled(email=email, address=address):
+            self.throttled = True
+            raise ValidationError(THROTTLED_MESSAGE, code="throttled")
+        person = authenticate(self.request, username=email, password=password)
+        if person is None:
+            throttle.record_failure(email=email, address=address)
+            raise ValidationError(
+                "That email and password do not match an account. Check both and try again.",
+                code="invalid_login",
+            )
+        throttle.clear_failures(email=email)
+        self.person = person if isinstance(person, Person) else None
+        return data
+
+
+class PeopleSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, strip=True, label="Search people")
+
+
+class TimezoneField(forms.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=timezone_choices, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not is_known_timezone(value):
+            raise ValidationError("Choose a time zone from the list.")
+
+
+class PersonForm(forms.Form):
+    """An admin edits someone's place in the organisation."""
+
+    name = forms.CharField(max_length=150)
+    title = forms.CharField(max_length=150, required=False)
+    timezone = TimezoneField()
+    role = forms.ChoiceField(choices=Role.choices)
+    manager = forms.ModelChoiceField(
+        queryset=Person.objects.none(), required=False, empty_label="Nobody (top of the chart)"
+    )
+    started_on = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Started on",
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = (  # type: ignore[attr-defined]
+            Person.objects.filter(is_active=True).exclude(pk=person.pk).order_by("name")
+        )
+
+
+class ProfileForm(forms.Form):
+    """What people may change about themselves."""
+
+    name = forms.CharField(max_length=150)
+    timezone = TimezoneField(help_text="Meeting times are shown to you in this time zone.")
+
+
+class DepartureForm(forms.Form):
+    left_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Last day"
+    )
+    left_reason = forms.ChoiceField(
+        choices=LeftReason.choices, label="Reason", widget=forms.RadioSelect
+    )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8 CSV, at most 5 MB.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    deactivate_missing = forms.BooleanField(
+        required=False,
+        label="Deactivate people who are not in this file",
+        help_text="They can no longer sign in; nobody is ever deleted.",
+    )
+    dry_run = forms.BooleanField(
+        required=False,
+        label="Only check the file",
+        help_text="See what the import would do without changing anything.",
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        # Checked before anything reads the file into memory.
+        if upload.size is None or upload.size > MAX_BYTES:
+            raise ValidationError(
+                "The file is larger than 5 MB. Leave out columns Rapport does not use, or split "
+                "it into several files.",
+                code="too_large",
+            )
+        return upload
+
+
+class InvitationAwarePasswordResetForm(PasswordResetForm):
+    """Django only resets usable passwords; imported people start without one and set their
+    first password through this same link, so every active account may receive it."""
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        return iter(Person.objects.filter(email=normalise_email(email), is_active=True))

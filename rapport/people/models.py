@@ -1,0 +1,140 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone as django_timezone
+
+from rapport.people.timezones import is_known_timezone
+
+
+def validate_timezone(value: str) -> None:
+    if not is_known_timezone(value):
+        raise ValidationError(f"“{value}” is not a known time zone (for example Europe/Berlin).")
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    HR = "hr", "HR"
+    ADMIN = "admin", "Admin"
+
+
+class LeftReason(models.TextChoices):
+    VOLUNTARY = "voluntary", "Voluntary"
+    INVOLUNTARY = "involuntary", "Involuntary"
+
+
+class PersonManager(BaseUserManager["Person"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> Person:
+        if not email:
+            raise ValueError("A person needs an email address.")
+        person = self.model(email=normalise_email(email), **fields)
+        person.set_password(password)
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> Person:
+        fields.setdefault("role", Role.ADMIN)
+        return self.create_user(email, password, **fields)
+
+    def get_by_natural_key(self, username: str | None) -> Person:
+        # Sign-in is case-insensitive on the email address.
+        return self.get(email=normalise_email(username or ""))
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class Person(AbstractBaseUser):
+    """Everyone who signs in: managers, reports, HR and admins. Sign-in is by email."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(max_length=254, unique=True)
+    name = models.CharField(max_length=150)
+    title = models.CharField(max_length=150, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    started_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    left_reason = models.CharField(max_length=16, choices=LeftReason.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=django_timezone.now, editable=False)
+
+    objects: ClassVar[PersonManager] = PersonManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name"]
+
+    class Meta:
+        ordering = ("name",)
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(Lower("email"), name="person_email_unique_ci"),
+            models.CheckConstraint(
+                condition=~models.Q(manager=models.F("id")), name="person_not_own_manager"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_reason="") | models.Q(left_on__isnull=False),
+                name="person_left_reason_needs_left_on",
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["manager", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+    @property
+    def initials(self) -> str:
+        parts = [part for part in self.name.split() if part]
+        if not parts:
+            return self.email[:1].upper()
+        return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
+
+    @property
+    def is_hr(self) -> bool:
+        return self.role == Role.HR
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    def clean(self) -> None:
+        self.email = normalise_email(self.email)
+        if self.left_reason and not self.left_on:
+            raise ValidationError({"left_reason": "A reason for leaving needs a leaving date."})
+
+
+class LoginFailure(models.Model):
+    """One failed sign-in, counted per account and per address for throttling.
+
+    Kept in the database, not a per-process cache, so several web processes share the count.
+    """
+
+    email = models.CharField(max_length=254, blank=True)
+    address = models.CharField(max_length=64, blank=True)
+    at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["email", "at"]),
+            models.Index(fields=["address", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"

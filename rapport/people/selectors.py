@@ -1,0 +1,150 @@
+"""Reads about people, always on behalf of a viewer (see rapport/access.py)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from rapport import access
+from rapport.people.models import Person
+
+
+def get_person_for(viewer: Person, person_uuid: uuid.UUID | str) -> Person:
+    try:
+        return access.people_visible_to(viewer).select_related("manager").get(uuid=person_uuid)
+    except (Person.DoesNotExist, ValueError) as missing:
+        raise Http404("No such person.") from missing
+
+
+def direct_reports_for(viewer: Person, manager: Person) -> QuerySet[Person]:
+    return access.people_visible_to(viewer).filter(manager=manager, is_active=True)
+
+
+def management_chain(person: Person) -> list[Person]:
+    """The person's manager, their manager, and so on up to the top (nearest first)."""
+    chain: list[Person] = []
+    seen = {person.pk}
+    current = person.manager
+    while current is not None and current.pk not in seen and len(chain) < access.MAX_CHAIN_DEPTH:
+        chain.append(current)
+        seen.add(current.pk)
+        current = current.manager
+    return chain
+
+
+@dataclass
+class OrgNode:
+    person: Person
+    children: list[OrgNode] = field(default_factory=list)
+
+    @property
+    def team_size(self) -> int:
+        return sum(1 + child.team_size for child in self.children)
+
+
+def org_chart_for(viewer: Person) -> list[OrgNode]:
+    """The whole visible organisation as trees, built from one query whatever its size."""
+    people = list(access.people_visible_to(viewer).filter(is_active=True).order_by("name"))
+    nodes = {person.pk: OrgNode(person) for person in people}
+    roots: list[OrgNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.person.manager_id) if node.person.manager_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def search_people_for(viewer: Person, query: str, *, limit: int = 50) -> QuerySet[Person]:
+    words = query.split()
+    people = access.people_visible_to(viewer).filter(is_active=True)
+    for word in words:
+        people = people.filter(
+            Q(name__icontains=word) | Q(title__icontains=word) | Q(email__icontains=word)
+        )
+    return people.select_related("manager").order_by("name")[:limit]
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    person: Person
+    local_time: datetime
+    report_count: int
+
+
+def team_of(viewer: Person, manager: Person, *, now: datetime) -> list[TeamMember]:
+    """A manager's direct reports with their local time, in a constant number of queries."""
+    # Aggregate queries ignore Meta.ordering, so the order is spelled out.
+    reports = (
+        direct_reports_for(viewer, manager)
+        .annotate(report_count=Count("reports", filter=Q(reports__is_active=True)))
+        .order_by("name")
+    )
+    return [
+        TeamMember(
+            person=report,
+            local_time=now.astimezone(ZoneInfo(report.timezone)),
+            report_count=report.report_count,
+        )
+        for report in reports
+    ]
+
+
+WORKING_HOURS = range(9, 17)
+
+
+def team_at_work_by_hour(team: list[TeamMember], *, manager: Person, now: datetime) -> list[int]:
+    """For each hour of the manager's day, how many reports are within their own 9:00-17:00:
+    where the 1:1 slots that suit everyone are."""
+    manager_zone = ZoneInfo(manager.timezone)
+    midnight = now.astimezone(manager_zone).replace(hour=0, minute=0, second=0, microsecond=0)
+    zones = [ZoneInfo(member.person.timezone) for member in team]
+    return [
+        sum(
+            (midnight + timedelta(hours=hour)).astimezone(zone).hour in WORKING_HOURS
+            for zone in zones
+        )
+        for hour in range(24)
+    ]
+
+
+TEAM_SIZE_BUCKETS = ((1, 3), (4, 7), (8, 12), (13, 20), (21, 10_000))
+
+
+@dataclass(frozen=True)
+class OrganisationOverview:
+    active_people: int
+    managers: int
+    left_last_year: int
+    timezones: int
+    managers_by_team_size: list[tuple[str, int]]
+
+
+def organisation_overview(viewer: Person, *, today: datetime) -> OrganisationOverview:
+    """Counts about the whole organisation, for HR and admins only."""
+    if not access.can_see_organisation_overview(viewer):
+        raise Http404
+    one_year_ago = today.date() - timedelta(days=365)
+    people = Person.objects.all()
+    figures = people.aggregate(
+        active_people=Count("pk", filter=Q(is_active=True)),
+        left_last_year=Count("pk", filter=Q(left_on__gte=one_year_ago)),
+        timezones=Count("timezone", distinct=True, filter=Q(is_active=True)),
+    )
+    team_sizes = list(
+        people.filter(is_active=True)
+        .annotate(size=Count("reports", filter=Q(reports__is_active=True)))
+        .filter(size__gt=0)
+        .values_list("size", flat=True)
+    )
+    by_size = [
+        (
+            f"{low}+" if high >= 10_000 else f"{low}-{high}",
+            sum(low <= n <= high for n in team_sizes),
+        )
+        for low, high in TEAM_SIZE_BUCKETS
+    ]
+    return OrganisationOverview(managers=len(team_sizes), managers_by_team_size=by_size, **figures)

@@ -1,0 +1,88 @@
+"""Changes to people and the org chart."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from rapport import access
+from rapport.meetings.services import one_on_ones_close_where_manager_changed
+from rapport.people.models import LeftReason, Person
+
+
+class ReportingCycleError(ValidationError):
+    pass
+
+
+def would_create_cycle(*, person: Person, new_manager: Person | None) -> bool:
+    """True when `new_manager` is the person or reports to them, directly or not."""
+    if new_manager is None:
+        return False
+    if new_manager.pk == person.pk:
+        return True
+    parents = dict(Person.objects.values_list("pk", "manager_id"))
+    current: int | None = new_manager.pk
+    for _ in range(access.MAX_CHAIN_DEPTH + len(parents)):
+        if current is None:
+            return False
+        if current == person.pk:
+            return True
+        current = parents.get(current)
+    return True  # a chain this long is already broken; refuse rather than make it worse
+
+
+def cycle_message(person: Person, new_manager: Person) -> str:
+    if new_manager.pk == person.pk:
+        return f"{person.name} cannot be their own manager."
+    return (
+        f"{new_manager.name} reports to {person.name} (directly or further down), "
+        f"so {new_manager.name} cannot become {person.name}'s manager: "
+        "nobody can end up above themselves."
+    )
+
+
+@transaction.atomic
+def person_change_manager(*, person: Person, new_manager: Person | None) -> Person:
+    if new_manager is not None and would_create_cycle(person=person, new_manager=new_manager):
+        raise ReportingCycleError(cycle_message(person, new_manager), code="cycle")
+    person.manager = new_manager
+    person.save(update_fields=["manager"])
+    one_on_ones_close_where_manager_changed()
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    name: str,
+    title: str,
+    timezone: str,
+    role: str,
+    manager: Person | None,
+    started_on: date | None,
+) -> Person:
+    if person.manager_id != (manager.pk if manager else None):
+        person_change_manager(person=person, new_manager=manager)
+    person.name = name
+    person.title = title
+    person.timezone = timezone
+    person.role = role
+    person.started_on = started_on
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_record_departure(*, person: Person, left_on: date, left_reason: LeftReason) -> Person:
+    """Someone has left: they can no longer sign in, and their reports move up a level."""
+    person.left_on = left_on
+    person.left_reason = left_reason
+    person.is_active = False
+    person.save(update_fields=["left_on", "left_reason", "is_active"])
+    Person.objects.filter(manager=person).update(manager=person.manager)
+    one_on_ones_close_where_manager_changed()
+    return person

@@ -1,0 +1,71 @@
+"""Changes to the question bank and to the record of questions asked in meetings."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from rapport import access
+from rapport.access import can_add_questions
+from rapport.meetings.models import Meeting, Section
+from rapport.people.models import Person
+from rapport.questions.models import AskedQuestion, Category, Question
+from rapport.questions.selectors import normalised
+
+FOLLOW_UP_MAX = AskedQuestion._meta.get_field("follow_up").max_length or 500
+TEXT_MAX = Question._meta.get_field("text").max_length or 300
+
+
+def question_mark_asked(
+    *, meeting: Meeting, question: Question, by: Person, follow_up: str | None = None
+) -> AskedQuestion:
+    """Record that the manager asked this question in this meeting. Pressing "Asked" twice
+    (or from two devices) keeps one record. `follow_up` replaces the note when given; None
+    leaves it as it is, so marking again never wipes what was written."""
+    if not access.can_run_meeting_mode(by, meeting):
+        raise ValidationError("Only the manager of an active 1:1 records the questions asked.")
+    note = None if follow_up is None else follow_up.strip()
+    if note is not None and len(note) > FOLLOW_UP_MAX:
+        raise ValidationError(f"Keep the follow-up under {FOLLOW_UP_MAX} characters.")
+    asked = AskedQuestion.objects.filter(meeting=meeting, question=question).first()
+    if asked is None:
+        if not question.is_active:
+            raise ValidationError("This question has been retired from the bank.")
+        # get_or_create, because a second device may record the same question at this moment.
+        asked, created = AskedQuestion.objects.get_or_create(
+            meeting=meeting, question=question, defaults={"asked_by": by, "follow_up": note or ""}
+        )
+        if created:
+            return asked
+    if note is not None and asked.follow_up != note:
+        asked.follow_up = note
+        asked.save(update_fields=["follow_up"])
+    return asked
+
+
+@transaction.atomic
+def question_add(*, text: str, section: str, category: str, by: Person) -> Question:
+    """An organisation's own question, added to the bank next to the built-in ones."""
+    if not can_add_questions(by):
+        raise ValidationError("Only admins add questions to the bank.")
+    text = " ".join(text.split())
+    if not normalised(text):
+        raise ValidationError("Write the question in a few words.", code="empty")
+    if len(text) > TEXT_MAX:
+        raise ValidationError(f"Keep the question under {TEXT_MAX} characters.", code="long")
+    if section not in Section.values or category not in Category.values:
+        raise ValidationError("Choose a section and a category from the lists.", code="choice")
+    wanted = normalised(text)
+    for existing in Question.objects.values_list("text", flat=True):
+        if normalised(existing) == wanted:
+            raise ValidationError(
+                f"The bank already holds this question: “{existing}”.", code="duplicate"
+            )
+    try:
+        with transaction.atomic():
+            return Question.objects.create(
+                text=text, section=section, category=category, is_builtin=False, created_by=by
+            )
+    except IntegrityError as clash:
+        # Someone added the same text in the same moment.
+        raise ValidationError("The bank already holds this question.", code="duplicate") from clash

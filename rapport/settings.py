@@ -1,0 +1,241 @@
+"""Rapport's one settings module. Everything that differs between installations comes from
+environment variables (see docs/configuration.md), read through the strict helpers in env.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.utils.csp import CSP
+
+from rapport import env
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env.env_str("RAPPORT_VAR_DIR", str(BASE_DIR / "var")))
+
+PRODUCTION = env.env_bool("RAPPORT_PRODUCTION", False)
+DEBUG = env.env_bool("RAPPORT_DEBUG", False)
+if PRODUCTION and DEBUG:
+    raise env.ConfigError("RAPPORT_DEBUG", "off when RAPPORT_PRODUCTION is on")
+
+SECRET_KEY = env.secret_key(production=PRODUCTION, keep_in=VAR_DIR / "secret_key")
+ALLOWED_HOSTS = env.env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise env.ConfigError("ALLOWED_HOSTS", "a comma-separated list of host names in production")
+CSRF_TRUSTED_ORIGINS = env.env_list("CSRF_TRUSTED_ORIGINS", [])
+# The address people use to reach Rapport; emails build their links from it.
+BASE_URL = env.env_str("RAPPORT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks_db",
+    "rapport.people",
+    "rapport.meetings",
+    "rapport.questions",
+    "rapport.goals",
+    "rapport.checkins",
+    "rapport.insights",
+    "rapport.notify",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "rapport.middleware.ViewerTimezoneMiddleware",
+]
+
+ROOT_URLCONF = "rapport.urls"
+WSGI_APPLICATION = "rapport.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "rapport" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rapport.context_processors.navigation",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": env.database("DATABASE_URL", sqlite_path=VAR_DIR / "rapport.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "people.Person"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+
+# Login throttling: after this many failures for one account or one address within the
+# window, further tries are refused until the window has passed.
+LOGIN_FAILURE_LIMIT = env.env_int("RAPPORT_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+LOGIN_FAILURE_WINDOW_SECONDS = env.env_int("RAPPORT_LOGIN_FAILURE_WINDOW", 15 * 60, minimum=1)
+
+# A 1:1 is out of balance when its connection share is more than this many points off target.
+RAPPORT_BALANCE_TOLERANCE = 15
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "rapport" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start otherwise
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Outside production the files are served straight from the source tree (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# --- Email --------------------------------------------------------------------------------
+EMAIL_KIND = env.env_choice(
+    "EMAIL_BACKEND", ("console", "smtp"), "smtp" if PRODUCTION else "console"
+)
+if EMAIL_KIND == "smtp":
+    _email_tls = env.env_bool("EMAIL_USE_TLS", False)
+    _email_ssl = env.env_bool("EMAIL_USE_SSL", False)
+    if _email_tls and _email_ssl:
+        raise env.ConfigError("EMAIL_USE_SSL", "off when EMAIL_USE_TLS is on (choose one)")
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env.env_str("EMAIL_HOST", "localhost"),
+                "port": env.env_int(
+                    "EMAIL_PORT", 465 if _email_ssl else 25, minimum=1, maximum=65535
+                ),
+                "username": env.env_str("EMAIL_HOST_USER"),
+                "password": env.env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": _email_tls,
+                "use_ssl": _email_ssl,
+                "timeout": env.env_int("EMAIL_TIMEOUT", 20, minimum=1),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = env.env_str("DEFAULT_FROM_EMAIL", "Rapport <rapport@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background work and reminders (docs/notifications.md) ----------------------------------
+# The database backend needs no broker; `rapport worker` runs its tasks and the reminder tick.
+# With rq, tasks go to Redis and `rapport rqworker --job-class django_tasks_rq.Job` runs them.
+TASKS_KIND = env.env_choice("RAPPORT_TASKS_BACKEND", ("db", "rq", "immediate"), "db")
+if TASKS_KIND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": env.env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_KIND == "immediate":
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+RAPPORT_REMINDER_DAYS_BEFORE = env.env_int("RAPPORT_REMINDER_DAYS_BEFORE", 2, minimum=1, maximum=14)
+# Reminders and the weekly digest go out at this hour of the recipient's own day.
+RAPPORT_REMINDER_HOUR = env.env_int("RAPPORT_REMINDER_HOUR", 9, minimum=0, maximum=23)
+
+# --- Security -----------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+# Cookies are Secure whenever the site is served over HTTPS (always in production); a local
+# http://127.0.0.1 install would otherwise be unable to sign in.
+SESSION_COOKIE_SECURE = env.env_bool("RAPPORT_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_SSL_REDIRECT = env.env_bool("RAPPORT_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = env.env_int("RAPPORT_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.env_bool("RAPPORT_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env.env_bool("RAPPORT_HSTS_PRELOAD", PRODUCTION)
+if env.env_bool("RAPPORT_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# No inline script or style anywhere: scripts and styles come from our own static files only.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.env_str("RAPPORT_LOG_LEVEL", "INFO")},
+}
+
+# --- Check-ins ---------------------------------------------------------------------------
+# The report's check-in opens this many days before a 1:1 and stays open until it ends.
+CHECKIN_OPENS_DAYS_BEFORE = 3
+
+# --- Team view: signal thresholds and the manager's load (rapport/insights/) ---------------
+RAPPORT_SIGNALS = {
+    "LAPSED_PERIODS": 3,  # no 1:1 held for this many cadence periods
+    "MOOD_RECENT": 3,  # the last check-ins averaged ...
+    "MOOD_WINDOW": 12,  # ... against the earlier ones among this many
+    "MOOD_DROP": 1.0,  # points
+    "WORKLOAD_HIGH": 4,  # workload score counted as high
+    "WORKLOAD_RUN": 3,  # high on this many check-ins in a row
+    "NO_GOAL_GRACE_DAYS": 28,  # time a pair has to agree on a goal
+    "OVERDUE_ACTIONS": 3,
+    "LOW_CONNECTION_SHARE": 25,  # percent
+    "LOW_CONNECTION_RUN": 4,  # meetings in a row
+    "SKIPPED_CHECKINS": 3,  # held meetings in a row without a check-in
+    "WORK_WEEK_HOURS": 40,
+    "LOAD_WARNING_SHARE": 25,  # percent of the working week in 1:1s
+}

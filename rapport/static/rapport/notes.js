@@ -1,0 +1,329 @@
+// Meeting notes that save themselves. Loaded as a module by meetings/_notes.html.
+//
+// Each save names the version the text was typed on; the server answers 409 when the note
+// moved on meanwhile (another tab or device) and keeps the refused text, so this module only
+// shows both texts and sends the person's choice. Network failures are retried with backoff
+// and said out loud; leaving the page with unsaved text asks first. No eval, no inline
+// handlers, and user text only ever goes into the page as text (server HTML is sanitised).
+
+const SAVE_AFTER_IDLE_MS = 800;
+const SAVE_WHILE_TYPING_MS = 5000;
+const RETRY_DELAYS_S = [2, 5, 10, 20, 30];
+
+const editors = new Set();
+const localTexts = new WeakMap();
+
+function csrfToken(root) {
+  const input = root.querySelector("input[name=csrfmiddlewaretoken]");
+  if (input) return input.value;
+  try {
+    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
+  } catch {
+    return "";
+  }
+}
+
+function timeFormatter(zone) {
+  const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+  try {
+    return new Intl.DateTimeFormat(undefined, { ...options, timeZone: zone || undefined });
+  } catch {
+    return new Intl.DateTimeFormat(undefined, options);
+  }
+}
+
+async function readJson(response) {
+  const type = response.headers.get("content-type") || "";
+  if (!type.includes("application/json")) return null;
+  try {
+    return await response.json();
+  } catch {
+    return null;
+  }
+}
+
+class NoteEditor {
+  constructor(box, section) {
+    this.box = box;
+    this.section = section;
+    this.editor = box.querySelector("[data-editor]");
+    this.status = box.querySelector("[data-status]");
+    this.preview = box.querySelector("[data-preview]");
+    this.conflicts = box.querySelector("[data-conflicts]");
+    this.saveUrl = box.dataset.saveUrl;
+    this.resolveUrl = box.dataset.resolveUrl;
+    this.version = Number(box.dataset.version || "0");
+    // The text the server holds at `version`: what "unsaved" is measured against.
+    this.savedBody = this.editor ? this.editor.value : "";
+    this.inFlight = false;
+    this.idleTimer = null;
+    this.typingTimer = null;
+    this.retryTimer = null;
+    this.countdown = null;
+    this.retries = 0;
+    this.stopped = false; // a refusal that retrying cannot fix (closed 1:1, stale page)
+    this.heldBack = null; // text the server refused as invalid, not sent again unchanged
+    this.formatTime = timeFormatter(section.dataset.timezone);
+    this.savedAt = box.querySelector("[data-status] time")?.getAttribute("datetime") || null;
+    if (this.editor) {
+      this.editor.addEventListener("input", () => this.typed());
+      this.editor.addEventListener("blur", () => this.saveNow());
+    }
+    this.conflicts.addEventListener("click", (event) => this.clicked(event));
+  }
+
+  get hasConflict() {
+    return this.conflicts.querySelector("[data-conflict]") !== null;
+  }
+
+  get unsaved() {
+    return Boolean(this.editor) && this.editor.value !== this.savedBody;
+  }
+
+  say(text, tone = "") {
+    this.status.textContent = text;
+    this.status.dataset.tone = tone;
+  }
+
+  saidSaved(isoTime) {
+    this.savedAt = isoTime;
+    this.say(`Saved ${this.formatTime.format(new Date(isoTime))}`, "saved");
+  }
+
+  typed() {
+    if (this.stopped || this.hasConflict) return;
+    // While a retry is waiting its countdown stays on screen: it is the more useful news.
+    if (this.retryTimer === null) this.say("Not saved yet", "pending");
+    this.schedule();
+  }
+
+  schedule() {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.saveNow(), SAVE_AFTER_IDLE_MS);
+    // Long uninterrupted typing still saves every few seconds.
+    if (this.typingTimer === null) {
+      this.typingTimer = setTimeout(() => this.saveNow(), SAVE_WHILE_TYPING_MS);
+    }
+  }
+
+  clearTimers() {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.typingTimer);
+    this.idleTimer = null;
+    this.typingTimer = null;
+  }
+
+  async saveNow({ keepalive = false } = {}) {
+    this.clearTimers();
+    if (!this.editor || this.stopped || this.hasConflict || this.inFlight) return;
+    if (this.retryTimer !== null && !keepalive) return; // the retry is already on its way
+    const body = this.editor.value;
+    if (body === this.heldBack) return;
+    if (body === this.savedBody) {
+      // Typed and undone: nothing to send, and nothing unsaved any more.
+      if (this.savedAt) this.saidSaved(this.savedAt);
+      else this.say("");
+      return;
+    }
+    this.inFlight = true;
+    this.say("Saving…", "pending");
+    let response;
+    try {
+      response = await this.post(this.saveUrl, { body, version: String(this.version) }, keepalive);
+    } catch {
+      this.inFlight = false;
+      this.retryLater();
+      return;
+    }
+    this.inFlight = false;
+    await this.answered(response, body, this.editor.value);
+    // Typing that happened while the save was on its way is saved next.
+    const pending = this.unsaved && this.editor.value !== this.heldBack;
+    if (pending && !this.stopped && !this.hasConflict && this.retryTimer === null) {
+      this.schedule();
+    }
+  }
+
+  post(url, fields, keepalive = false) {
+    const data = new URLSearchParams(fields);
+    return fetch(url, {
+      method: "POST",
+      body: data,
+      credentials: "same-origin",
+      // A redirect here means the session ended (sign-in page): never follow it as success.
+      redirect: "manual",
+      keepalive,
+      headers: { "X-CSRFToken": csrfToken(this.section), Accept: "application/json" },
+    });
+  }
+
+  async answered(response, body, newest) {
+    const data = await readJson(response);
+    if (response.ok && data) {
+      this.retries = 0;
+      this.version = data.version;
+      this.savedBody = body;
+      if (this.preview) this.preview.innerHTML = data.html; // sanitised by the server
+      this.saidSaved(data.saved_at);
+    } else if (response.status === 409 && data) {
+      this.retries = 0;
+      this.showConflict(data, newest);
+    } else if (response.status === 400 && data) {
+      // Retrying the same text cannot help; the next change is tried again.
+      this.heldBack = body;
+      this.say(`Not saved: ${data.error}`, "error");
+    } else if (response.status === 403 && data) {
+      this.stopped = true;
+      this.editor.readOnly = true;
+      this.say(`Not saved: ${data.error} Copy your text if you need it.`, "error");
+    } else if (response.status === 404) {
+      this.stopped = true;
+      this.say("Not saved: this meeting is no longer open to you. Copy your text.", "error");
+    } else if (response.type === "opaqueredirect") {
+      this.retryLater("Not saved: you are signed out. Sign in in another tab; retrying in");
+    } else if (response.status === 403) {
+      // Django's CSRF refusal: the page's token is from an older sign-in and stays wrong.
+      this.stopped = true;
+      this.say("Not saved: this page is out of date. Copy your text, then reload.", "error");
+    } else {
+      this.retryLater();
+    }
+  }
+
+  retryLater(prefix = "Not saved: retrying in") {
+    const delay = RETRY_DELAYS_S[Math.min(this.retries, RETRY_DELAYS_S.length - 1)];
+    this.retries += 1;
+    let left = delay;
+    const tell = () => {
+      if (!navigator.onLine) this.say("Offline: your text is kept here", "error");
+      else this.say(`${prefix} ${left} s`, "error");
+    };
+    tell();
+    clearInterval(this.countdown);
+    this.countdown = setInterval(() => {
+      left = Math.max(left - 1, 0);
+      tell();
+    }, 1000);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.retryNow(), delay * 1000);
+  }
+
+  retryNow() {
+    clearTimeout(this.retryTimer);
+    clearInterval(this.countdown);
+    this.retryTimer = null;
+    this.countdown = null;
+    this.saveNow();
+  }
+
+  // --- Conflicts ---------------------------------------------------------------------------
+
+  // `newest` is the editor's text, which may hold words typed while the refused save was on
+  // its way: it is what "yours" shows and what "Keep mine" saves.
+  showConflict(data, newest = data.yours) {
+    this.clearTimers();
+    this.editor.readOnly = true;
+    let panel = this.conflicts.querySelector(`[data-copy="${CSS.escape(data.copy)}"]`);
+    if (!panel) {
+      const template = this.section.querySelector("[data-conflict-template]");
+      panel = template.content.firstElementChild.cloneNode(true);
+      panel.dataset.copy = data.copy;
+      const merge = panel.querySelector("[data-merge]");
+      const label = panel.querySelector("label");
+      const id = `merge-${this.box.dataset.kind}-${data.copy}`;
+      merge.id = id;
+      label.htmlFor = id;
+      this.conflicts.append(panel);
+    }
+    panel.dataset.currentVersion = String(data.current_version);
+    panel.querySelector("[data-theirs]").textContent = data.current_body;
+    panel.querySelector("[data-yours]").textContent = newest;
+    panel.querySelector("[data-merge]").value = newest;
+    if (newest !== data.yours) localTexts.set(panel, newest);
+    else localTexts.delete(panel);
+    this.say("Changed elsewhere: choose which text to keep below", "error");
+    panel.querySelector("[data-choice=mine]")?.focus();
+  }
+
+  async clicked(event) {
+    const button = event.target.closest("button[data-choice]");
+    if (!button) return;
+    const panel = button.closest("[data-conflict]");
+    const error = panel.querySelector("[data-conflict-error]");
+    const merge = panel.querySelector("[data-merge]");
+    const fields = {
+      copy: panel.dataset.copy,
+      choice: button.dataset.choice,
+      version: panel.dataset.currentVersion,
+      body: button.dataset.choice === "merge" && merge ? merge.value : "",
+    };
+    if (fields.choice === "mine" && localTexts.has(panel)) {
+      // The kept copy lacks the last words typed before the 409: send the whole text.
+      Object.assign(fields, { choice: "merge", body: localTexts.get(panel) });
+    }
+    panel.querySelectorAll("button").forEach((each) => (each.disabled = true));
+    let response;
+    try {
+      response = await this.post(this.resolveUrl, fields);
+    } catch {
+      response = null;
+    }
+    panel.querySelectorAll("button").forEach((each) => (each.disabled = false));
+    const data = response ? await readJson(response) : null;
+    if (response && response.ok && data) {
+      panel.remove();
+      this.version = data.version;
+      this.savedBody = data.body;
+      if (this.editor) this.editor.value = data.body;
+      if (this.preview) this.preview.innerHTML = data.html; // sanitised by the server
+      if (!this.hasConflict) {
+        if (this.editor && !this.stopped) this.editor.readOnly = false;
+        this.saidSaved(data.saved_at);
+      }
+    } else if (response && response.status === 409 && data) {
+      localTexts.delete(panel);
+      this.showConflict(data); // changed once more meanwhile: choose again with the newest
+      error.textContent = "The note changed again while you chose. Here is the newest version.";
+      error.hidden = false;
+    } else {
+      error.textContent =
+        data && data.error
+          ? data.error
+          : "Could not reach the server. Your text is safe on it; try again in a moment.";
+      error.hidden = false;
+    }
+  }
+}
+
+function start(root) {
+  const sections = root.matches?.("[data-notes]") ? [root] : root.querySelectorAll("[data-notes]");
+  for (const section of sections) {
+    if (section.dataset.notesReady) continue;
+    section.dataset.notesReady = "1";
+    for (const box of section.querySelectorAll("[data-note]")) editors.add(new NoteEditor(box, section));
+  }
+}
+
+start(document);
+// htmx may swap a fresh notes card in later; the module itself runs only once per page.
+document.addEventListener("htmx:load", (event) => start(event.detail.elt));
+
+window.addEventListener("online", () => {
+  for (const editor of editors) if (editor.retryTimer !== null) editor.retryNow();
+});
+
+// Hidden tabs may never come back (mobile browsers discard them): save while we still can.
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState !== "hidden") return;
+  for (const editor of editors) if (editor.unsaved) editor.saveNow({ keepalive: true });
+});
+
+window.addEventListener("beforeunload", (event) => {
+  for (const editor of editors) {
+    if (editor.box.isConnected && editor.unsaved) {
+      event.preventDefault();
+      event.returnValue = ""; // older browsers show the prompt only with this set
+      return;
+    }
+  }
+});

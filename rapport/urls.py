@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, reverse_lazy
+
+from rapport import views
+from rapport.people import auth_views as sign_in_views
+from rapport.people import views as people_views
+from rapport.people.forms import InvitationAwarePasswordResetForm
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("people/", include("rapport.people.urls")),
+    path("", include("rapport.meetings.urls")),
+    path("questions/", include("rapport.questions.urls")),
+    path("goals/", include("rapport.goals.urls")),
+    path("check-ins/", include("rapport.checkins.urls")),
+    path("insights/", include("rapport.insights.urls")),
+    path("notifications/", include("rapport.notify.urls")),
+    path("account/", people_views.account, name="account"),
+    path("sign-in/", sign_in_views.sign_in, name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(template_name="people/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="people/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="people/password_reset.html",
+            form_class=InvitationAwarePasswordResetForm,
+            email_template_name="people/email/password_reset.txt",
+            html_email_template_name="people/email/password_reset.html",
+            subject_template_name="people/email/password_reset_subject.txt",
+            success_url=reverse_lazy("password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="people/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="people/password_reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="people/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]

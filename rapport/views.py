@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from rapport import access
+from rapport.checkins.selectors import pending_checkin_of
+from rapport.http import SignedInRequest
+from rapport.meetings import selectors as meeting_selectors
+from rapport.meetings import services as meeting_services
+from rapport.people import selectors
+from rapport.people.charts import team_hours_chart, team_sizes_chart
+
+
+@require_GET
+def home(request: SignedInRequest) -> HttpResponse:
+    """One page per person, made of the panels that fit what they do: their team if they
+    manage people, their manager if they have one, the organisation if they are HR or admin."""
+    viewer = request.user
+    now = timezone.now()
+    meeting_services.schedules_extend_due(manager=viewer, now=now)
+    week_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    week_start -= timedelta(days=week_start.weekday())
+    team = selectors.team_of(viewer, viewer, now=now)
+    open_actions = list(meeting_selectors.open_actions_of(viewer))
+    overview = (
+        selectors.organisation_overview(viewer, today=now)
+        if access.can_see_organisation_overview(viewer)
+        else None
+    )
+    context = {
+        "meetings": meeting_selectors.meetings_between(
+            viewer, week_start, week_start + timedelta(weeks=2)
+        ),
+        "open_actions": len(open_actions),
+        "overdue_actions": sum(
+            meeting_selectors.is_overdue(action, timezone.localdate()) for action in open_actions
+        ),
+        "team": team,
+        "team_hours_chart": team_hours_chart(team, viewer, now) if team else None,
+        "team_sizes_chart": team_sizes_chart(overview) if overview else None,
+        "my_manager": viewer.manager,
+        # Only someone with a manager is the report of a 1:1 (no query for everyone else).
+        "checkin_due": pending_checkin_of(viewer, now=now) if viewer.manager_id else None,
+        "overview": overview,
+        "can_import": access.can_import_people(viewer),
+        "now": now,
+    }
+    return render(request, "home.html", context)
+
+
+@login_not_required
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers and the benchmark floor: answers once the database does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

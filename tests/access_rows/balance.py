@@ -1,0 +1,22 @@
+"""The person card, a meeting's estimate and the team balance view."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.access_rows.base import Row, everyone, fixed, only
+
+ROWS: dict[str, Row] = {
+    # The manager's own card: not the report, not HR, not admins, not the skip-level.
+    "meetings:person_card": Row(
+        lambda cast: reverse("meetings:person_card", args=[cast.one_on_one.uuid]),
+        only(("manager",)),
+    ),
+    # Each person sees only the 1:1s they run; leading nobody gives an empty page, not a 404.
+    "meetings:team_balance": Row(fixed("meetings:team_balance"), everyone(200)),
+    # POST-only: a GET is refused before anything is looked up.
+    "meetings:meeting_estimate": Row(
+        lambda cast: reverse("meetings:meeting_estimate", args=[cast.meeting.uuid]),
+        everyone(405),
+    ),
+}

@@ -1,0 +1,15 @@
+"""Recording progress on a goal."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.access_rows.base import Row, everyone
+
+ROWS: dict[str, Row] = {
+    # POST-only: a GET is refused before the goal is looked up, so it reveals nothing.
+    "goals:progress": Row(
+        lambda cast: reverse("goals:progress", args=["00000000-0000-4000-8000-000000000000"]),
+        everyone(405),
+    ),
+}

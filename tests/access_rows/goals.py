@@ -1,0 +1,55 @@
+"""The goal pages. A goal is seen by the two people of its 1:1 (Mia and Rui in the cast),
+whatever its kind; skip-levels, other managers, HR, admins and outsiders get a 404."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.goals.models import Goal
+from rapport.goals.services import goal_propose
+from tests.access_rows.base import Row, everyone, fixed, only
+from tests.cast import Cast
+
+PAIR = ("manager", "report")
+# POST-only routes answer 405 to any GET, before looking anything up: no hint either way.
+POST_ONLY = everyone(405)
+
+
+def pair_goal(cast: Cast) -> Goal:
+    """The pair's first goal, or a personal draft made for the purpose (personal goals are the
+    most private kind, so they are the ones the rows prove unreachable)."""
+    existing = cast.one_on_one.goals.order_by("pk").first()
+    if existing is not None:
+        return existing
+    return goal_propose(
+        one_on_one=cast.one_on_one,
+        by=cast.report,
+        kind="personal",
+        title="Run a half marathon",
+        why="Training gives my week a rhythm and clears my head.",
+        due_on=timezone.localdate() + timedelta(days=120),
+    )
+
+
+def goal(route: str, expected: dict[str, int]) -> Row:
+    return Row(lambda cast: reverse(route, args=[pair_goal(cast).uuid]), expected)
+
+
+ROWS: dict[str, Row] = {
+    # Everyone has a goals page of their own and a team page (empty when they lead nobody).
+    "goals:mine": Row(fixed("goals:mine"), everyone(200)),
+    "goals:team": Row(fixed("goals:team"), everyone(200)),
+    "goals:new": Row(
+        lambda cast: reverse("goals:new") + f"?one_on_one={cast.one_on_one.uuid}", only(PAIR)
+    ),
+    # The live check reads only the text it is sent and saves nothing.
+    "goals:check": Row(fixed("goals:check"), everyone(200)),
+    "goals:detail": goal("goals:detail", only(PAIR)),
+    "goals:edit": goal("goals:edit", only(PAIR)),
+    "goals:agree": goal("goals:agree", POST_ONLY),
+    "goals:close": goal("goals:close", POST_ONLY),
+    "goals:move": goal("goals:move", POST_ONLY),
+}

@@ -1,0 +1,22 @@
+"""Access rows for the notify feature (see tests/test_access_matrix.py). Everyone signed in
+has their own email choices; an unsubscribe link works for whoever holds it, signed in or not
+(the signed link is the credential); the outbox is for admins only."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from rapport.notify.models import Kind
+from rapport.notify.unsubscribe import unsubscribe_token
+from tests.access_rows.base import PUBLIC, Row, everyone, fixed, only
+
+ROWS: dict[str, Row] = {
+    "notify:preferences": Row(fixed("notify:preferences"), everyone(200)),
+    "notify:unsubscribe": Row(
+        lambda cast: reverse(
+            "notify:unsubscribe", args=[unsubscribe_token(cast.report, Kind.REPORT_REMINDER)]
+        ),
+        PUBLIC,
+    ),
+    "notify:outbox": Row(fixed("notify:outbox"), only(("admin",))),
+}

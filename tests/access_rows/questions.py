@@ -1,0 +1,27 @@
+"""The question bank and the manager's prompts in meeting mode."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from tests.access_rows.base import Row, everyone, fixed, only
+from tests.cast import Cast
+
+
+def suggestions(cast: Cast) -> str:
+    url = reverse("questions:suggestions", kwargs={"meeting_uuid": cast.meeting.uuid})
+    return f"{url}?section=connection"
+
+
+def asked(cast: Cast) -> str:
+    return reverse("questions:asked", kwargs={"meeting_uuid": cast.meeting.uuid})
+
+
+ROWS: dict[str, Row] = {
+    # Reference material with nothing private in it: every signed-in person may read it.
+    "questions:bank": Row(fixed("questions:bank"), everyone(200)),
+    "questions:add": Row(fixed("questions:add"), everyone(405)),
+    # The prompts are the manager's own: the report sees the meeting but not these.
+    "questions:suggestions": Row(suggestions, only(("manager",))),
+    "questions:asked": Row(asked, everyone(405)),
+}

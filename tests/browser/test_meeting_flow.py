@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+from pytest_django.live_server_helper import LiveServer
+
+from tests.browser.conftest import screenshot
+from tests.cast import PASSWORD, Cast, build_cast
+
+
+def sign_in(page: Any, base: str, email: str) -> None:
+    page.goto(f"{base}/sign-in/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("heading", name="Hello").wait_for()
+
+
+def meeting_url(base: str, cast: Cast, index: int = 0) -> str:
+    meeting = cast.one_on_one.meetings.order_by("scheduled_for")[index]
+    return f"{base}/meetings/{meeting.uuid}/"
+
+
+def test_a_point_added_by_the_report_is_discussed_or_carried_over(
+    live_server: LiveServer, open_page: Any
+) -> None:
+    cast = build_cast()
+    report, manager = open_page(), open_page()
+
+    sign_in(report, live_server.url, cast.report.email)
+    report.goto(meeting_url(live_server.url, cast))
+    report.get_by_placeholder("Add a talking point…").fill("Could I lead the next design review?")
+    report.get_by_label("Section").select_option("performance")
+    report.get_by_role("button", name="Add", exact=True).first.click()
+    report.get_by_text("Could I lead the next design review?").wait_for()
+
+    sign_in(manager, live_server.url, cast.manager.email)
+    manager.goto(meeting_url(live_server.url, cast))
+    expect(manager.get_by_text("Could I lead the next design review?")).to_be_visible()
+    manager.get_by_role(
+        "button", name="Mark discussed: Could I lead the next design review?"
+    ).click()
+    manager.get_by_role(
+        "button", name="Mark not discussed: Could I lead the next design review?"
+    ).wait_for()
+    # "How the move went" (from the cast) stays open.
+    screenshot(manager, "meeting-as-manager")
+    manager.get_by_role("button", name="Mark held").click()
+    manager.get_by_text("Marked held.").wait_for()
+
+    manager.goto(meeting_url(live_server.url, cast, index=1))
+    expect(manager.get_by_text("How the move went")).to_be_visible()
+    assert manager.get_by_text("carried over").count() >= 1
+    assert manager.get_by_text("Could I lead the next design review?").count() == 0
+
+    # Once saved, the manager's new point is on the report's copy of the agenda too.
+    manager.get_by_placeholder("Add a talking point…").fill("Your wins this week")
+    manager.get_by_role("button", name="Add", exact=True).first.click()
+    expect(manager.get_by_text("Your wins this week")).to_be_visible()
+    report.goto(meeting_url(live_server.url, cast, index=1))
+    expect(report.get_by_text("Your wins this week")).to_be_visible()
+
+
+def test_a_typed_note_survives_a_reload(
+    live_server: LiveServer, page: Any, transactional_db: None
+) -> None:
+    cast = build_cast()
+    sign_in(page, live_server.url, cast.report.email)
+    page.goto(meeting_url(live_server.url, cast))
+    editor = page.locator("#note-shared")
+    editor.click()
+    page.keyboard.type("- Shipped the **search** rewrite\n- Want feedback on my talk")
+    status = page.locator('[data-note][data-kind="shared"] [data-status]')
+    status.filter(has_text=re.compile(r"^Saved \d")).wait_for()
+    page.reload()
+    assert (
+        page.locator("#note-shared").input_value()
+        == "- Shipped the **search** rewrite\n- Want feedback on my talk"
+    )
+    screenshot(page, "meeting-notes-after-reload")
+    assert page.console_problems == []

@@ -1,0 +1,62 @@
+"""The scale-out backend: the same task, enqueued to Redis through django-tasks-rq and run by an
+RQ worker with django_tasks_rq.Job. Runs wherever Redis answers on 127.0.0.1:6379 (CI starts one;
+RAPPORT_REQUIRE_REDIS=1 turns a missing Redis into a failure there); skipped otherwise."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+
+import pytest
+from pytest_django import Settings
+
+from rapport.notify import emails, services
+from rapport.notify.models import Outbox
+from rapport.notify.tasks import send_due_emails
+from tests.notify.conftest import Mailbox
+
+
+def redis_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+pytestmark = pytest.mark.skipif(
+    not redis_answers() and not os.environ.get("RAPPORT_REQUIRE_REDIS"),
+    reason="no Redis on 127.0.0.1:6379",
+)
+
+
+def test_the_same_task_sends_through_redis_and_an_rq_worker(
+    db: None, smtp: Mailbox, settings: Settings
+) -> None:
+    import django_rq
+    from django_tasks_rq.backend import Job
+    from rq import SimpleWorker
+
+    # A queue of its own, so engineers and CI runs sharing one Redis never take each other's jobs.
+    queue_name = f"rapport-test-{uuid.uuid4().hex[:12]}"
+    # django_rq reads results through its "default" connection: the same Redis database.
+    redis = {"URL": "redis://127.0.0.1:6379/15"}
+    settings.RQ_QUEUES = {"default": redis, queue_name: redis}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [queue_name]}}
+    services.outbox_add(emails.test_email(to="rq@example.com", by=None, nonce="rq"))
+    result = send_due_emails.using(queue_name=queue_name).enqueue()
+    queue = django_rq.get_queue(queue_name, job_class=Job)
+    try:
+        assert queue.count == 1
+        # SimpleWorker runs the job in this process, inside the test's database transaction.
+        worker = SimpleWorker([queue], connection=queue.connection, job_class=Job)
+        assert worker.work(burst=True)
+        assert [m.subject for m in smtp.to("rq@example.com")] == ["Rapport test email"]
+        assert Outbox.objects.get().sent_at is not None
+        result.refresh()
+        assert result.status == "SUCCESSFUL"
+        assert result.return_value == 1
+    finally:
+        queue.empty()
+        queue.delete(delete_jobs=True)

@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django import Settings as SettingsWrapper
+
+from rapport.people.models import LoginFailure, Person
+from tests.cast import PASSWORD, Cast
+
+THROTTLED = "Too many sign-in attempts"
+
+
+def sign_in(
+    client: Client, email: str, password: str, address: str = "203.0.113.7", **extra: str
+) -> Any:
+    return client.post(
+        reverse("login"), {"email": email, "password": password, **extra}, REMOTE_ADDR=address
+    )
+
+
+def test_a_person_signs_in_with_their_email_in_any_case(cast: Cast, client: Client) -> None:
+    response = sign_in(client, "MIA@Example.com", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).context["user"] == cast.manager
+
+
+def test_a_wrong_password_is_answered_without_saying_which_part_was_wrong(
+    cast: Cast, client: Client
+) -> None:
+    response = sign_in(client, "mia@example.com", "wrong password")
+    assert response.status_code == 200
+    assert "do not match an account" in response.content.decode()
+
+
+def test_the_eleventh_wrong_password_for_an_account_is_refused(cast: Cast, client: Client) -> None:
+    for attempt in range(10):
+        response = sign_in(
+            client, "mia@example.com", f"wrong {attempt}", address=f"198.51.100.{attempt}"
+        )
+        assert THROTTLED not in response.content.decode()
+    response = sign_in(client, "mia@example.com", "wrong again", address="198.51.100.99")
+    assert response.status_code == 429
+    assert THROTTLED in response.content.decode()
+    # Even the right password is refused during the cool-down.
+    response = sign_in(client, "mia@example.com", PASSWORD, address="198.51.100.100")
+    assert response.status_code == 429
+
+
+def test_throttling_reads_the_same_for_an_account_that_does_not_exist(
+    cast: Cast, client: Client
+) -> None:
+    def eleven_tries(email: str) -> tuple[int, str]:
+        for attempt in range(10):
+            sign_in(client, email, f"wrong {attempt}", address=f"192.0.2.{attempt}")
+        response = sign_in(client, email, "wrong", address="192.0.2.200")
+        return response.status_code, response.content.decode().replace(email, "EMAIL")
+
+    real = eleven_tries("mia@example.com")
+    ghost = eleven_tries("nobody@example.com")
+    assert real[0] == ghost[0] == 429
+    # The pages differ only in their one-time tokens (CSRF and the CSP nonce).
+    assert without_tokens(real[1]) == without_tokens(ghost[1])
+
+
+def without_tokens(html: str) -> str:
+    return re.sub(r'(nonce|value|X-CSRFToken": )="?[A-Za-z0-9_\-]{16,}"?', "TOKEN", html)
+
+
+def test_ten_failures_from_one_address_pause_every_account_from_it(
+    cast: Cast, client: Client
+) -> None:
+    for attempt in range(10):
+        sign_in(client, f"guess{attempt}@example.com", "wrong", address="203.0.113.50")
+    assert sign_in(client, "rui@example.com", PASSWORD, address="203.0.113.50").status_code == 429
+    assert sign_in(client, "rui@example.com", PASSWORD, address="203.0.113.51").status_code == 302
+
+
+def test_the_pause_ends_when_the_window_has_passed(
+    cast: Cast, client: Client, settings: SettingsWrapper
+) -> None:
+    for attempt in range(10):
+        sign_in(client, "mia@example.com", f"wrong {attempt}")
+    LoginFailure.objects.update(
+        at=timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS + 1)
+    )
+    assert sign_in(client, "mia@example.com", PASSWORD).status_code == 302
+
+
+def test_sign_in_only_follows_next_within_the_site(cast: Cast, client: Client) -> None:
+    response = sign_in(client, "mia@example.com", PASSWORD, next="https://evil.example/steal")
+    assert response["Location"] == reverse("home")
+    response = Client().post(
+        reverse("login"), {"email": "mia@example.com", "password": PASSWORD, "next": "/people/"}
+    )
+    assert response["Location"] == "/people/"
+
+
+def test_a_person_who_has_left_cannot_sign_in(cast: Cast, client: Client) -> None:
+    Person.objects.filter(pk=cast.report.pk).update(is_active=False)
+    assert sign_in(client, "rui@example.com", PASSWORD).status_code == 200
+
+
+def test_signing_out_takes_a_post(cast: Cast, client: Client) -> None:
+    client.force_login(cast.manager)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_forms_refuse_posts_without_a_csrf_token(cast: Cast) -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"email": "mia@example.com", "password": PASSWORD})
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2(settings: SettingsWrapper) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    person = Person.objects.create_user("argon@example.com", PASSWORD, name="Argon")
+    assert person.password.startswith("argon2$")
+
+
+def test_the_project_setting_puts_argon2_first() -> None:
+    from rapport import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_a_password_reset_email_leads_to_a_new_password(cast: Cast, client: Client) -> None:
+    client.post(reverse("password_reset"), {"email": "rui@example.com"})
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["rui@example.com"]
+    link = next(line for line in message.body.splitlines() if "/password-reset/" in line).strip()
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.context["validlink"]
+    new_password = "a brand new passphrase"
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert sign_in(Client(), "rui@example.com", new_password).status_code == 302
+
+
+def test_a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
+    cast: Cast, client: Client
+) -> None:
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
+
+
+def test_an_imported_person_without_a_password_can_set_one_by_reset(
+    cast: Cast, client: Client
+) -> None:
+    fresh = Person.objects.create_user("fresh@example.com", None, name="Fresh Start")
+    assert not fresh.has_usable_password()
+    client.post(reverse("password_reset"), {"email": "fresh@example.com"})
+    assert [m.to for m in mail.outbox] == [["fresh@example.com"]]
+
+
+def test_a_person_changes_their_password(cast: Cast, client: Client) -> None:
+    client.force_login(cast.report)
+    new_password = "another good passphrase"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    assert sign_in(Client(), "rui@example.com", new_password).status_code == 302
+
+
+def test_pages_carry_the_security_headers(cast: Cast, client: Client) -> None:
+    client.force_login(cast.manager)
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'none'" in policy
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy
+        and "unsafe-eval" not in policy
+    )
+    assert "style-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_have_no_inline_scripts_or_styles(cast: Cast, client: Client) -> None:
+    client.force_login(cast.admin)
+    for url in (reverse("home"), reverse("people:org_chart"), reverse("account"), reverse("login")):
+        html = client.get(url).content.decode()
+        assert " style=" not in html, url
+        assert "<style" not in html, url
+        for chunk in html.split("<script")[1:]:
+            assert " src=" in chunk.split(">", 1)[0], f"inline script on {url}"

@@ -1,0 +1,188 @@
+"""Private content must never reach anyone but the people allowed to see it.
+
+Each private thing holds a unique marker. As every role of the cast, the sweep fetches every
+route of the access matrix, the htmx fragments, searches aimed at the markers, the calendar
+feed and the meeting invite, and fails if it finds a marker that role may not see. Most
+markers belong to their author alone; a goal (even a personal one) belongs to both people of
+its 1:1 and to nobody else.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from rapport.checkins.models import CheckIn
+from rapport.goals.models import GoalUpdate
+from rapport.goals.services import goal_propose
+from rapport.meetings.agenda import point_add
+from rapport.meetings.calendar import feed_for
+from rapport.meetings.cards import person_card_save
+from rapport.meetings.models import Meeting, Note
+from tests.cast import PRIVATE_POINT_MARKER, ROLES, Cast
+from tests.test_access_matrix import MATRIX
+
+REPORT_POINT = "CANARY-REPORT-PRIVATE-POINT-c41d"
+MANAGER_NOTE = "CANARY-MANAGER-PRIVATE-NOTE-9b20"
+REPORT_NOTE = "CANARY-REPORT-PRIVATE-NOTE-5e6f"
+PERSON_CARD = "CANARY-PERSON-CARD-MANAGER-a81c"
+PERSONAL_GOAL = "CANARY-PERSONAL-GOAL-PAIR-3d92"
+GOAL_OBSTACLE = "CANARY-GOAL-OBSTACLE-PAIR-e7b5"
+CHECKIN_OUTSIDE = "CANARY-CHECKIN-OUTSIDE-REPORT-4b7e"
+CHECKIN_SHARED = "CANARY-CHECKIN-SHARED-PAIR-90fa"
+
+
+def second_meeting(cast: Cast) -> Meeting:
+    return cast.one_on_one.meetings.order_by("scheduled_for")[1]
+
+
+def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
+    """Marker -> the roles that may see it."""
+    point_add(
+        one_on_one=cast.one_on_one,
+        author=cast.report,
+        text=f"Worried about {REPORT_POINT}",
+        section="connection",
+        is_private=True,
+    )
+    Note.objects.create(
+        meeting=cast.meeting, author=cast.manager, kind="private", body=MANAGER_NOTE, version=1
+    )
+    Note.objects.create(
+        meeting=cast.meeting, author=cast.report, kind="private", body=REPORT_NOTE, version=1
+    )
+    # The manager's card about the report: the report is the person it is most private from.
+    person_card_save(
+        one_on_one=cast.one_on_one,
+        by=cast.manager,
+        motivators=f"Mastery {PERSON_CARD}",
+        outside_work=f"Moving house {PERSON_CARD}",
+    )
+    # Planted first among the pair's goals, so the goal rows of the matrix open this one.
+    goal = goal_propose(
+        one_on_one=cast.one_on_one,
+        by=cast.report,
+        kind="personal",
+        title=f"Sleep eight hours {PERSONAL_GOAL}",
+        why=f"The baby keeps us up {PERSONAL_GOAL}",
+    )
+    # Progress on it, with an obstacle (what coaching reads): as private as the goal.
+    GoalUpdate.objects.create(
+        goal=goal, meeting=cast.meeting, by=cast.report, obstacle=f"Night feeds {GOAL_OBSTACLE}"
+    )
+    # The report's check-ins: an outside-work note kept to themselves, and one shared with
+    # the manager (on the next meeting: one check-in per meeting).
+    CheckIn.objects.create(
+        meeting=cast.meeting,
+        one_on_one=cast.one_on_one,
+        report=cast.report,
+        mood=2,
+        energy=2,
+        workload=4,
+        outside_work=f"Divorce papers {CHECKIN_OUTSIDE}",
+    )
+    CheckIn.objects.create(
+        meeting=second_meeting(cast),
+        one_on_one=cast.one_on_one,
+        report=cast.report,
+        mood=4,
+        energy=4,
+        workload=3,
+        outside_work=f"Half marathon {CHECKIN_SHARED}",
+        outside_work_shared=True,
+    )
+    return {
+        PRIVATE_POINT_MARKER: ("manager",),
+        MANAGER_NOTE: ("manager",),
+        REPORT_POINT: ("report",),
+        REPORT_NOTE: ("report",),
+        PERSON_CARD: ("manager",),
+        PERSONAL_GOAL: ("manager", "report"),
+        GOAL_OBSTACLE: ("manager", "report"),
+        CHECKIN_OUTSIDE: ("report",),
+        CHECKIN_SHARED: ("manager", "report"),
+    }
+
+
+def pages_for(cast: Cast, role: str) -> list[str]:
+    urls = [row.url(cast) for row in MATRIX.values()]
+    meeting = cast.meeting.uuid
+    pair = cast.one_on_one.uuid
+    # Searches aim next to the markers (pages echo the query, so never the marker itself).
+    for words in ("family news", "Worried", "CANARY", "PRIVATE-NOTE", "c41d", "Mastery"):
+        urls.append(reverse("meetings:one_on_one", args=[pair]) + f"?q={words}")
+        urls.append(reverse("people:org_chart") + f"?q={words}")
+    urls.append(reverse("meetings:agenda", args=[meeting]))
+    urls.append(reverse("checkins:checkin", args=[second_meeting(cast).uuid]))
+    urls.append(reverse("meetings:meeting", args=[second_meeting(cast).uuid]))
+    urls.append(reverse("meetings:meeting_invite", args=[meeting]))
+    urls.append(reverse("goals:check") + "?title=Sleep+eight+hours&why=baby")
+    person = cast.person(role)
+    if person is not None:
+        urls.append(reverse("meetings:calendar_feed", args=[feed_for(person).token]))
+    return urls
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_private_marker_reaches_anyone_but_its_author(cast: Cast, role: str) -> None:
+    authors = plant_canaries(cast)
+    client = Client()
+    viewer = cast.person(role)
+    if viewer is not None:
+        client.force_login(viewer)
+    fetched = 0
+    for url in pages_for(cast, role):
+        for htmx in (False, True):
+            headers = {"HX-Request": "true"} if htmx else {}
+            body = client.get(url, headers=headers).content.decode(errors="replace")
+            fetched += 1
+            leaked = [
+                marker
+                for marker, allowed in authors.items()
+                if marker in body and role not in allowed
+            ]
+            assert not leaked, f"{role} saw {leaked} at {url}"
+    assert fetched > 40
+
+
+def test_the_authors_do_see_their_own_markers(cast: Cast) -> None:
+    # Guards the sweep itself: if markers never rendered, the test above would prove nothing.
+    plant_canaries(cast)
+    for role, markers in (
+        ("manager", (PRIVATE_POINT_MARKER, MANAGER_NOTE, PERSON_CARD)),
+        ("report", (REPORT_POINT, REPORT_NOTE)),
+    ):
+        client = Client()
+        client.force_login(cast.person(role))  # type: ignore[arg-type]
+        page = client.get(reverse("meetings:meeting", args=[cast.meeting.uuid])).content.decode()
+        assert all(marker in page for marker in markers), role
+
+
+def test_both_people_of_the_pair_see_the_personal_goal(cast: Cast) -> None:
+    # Guards the goal marker the same way: it must render where the pair looks for it.
+    plant_canaries(cast)
+    goal = cast.one_on_one.goals.get()
+    for role in ("manager", "report"):
+        client = Client()
+        client.force_login(cast.person(role))  # type: ignore[arg-type]
+        page = client.get(reverse("goals:detail", args=[goal.uuid])).content.decode()
+        assert page.count(PERSONAL_GOAL) >= 2, role  # the title and the why
+        assert GOAL_OBSTACLE in page, role
+        meeting_page = client.get(reverse("meetings:meeting", args=[cast.meeting.uuid]))
+        assert PERSONAL_GOAL in meeting_page.content.decode(), role  # the pair's goals card
+
+
+def test_the_check_in_notes_reach_the_people_they_are_for(cast: Cast) -> None:
+    # Guards the check-in markers: the report sees both notes; the manager only the shared one.
+    plant_canaries(cast)
+    for role, meeting, marker in (
+        ("report", cast.meeting, CHECKIN_OUTSIDE),
+        ("report", second_meeting(cast), CHECKIN_SHARED),
+        ("manager", second_meeting(cast), CHECKIN_SHARED),
+    ):
+        client = Client()
+        client.force_login(cast.person(role))  # type: ignore[arg-type]
+        for route in ("meetings:meeting", "checkins:checkin"):
+            page = client.get(reverse(route, args=[meeting.uuid])).content.decode()
+            assert marker in page, (role, route)
