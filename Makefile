@@ -7,12 +7,15 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest fast demo clean help
+.PHONY: run test lint typecheck pytest fast demo bench soak clean help
 
 help:
 	@echo "make run    set up, migrate, create the demo organisation, serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up, then lint, type check and the whole test suite"
 	@echo "make fast   the fast tier only (no browser tests, no large-data tests; under a minute)"
+	@echo "make bench  load the main pages under gunicorn, small and 10,000-person organisations,"
+	@echo "            SQLite and PostgreSQL; prints a table, writes bench/results/*.json"
+	@echo "make soak   50 clients autosaving notes for 30 s on SQLite and PostgreSQL; counts lost saves"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found; see the message above." >&2; exit 1; }
@@ -50,10 +53,18 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev-installed
-	$(BIN)/mypy rapport tests
+	$(BIN)/mypy rapport tests bench
 
 pytest: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (see docs/performance.md). The first run builds the synthetic organisations under
+# var/bench/ and in PostgreSQL databases rapport_bench_*; later runs reuse them.
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+soak: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 fast: $(VENV)/.dev-installed
 	$(BIN)/pytest -m "not browser and not slow" $(PYTEST_ARGS)

@@ -11,6 +11,7 @@ from rapport.people.forms import InvitationAwarePasswordResetForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("health/alive/", views.alive, name="alive"),
     path("people/", include("rapport.people.urls")),
     path("", include("rapport.meetings.urls")),
     path("questions/", include("rapport.questions.urls")),

@@ -58,7 +58,15 @@ def home(request: SignedInRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """For load balancers and the benchmark floor: answers once the database does."""
+    """For load balancers (readiness): answers once the database does."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_GET
+def alive(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers, nothing else is touched. It is also the benchmarks'
+    floor, the fastest a page can be through the same server and middleware."""
+    return HttpResponse("ok", content_type="text/plain")

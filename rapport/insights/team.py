@@ -1,8 +1,9 @@
 """The manager's team view: every report on one screen, with the signals worth acting on.
 
-Built from a fixed handful of bulk queries (the pairs, the reports, meeting facts, held meetings,
-check-ins, open actions, goals, the stall rule's two, dismissals), whatever the size of the team:
-each query reads all pairs at once and Python groups the rows. Never a query per report.
+Built from a fixed handful of bulk queries (the pairs with their last and next meeting, the
+reports, held meetings, check-ins, open actions, open goals, the stall rule's two, dismissals),
+whatever the size of the team and however long its history: each query reads all pairs at once
+and Python groups the rows. Never a query per report.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -92,7 +94,7 @@ class TeamMember:
     def workload_latest(self) -> int | None:
         return self.workloads[-1][1] if self.workloads else None
 
-    @property
+    @cached_property  # the template asks twice; drawing it is the costliest part of a row
     def mood_chart(self) -> SafeString | None:
         if len(self.moods) < 2:
             return None
@@ -142,8 +144,27 @@ def _local_day(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def _members(viewer: Person, one_on_one: OneOnOne | None) -> list[TeamMember]:
-    pairs = access.one_on_ones_led_by(viewer).select_related("report")
+def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list[TeamMember]:
+    # Per-pair facts that would otherwise read every meeting and goal of years of history are
+    # subqueries here, each one step down an index: the last held and the next meeting, and
+    # when the last goal closed (so the goals query needs only the open ones).
+    def meetings(status: str) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(one_on_one=OuterRef("pk"), status=status)
+
+    last_held = meetings(Meeting.Status.HELD).filter(scheduled_for__lt=now)
+    upcoming = meetings(Meeting.Status.UPCOMING).filter(scheduled_for__gte=now)
+    last_goal_closed = Goal.objects.filter(one_on_one=OuterRef("pk"), closed_at__isnull=False)
+    pairs = (
+        access.one_on_ones_led_by(viewer)
+        .select_related("report")
+        .annotate(
+            last_held_at=Subquery(last_held.order_by("-scheduled_for").values("scheduled_for")[:1]),
+            next_at=Subquery(upcoming.order_by("scheduled_for").values("scheduled_for")[:1]),
+            last_goal_closed_at=Subquery(
+                last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
+            ),
+        )
+    )
     if one_on_one is not None:
         pair = pairs.get(pk=one_on_one.pk)
         return [TeamMember(report=pair.report, one_on_one=pair)]
@@ -160,7 +181,7 @@ def team_view(
     now = now or timezone.now()
     today = timezone.localdate(now)
     limits = thresholds()
-    members = _members(viewer, one_on_one)
+    members = _members(viewer, one_on_one, now)
     by_pair = {m.one_on_one.pk: m for m in members if m.one_on_one is not None}
     if by_pair:
         _read_facts(by_pair, now, today)
@@ -183,23 +204,12 @@ def _pairs(by_pair: dict[int, TeamMember]) -> list[OneOnOne]:
 
 def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> None:
     ids = list(by_pair)
-    held = Q(status=Meeting.Status.HELD, scheduled_for__lt=now)
-    for row in (
-        Meeting.objects.filter(one_on_one_id__in=ids)
-        .values("one_on_one_id")
-        .annotate(
-            last_held=Max("scheduled_for", filter=held),
-            next_at=Min(
-                "scheduled_for",
-                filter=Q(status=Meeting.Status.UPCOMING, scheduled_for__gte=now),
-            ),
-            held_recently=Count("pk", filter=held & Q(scheduled_for__gte=now - REGULARITY_WINDOW)),
-        )
-        .order_by()
-    ):
-        member = by_pair[row["one_on_one_id"]]
-        member.last_held_at, member.next_at = row["last_held"], row["next_at"]
-        member.held_recently = row["held_recently"]
+    for member in by_pair.values():
+        pair = member.one_on_one
+        member.last_held_at = getattr(pair, "last_held_at", None)
+        member.next_at = getattr(pair, "next_at", None)
+        closed_at = getattr(pair, "last_goal_closed_at", None)
+        member.last_closed = _local_day(closed_at) if closed_at else None
 
     _read_held_meetings(by_pair, now)
 
@@ -223,17 +233,14 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
         member.open_actions.append((text, due_on))
 
     reasons = stall_reasons(_pairs(by_pair), now=now)
-    for goal in Goal.objects.filter(one_on_one_id__in=ids).annotate(
-        last_update=Max("updates__created_at")
-    ):
+    for goal in Goal.objects.filter(
+        one_on_one_id__in=ids, status__in=(Status.ACTIVE, Status.DRAFT)
+    ).annotate(last_update=Max("updates__created_at")):
         member = by_pair[goal.one_on_one_id]
         if goal.status == Status.ACTIVE:
             member.goals_active += 1
-        elif goal.status == Status.DRAFT:
+        else:
             member.goals_drafts += 1
-        elif goal.closed_at is not None:
-            closed = _local_day(goal.closed_at)
-            member.last_closed = max(member.last_closed or closed, closed)
         if goal.pk in reasons:
             member.goals_stalled += 1
             member.stalled.append(
@@ -256,19 +263,24 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime) -> None:
             scheduled_for__lt=now,
         )
         .annotate(has_checkin=Exists(CheckIn.objects.filter(meeting=OuterRef("pk"))))
-        .only(
+        .order_by("scheduled_for")
+        # Named rows, not Meeting objects: half a year of a big team is hundreds of rows.
+        .values_list(
             "one_on_one_id",
             "scheduled_for",
             "connection_seconds",
             "performance_seconds",
             "estimated_connection_minutes",
             "estimated_performance_minutes",
+            "has_checkin",
+            named=True,
         )
-        .order_by("scheduled_for")
     )
     totals: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
+    recently = now - REGULARITY_WINDOW
     for meeting in meetings:
         member = by_pair[meeting.one_on_one_id]
+        member.held_recently += meeting.scheduled_for >= recently
         split = split_of(meeting)
         member.shares.append((split.day, split.share))
         member.checkin_marks.append((split.day, meeting.has_checkin))

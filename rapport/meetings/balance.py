@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from django.conf import settings
 from django.db.models import Count, Q, Sum
@@ -23,13 +24,24 @@ from rapport.people.models import Person
 BALANCE_WINDOW = timedelta(weeks=8)
 
 
+class TimedMeeting(Protocol):
+    """What a split is read from: a Meeting, or a row of the same fields from values_list
+    (the team view reads hundreds and skips building model objects)."""
+
+    scheduled_for: datetime
+    connection_seconds: int | None
+    performance_seconds: int | None
+    estimated_connection_minutes: int | None
+    estimated_performance_minutes: int | None
+
+
 class Source(StrEnum):
     MEASURED = "measured"
     ESTIMATED = "estimated"
     NONE = "none"
 
 
-def source_of(meeting: Meeting) -> Source:
+def source_of(meeting: TimedMeeting) -> Source:
     if meeting.connection_seconds is not None and meeting.performance_seconds is not None:
         return Source.MEASURED
     if (
@@ -57,7 +69,7 @@ class SplitPoint:
         )
 
 
-def split_of(meeting: Meeting) -> SplitPoint:
+def split_of(meeting: TimedMeeting) -> SplitPoint:
     source = source_of(meeting)
     connection = performance = 0.0
     if source is Source.MEASURED:

@@ -122,6 +122,9 @@ class Meeting(models.Model):
         ]
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["one_on_one", "scheduled_for"]),
+            # A pair's last held or next upcoming meeting, and its held ones of a window: without
+            # it, on years of history the planner walks every pair's meetings by status instead.
+            models.Index(fields=["one_on_one", "status", "scheduled_for"]),
             models.Index(fields=["status", "scheduled_for"]),
         ]
 

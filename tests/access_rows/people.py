@@ -7,6 +7,7 @@ from tests.access_rows.base import PUBLIC, Row, everyone, fixed, only, person
 ROWS: dict[str, Row] = {
     "home": Row(fixed("home"), everyone(200)),
     "health": Row(fixed("health"), PUBLIC),
+    "alive": Row(fixed("alive"), PUBLIC),
     "account": Row(fixed("account"), everyone(200)),
     # Signed-in people who open the sign-in page are sent on home.
     "login": Row(fixed("login"), everyone(302, anonymous=200)),

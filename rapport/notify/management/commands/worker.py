@@ -26,6 +26,9 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from rapport.notify.services import notify_tick
+from rapport.upkeep import query_statistics_refresh
+
+UPKEEP_SECONDS = 24 * 60 * 60  # the planner's statistics, refreshed at start and then daily
 
 logger = logging.getLogger("rapport.notify.worker")
 
@@ -71,8 +74,11 @@ class Command(BaseCommand):
             f"Worker {worker_id[:8]}: tick every {options['tick_seconds']:g}s, "
             + ("running database tasks" if runs_tasks else "tasks run elsewhere")
         )
-        next_tick = 0.0
+        next_tick = next_upkeep = 0.0
         while self.running:
+            if time.monotonic() >= next_upkeep:
+                next_upkeep = time.monotonic() + UPKEEP_SECONDS
+                query_statistics_refresh()
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + options["tick_seconds"]
                 self.tick()

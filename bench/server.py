@@ -1,0 +1,61 @@
+"""Rapport under gunicorn with production settings on loopback, for as long as a block runs."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+CORES = os.cpu_count() or 1
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(CORES * 2)))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def serving(env: dict[str, str], *, log: Path) -> Iterator[str]:
+    """Yields the base URL once the server answers; stops it afterwards."""
+    port = free_port()
+    command = [
+        GUNICORN, "rapport.wsgi", f"--bind=127.0.0.1:{port}", f"--workers={WORKERS}",
+        "--worker-class=gthread", f"--threads={THREADS}", "--log-level=warning",
+    ]  # fmt: skip
+    with log.open("a") as out:
+        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, server)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn stopped (exit {server.returncode}); see the bench log")
+        try:
+            # As from the TLS proxy: otherwise production settings redirect to https.
+            request = urllib.request.Request(
+                f"{base}/health/alive/", headers={"X-Forwarded-Proto": "https"}
+            )
+            with urllib.request.urlopen(request, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 60 s")
