@@ -37,7 +37,12 @@ class CheckIn(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["one_on_one", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["one_on_one", "submitted_at"]),
+            # The organisation view's window of everyone's check-ins: without it each person's
+            # whole history is read to keep twelve weeks.
+            models.Index(fields=["report", "submitted_at"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(mood__gte=1, mood__lte=5)
