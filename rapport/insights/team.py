@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import Any
 
@@ -211,7 +211,8 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
         closed_at = getattr(pair, "last_goal_closed_at", None)
         member.last_closed = _local_day(closed_at) if closed_at else None
 
-    _read_held_meetings(by_pair, now)
+    zone = timezone.get_current_timezone()
+    _read_held_meetings(by_pair, now, zone)
 
     for pair_id, when, mood, workload in (
         CheckIn.objects.filter(
@@ -221,8 +222,9 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
         .values_list("one_on_one_id", "meeting__scheduled_for", "mood", "workload")
     ):
         member = by_pair[pair_id]
-        member.moods.append((_local_day(when), mood))
-        member.workloads.append((_local_day(when), workload))
+        day = when.astimezone(zone).date()  # a year of check-ins: the zone is looked up once
+        member.moods.append((day, mood))
+        member.workloads.append((day, workload))
 
     for pair_id, text, due_on in ActionItem.objects.filter(
         one_on_one_id__in=ids, done_at__isnull=True
@@ -252,7 +254,7 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
             )
 
 
-def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime) -> None:
+def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzinfo) -> None:
     """Held meetings of the window: their split (for the balance bar and the squeeze rule) and
     whether a check-in came before them."""
     meetings = (
@@ -281,7 +283,7 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime) -> None:
     for meeting in meetings:
         member = by_pair[meeting.one_on_one_id]
         member.held_recently += meeting.scheduled_for >= recently
-        split = split_of(meeting)
+        split = split_of(meeting, zone=zone)
         member.shares.append((split.day, split.share))
         member.checkin_marks.append((split.day, meeting.has_checkin))
         if meeting.scheduled_for >= now - BALANCE_WINDOW and split.source is not Source.NONE:
