@@ -225,6 +225,9 @@ LOGGING = {
 CHECKIN_OPENS_DAYS_BEFORE = 3
 
 # --- Team view: signal thresholds and the manager's load (rapport/insights/) ---------------
+# How long the organisation view's aggregates are reused (seconds; 0 computes every time).
+RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 300)
+
 RAPPORT_SIGNALS = {
     "LAPSED_PERIODS": 3,  # no 1:1 held for this many cadence periods
     "MOOD_RECENT": 3,  # the last check-ins averaged ...

@@ -12,6 +12,13 @@ def _fast_password_hashing(settings: Settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _org_view_computed_each_time(settings: Settings) -> None:
+    # Query counts and figures are checked right after the data changes; the cache has its own
+    # test (tests/insights/test_org_cache.py).
+    settings.RAPPORT_ORG_VIEW_CACHE_SECONDS = 0
+
+
 @pytest.fixture
 def cast(db: None) -> Cast:
     return build_cast()

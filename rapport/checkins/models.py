@@ -39,9 +39,11 @@ class CheckIn(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["one_on_one", "submitted_at"]),
-            # The organisation view's window of everyone's check-ins: without it each person's
-            # whole history is read to keep twelve weeks.
+            # The organisation view's window of check-ins: for a subtree (a skip-level) per
+            # person, for everyone (HR) by time alone. Without them every check-in of years
+            # is read to keep twelve weeks.
             models.Index(fields=["report", "submitted_at"]),
+            models.Index(fields=["submitted_at"]),
         ]
         constraints = [
             models.CheckConstraint(

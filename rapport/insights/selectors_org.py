@@ -6,10 +6,13 @@ groups may be shown) runs in Python, in rapport/insights/org.py.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
@@ -64,9 +67,28 @@ class OrgView:
 
 
 def organisation_view(viewer: Person, *, now: datetime, today: date) -> OrgView:
+    """Aggregates over months of everyone's 1:1s: at 10,000 people about a second of queries, so
+    the result is kept for RAPPORT_ORG_VIEW_CACHE_SECONDS (in each process's memory). Safe to
+    share: it holds aggregates only, and the key is the scope itself (which people) and whether
+    the viewer is HR (who alone sees why people left), so nobody gets a view computed for a
+    wider scope or another role."""
     scope = access.org_scope_of(viewer)
     if scope is None:
         raise Http404
+    seconds: int = settings.RAPPORT_ORG_VIEW_CACHE_SECONDS
+    scope_digest = hashlib.sha256(str(scope.query).encode()).hexdigest()
+    key = f"org-view:{today.isoformat()}:{'hr' if viewer.is_hr else 'lead'}:{scope_digest}"
+    if seconds and (kept := cache.get(key)) is not None:
+        return kept  # type: ignore[no-any-return]
+    view = _organisation_view(viewer, scope, now=now, today=today)
+    if seconds:
+        cache.set(key, view, seconds)
+    return view
+
+
+def _organisation_view(
+    viewer: Person, scope: QuerySet[Person], *, now: datetime, today: date
+) -> OrgView:
     return OrgView(
         scope_label="Everyone in the organisation" if viewer.is_hr else "Everyone below you",
         people_in_scope=scope.filter(is_active=True).count(),

@@ -126,6 +126,8 @@ class Meeting(models.Model):
             # it, on years of history the planner walks every pair's meetings by status instead.
             models.Index(fields=["one_on_one", "status", "scheduled_for"]),
             models.Index(fields=["status", "scheduled_for"]),
+            # The organisation view's windows over everyone's meetings (all statuses).
+            models.Index(fields=["scheduled_for"]),
         ]
 
     def __str__(self) -> str:
