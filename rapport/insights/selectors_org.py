@@ -79,7 +79,7 @@ def organisation_view(viewer: Person, *, now: datetime, today: date) -> OrgView:
     scope_digest = hashlib.sha256(str(scope.query).encode()).hexdigest()
     key = f"org-view:{today.isoformat()}:{'hr' if viewer.is_hr else 'lead'}:{scope_digest}"
     if seconds and (kept := cache.get(key)) is not None:
-        return kept  # type: ignore[no-any-return]
+        return kept
     view = _organisation_view(viewer, scope, now=now, today=today)
     if seconds:
         cache.set(key, view, seconds)
