@@ -7,6 +7,7 @@ groups may be shown) runs in Python, in rapport/insights/org.py.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -22,6 +23,7 @@ from rapport.insights import org
 from rapport.meetings.models import Meeting
 from rapport.people.models import LeftReason, Person
 
+_COMPUTING = threading.Lock()
 WINDOW = timedelta(weeks=12)
 RETENTION_YEAR = timedelta(days=365)
 KEPT_WINDOW = timedelta(weeks=26)
@@ -80,9 +82,14 @@ def organisation_view(viewer: Person, *, now: datetime, today: date) -> OrgView:
     key = f"org-view:{today.isoformat()}:{'hr' if viewer.is_hr else 'lead'}:{scope_digest}"
     if seconds and (kept := cache.get(key)) is not None:
         return kept
-    view = _organisation_view(viewer, scope, now=now, today=today)
-    if seconds:
-        cache.set(key, view, seconds)
+    # One computation at a time in this process: a second viewer arriving meanwhile waits and
+    # then reads the result, instead of both computing it at once on the same cores.
+    with _COMPUTING:
+        if seconds and (kept := cache.get(key)) is not None:
+            return kept
+        view = _organisation_view(viewer, scope, now=now, today=today)
+        if seconds:
+            cache.set(key, view, seconds)
     return view
 
 
