@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from rapport import access
+from rapport.checkins import window
 from rapport.checkins.models import CheckIn
 from rapport.goals.models import Goal, Status
 from rapport.goals.progress import goal_started_at, stall_reasons
@@ -216,7 +217,11 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
 
     for pair_id, when, mood, workload in (
         CheckIn.objects.filter(
-            one_on_one_id__in=ids, meeting__scheduled_for__gte=now - CHECKINS_WINDOW
+            one_on_one_id__in=ids,
+            meeting__scheduled_for__gte=now - CHECKINS_WINDOW,
+            # Implied by the line above (a check-in opens only days before its meeting), and
+            # what lets PostgreSQL read the pairs' recent check-ins by index, not all of them.
+            submitted_at__gte=now - CHECKINS_WINDOW - window.opens_before(),
         )
         .order_by("meeting__scheduled_for")
         .values_list("one_on_one_id", "meeting__scheduled_for", "mood", "workload")
