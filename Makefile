@@ -12,7 +12,7 @@ PORT ?= 8000
 help:
 	@echo "make run    set up, migrate, create the demo organisation, serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up, then lint, type check and the whole test suite"
-	@echo "make fast   the fast tier only (no browser tests, no large-data tests; under a minute)"
+	@echo "make fast   the fast tier only (no browser tests, no large-data tests, one process per core)"
 	@echo "make bench  load the main pages under gunicorn, small and 10,000-person organisations,"
 	@echo "            SQLite and PostgreSQL; prints a table, writes bench/results/*.json"
 	@echo "make soak   50 clients autosaving notes for 30 s on SQLite and PostgreSQL; counts lost saves"
@@ -66,7 +66,7 @@ bench: $(VENV)/.dev-installed
 soak: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
-# One test process per core (pytest-xdist): the fast tier stays under a minute on two cores.
+# One test process per core (pytest-xdist), each with its own test database.
 fast: $(VENV)/.dev-installed
 	$(BIN)/pytest -m "not browser and not slow" -n auto $(PYTEST_ARGS)
 

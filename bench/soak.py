@@ -58,7 +58,7 @@ def main() -> None:
         specs = _django(environment, "clients", str(options.clients))
         with serving(environment.env(), log=log) as base:
             clients = _run(base, specs, options.seconds)
-        found = _django(environment, "check", json.dumps(_claims(clients)))
+        found = _django(environment, "check", stdin=json.dumps(_claims(clients)))
         results.append(_summary(database, clients, found, options.seconds))
         _print(results[-1])
     RESULTS.mkdir(exist_ok=True)
@@ -125,10 +125,10 @@ def _claims(clients: list[Client]) -> list[dict[str, Any]]:
     ]
 
 
-def _django(environment: Environment, *arguments: str) -> Any:
+def _django(environment: Environment, *arguments: str, stdin: str = "") -> Any:
     result = subprocess.run(
         [sys.executable, "-m", "bench.soak_db", *arguments],
-        env=environment.env(), cwd=ROOT, capture_output=True, text=True,
+        env=environment.env(), cwd=ROOT, capture_output=True, text=True, input=stdin,
     )  # fmt: skip
     if result.returncode:
         raise SystemExit(f"bench.soak_db {arguments[0]} failed:\n{result.stderr[-3000:]}")

@@ -127,6 +127,10 @@ def sqlite_config(path: Path) -> dict[str, Any]:
         # fails at once with "table is locked" where a file waits out the busy timeout, and the
         # browser tests' live server writes from its own thread.
         "TEST": {"NAME": str(path.with_name(path.stem + "-test.sqlite3"))},
+        # Kept open between requests, as for PostgreSQL: a new connection starts with an empty
+        # page cache and parses the schema again.
+        "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # IMMEDIATE takes the write lock when a transaction starts, so concurrent writers
             # wait (up to the timeout) instead of failing with "database is locked".
