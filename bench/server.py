@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.load import PROXY_HEADER
+
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 CORES = os.cpu_count() or 1
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(CORES * 2)))
@@ -50,9 +52,7 @@ def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
             raise RuntimeError(f"gunicorn stopped (exit {server.returncode}); see the bench log")
         try:
             # As from the TLS proxy: otherwise production settings redirect to https.
-            request = urllib.request.Request(
-                f"{base}/health/alive/", headers={"X-Forwarded-Proto": "https"}
-            )
+            request = urllib.request.Request(f"{base}/health/alive/", headers=dict([PROXY_HEADER]))
             with urllib.request.urlopen(request, timeout=2) as response:
                 if response.status == 200:
                     return

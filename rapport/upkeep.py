@@ -14,7 +14,10 @@ def query_statistics_refresh(*, thorough: bool = False) -> None:
     milliseconds; `thorough` reads everything (after a bulk load). PostgreSQL's autovacuum
     keeps its own statistics; after a bulk load one ANALYZE saves waiting for it.
     """
+    sqlite = connection.vendor == "sqlite"
+    if not sqlite and not thorough:
+        return  # the daily refresh is SQLite's; autovacuum already does it on PostgreSQL
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite" and not thorough:
+        if sqlite and not thorough:
             cursor.execute("PRAGMA analysis_limit=1000")
         cursor.execute("ANALYZE")
