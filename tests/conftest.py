@@ -1,9 +1,22 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+import time_machine
 from pytest_django import Settings
 
 from tests.cast import Cast, build_cast
+from tests.clock import TEST_NOW
+
+
+@pytest.fixture(autouse=True)
+def _pinned_now() -> Iterator[None]:
+    # No test reads the wall clock: every test starts at the same instant (RAPPORT_TEST_NOW, or a
+    # quiet Wednesday morning), and CI runs the fast tier again at hostile instants. The clock
+    # still ticks from there, so timeouts and throttling windows behave as they would.
+    with time_machine.travel(TEST_NOW, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)
