@@ -7,12 +7,13 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest fast demo bench soak clean help
+.PHONY: run test lint typecheck pytest fast hostile-times demo bench soak clean help
 
 help:
 	@echo "make run    set up, migrate, create the demo organisation, serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up, then lint, type check and the whole test suite"
 	@echo "make fast   the fast tier only (no browser tests, no large-data tests, one process per core)"
+	@echo "make hostile-times  the fast tier again as of instants that once broke tests (CI runs it)"
 	@echo "make bench  load the main pages under gunicorn, small and 10,000-person organisations,"
 	@echo "            SQLite and PostgreSQL; prints a table, writes bench/results/*.json"
 	@echo "make soak   50 clients autosaving notes for 30 s on SQLite and PostgreSQL; counts lost saves"
@@ -69,6 +70,24 @@ soak: $(VENV)/.dev-installed
 # One test process per core (pytest-xdist), each with its own test database.
 fast: $(VENV)/.dev-installed
 	$(BIN)/pytest -m "not browser and not slow" -n auto $(PYTEST_ARGS)
+
+# Every test starts at a pinned instant (tests/clock.py); these runs move it to instants that
+# once broke tests or that break date arithmetic: just after the cast's Tuesday 10:00 1:1, the
+# Sundays the clocks go forward in Europe and in the US, New Year's Eve at 23:30 for a manager
+# in UTC+13, and 29 February. Each entry is INSTANT or INSTANT@MANAGER_ZONE.
+HOSTILE_TIMES := 2026-12-01T10:45:00+00:00 \
+	2027-03-28T00:30:00+00:00 \
+	2027-03-14T06:30:00+00:00 \
+	2026-12-31T10:30:00+00:00@Pacific/Tongatapu \
+	2028-02-29T09:00:00+00:00
+
+hostile-times: $(VENV)/.dev-installed
+	@set -e; for entry in $(HOSTILE_TIMES); do \
+		instant=$${entry%@*}; zone=$$(echo "$$entry" | grep -o '@.*' | tr -d @ || true); \
+		echo "=== the fast tier as of $$instant$${zone:+, the cast's manager in $$zone}"; \
+		RAPPORT_TEST_NOW=$$instant RAPPORT_TEST_MANAGER_ZONE=$$zone \
+			$(BIN)/pytest -m "not browser and not slow" -n auto -q -p no:cacheprovider $(PYTEST_ARGS); \
+	done
 
 test: lint typecheck pytest
 

@@ -11,6 +11,7 @@ outsider (Otto): a member with no relation to anyone above
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import time
 
@@ -23,6 +24,9 @@ from rapport.meetings.services import Rule, one_on_one_set_up
 from rapport.people.models import Person, Role
 
 PASSWORD = "correct horse battery staple"
+# CI runs the fast tier once with the manager far east of UTC (RAPPORT_TEST_MANAGER_ZONE), where
+# the local date turns a day before UTC's; by default the manager keeps the model's default zone.
+MANAGER_ZONE = os.environ.get("RAPPORT_TEST_MANAGER_ZONE", "")
 # Private content carries markers nobody but its author may ever be shown (the canary sweep).
 PRIVATE_POINT_MARKER = "CANARY-PRIVATE-POINT-7f3a"
 
@@ -63,7 +67,11 @@ def _person(email: str, name: str, **fields: object) -> Person:
 def build_cast() -> Cast:
     skip_level = _person("sam@example.com", "Sam Skiplevel", title="VP Engineering")
     manager = _person(
-        "mia@example.com", "Mia Manager", title="Engineering Manager", manager=skip_level
+        "mia@example.com",
+        "Mia Manager",
+        title="Engineering Manager",
+        manager=skip_level,
+        **({"timezone": MANAGER_ZONE} if MANAGER_ZONE else {}),
     )
     peer_manager = _person(
         "pete@example.com", "Pete Peer", title="Engineering Manager", manager=skip_level

@@ -113,9 +113,12 @@ HELD = Count("pk", filter=Q(status=STATUS.HELD))
 
 def cadence_by_manager(scope: QuerySet[Person], *, now: datetime) -> list[ManagerCadence]:
     """Per manager, what became of the 1:1s due in the last 12 weeks with people in scope."""
+    due_before = Meeting.accounted_before(now)
     rows = (
         Meeting.objects.filter(
-            one_on_one__report__in=scope, scheduled_for__gte=now - WINDOW, scheduled_for__lt=now
+            one_on_one__report__in=scope,
+            scheduled_for__gte=due_before - WINDOW,
+            scheduled_for__lt=due_before,
         )
         .values("one_on_one__manager_id", "one_on_one__manager__name")
         .annotate(
@@ -190,12 +193,13 @@ def retention_in(scope: QuerySet[Person], *, now: datetime, today: date) -> org.
     people = scope.filter(
         Q(left_on__isnull=True, is_active=True) | Q(left_on__gte=year_ago, left_on__lte=today)
     ).values_list("pk", "left_on", "left_reason")
+    due_before = Meeting.accounted_before(now)
     stayers = (
         Meeting.objects.filter(
             one_on_one__report__in=scope,
             one_on_one__report__left_on__isnull=True,
-            scheduled_for__gte=now - KEPT_WINDOW,
-            scheduled_for__lt=now,
+            scheduled_for__gte=due_before - KEPT_WINDOW,
+            scheduled_for__lt=due_before,
         )
         .values("one_on_one__report_id")
         .annotate(held=HELD, due=Count("pk"))

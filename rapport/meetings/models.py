@@ -146,6 +146,12 @@ class Meeting(models.Model):
     def ends_at(self) -> datetime:
         return self.scheduled_for + timedelta(minutes=self.duration_minutes)
 
+    @staticmethod
+    def accounted_before(now: datetime) -> datetime:
+        """Figures (cadence, retention) count a meeting as held or missed only once a day has
+        passed since its time: the pair may be in it right now, or mark it held later that day."""
+        return now - timedelta(days=1)
+
 
 class TalkingPoint(models.Model):
     """Belongs to the pair, not to a meeting: a point stays on the agenda of every open meeting

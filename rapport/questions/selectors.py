@@ -199,14 +199,17 @@ def hints_from_talking_points(meeting: Meeting) -> list[ContextHint]:
     discussed in the last weeks. Only what the manager may see: shared points and their own
     private ones. The reason names the word, never the point, so nothing is quoted."""
     one_on_one = meeting.one_on_one
+    points = TalkingPoint.objects.filter(
+        one_on_one_id=one_on_one.pk,
+        is_recurring=False,  # standing items say nothing new about this week
+        recurring_source__isnull=True,
+    )
+    if not meeting.is_open:
+        # A past meeting is read as it was; an open one gathers every point added until it is
+        # held, even when it runs late or is marked held after its time.
+        points = points.filter(created_at__lte=meeting.ended_at or meeting.ends_at)
     texts = list(
-        TalkingPoint.objects.filter(
-            one_on_one_id=one_on_one.pk,
-            is_recurring=False,  # standing items say nothing new about this week
-            recurring_source__isnull=True,
-            created_at__lte=meeting.ends_at,
-        )
-        .filter(access.private_content_filter(one_on_one.manager))
+        points.filter(access.private_content_filter(one_on_one.manager))
         .filter(
             Q(discussed_in__isnull=True)
             | Q(discussed_in=meeting)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 
+import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -254,3 +255,15 @@ def test_a_skip_levels_page_costs_one_query_more_for_the_chart(cast: Cast) -> No
         # As for HR, plus one query for the org chart the subtree is walked in.
         pinned=10,
     )
+
+
+def test_a_1_1_under_way_or_not_yet_marked_today_is_not_counted_as_lapsed(cast: Cast) -> None:
+    # 45 minutes after the cast's first 1:1 began it may still be running, or be marked held that
+    # evening: the figures wait a day before calling it lapsed (once failed whenever the suite
+    # ran just after the cast's meeting time).
+    with time_machine.travel(cast.meeting.scheduled_for + timedelta(minutes=45), tick=False):
+        team(cast.manager, 2, prefix="Mia", held=9)
+        team(cast.peer_manager, 1, prefix="Pete", held=12)
+        assert "<strong>75%</strong>" in row_of(page_of(cast.hr), "Mia Manager")  # 18 of 24
+    with time_machine.travel(cast.meeting.scheduled_for + timedelta(days=1, minutes=1)):
+        assert "<strong>72%</strong>" in row_of(page_of(cast.hr), "Mia Manager")  # 18 of 25

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from rapport.meetings.agenda import point_add, point_set_discussed
@@ -323,3 +325,32 @@ def test_a_follow_up_longer_than_500_characters_is_refused(cast: Cast) -> None:
             by=cast.manager,
             follow_up="x" * 501,
         )
+
+
+def test_a_point_added_while_the_meeting_runs_late_still_counts(cast: Cast) -> None:
+    # The meeting's time has passed but nobody has marked it held: it is still open, and what
+    # the pair adds now belongs to it (once failed whenever the suite ran after 10:30 on the
+    # cast's meeting day).
+    with time_machine.travel(cast.meeting.ends_at + timedelta(minutes=15), tick=False):
+        point_add(
+            one_on_one=cast.one_on_one,
+            author=cast.manager,
+            text="Migration is stuck on the vendor",
+            section="performance",
+        )
+        first, _ = suggest(meeting=cast.meeting, section="performance")
+    assert first.question.category == "obstacles"
+
+
+def test_a_point_added_after_a_held_meeting_is_not_read_into_it(cast: Cast) -> None:
+    meeting = cast.meeting
+    meeting.status = Meeting.Status.HELD
+    meeting.save(update_fields=["status"])
+    with time_machine.travel(meeting.ends_at + timedelta(hours=2), tick=False):
+        point_add(
+            one_on_one=cast.one_on_one,
+            author=cast.manager,
+            text="Migration is stuck on the vendor",
+            section="performance",
+        )
+    assert "obstacles" not in {hint.category for hint in context_hints(meeting)}
