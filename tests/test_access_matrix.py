@@ -3,11 +3,18 @@
 A new route without a row in tests/access_rows/ fails `test_every_route_has_a_row`: decide
 who may see it before shipping it. Outsiders get 404, never 403; signed-out visitors go to
 sign-in (302).
+
+Every route that accepts a write (POST) also has a Write row with a valid payload: each role
+gets its status, a permitted write changes the database, and a refused one leaves every table
+exactly as it was. Write answers (htmx fragments included) go through the canary check too.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from tests.access_rows import (
@@ -25,9 +32,11 @@ from tests.access_rows import (
     people,
     questions,
 )
-from tests.access_rows.base import Row
+from tests.access_rows.base import Row, Write
+from tests.canaries import plant_canaries
 from tests.cast import ROLES, Cast
-from tests.helpers.urls import route_names, unnamed_routes
+from tests.helpers.digest import database_digest
+from tests.helpers.urls import route_methods, route_names, unnamed_routes, write_routes
 
 # Each feature keeps its rows in tests/access_rows/<feature>.py.
 MATRIX: dict[str, Row] = {
@@ -78,4 +87,72 @@ def test_each_role_gets_the_expected_status_from_every_route(cast: Cast, role: s
         status = client.get(row.url(cast)).status_code
         if status != row.expected[role]:
             wrong[name] = f"got {status}, expected {row.expected[role]}"
+    assert not wrong, f"as {role}: {wrong}"
+
+
+WRITES: dict[str, Write] = {
+    **people.WRITES,
+    **meetings.WRITES,
+    **notes.WRITES,
+    **calendar.WRITES,
+    **mode.WRITES,
+    **balance.WRITES,
+    **questions.WRITES,
+    **goals.WRITES,
+    **goal_progress.WRITES,
+    **checkins.WRITES,
+    **insights.WRITES,
+    **notify.WRITES,
+}
+
+
+def test_every_write_route_has_a_write_row() -> None:
+    missing = sorted(write_routes() - WRITES.keys())
+    assert not missing, f"routes that accept writes but have no Write row: {missing}"
+    assert not sorted(WRITES.keys() - write_routes()), "Write rows for read-only routes"
+
+
+def test_the_matrix_counts_its_rows_by_method() -> None:
+    # Printed with -s and kept in the docs; the assertion holds the shape, not a number.
+    methods = route_methods()
+    counts = Counter(
+        method for name in MATRIX for method in ("GET", "POST") if method in methods[name]
+    )
+    counts["POST rows"] = len(WRITES)
+    print(f"access matrix: {dict(counts)}")
+    assert counts["POST rows"] == counts["POST"]
+    assert counts["GET"] + counts["POST"] > len(MATRIX)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_from_every_write(cast: Cast, role: str) -> None:
+    markers = plant_canaries(cast)
+    viewer = cast.person(role)
+    wrong: dict[str, str] = {}
+    for name, write in WRITES.items():
+        client = Client()
+        if viewer is not None:
+            client.force_login(viewer)
+        headers = {"HX-Request": "true"} if write.htmx else {}
+        # Each write runs in a savepoint that is rolled back, so every row starts from the cast.
+        with transaction.atomic():
+            if write.arrange is not None:
+                write.arrange(cast)
+            if write.prime is not None:
+                write.prime(client, cast)
+            before = database_digest()
+            response = client.post(write.url(cast), write.payload(cast), headers=headers)
+            changed = database_digest() != before
+            transaction.set_rollback(True)
+        expected = write.expected(role)
+        body = response.content.decode(errors="replace")
+        leaked = [m for m, allowed in markers.items() if m in body and role not in allowed]
+        if response.status_code != expected:
+            wrong[name] = f"got {response.status_code}, expected {expected}"
+        elif role not in write.allowed and changed:
+            wrong[name] = "refused, yet the database changed"
+        elif role in write.allowed and write.changes and not changed:
+            wrong[name] = "permitted, yet nothing changed (is the payload valid?)"
+        elif leaked:
+            wrong[name] = f"the answer shows {leaked}"
     assert not wrong, f"as {role}: {wrong}"

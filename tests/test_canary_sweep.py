@@ -13,96 +13,21 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from rapport.checkins.models import CheckIn
-from rapport.goals.models import GoalUpdate
-from rapport.goals.services import goal_propose
-from rapport.meetings.agenda import point_add
 from rapport.meetings.calendar import feed_for
-from rapport.meetings.cards import person_card_save
-from rapport.meetings.models import Meeting, Note
+from tests.canaries import (
+    CHECKIN_OUTSIDE,
+    CHECKIN_SHARED,
+    GOAL_OBSTACLE,
+    MANAGER_NOTE,
+    PERSON_CARD,
+    PERSONAL_GOAL,
+    REPORT_NOTE,
+    REPORT_POINT,
+    plant_canaries,
+    second_meeting,
+)
 from tests.cast import PRIVATE_POINT_MARKER, ROLES, Cast
 from tests.test_access_matrix import MATRIX
-
-REPORT_POINT = "CANARY-REPORT-PRIVATE-POINT-c41d"
-MANAGER_NOTE = "CANARY-MANAGER-PRIVATE-NOTE-9b20"
-REPORT_NOTE = "CANARY-REPORT-PRIVATE-NOTE-5e6f"
-PERSON_CARD = "CANARY-PERSON-CARD-MANAGER-a81c"
-PERSONAL_GOAL = "CANARY-PERSONAL-GOAL-PAIR-3d92"
-GOAL_OBSTACLE = "CANARY-GOAL-OBSTACLE-PAIR-e7b5"
-CHECKIN_OUTSIDE = "CANARY-CHECKIN-OUTSIDE-REPORT-4b7e"
-CHECKIN_SHARED = "CANARY-CHECKIN-SHARED-PAIR-90fa"
-
-
-def second_meeting(cast: Cast) -> Meeting:
-    return cast.one_on_one.meetings.order_by("scheduled_for")[1]
-
-
-def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
-    """Marker -> the roles that may see it."""
-    point_add(
-        one_on_one=cast.one_on_one,
-        author=cast.report,
-        text=f"Worried about {REPORT_POINT}",
-        section="connection",
-        is_private=True,
-    )
-    Note.objects.create(
-        meeting=cast.meeting, author=cast.manager, kind="private", body=MANAGER_NOTE, version=1
-    )
-    Note.objects.create(
-        meeting=cast.meeting, author=cast.report, kind="private", body=REPORT_NOTE, version=1
-    )
-    # The manager's card about the report: the report is the person it is most private from.
-    person_card_save(
-        one_on_one=cast.one_on_one,
-        by=cast.manager,
-        motivators=f"Mastery {PERSON_CARD}",
-        outside_work=f"Moving house {PERSON_CARD}",
-    )
-    # Planted first among the pair's goals, so the goal rows of the matrix open this one.
-    goal = goal_propose(
-        one_on_one=cast.one_on_one,
-        by=cast.report,
-        kind="personal",
-        title=f"Sleep eight hours {PERSONAL_GOAL}",
-        why=f"The baby keeps us up {PERSONAL_GOAL}",
-    )
-    # Progress on it, with an obstacle (what coaching reads): as private as the goal.
-    GoalUpdate.objects.create(
-        goal=goal, meeting=cast.meeting, by=cast.report, obstacle=f"Night feeds {GOAL_OBSTACLE}"
-    )
-    # The report's check-ins: an outside-work note kept to themselves, and one shared with
-    # the manager (on the next meeting: one check-in per meeting).
-    CheckIn.objects.create(
-        meeting=cast.meeting,
-        one_on_one=cast.one_on_one,
-        report=cast.report,
-        mood=2,
-        energy=2,
-        workload=4,
-        outside_work=f"Divorce papers {CHECKIN_OUTSIDE}",
-    )
-    CheckIn.objects.create(
-        meeting=second_meeting(cast),
-        one_on_one=cast.one_on_one,
-        report=cast.report,
-        mood=4,
-        energy=4,
-        workload=3,
-        outside_work=f"Half marathon {CHECKIN_SHARED}",
-        outside_work_shared=True,
-    )
-    return {
-        PRIVATE_POINT_MARKER: ("manager",),
-        MANAGER_NOTE: ("manager",),
-        REPORT_POINT: ("report",),
-        REPORT_NOTE: ("report",),
-        PERSON_CARD: ("manager",),
-        PERSONAL_GOAL: ("manager", "report"),
-        GOAL_OBSTACLE: ("manager", "report"),
-        CHECKIN_OUTSIDE: ("report",),
-        CHECKIN_SHARED: ("manager", "report"),
-    }
 
 
 def pages_for(cast: Cast, role: str) -> list[str]:

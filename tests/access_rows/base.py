@@ -1,10 +1,13 @@
-"""Building blocks of access-matrix rows: a URL maker and the status each role must get."""
+"""Building blocks of access-matrix rows: a URL maker and the status each role must get, for
+reads (Row) and for writes with their payload (Write)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from django.test import Client
 from django.urls import reverse
 
 from tests.cast import ROLES, Cast
@@ -34,3 +37,41 @@ def person(route: str) -> Callable[[Cast], str]:
 
 
 PUBLIC = dict.fromkeys(ROLES, 200)
+SIGNED_IN = tuple(role for role in ROLES if role != "anonymous")
+
+
+Payload = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write route (POST) with a payload that the roles in `allowed` may send: each of them gets
+    `ok` and the database changes; everyone else gets `refused` (302 to sign-in when signed out)
+    and the database stays exactly as it was.
+
+    `arrange` prepares what the write needs (an active goal, a running clock) inside the test's
+    rolled-back transaction; `prime` runs a request first with the same client (a reset link).
+    `changes=False` marks the writes that only read or touch the session (the live SMART check,
+    signing out)."""
+
+    url: Callable[[Cast], str]
+    payload: Callable[[Cast], Payload]
+    allowed: tuple[str, ...]
+    ok: int = 302
+    refused: int = 404
+    htmx: bool = False
+    changes: bool = True
+    arrange: Callable[[Cast], None] | None = None
+    prime: Callable[[Client, Cast], None] | None = None
+    overrides: dict[str, int] = field(default_factory=dict)
+
+    def expected(self, role: str) -> int:
+        if role in self.overrides:
+            return self.overrides[role]
+        if role in self.allowed:
+            return self.ok
+        return 302 if role == "anonymous" else self.refused
+
+
+def data(**values: Any) -> Callable[[Cast], Payload]:
+    return lambda cast: values

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from rapport.meetings.calendar import feed_for
-from tests.access_rows.base import PUBLIC, Row, everyone, fixed, only
+from tests.access_rows.base import PUBLIC, SIGNED_IN, Row, Write, data, everyone, fixed, only
 
 ROWS: dict[str, Row] = {
     "meetings:calendar": Row(fixed("meetings:calendar"), everyone(200)),
@@ -19,5 +19,13 @@ ROWS: dict[str, Row] = {
     "meetings:meeting_invite": Row(
         lambda cast: reverse("meetings:meeting_invite", kwargs={"meeting_uuid": cast.meeting.uuid}),
         only(("manager", "report")),
+    ),
+}
+
+
+# Each signed-in person replaces their own feed address; there is nobody else's to touch.
+WRITES: dict[str, Write] = {
+    "meetings:calendar_regenerate": Write(
+        fixed("meetings:calendar_regenerate"), data(), allowed=SIGNED_IN
     ),
 }

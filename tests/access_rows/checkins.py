@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.access_rows.base import Row, only
+from tests.access_rows.base import Row, Write, data, only
 
 ROWS: dict[str, Row] = {
     "checkins:checkin": Row(
         lambda cast: reverse("checkins:checkin", args=[cast.meeting.uuid]),
         only(("manager", "report")),
+    ),
+}
+
+
+WRITES: dict[str, Write] = {
+    "checkins:checkin": Write(
+        lambda cast: reverse("checkins:checkin", args=[cast.meeting.uuid]),
+        data(mood="4", energy="3", workload="3", wins="Shipped the rota"),
+        allowed=("report",),
+        # The manager sees the meeting, so refusing with 403 tells them nothing new.
+        overrides={"manager": 403},
     ),
 }

@@ -3,14 +3,15 @@ whatever its kind; skip-levels, other managers, HR, admins and outsiders get a 4
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from rapport.goals.models import Goal
-from rapport.goals.services import goal_propose
-from tests.access_rows.base import Row, everyone, fixed, only
+from rapport.goals.services import goal_agree, goal_propose
+from tests.access_rows.base import SIGNED_IN, Payload, Row, Write, data, everyone, fixed, only
 from tests.cast import Cast
 
 PAIR = ("manager", "report")
@@ -52,4 +53,65 @@ ROWS: dict[str, Row] = {
     "goals:agree": goal("goals:agree", POST_ONLY),
     "goals:close": goal("goals:close", POST_ONLY),
     "goals:move": goal("goals:move", POST_ONLY),
+}
+
+
+def smart_goal(cast: Cast) -> Payload:
+    return {
+        "title": "Ship the billing migration",
+        "kind": "work",
+        "specific": "Move every invoice to the new billing service.",
+        "metric": "Invoices migrated",
+        "unit": "%",
+        "baseline": "0",
+        "target": "100",
+        "confidence": "7",
+        "realistic_because": "Two sprints are set aside and the vendor is on board.",
+        "why": "I want to own a system end to end before my next review.",
+        "due_on": (timezone.localdate() + timedelta(days=60)).isoformat(),
+    }
+
+
+def an_active_goal(cast: Cast) -> None:
+    fields = smart_goal(cast)
+    fields["due_on"] = timezone.localdate() + timedelta(days=60)
+    goal = goal_propose(one_on_one=cast.one_on_one, by=cast.report, **fields)
+    goal_agree(goal=goal, by=cast.manager)
+
+
+def active_goal_url(route: str) -> Callable[[Cast], str]:
+    def url(cast: Cast) -> str:
+        goal = cast.one_on_one.goals.filter(status="active").get()
+        return reverse(route, args=[goal.uuid])
+
+    return url
+
+
+WRITES: dict[str, Write] = {
+    "goals:new": Write(
+        lambda cast: reverse("goals:new") + f"?one_on_one={cast.one_on_one.uuid}",
+        smart_goal,
+        allowed=PAIR,
+    ),
+    # The live check answers everyone and saves nothing.
+    "goals:check": Write(
+        fixed("goals:check"), smart_goal, allowed=SIGNED_IN, ok=200, changes=False
+    ),
+    "goals:edit": Write(
+        lambda cast: reverse("goals:edit", args=[pair_goal(cast).uuid]), smart_goal, PAIR
+    ),
+    # The report proposed the draft (agreeing by proposing): the manager's agreement starts it;
+    # the report's own second "agree" changes nothing and is told so.
+    "goals:agree": Write(
+        lambda cast: reverse("goals:agree", args=[pair_goal(cast).uuid]),
+        data(),
+        allowed=("manager",),
+        overrides={"report": 302},
+    ),
+    "goals:close": Write(
+        active_goal_url("goals:close"),
+        data(outcome="dropped", reflection="Priorities moved to the new product."),
+        allowed=PAIR,
+        arrange=an_active_goal,
+    ),
 }

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.access_rows.base import Row, everyone, fixed
+from tests.access_rows.base import Row, Write, everyone, fixed
 
 ROWS: dict[str, Row] = {
     "insights:team": Row(fixed("insights:team"), everyone(200)),
     "insights:signal_dismiss": Row(
         lambda cast: reverse("insights:signal_dismiss", args=[cast.one_on_one.uuid]),
         everyone(405),
+    ),
+}
+
+
+WRITES: dict[str, Write] = {
+    "insights:signal_dismiss": Write(
+        lambda cast: reverse("insights:signal_dismiss", args=[cast.one_on_one.uuid]),
+        lambda cast: {
+            "rule": "overdue_actions",
+            "since": cast.meeting.scheduled_for.date().isoformat(),
+            "reason": "We agreed new dates",
+        },
+        allowed=("manager",),
     ),
 }

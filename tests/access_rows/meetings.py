@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
+
 from django.urls import reverse
 
-from tests.access_rows.base import Row, everyone, fixed, only
+from tests.access_rows.base import Payload, Row, Write, data, everyone, fixed, only
 from tests.cast import Cast
 
 PAIR = ("manager", "report")
@@ -56,4 +59,86 @@ ROWS: dict[str, Row] = {
     "meetings:point_move": point("meetings:point_move"),
     "meetings:point_delete": point("meetings:point_delete"),
     "meetings:action_add": Row(meeting("meetings:action_add").url, POST_ONLY),
+}
+
+
+def shared_point_url(route: str) -> Callable[[Cast], str]:
+    def url(cast: Cast) -> str:
+        point = cast.one_on_one.points.filter(is_private=False).order_by("pk").first()
+        return reverse(route, kwargs={"meeting_uuid": cast.meeting.uuid, "point_uuid": point.uuid})  # type: ignore[union-attr]
+
+    return url
+
+
+def action_url(cast: Cast) -> str:
+    return reverse("meetings:action_done", args=[cast.one_on_one.actions.first().uuid])  # type: ignore[union-attr]
+
+
+def rhythm(cast: Cast) -> Payload:
+    return {
+        "cadence": "fortnightly",
+        "weekday": "3",
+        "start_time": "11:00",
+        "duration_minutes": "45",
+        "starts_on": cast.meeting.scheduled_for.date().isoformat(),
+        "target_connection_share": "40",
+    }
+
+
+def team_rhythm(cast: Cast) -> Payload:
+    return {**rhythm(cast), "reports": [str(cast.report_two.pk)], "spacing": "-1"}
+
+
+def reschedule(cast: Cast) -> Payload:
+    later = cast.meeting.scheduled_for + timedelta(days=1)
+    return {"day": later.date().isoformat(), "at": "15:30"}
+
+
+# The agenda is edited through htmx: the pair gets the fresh fragment back.
+WRITES: dict[str, Write] = {
+    "meetings:team_setup": Write(
+        fixed("meetings:team_setup"),
+        team_rhythm,
+        allowed=("manager",),
+        # Anyone may send the form; it offers only their own reports, so a stranger's choice of
+        # someone else's report is an invalid form (the page again, nothing saved).
+        refused=200,
+    ),
+    "meetings:one_on_one_edit": Write(
+        lambda cast: reverse("meetings:one_on_one_edit", args=[cast.one_on_one.uuid]),
+        rhythm,
+        allowed=("manager",),
+    ),
+    "meetings:meeting_status": Write(
+        meeting("meetings:meeting_status").url,
+        data(status="skipped", reason="Off sick"),
+        allowed=PAIR,
+    ),
+    "meetings:meeting_reschedule": Write(
+        meeting("meetings:meeting_reschedule").url, reschedule, allowed=PAIR
+    ),
+    "meetings:point_add": Write(
+        meeting("meetings:point_add").url,
+        data(text="Conference budget", section="performance"),
+        allowed=PAIR,
+        ok=200,
+        htmx=True,
+    ),
+    "meetings:point_discuss": Write(
+        shared_point_url("meetings:point_discuss"), data(discussed="1"), PAIR, ok=200, htmx=True
+    ),
+    "meetings:point_move": Write(
+        shared_point_url("meetings:point_move"), data(direction="down"), PAIR, ok=200, htmx=True
+    ),
+    "meetings:point_delete": Write(
+        shared_point_url("meetings:point_delete"), data(), PAIR, ok=200, htmx=True
+    ),
+    "meetings:action_add": Write(
+        meeting("meetings:action_add").url,
+        data(text="Book the venue", owner="me"),
+        allowed=PAIR,
+        ok=200,
+        htmx=True,
+    ),
+    "meetings:action_done": Write(action_url, data(done="1"), allowed=PAIR),
 }

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-from tests.access_rows.base import Row, everyone, only
+from rapport.meetings.meeting_mode import mode_pause, mode_start
+from tests.access_rows.base import Row, Write, data, everyone, only
 from tests.cast import Cast
 
 PAIR = ("manager", "report")
@@ -27,4 +28,35 @@ ROWS: dict[str, Row] = {
         f"meetings:{name}": Row(meeting_url(f"meetings:{name}"), POST_ONLY)
         for name in ("mode_start", "mode_switch", "mode_pause", "mode_resume", "mode_end")
     },
+}
+
+
+def clock_running(cast: Cast) -> None:
+    mode_start(meeting=cast.meeting, by=cast.manager)
+
+
+def clock_paused(cast: Cast) -> None:
+    mode_start(meeting=cast.meeting, by=cast.manager)
+    mode_pause(meeting=cast.meeting, by=cast.manager)
+
+
+# Only the manager runs the clock; the report follows it (a press by the report is a 404).
+MANAGER = ("manager",)
+WRITES: dict[str, Write] = {
+    "meetings:mode_start": Write(meeting_url("meetings:mode_start"), data(), MANAGER),
+    "meetings:mode_switch": Write(
+        meeting_url("meetings:mode_switch"),
+        data(section="performance"),
+        MANAGER,
+        arrange=clock_running,
+    ),
+    "meetings:mode_pause": Write(
+        meeting_url("meetings:mode_pause"), data(), MANAGER, arrange=clock_running
+    ),
+    "meetings:mode_resume": Write(
+        meeting_url("meetings:mode_resume"), data(), MANAGER, arrange=clock_paused
+    ),
+    "meetings:mode_end": Write(
+        meeting_url("meetings:mode_end"), data(), MANAGER, arrange=clock_running
+    ),
 }

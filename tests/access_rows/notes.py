@@ -8,8 +8,11 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-from tests.access_rows.base import Row, everyone
+from rapport.meetings.models import Note, NoteConflictCopy
+from tests.access_rows.base import Payload, Row, Write, data, everyone
 from tests.cast import Cast
+
+PAIR = ("manager", "report")
 
 
 def note_url(route: str) -> Callable[[Cast], str]:
@@ -19,4 +22,34 @@ def note_url(route: str) -> Callable[[Cast], str]:
 ROWS: dict[str, Row] = {
     "meetings:note_save": Row(note_url("meetings:note_save"), everyone(405)),
     "meetings:note_resolve": Row(note_url("meetings:note_resolve"), everyone(405)),
+}
+
+
+def a_conflict_for_the_manager(cast: Cast) -> None:
+    """The shared note moved on while the manager typed on an older version: their text waits
+    in a conflict copy that only they may settle."""
+    note = Note.objects.create(
+        meeting=cast.meeting, author=cast.report, kind="shared", body="Agreed: new rota", version=2
+    )
+    NoteConflictCopy.objects.create(
+        note=note, author=cast.manager, body="Agreed: rota from May", base_version=1
+    )
+
+
+def resolution(cast: Cast) -> Payload:
+    copy = NoteConflictCopy.objects.get(author=cast.manager)
+    return {"copy": str(copy.uuid), "choice": "mine", "body": copy.body, "version": "2"}
+
+
+WRITES: dict[str, Write] = {
+    "meetings:note_save": Write(
+        note_url("meetings:note_save"), data(body="We agreed on Friday", version="0"), PAIR, ok=200
+    ),
+    "meetings:note_resolve": Write(
+        note_url("meetings:note_resolve"),
+        resolution,
+        allowed=("manager",),
+        ok=200,
+        arrange=a_conflict_for_the_manager,
+    ),
 }

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from rapport.notify.models import Kind
 from rapport.notify.unsubscribe import unsubscribe_token
-from tests.access_rows.base import PUBLIC, Row, everyone, fixed, only
+from tests.access_rows.base import PUBLIC, SIGNED_IN, Row, Write, data, everyone, fixed, only
+from tests.cast import ROLES, Cast
 
 ROWS: dict[str, Row] = {
     "notify:preferences": Row(fixed("notify:preferences"), everyone(200)),
@@ -19,4 +20,19 @@ ROWS: dict[str, Row] = {
         PUBLIC,
     ),
     "notify:outbox": Row(fixed("notify:outbox"), only(("admin",))),
+}
+
+
+def unsubscribe_url(cast: Cast) -> str:
+    return reverse(
+        "notify:unsubscribe", args=[unsubscribe_token(cast.report, Kind.REPORT_REMINDER)]
+    )
+
+
+WRITES: dict[str, Write] = {
+    # Each person's own choices: switching every kind off is a change for anyone.
+    "notify:preferences": Write(fixed("notify:preferences"), data(), allowed=SIGNED_IN),
+    # The signed link is the credential, whoever sends it.
+    "notify:unsubscribe": Write(unsubscribe_url, data(), allowed=ROLES, ok=200),
+    "notify:outbox": Write(fixed("notify:outbox"), data(to="ops@example.com"), allowed=("admin",)),
 }

@@ -1,8 +1,26 @@
 from __future__ import annotations
 
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from tests.access_rows.base import PUBLIC, Row, everyone, fixed, only, person
+from tests.access_rows.base import (
+    PUBLIC,
+    SIGNED_IN,
+    Payload,
+    Row,
+    Write,
+    data,
+    everyone,
+    fixed,
+    only,
+    person,
+)
+from tests.cast import PASSWORD, ROLES, Cast
 
 ROWS: dict[str, Row] = {
     "home": Row(fixed("home"), everyone(200)),
@@ -25,4 +43,80 @@ ROWS: dict[str, Row] = {
     "people:edit": Row(person("people:edit"), only(("admin",))),
     "people:departure": Row(person("people:departure"), only(("hr", "admin"))),
     "people:import": Row(fixed("people:import"), only(("admin",))),
+}
+
+
+def sign_in_as_the_report(cast: Cast) -> Payload:
+    return {"email": cast.report.email, "password": PASSWORD}
+
+
+def new_password(cast: Cast) -> Payload:
+    return {
+        "old_password": PASSWORD,
+        "new_password1": "a much longer passphrase 2027",
+        "new_password2": "a much longer passphrase 2027",
+    }
+
+
+def open_the_reset_link(client: Client, cast: Cast) -> None:
+    # The emailed link stores its token in the session and sends on to the set-password form.
+    uid = urlsafe_base64_encode(force_bytes(cast.report.pk))
+    token = default_token_generator.make_token(cast.report)
+    client.get(reverse("password_reset_confirm", args=[uid, token]))
+
+
+def set_password_url(cast: Cast) -> str:
+    uid = urlsafe_base64_encode(force_bytes(cast.report.pk))
+    return reverse("password_reset_confirm", args=[uid, "set-password"])
+
+
+def edited_person(cast: Cast) -> Payload:
+    return {
+        "name": "Rui Report-Silva",
+        "title": "Senior Engineer",
+        "timezone": "Europe/Lisbon",
+        "role": "member",
+        "manager": str(cast.manager.pk),
+        "started_on": "2024-02-01",
+    }
+
+
+def org_chart_file(cast: Cast) -> Payload:
+    rows = f"email,name,manager_email\nnew.person@example.com,New Person,{cast.manager.email}\n"
+    return {"file": SimpleUploadedFile("people.csv", rows.encode(), "text/csv")}
+
+
+WRITES: dict[str, Write] = {
+    "account": Write(
+        fixed("account"), data(name="A New Name", timezone="Asia/Tokyo"), allowed=SIGNED_IN
+    ),
+    # Signed-in people are sent on; nothing happens for them.
+    "login": Write(fixed("login"), sign_in_as_the_report, allowed=("anonymous",), refused=302),
+    # Signing out changes only the session.
+    "logout": Write(fixed("logout"), data(), allowed=ROLES, changes=False),
+    "password_change": Write(fixed("password_change"), new_password, allowed=SIGNED_IN),
+    # The answer is the same for everyone and every address, so it tells nobody who has an account.
+    "password_reset": Write(
+        fixed("password_reset"),
+        lambda cast: {"email": cast.report.email},
+        allowed=ROLES,
+        changes=False,
+    ),
+    # The link from the email is the credential, whoever holds it.
+    "password_reset_confirm": Write(
+        set_password_url,
+        data(
+            new_password1="a much longer passphrase 2027",
+            new_password2="a much longer passphrase 2027",
+        ),
+        allowed=ROLES,
+        prime=open_the_reset_link,
+    ),
+    "people:edit": Write(person("people:edit"), edited_person, allowed=("admin",)),
+    "people:departure": Write(
+        person("people:departure"),
+        lambda cast: {"left_on": timezone.localdate().isoformat(), "left_reason": "voluntary"},
+        allowed=("hr", "admin"),
+    ),
+    "people:import": Write(fixed("people:import"), org_chart_file, allowed=("admin",), ok=200),
 }

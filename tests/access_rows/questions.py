@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from tests.access_rows.base import Row, everyone, fixed, only
+from rapport.questions.models import Question
+from tests.access_rows.base import Payload, Row, Write, data, everyone, fixed, only
 from tests.cast import Cast
 
 
@@ -24,4 +25,24 @@ ROWS: dict[str, Row] = {
     # The prompts are the manager's own: the report sees the meeting but not these.
     "questions:suggestions": Row(suggestions, only(("manager",))),
     "questions:asked": Row(asked, everyone(405)),
+}
+
+
+def first_question(cast: Cast) -> Payload:
+    question = Question.objects.filter(section="connection", is_active=True).order_by("pk").first()
+    return {"question": str(question.uuid), "section": "connection"}  # type: ignore[union-attr]
+
+
+WRITES: dict[str, Write] = {
+    "questions:add": Write(
+        fixed("questions:add"),
+        data(
+            text="What would make next week feel lighter?",
+            section="connection",
+            category="wellbeing",
+        ),
+        allowed=("admin",),
+    ),
+    # Marking a question asked is the manager's, in their own 1:1.
+    "questions:asked": Write(asked, first_question, allowed=("manager",)),
 }

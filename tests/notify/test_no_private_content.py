@@ -13,7 +13,7 @@ from rapport.notify import emails
 from rapport.notify.emails import Email
 from tests.cast import PRIVATE_POINT_MARKER, Cast
 from tests.notify.helpers import utc
-from tests.test_canary_sweep import (
+from tests.canaries import (
     MANAGER_NOTE,
     PERSON_CARD,
     REPORT_NOTE,
