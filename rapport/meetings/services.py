@@ -186,7 +186,7 @@ def one_on_ones_close_where_manager_changed() -> int:
 def _require_writer(by: Person, meeting: Meeting) -> None:
     access.require(access.can_see_one_on_one(by, meeting.one_on_one))
     if not access.can_write_in(by, meeting.one_on_one):
-        raise ValidationError("This 1:1 is closed.")
+        raise ValidationError("This 1:1 is closed; its meetings can no longer change.")
 
 
 def meeting_reschedule(*, meeting: Meeting, to: datetime, by: Person) -> Meeting:
