@@ -2,6 +2,7 @@
 
 DESIGN.md section 5 is the specification. Views never filter by hand: they load objects through
 selectors that call these functions or the querysets built here, and an outsider gets a 404.
+Write services check their actor here too (`require`), whatever view or command calls them.
 """
 
 from __future__ import annotations
@@ -14,12 +15,35 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 if TYPE_CHECKING:
     from rapport.checkins.models import CheckIn
     from rapport.goals.models import Goal
-    from rapport.meetings.models import Meeting, OneOnOne
+    from rapport.meetings.models import Meeting, NoteConflictCopy, OneOnOne, TalkingPoint
     from rapport.people.models import Person
 
 # How far up a management chain we look; deeper than any real company, bounded so that a
 # corrupted chain cannot loop forever.
 MAX_CHAIN_DEPTH = 64
+
+
+class Refused(Exception):
+    """A write service refused its actor. Views never catch it: RefusedAsNotFoundMiddleware
+    answers 404, as a selector does for an outsider, so a refusal never says what exists."""
+
+
+def require(allowed: bool) -> None:
+    """The one way a write service refuses: `access.require(access.can_...(by, ...))`."""
+    if not allowed:
+        raise Refused
+
+
+class System:
+    """The installation itself as the actor of a write no person asked for (a management
+    command). Only commands pass it: never a view, which always has a person
+    (tests/test_write_services.py checks)."""
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = System()
 
 
 def people_visible_to(viewer: Person) -> QuerySet[Person]:
@@ -46,7 +70,14 @@ def can_record_departure(viewer: Person) -> bool:
     return viewer.is_hr or viewer.is_admin
 
 
-def can_import_people(viewer: Person) -> bool:
+def can_import_people(viewer: Person | System) -> bool:
+    """Admins, and the `rapport import-people` command (SYSTEM)."""
+    if isinstance(viewer, System):
+        return True
+    return viewer.is_admin
+
+
+def can_send_test_email(viewer: Person) -> bool:
     return viewer.is_admin
 
 
@@ -81,6 +112,31 @@ def meetings_visible_to(viewer: Person) -> QuerySet[Meeting]:
 def private_content_filter(viewer: Person, *, author_field: str = "author") -> Q:
     """Shared items, or private ones the viewer wrote: private means the author only."""
     return Q(is_private=False) | Q(**{author_field: viewer})
+
+
+def can_see_one_on_one(viewer: Person, one_on_one: OneOnOne) -> bool:
+    """`one_on_ones_visible_to` for one 1:1. A write service refuses whoever fails this; the
+    report of a closed 1:1 passes it, and is told the 1:1 is closed (a state, not a secret)."""
+    return viewer.pk == one_on_one.report_id or (
+        one_on_one.is_active and viewer.pk == one_on_one.manager_id
+    )
+
+
+def can_see_point(viewer: Person, point: TalkingPoint) -> bool:
+    """`private_content_filter` for one talking point of a 1:1 the viewer sees."""
+    return can_see_one_on_one(viewer, point.one_on_one) and (
+        not point.is_private or viewer.pk == point.author_id
+    )
+
+
+def can_remove_point(viewer: Person, point: TalkingPoint) -> bool:
+    """Only the author removes a point; the other person may tick or move it."""
+    return can_see_point(viewer, point) and viewer.pk == point.author_id
+
+
+def can_settle_note_copy(viewer: Person, copy: NoteConflictCopy) -> bool:
+    """A kept conflict copy is its author's alone, like a private note."""
+    return viewer.pk == copy.author_id
 
 
 def can_change_one_on_one(viewer: Person, one_on_one: OneOnOne) -> bool:
@@ -131,9 +187,19 @@ def can_change_goal(viewer: Person, goal: Goal) -> bool:
     return can_write_in(viewer, goal.one_on_one)
 
 
+def can_see_goal(viewer: Person, goal: Goal) -> bool:
+    """`goals_visible_to` for one goal."""
+    return can_see_one_on_one(viewer, goal.one_on_one)
+
+
+def owns_goal(viewer: Person, goal: Goal) -> bool:
+    """A goal always belongs to the report of its 1:1, who sees it wherever it is."""
+    return viewer.pk == goal.owner_id
+
+
 def can_move_goal_to_new_one_on_one(viewer: Person, goal: Goal) -> bool:
     """Only the report decides whether an earlier goal follows them to a new manager."""
-    return viewer.pk == goal.owner_id and not goal.one_on_one.is_active
+    return owns_goal(viewer, goal) and not goal.one_on_one.is_active
 
 
 # --- Check-ins ------------------------------------------------------------------------------

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.middleware.ViewerTimezoneMiddleware",
+    "rapport.middleware.RefusedAsNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"

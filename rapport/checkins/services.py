@@ -50,8 +50,7 @@ def checkin_submit(*, meeting: Meeting, by: Person, **fields: object) -> CheckIn
     if unknown:
         raise TypeError(f"Not check-in fields: {', '.join(sorted(unknown))}")
     one_on_one = meeting.one_on_one
-    if not access.can_check_in(by, meeting):
-        raise ValidationError("Only the report of an active 1:1 checks in for it.")
+    access.require(access.can_check_in(by, meeting))
     now = timezone.now()
     if not window_of(meeting).is_open(now):
         raise ValidationError("This check-in is not open.")

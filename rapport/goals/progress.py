@@ -47,8 +47,9 @@ def goal_record_progress(
 ) -> GoalUpdate:
     """Either person of the active 1:1 records where an active goal stands. The goal keeps the
     latest value and confidence, so lists read them without the history."""
+    access.require(access.can_see_goal(by, goal))
     if not access.can_change_goal(by, goal):
-        raise ValidationError("Only the two people of an active 1:1 record progress on its goals.")
+        raise ValidationError("This 1:1 is closed: its goals take no more progress.")
     if goal.status != Status.ACTIVE:
         raise ValidationError("Progress is recorded on active goals only.")
     if meeting is not None and meeting.one_on_one_id != goal.one_on_one_id:
@@ -81,8 +82,9 @@ def goal_record_progress(
 
 def goal_tie_action(*, goal: Goal | None, action: ActionItem, by: Person) -> ActionItem:
     """Tie an existing action to a goal of the same 1:1 (or untie it with goal=None)."""
+    access.require(access.can_see_one_on_one(by, action.one_on_one))
     if not access.can_write_in(by, action.one_on_one):
-        raise ValidationError("Only the two people of an active 1:1 change its actions.")
+        raise ValidationError("This 1:1 is closed: its actions can no longer change.")
     if goal is not None:
         if goal.one_on_one_id != action.one_on_one_id:
             raise ValidationError("That goal belongs to another 1:1.")

@@ -40,9 +40,16 @@ REFLECTION_MAX_CHARS = 500
 OUTCOMES = (Status.ACHIEVED, Status.DROPPED)
 
 
+def _require_writer(by: Person, one_on_one: OneOnOne) -> None:
+    access.require(access.can_see_one_on_one(by, one_on_one))
+    if not access.can_write_in(by, one_on_one):
+        raise ValidationError("This 1:1 is closed: its goals can be read but no longer changed.")
+
+
 def _require_changer(by: Person, goal: Goal) -> None:
+    access.require(access.can_see_goal(by, goal))
     if not access.can_change_goal(by, goal):
-        raise ValidationError("Only the two people of an active 1:1 can change its goals.")
+        raise ValidationError("This 1:1 is closed: its goals can be read but no longer changed.")
 
 
 def _assign(goal: Goal, fields: dict[str, Any]) -> None:
@@ -87,8 +94,7 @@ def activation_blockers(goal: Goal, today: date) -> list[str]:
 def goal_propose(*, one_on_one: OneOnOne, by: Person, **fields: Any) -> Goal:
     """Either person drafts a goal; it always belongs to the report. Proposing counts as the
     proposer's agreement, so the other person's agreement is what makes it active."""
-    if not access.can_write_in(by, one_on_one):
-        raise ValidationError("Only the two people of an active 1:1 can propose its goals.")
+    _require_writer(by, one_on_one)
     goal = Goal(
         one_on_one=one_on_one,
         owner_id=one_on_one.report_id,
@@ -195,8 +201,9 @@ def goal_move_to_current_one_on_one(*, goal: Goal, by: Person) -> Goal:
     """After a manager change the report may bring an earlier goal into their new 1:1. An open
     goal returns to draft with the report's agreement kept: the new manager did not agree to
     coach it yet. A closed goal moves as it is, as part of the report's story."""
+    access.require(access.owns_goal(by, goal))
     if not access.can_move_goal_to_new_one_on_one(by, goal):
-        raise ValidationError("Only the report can bring an earlier goal to a new 1:1.")
+        raise ValidationError("This goal is already part of your current 1:1.")
     current = OneOnOne.objects.filter(report=by, status=OneOnOne.Status.ACTIVE).first()
     if current is None:
         raise ValidationError("You have no 1:1 with a manager right now to bring it to.")

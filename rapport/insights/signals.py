@@ -18,8 +18,7 @@ def signal_dismiss(
 ) -> SignalDismissal:
     """Hide this occurrence of the signal from the team view. Dismissing twice keeps the first
     reason."""
-    if not access.can_see_team_signals(by, one_on_one):
-        raise ValidationError("Only the pair's manager dismisses its signals.")
+    access.require(access.can_see_team_signals(by, one_on_one))
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say why, so that you remember later.")

@@ -15,14 +15,14 @@ from rapport.people.models import Person
 
 
 def _require_writer(by: Person, one_on_one: OneOnOne) -> None:
+    access.require(access.can_see_one_on_one(by, one_on_one))
     if not access.can_write_in(by, one_on_one):
-        raise ValidationError("Only the two people of an active 1:1 can change its agenda.")
+        raise ValidationError("This 1:1 is closed: its agenda can be read but no longer changed.")
 
 
 def _require_may_touch(by: Person, point: TalkingPoint) -> None:
+    access.require(access.can_see_point(by, point))
     _require_writer(by, point.one_on_one)
-    if point.is_private and point.author_id != by.pk:
-        raise ValidationError("Private points belong to their author.")
 
 
 @transaction.atomic
@@ -112,9 +112,8 @@ def _distinct(values: list[int]) -> list[int]:
 
 
 def point_delete(*, point: TalkingPoint, by: Person) -> None:
+    access.require(access.can_remove_point(by, point))
     _require_writer(by, point.one_on_one)
-    if point.author_id != by.pk:
-        raise ValidationError("Only the author can remove a point.")
     if point.discussed_in_id is not None:
         raise ValidationError("A discussed point is part of the record and stays.")
     point.delete()
@@ -132,6 +131,8 @@ def action_add(
     _require_writer(by, one_on_one)
     if owner.pk not in (one_on_one.manager_id, one_on_one.report_id):
         raise ValidationError("An action belongs to one of the two people of the 1:1.")
+    if meeting is not None and meeting.one_on_one_id != one_on_one.pk:
+        raise ValidationError("That meeting belongs to another 1:1.")
     return ActionItem.objects.create(
         one_on_one=one_on_one,
         created_in=meeting,

@@ -7,7 +7,6 @@ with the old 1:1 and the new manager starts with a blank one.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -35,9 +34,7 @@ def card_is_empty(card: PersonCard) -> bool:
 def person_card_save(*, one_on_one: OneOnOne, by: Person, **fields: str) -> PersonCard:
     """Write the given fields of the card (creating it on first save); fields not given keep
     their text. Refused for anyone but the manager of the active 1:1."""
-    if not access.can_see_person_card(by, one_on_one):
-        # Views answer 404 before getting here; reaching this is a programming error.
-        raise PermissionDenied("Only the manager of an active 1:1 keeps its person card.")
+    access.require(access.can_see_person_card(by, one_on_one))
     unknown = set(fields) - set(CARD_FIELDS)
     if unknown:
         raise TypeError(f"not fields of a person card: {sorted(unknown)}")

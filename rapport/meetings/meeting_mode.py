@@ -33,8 +33,7 @@ def clock_of(meeting: Meeting, *, now: datetime | None = None) -> timing.ClockSt
 
 
 def _locked(meeting: Meeting, by: Person) -> Meeting:
-    if not access.can_run_meeting_mode(by, meeting):
-        raise ValidationError("Only the manager runs the clock of an active 1:1.")
+    access.require(access.can_run_meeting_mode(by, meeting))
     locked = Meeting.objects.select_for_update().select_related("one_on_one").get(pk=meeting.pk)
     if locked.ended_at is not None:
         raise ValidationError("This meeting has ended; its minutes are recorded.")
@@ -135,8 +134,9 @@ def meeting_estimate(
     *, meeting: Meeting, connection_minutes: int, performance_minutes: int, by: Person
 ) -> Meeting:
     """For a meeting held without meeting mode: an estimate, kept apart from measured time."""
+    access.require(access.can_see_one_on_one(by, meeting.one_on_one))
     if not access.can_write_in(by, meeting.one_on_one):
-        raise ValidationError("Only the two people of an active 1:1 can estimate its time.")
+        raise ValidationError("This 1:1 is closed: its meetings can no longer change.")
     if meeting.ended_at is not None:
         raise ValidationError("This meeting was measured; there is nothing to estimate.")
     if (

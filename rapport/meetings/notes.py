@@ -42,6 +42,7 @@ class NoteVersionUnknown(ValueError):
 
 
 def _ensure_can_write(author: Person, meeting: Meeting) -> None:
+    access.require(access.can_see_one_on_one(author, meeting.one_on_one))
     if not access.can_write_in(author, meeting.one_on_one):
         raise NotesClosed("This 1:1 is closed: its notes can be read but no longer changed.")
 
@@ -112,8 +113,7 @@ def note_conflict_resolve(
     (the copy's own, or a merge of both) is saved on top of `seen_version`, the version the
     person had in front of them while choosing. If the note moved on again meanwhile the copy
     stays and NoteConflict is raised, so the person chooses again with the newest text."""
-    if copy.author_id != by.pk:
-        raise PermissionDenied("Only the author settles their own text.")
+    access.require(access.can_settle_note_copy(by, copy))
     note = copy.note
     note.refresh_from_db()
     if body is not None:

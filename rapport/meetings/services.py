@@ -34,13 +34,12 @@ class Rule:
 
 def one_on_one_set_up(*, manager: Person, report: Person, rule: Rule, by: Person) -> OneOnOne:
     """Start the 1:1 of a manager and one of their reports, or change its rule if it exists."""
-    if not access.can_set_up_one_on_ones(by, manager):
-        raise ValidationError("You can only set up your own 1:1s.")
+    access.require(access.can_set_up_one_on_ones(by, manager))
     if report.manager_id != manager.pk or not report.is_active:
         raise ValidationError(f"{report.name} does not report to {manager.name}.")
     existing = OneOnOne.objects.filter(report=report, status=OneOnOne.Status.ACTIVE).first()
     if existing is not None and existing.manager_id == manager.pk:
-        return one_on_one_change_rule(one_on_one=existing, rule=rule)
+        return one_on_one_change_rule(one_on_one=existing, rule=rule, by=by)
     one_on_one = OneOnOne.objects.create(
         manager=manager,
         report=report,
@@ -63,6 +62,7 @@ def one_on_ones_set_up_for_team(
 ) -> list[OneOnOne]:
     """One form for the whole team. With `spacing_minutes`, each report gets the next slot of
     the day (a 30-minute 1:1 every 30 minutes), otherwise all share the rule's time."""
+    access.require(access.can_set_up_one_on_ones(by, manager))
     created = []
     start = datetime.combine(rule.starts_on, rule.start_time)
     for index, report in enumerate(sorted(reports, key=lambda person: person.name)):
@@ -79,10 +79,16 @@ def one_on_ones_set_up_for_team(
 
 
 @transaction.atomic
-def one_on_one_change_rule(*, one_on_one: OneOnOne, rule: Rule) -> OneOnOne:
+def one_on_one_change_rule(
+    *, one_on_one: OneOnOne, rule: Rule, by: Person, target_connection_share: int | None = None
+) -> OneOnOne:
     """A new cadence or time replaces the future meetings that hold nothing yet; meetings with
-    notes, actions or discussed points, and moved or skipped ones, stay as they are."""
+    notes, actions or discussed points, and moved or skipped ones, stay as they are.
+    `target_connection_share`, when given, is the pair's new target split."""
+    access.require(access.can_change_one_on_one(by, one_on_one))
     now = timezone.now()
+    if target_connection_share is not None:
+        one_on_one.target_connection_share = target_connection_share
     one_on_one.cadence = rule.cadence
     one_on_one.weekday = rule.weekday
     one_on_one.start_time = rule.start_time
@@ -177,13 +183,14 @@ def one_on_ones_close_where_manager_changed() -> int:
 # --- One meeting ------------------------------------------------------------------------------
 
 
-def _require_open(meeting: Meeting) -> None:
-    if not meeting.one_on_one.is_active:
-        raise ValidationError("This 1:1 is closed.")
+def _require_writer(by: Person, meeting: Meeting) -> None:
+    access.require(access.can_see_one_on_one(by, meeting.one_on_one))
+    if not access.can_write_in(by, meeting.one_on_one):
+        raise ValidationError("This 1:1 is closed; its meetings can no longer change.")
 
 
 def meeting_reschedule(*, meeting: Meeting, to: datetime, by: Person) -> Meeting:
-    _require_open(meeting)
+    _require_writer(by, meeting)
     if meeting.status not in (Meeting.Status.UPCOMING,):
         raise ValidationError("Only an upcoming meeting can be moved.")
     meeting.scheduled_for = to
@@ -194,7 +201,7 @@ def meeting_reschedule(*, meeting: Meeting, to: datetime, by: Person) -> Meeting
 def meeting_set_status(*, meeting: Meeting, status: str, reason: str, by: Person) -> Meeting:
     """Held, skipped or cancelled. Nothing on the agenda is lost: points not discussed are
     still open, and open meetings show them."""
-    _require_open(meeting)
+    _require_writer(by, meeting)
     if status in (Meeting.Status.SKIPPED, Meeting.Status.CANCELLED) and not reason.strip():
         raise ValidationError("Say why, in a few words: it helps you both later.")
     meeting.status = status

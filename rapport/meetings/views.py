@@ -61,9 +61,7 @@ def meeting_agenda(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
 def meeting_status(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     form = StatusForm(request.POST)
-    if not access.can_write_in(request.user, meeting.one_on_one):
-        messages.error(request, "This 1:1 is closed; its meetings can no longer change.")
-    elif form.is_valid():
+    if form.is_valid():
         try:
             services.meeting_set_status(
                 meeting=meeting,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -125,12 +125,16 @@ def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
         ActionItem.objects.filter(one_on_one__in=visible).select_related("one_on_one"),
         uuid=action_uuid,
     )
+    # Everything that can answer 404 is looked up before the write, so a 404 changes nothing.
+    meeting = None
+    if meeting_uuid := request.POST.get("meeting", ""):
+        meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+        if meeting.one_on_one_id != action.one_on_one_id:
+            raise Http404("That meeting belongs to another 1:1.")
     try:
         agenda.action_set_done(action=action, done=request.POST.get("done") == "1", by=request.user)
     except ValidationError as error:
         _report(request, error)
-    meeting_uuid = request.POST.get("meeting", "")
-    if meeting_uuid:
-        meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    if meeting is not None:
         return _answer(request, meeting, "actions-block")
     return redirect("meetings:my_actions")

@@ -60,8 +60,12 @@ def one_on_one_edit(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespo
     form = OneOnOneRuleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        one_on_one.target_connection_share = data["target_connection_share"]
-        services.one_on_one_change_rule(one_on_one=one_on_one, rule=services.rule_from(data))
+        services.one_on_one_change_rule(
+            one_on_one=one_on_one,
+            rule=services.rule_from(data),
+            by=request.user,
+            target_connection_share=data["target_connection_share"],
+        )
         messages.success(request, "Saved. Future meetings follow the new rhythm.")
         return redirect("meetings:one_on_one", one_on_one_uuid=one_on_one.uuid)
     return render(

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from rapport import access
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.services import schedules_extend_due
 from rapport.notify import emails
@@ -320,8 +321,9 @@ def outbox_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
     return sent
 
 
-def test_email_queue(*, to: str, by: Person | None) -> Outbox:
+def test_email_queue(*, to: str, by: Person) -> Outbox:
     """An admin's test message: stored like every other email, sent by the worker."""
+    access.require(access.can_send_test_email(by))
     email = emails.test_email(to=to, by=by, nonce=uuid.uuid4().hex)
     outbox_add(email)
     enqueue_sending()

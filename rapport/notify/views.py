@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from rapport import access
 from rapport.http import SignedInRequest
 from rapport.notify import services
 from rapport.notify.forms import PreferenceForm, TestEmailForm
@@ -48,7 +49,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def outbox(request: SignedInRequest) -> HttpResponse:
-    if not request.user.is_admin:
+    if not access.can_send_test_email(request.user):
         raise Http404
     form = TestEmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

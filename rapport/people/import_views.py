@@ -29,7 +29,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             data=form.cleaned_data["file"].read(),
             deactivate_missing=form.cleaned_data["deactivate_missing"],
             dry_run=form.cleaned_data["dry_run"],
-            keep=viewer,
+            by=viewer,
         )
     problems = report.problems if report else []
     context = {

@@ -6,7 +6,7 @@ Three steps, so that each can be tested on its own:
   (no database);
 - `plan_import` compares the rows with the people already in Rapport and finds what is wrong
   across rows: unknown managers, reporting loops (no database either: it is given the people);
-- `apply_plan` writes the plan: bulk inserts, and one UPDATE per distinct set of changes.
+- `_apply_plan` writes the plan: bulk inserts, and one UPDATE per distinct set of changes.
 
 `import_people` runs the three and writes nothing unless the whole file is right: a half-imported
 org chart is worse than none.
@@ -30,6 +30,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from rapport import access
+from rapport.access import System
 from rapport.meetings.services import one_on_ones_close_where_manager_changed
 from rapport.people.models import Person, Role, normalise_email
 from rapport.people.timezones import known_timezones
@@ -131,7 +133,7 @@ def import_people(
     deactivate_missing: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
-    keep: Person | None = None,
+    by: Person | System,
 ) -> ImportReport:
     """Check the whole file, then create and update people by email in one transaction.
 
@@ -146,13 +148,15 @@ def import_people(
       Rapport), while a blank `title`, `manager_email` or `started_on` cell clears it. New people
       get the defaults: UTC and member.
     - People missing from the file are left alone unless `deactivate_missing`, which makes them
-      inactive; nobody is ever deleted, and `keep` (the admin running the import) is never
-      deactivated nor stripped of their admin role.
+      inactive; nobody is ever deleted, and `by` (the admin running the import) is never
+      deactivated nor stripped of their admin role. The command passes access.SYSTEM.
     - New people get an unusable password: they set one through password reset.
 
     `progress(done, total)` is called once the file is checked, with done=0, and then as
     people are written.
     """
+    access.require(access.can_import_people(by))
+    keep = None if isinstance(by, System) else by
     parsed = read_file(data)
     if parsed.unreadable:
         return ImportReport(problems=parsed.problems)
@@ -173,7 +177,7 @@ def import_people(
             report.created = report.updated = report.unchanged = report.deactivated = 0
             return report
         if not dry_run:
-            apply_plan(plan, progress=progress)
+            _apply_plan(plan, progress=progress)
             one_on_ones_close_where_manager_changed()
             report.applied = True
     return report
@@ -553,7 +557,7 @@ def _cycles(parents: dict[str, str | None]) -> Iterator[list[str]]:
 # --- Writing ---------------------------------------------------------------------------------
 
 
-def apply_plan(plan: Plan, *, progress: Progress | None = None) -> None:
+def _apply_plan(plan: Plan, *, progress: Progress | None = None) -> None:
     """Write the plan: new people in a few bulk inserts, changes grouped by what changes.
 
     `progress(done, total)` counts people written.

@@ -44,7 +44,8 @@ def cycle_message(person: Person, new_manager: Person) -> str:
 
 
 @transaction.atomic
-def person_change_manager(*, person: Person, new_manager: Person | None) -> Person:
+def person_change_manager(*, person: Person, new_manager: Person | None, by: Person) -> Person:
+    access.require(access.can_edit_person(by, person))
     if new_manager is not None and would_create_cycle(person=person, new_manager=new_manager):
         raise ReportingCycleError(cycle_message(person, new_manager), code="cycle")
     person.manager = new_manager
@@ -63,9 +64,11 @@ def person_update(
     role: str,
     manager: Person | None,
     started_on: date | None,
+    by: Person,
 ) -> Person:
+    access.require(access.can_edit_person(by, person))
     if person.manager_id != (manager.pk if manager else None):
-        person_change_manager(person=person, new_manager=manager)
+        person_change_manager(person=person, new_manager=manager, by=by)
     person.name = name
     person.title = title
     person.timezone = timezone
@@ -77,8 +80,11 @@ def person_update(
 
 
 @transaction.atomic
-def person_record_departure(*, person: Person, left_on: date, left_reason: LeftReason) -> Person:
+def person_record_departure(
+    *, person: Person, left_on: date, left_reason: LeftReason, by: Person
+) -> Person:
     """Someone has left: they can no longer sign in, and their reports move up a level."""
+    access.require(access.can_record_departure(by))
     person.left_on = left_on
     person.left_reason = left_reason
     person.is_active = False

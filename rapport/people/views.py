@@ -62,7 +62,7 @@ def person_edit(request: SignedInRequest, person_uuid: str) -> HttpResponse:
     form = PersonForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, **form.cleaned_data)
+            services.person_update(person=person, by=viewer, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("manager" if error.code == "cycle" else None, error)
         else:
@@ -83,6 +83,7 @@ def person_departure(request: SignedInRequest, person_uuid: str) -> HttpResponse
             person=person,
             left_on=form.cleaned_data["left_on"],
             left_reason=LeftReason(form.cleaned_data["left_reason"]),
+            by=viewer,
         )
         messages.success(request, f"Recorded that {person.name} has left.")
         return redirect("people:detail", person_uuid=person.uuid)

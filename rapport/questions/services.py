@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from rapport import access
-from rapport.access import can_add_questions
 from rapport.meetings.models import Meeting, Section
 from rapport.people.models import Person
 from rapport.questions.models import AskedQuestion, Category, Question
@@ -22,8 +21,7 @@ def question_mark_asked(
     """Record that the manager asked this question in this meeting. Pressing "Asked" twice
     (or from two devices) keeps one record. `follow_up` replaces the note when given; None
     leaves it as it is, so marking again never wipes what was written."""
-    if not access.can_run_meeting_mode(by, meeting):
-        raise ValidationError("Only the manager of an active 1:1 records the questions asked.")
+    access.require(access.can_run_meeting_mode(by, meeting))
     note = None if follow_up is None else follow_up.strip()
     if note is not None and len(note) > FOLLOW_UP_MAX:
         raise ValidationError(f"Keep the follow-up under {FOLLOW_UP_MAX} characters.")
@@ -46,8 +44,7 @@ def question_mark_asked(
 @transaction.atomic
 def question_add(*, text: str, section: str, category: str, by: Person) -> Question:
     """An organisation's own question, added to the bank next to the built-in ones."""
-    if not can_add_questions(by):
-        raise ValidationError("Only admins add questions to the bank.")
+    access.require(access.can_add_questions(by))
     text = " ".join(text.split())
     if not normalised(text):
         raise ValidationError("Write the question in a few words.", code="empty")

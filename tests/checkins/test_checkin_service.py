@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
+from rapport.access import Refused
 from rapport.checkins.models import CheckIn
 from rapport.checkins.services import checkin_submit, topic_lines
 from rapport.meetings.models import Meeting, TalkingPoint
@@ -61,7 +62,7 @@ def test_the_topic_lines_are_the_non_empty_ones_each_once() -> None:
 def test_only_the_report_of_the_pair_checks_in(cast: Cast, who: str) -> None:
     meeting = open_window(cast.meeting)
     person: Person = getattr(cast, who)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         checkin_submit(meeting=meeting, by=person, **SCORES)
 
 

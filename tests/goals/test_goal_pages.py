@@ -168,7 +168,7 @@ def test_an_agreed_goal_can_no_longer_be_edited(cast: Cast) -> None:
 
 def test_the_report_brings_an_earlier_goal_to_the_new_manager(cast: Cast) -> None:
     goal = active_goal(cast)
-    person_change_manager(person=cast.report, new_manager=cast.peer_manager)
+    person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     new_pair = one_on_one_set_up(
         manager=cast.peer_manager,
         report=cast.report,

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, include, path, reverse
 from django.utils import timezone
 
+from rapport.access import Refused
 from rapport.goals import urls as goal_urls
 from rapport.goals import urls_progress
 from rapport.goals.charts import ValuePoint, on_track, progress_chart
@@ -109,7 +110,7 @@ def test_progress_is_recorded_on_active_goals_only(cast: Cast, status: str) -> N
 @pytest.mark.parametrize("role", ["peer_manager", "skip_level", "hr", "admin", "outsider"])
 def test_nobody_outside_the_pair_can_record_progress(cast: Cast, role: str) -> None:
     goal = active_goal(cast.one_on_one)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         goal_record_progress(goal=goal, by=getattr(cast, role), value=Decimal(1))
 
 
@@ -157,7 +158,7 @@ def test_an_action_cannot_be_tied_to_a_goal_of_another_pair(cast: Cast) -> None:
     )
     with pytest.raises(ValidationError):
         goal_tie_action(goal=active_goal(other), action=action, by=cast.report)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         goal_tie_action(goal=active_goal(cast.one_on_one), action=action, by=cast.outsider)
 
 

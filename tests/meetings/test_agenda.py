@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from rapport.access import Refused
 from rapport.meetings import agenda, selectors, services
 from rapport.meetings.models import Meeting, TalkingPoint
 from rapport.people.models import Person
@@ -101,7 +101,7 @@ def test_moving_a_point_up_swaps_it_with_the_one_above(cast: Cast) -> None:
 
 def test_only_the_author_may_touch_a_private_point(cast: Cast) -> None:
     secret = TalkingPoint.objects.get(is_private=True)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         agenda.point_set_discussed(
             point=secret, meeting=cast.meeting, discussed=True, by=cast.report
         )

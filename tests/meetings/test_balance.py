@@ -195,7 +195,7 @@ def test_outsiders_cannot_estimate_a_meeting(cast: Cast, role: str) -> None:
 
 def test_a_closed_one_on_one_takes_no_more_estimates(cast: Cast) -> None:
     meeting = held(cast.one_on_one, 1)
-    person_change_manager(person=cast.report, new_manager=cast.peer_manager)
+    person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     client_of(cast.report).post(
         estimate_url(meeting), {"connection_minutes": "15", "performance_minutes": "15"}
     )
@@ -301,7 +301,7 @@ def test_the_team_view_shows_only_the_managers_own_active_one_on_ones(cast: Cast
         by=cast.peer_manager,
     )
     held(peer_pair, 1, measured=(60, 1740))
-    person_change_manager(person=cast.report, new_manager=cast.peer_manager)
+    person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     assert team_balance(cast.manager).rows == []
     assert [row.one_on_one for row in team_balance(cast.peer_manager).rows] == [peer_pair]
 

@@ -44,7 +44,7 @@ def test_a_manager_sets_up_the_whole_team_in_one_form(cast: Cast, client: Client
 
 
 def test_changing_a_manager_closes_the_old_one_on_one_for_the_old_manager(cast: Cast) -> None:
-    person_change_manager(person=cast.report, new_manager=cast.peer_manager)
+    person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     cast.one_on_one.refresh_from_db()
     assert cast.one_on_one.status == "closed"
     old, new, report = Client(), Client(), Client()
@@ -72,7 +72,7 @@ def test_changing_a_manager_closes_the_old_one_on_one_for_the_old_manager(cast: 
 
 
 def test_a_new_one_on_one_with_the_new_manager_starts_empty(cast: Cast, client: Client) -> None:
-    person_change_manager(person=cast.report, new_manager=cast.peer_manager)
+    person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     from rapport.meetings.services import Rule, one_on_one_set_up
 
     fresh = one_on_one_set_up(
@@ -221,13 +221,14 @@ def test_a_meeting_page_makes_the_same_queries_for_a_team_of_3_or_30(
 
 
 def test_an_import_that_moves_a_report_closes_their_one_on_one(cast: Cast) -> None:
+    from rapport.access import SYSTEM
     from rapport.people.importing import import_people
 
     data = (
         "email,name,manager_email\n"
         f"{cast.report.email},{cast.report.name},{cast.peer_manager.email}\n"
     ).encode()
-    report = import_people(data=data)
+    report = import_people(by=SYSTEM, data=data)
     assert report.problems == [] and report.updated == 1
     cast.one_on_one.refresh_from_db()
     assert cast.one_on_one.status == "closed"

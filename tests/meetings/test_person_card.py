@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.access import Refused
 from rapport.meetings.cards import person_card_for, person_card_save
 from rapport.meetings.models import OneOnOne, PersonCard
 from rapport.meetings.services import Rule, one_on_one_set_up
@@ -76,7 +76,7 @@ def test_nobody_but_the_manager_can_write_the_card(cast: Cast, role: str) -> Non
     response = client_of(viewer).post(card_url(cast.one_on_one), EVERY_FIELD)
     assert response.status_code == 404
     assert not PersonCard.objects.exists()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Refused):
         person_card_save(one_on_one=cast.one_on_one, by=viewer, motivators="mine now")
 
 
@@ -132,7 +132,7 @@ def test_when_the_manager_changes_the_card_closes_and_the_new_manager_starts_bla
     cast: Cast,
 ) -> None:
     person_card_save(one_on_one=cast.one_on_one, by=cast.manager, **EVERY_FIELD)
-    person_change_manager(person=cast.report, new_manager=cast.peer_manager)
+    person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     new_pair = one_on_one_set_up(
         manager=cast.peer_manager,
         report=cast.report,

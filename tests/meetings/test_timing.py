@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
+from rapport.access import Refused
 from rapport.meetings import meeting_mode, timing
 from rapport.meetings.models import Meeting
 from tests.cast import build_cast
@@ -90,9 +91,7 @@ class TestTheClockIsShared(TestCase):
         assert meeting.segments.count() == 1
 
     def test_only_the_manager_runs_the_clock(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(Refused):
             meeting_mode.mode_start(meeting=self.cast.meeting, by=self.cast.report, now=T0)
 
     def test_an_estimate_is_kept_apart_from_measured_time(self) -> None:

@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
+from rapport.access import Refused
 from rapport.meetings.models import Section
 from rapport.questions import services
 from rapport.questions.models import AskedQuestion, Category, Question
@@ -149,7 +150,7 @@ def test_a_question_already_in_the_bank_is_refused_with_a_clear_error(
 
 @pytest.mark.parametrize("role", ["manager", "report", "hr", "skip_level"])
 def test_only_admins_add_questions(cast: Cast, role: str) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.question_add(
             text="What would you rename about this team?",
             section="connection",

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from rapport.access import Refused
 from rapport.meetings.agenda import point_add, point_set_discussed
 from rapport.meetings.models import Meeting
 from rapport.questions import services
@@ -299,7 +300,7 @@ def test_the_follow_up_is_stored_edited_and_never_wiped_by_marking_again(cast: C
 
 @pytest.mark.parametrize("role", ["report", "peer_manager", "admin", "hr"])
 def test_only_the_manager_records_questions_asked(cast: Cast, role: str) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.question_mark_asked(
             meeting=cast.meeting,
             question=section_questions("connection")[0],
@@ -311,7 +312,7 @@ def test_only_the_manager_records_questions_asked(cast: Cast, role: str) -> None
 def test_a_closed_one_on_one_records_no_more_questions(cast: Cast) -> None:
     cast.one_on_one.status = "closed"
     cast.one_on_one.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.question_mark_asked(
             meeting=cast.meeting, question=section_questions("connection")[0], by=cast.manager
         )

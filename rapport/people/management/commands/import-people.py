@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rapport.access import SYSTEM
 from rapport.people.importing import MAX_BYTES, import_people
 
 # Below this many people an import takes a moment and a progress display would only be noise.
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             deactivate_missing=options["deactivate_missing"],
             dry_run=options["dry_run"],
             progress=self._progress,
+            by=SYSTEM,
         )
         for problem in report.problems:
             self.stderr.write(str(problem))

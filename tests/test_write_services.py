@@ -1,0 +1,630 @@
+"""Every write service checks its actor itself (DESIGN.md section 6), whatever calls it.
+
+Each write service is called by people who may not make that change (always the outsider, and
+the cast's other roles where they are refused too), with otherwise valid arguments: it must
+raise access.Refused and leave the database exactly as it was. The rightful actor, with the same
+arguments, is not refused, so the refusal is about the actor and nothing else.
+
+Nothing can be forgotten: the public functions of every module that writes are enumerated, and
+each must be either a case below or in NOT_A_PERSONS_WRITE with the reason; a module that
+starts writing must be listed in WRITE_MODULES or NOT_WRITE_MODULES.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import inspect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+import rapport
+from rapport.access import Refused
+from rapport.checkins import services as checkins
+from rapport.goals import progress
+from rapport.goals import services as goals
+from rapport.goals.models import Goal
+from rapport.insights import signals
+from rapport.insights.rules import Rule as SignalRule
+from rapport.meetings import agenda, cards, meeting_mode, notes
+from rapport.meetings import services as meetings
+from rapport.meetings.models import Note, NoteConflictCopy, Section
+from rapport.notify import services as notify
+from rapport.people import importing
+from rapport.people import services as people
+from rapport.people.models import LeftReason, Person
+from rapport.questions import services as questions
+from rapport.questions.models import Question
+from tests.cast import Cast
+from tests.checkins.helpers import open_window
+
+# Modules holding write services: every public function is a case or is in NOT_A_PERSONS_WRITE.
+WRITE_MODULES = (
+    checkins,
+    goals,
+    progress,
+    signals,
+    agenda,
+    cards,
+    meeting_mode,
+    notes,
+    meetings,
+    notify,
+    importing,
+    people,
+    questions,
+    importlib.import_module("rapport.meetings.calendar"),
+)
+
+# Modules that write to the database but hold no write service, and why.
+DEMO = "`rapport demo`: the demo generator writes its story rows itself; no view reaches it"
+NOT_WRITE_MODULES = {
+    "rapport.checkins.demo": DEMO,
+    "rapport.goals.demo": DEMO,
+    "rapport.insights.demo": DEMO,
+    "rapport.meetings.demo": DEMO,
+    "rapport.people.demo": DEMO,
+    "rapport.synth.bulk": "`rapport synth`: the benchmark organisation, written in bulk",
+    "rapport.people.models": "Django's create_user/create_superuser (commands and tests)",
+    "rapport.people.throttle": "failed sign-ins of anonymous visitors: no person acts",
+    "rapport.people.views": "the account page saves the signed-in person's own name and zone",
+}
+
+READ = "reads only"
+PURE = "computes from its arguments; no database"
+BOOKKEEPING = (
+    "bookkeeping that acts for nobody: derives rows from the rules and the clock, takes nothing "
+    "a person chose; run by the worker, by pages, or by a checked service after its check"
+)
+OWN_ROW = "writes only the row of the person it is given, who is the actor: nothing to refuse"
+NOT_A_PERSONS_WRITE = {
+    "checkins.services.topic_lines": PURE,
+    "goals.services.activation_blockers": PURE,
+    "goals.services.has_agreed": PURE,
+    "goals.services.ensure_next_goal_prompt": BOOKKEEPING,
+    "goals.progress.get_goal_for_progress": READ,
+    "goals.progress.goal_started_at": PURE,
+    "goals.progress.is_stalled": PURE,
+    "goals.progress.progress_panel_for": READ,
+    "goals.progress.stall_reason": PURE,
+    "goals.progress.stall_reasons": READ,
+    "goals.progress.stalled_goals": READ,
+    "meetings.cards.card_is_empty": PURE,
+    "meetings.cards.person_card_for": READ,
+    "meetings.meeting_mode.clock_of": READ,
+    "meetings.notes.conflict_copy_for": READ,
+    "meetings.notes.notes_for": READ,
+    "meetings.services.meetings_extend": BOOKKEEPING,
+    "meetings.services.schedules_extend_due": BOOKKEEPING,
+    "meetings.services.one_on_ones_close_where_manager_changed": BOOKKEEPING,
+    "meetings.services.rule_from": PURE,
+    "meetings.calendar.calendar_for_person": READ,
+    "meetings.calendar.feed_for": OWN_ROW + " (their calendar feed, made on first use)",
+    "meetings.calendar.feed_regenerate": OWN_ROW + " (a new secret for their own feed)",
+    "meetings.calendar.feed_meetings": READ,
+    "meetings.calendar.feed_person": READ,
+    "meetings.calendar.invite_for_meeting": READ,
+    "meetings.calendar.meeting_link": PURE,
+    "meetings.calendar.meeting_path": PURE,
+    "notify.services.backoff": PURE,
+    "notify.services.due_digests": READ,
+    "notify.services.due_recaps": READ,
+    "notify.services.due_reminders": READ,
+    "notify.services.enqueue_sending": BOOKKEEPING,
+    "notify.services.local_date": PURE,
+    "notify.services.local_moment": PURE,
+    "notify.services.message_for": PURE,
+    "notify.services.message_key": PURE,
+    "notify.services.notify_tick": BOOKKEEPING,
+    "notify.services.outbox_add": BOOKKEEPING,
+    "notify.services.outbox_claim": BOOKKEEPING,
+    "notify.services.outbox_deliver": BOOKKEEPING,
+    "notify.services.outbox_send_due": BOOKKEEPING,
+    "notify.services.preference_of": READ,
+    "notify.services.preference_set": OWN_ROW + " (their email choices)",
+    "notify.services.render": READ,
+    "notify.services.sending_due_exists": READ,
+    "notify.services.unsubscribe": OWN_ROW + " (the signed link names them)",
+    "people.importing.plan_import": PURE,
+    "people.importing.read_file": PURE,
+    "people.services.cycle_message": PURE,
+    "people.services.would_create_cycle": READ,
+}
+
+# --- The cases ---------------------------------------------------------------------------------
+
+Call = Callable[[Person], object]
+Prepare = Callable[[Cast], Call]
+# Everyone who is not one of the cast's pair (Mia and Rui) and has no role that reaches it.
+OUTSIDE_THE_PAIR = ("outsider", "peer_manager", "skip_level", "hr", "admin")
+
+
+@dataclass(frozen=True)
+class Case:
+    prepare: Prepare
+    allowed: str
+    refused: tuple[str, ...]
+
+
+CASES: dict[str, Case] = {}
+
+
+def case(
+    name: str, *, allowed: str, refused: tuple[str, ...] = OUTSIDE_THE_PAIR
+) -> Callable[[Prepare], Prepare]:
+    def register(prepare: Prepare) -> Prepare:
+        assert name not in CASES, name
+        CASES[name] = Case(prepare, allowed, refused)
+        return prepare
+
+    return register
+
+
+def goal_fields(**overrides: Any) -> dict[str, Any]:
+    return {
+        "kind": "career",
+        "title": "Give a talk on the search rewrite",
+        "specific": "Present the search rewrite at one regional conference",
+        "metric": "talks given",
+        "unit": "talks",
+        "baseline": Decimal(0),
+        "target": Decimal(1),
+        "confidence": 7,
+        "realistic_because": "A call for papers is open",
+        "why": "Speaking in public scares me, and getting past it matters to me.",
+        "due_on": timezone.localdate() + timedelta(days=120),
+        **overrides,
+    }
+
+
+def draft_goal(cast: Cast) -> Goal:
+    return goals.goal_propose(one_on_one=cast.one_on_one, by=cast.report, **goal_fields())
+
+
+def active_goal(cast: Cast) -> Goal:
+    return goals.goal_agree(goal=draft_goal(cast), by=cast.manager)
+
+
+def rule() -> meetings.Rule:
+    return meetings.Rule("weekly", 3, time(14, 0), 30, timezone.localdate())
+
+
+# people
+
+
+@case(
+    "people.services.person_change_manager", allowed="admin", refused=("outsider", "manager", "hr")
+)
+def _person_change_manager(cast: Cast) -> Call:
+    return lambda by: people.person_change_manager(
+        person=cast.report_two, new_manager=cast.peer_manager, by=by
+    )
+
+
+@case("people.services.person_update", allowed="admin", refused=("outsider", "manager", "hr"))
+def _person_update(cast: Cast) -> Call:
+    someone = cast.report_two
+    return lambda by: people.person_update(
+        person=someone,
+        name="Rosa R.",
+        title="Staff Engineer",
+        timezone="Europe/Madrid",
+        role=someone.role,
+        manager=cast.peer_manager,
+        started_on=None,
+        by=by,
+    )
+
+
+@case(
+    "people.services.person_record_departure",
+    allowed="hr",
+    refused=("outsider", "manager", "skip_level"),
+)
+def _person_record_departure(cast: Cast) -> Call:
+    return lambda by: people.person_record_departure(
+        person=cast.report_two,
+        left_on=timezone.localdate(),
+        left_reason=LeftReason.VOLUNTARY,
+        by=by,
+    )
+
+
+@case("people.importing.import_people", allowed="admin", refused=("outsider", "manager", "hr"))
+def _import_people(cast: Cast) -> Call:
+    data = b"email,name,manager_email\nnew@example.com,New Person,mia@example.com\n"
+    return lambda by: importing.import_people(data=data, by=by)
+
+
+# 1:1s and meetings
+
+
+@case(
+    "meetings.services.one_on_one_set_up",
+    allowed="manager",
+    refused=("outsider", "peer_manager", "skip_level", "hr", "report"),
+)
+def _one_on_one_set_up(cast: Cast) -> Call:
+    return lambda by: meetings.one_on_one_set_up(
+        manager=cast.manager, report=cast.report_two, rule=rule(), by=by
+    )
+
+
+@case(
+    "meetings.services.one_on_ones_set_up_for_team",
+    allowed="manager",
+    refused=("outsider", "peer_manager", "skip_level", "hr", "report"),
+)
+def _one_on_ones_set_up_for_team(cast: Cast) -> Call:
+    return lambda by: meetings.one_on_ones_set_up_for_team(
+        manager=cast.manager, reports=[cast.report_two], rule=rule(), by=by
+    )
+
+
+@case(
+    "meetings.services.one_on_one_change_rule",
+    allowed="manager",
+    refused=("outsider", "peer_manager", "skip_level", "hr", "report"),
+)
+def _one_on_one_change_rule(cast: Cast) -> Call:
+    return lambda by: meetings.one_on_one_change_rule(
+        one_on_one=cast.one_on_one, rule=rule(), by=by, target_connection_share=60
+    )
+
+
+@case("meetings.services.meeting_reschedule", allowed="report")
+def _meeting_reschedule(cast: Cast) -> Call:
+    later = cast.meeting.scheduled_for + timedelta(hours=2)
+    return lambda by: meetings.meeting_reschedule(meeting=cast.meeting, to=later, by=by)
+
+
+@case("meetings.services.meeting_set_status", allowed="manager")
+def _meeting_set_status(cast: Cast) -> Call:
+    return lambda by: meetings.meeting_set_status(
+        meeting=cast.meeting, status="skipped", reason="Rui is ill", by=by
+    )
+
+
+# The agenda
+
+
+def shared_point(cast: Cast) -> Any:
+    return cast.one_on_one.points.select_related("one_on_one").get(text="How the move went")
+
+
+@case("meetings.agenda.point_add", allowed="report")
+def _point_add(cast: Cast) -> Call:
+    return lambda by: agenda.point_add(
+        one_on_one=cast.one_on_one, author=by, text="Holiday plans", section=Section.CONNECTION
+    )
+
+
+@case("meetings.agenda.point_set_discussed", allowed="manager")
+def _point_set_discussed(cast: Cast) -> Call:
+    point = shared_point(cast)
+    return lambda by: agenda.point_set_discussed(
+        point=point, meeting=cast.meeting, discussed=True, by=by
+    )
+
+
+@case("meetings.agenda.point_move", allowed="manager")
+def _point_move(cast: Cast) -> Call:
+    point = shared_point(cast)
+    return lambda by: agenda.point_move(point=point, meeting=cast.meeting, up=False, by=by)
+
+
+@case("meetings.agenda.point_delete", allowed="report", refused=(*OUTSIDE_THE_PAIR, "manager"))
+def _point_delete(cast: Cast) -> Call:
+    point = shared_point(cast)
+    return lambda by: agenda.point_delete(point=point, by=by)
+
+
+@case("meetings.agenda.action_add", allowed="manager")
+def _action_add(cast: Cast) -> Call:
+    return lambda by: agenda.action_add(
+        one_on_one=cast.one_on_one,
+        meeting=cast.meeting,
+        owner=cast.report,
+        text="Book the venue",
+        due_on=None,
+        by=by,
+    )
+
+
+@case("meetings.agenda.action_set_done", allowed="report")
+def _action_set_done(cast: Cast) -> Call:
+    action = cast.one_on_one.actions.select_related("one_on_one").get()
+    return lambda by: agenda.action_set_done(action=action, done=True, by=by)
+
+
+# Meeting mode, estimates, notes, the person card
+
+MANAGER_ONLY = (*OUTSIDE_THE_PAIR, "report")
+
+
+@case("meetings.meeting_mode.mode_start", allowed="manager", refused=MANAGER_ONLY)
+def _mode_start(cast: Cast) -> Call:
+    return lambda by: meeting_mode.mode_start(meeting=cast.meeting, by=by)
+
+
+@case("meetings.meeting_mode.mode_switch", allowed="manager", refused=MANAGER_ONLY)
+def _mode_switch(cast: Cast) -> Call:
+    return lambda by: meeting_mode.mode_switch(
+        meeting=cast.meeting, section=Section.PERFORMANCE, by=by
+    )
+
+
+@case("meetings.meeting_mode.mode_pause", allowed="manager", refused=MANAGER_ONLY)
+def _mode_pause(cast: Cast) -> Call:
+    meeting_mode.mode_start(meeting=cast.meeting, by=cast.manager)
+    return lambda by: meeting_mode.mode_pause(meeting=cast.meeting, by=by)
+
+
+@case("meetings.meeting_mode.mode_resume", allowed="manager", refused=MANAGER_ONLY)
+def _mode_resume(cast: Cast) -> Call:
+    meeting_mode.mode_start(meeting=cast.meeting, by=cast.manager)
+    meeting_mode.mode_pause(meeting=cast.meeting, by=cast.manager)
+    return lambda by: meeting_mode.mode_resume(meeting=cast.meeting, by=by)
+
+
+@case("meetings.meeting_mode.mode_end", allowed="manager", refused=MANAGER_ONLY)
+def _mode_end(cast: Cast) -> Call:
+    meeting_mode.mode_start(meeting=cast.meeting, by=cast.manager)
+    return lambda by: meeting_mode.mode_end(meeting=cast.meeting, by=by)
+
+
+@case("meetings.meeting_mode.meeting_estimate", allowed="report")
+def _meeting_estimate(cast: Cast) -> Call:
+    return lambda by: meeting_mode.meeting_estimate(
+        meeting=cast.meeting, connection_minutes=15, performance_minutes=15, by=by
+    )
+
+
+@case("meetings.notes.note_save", allowed="report")
+def _note_save(cast: Cast) -> Call:
+    return lambda by: notes.note_save(
+        meeting=cast.meeting, author=by, kind=Note.Kind.SHARED, body="Notes", base_version=0
+    )
+
+
+@case(
+    "meetings.notes.note_conflict_resolve", allowed="report", refused=(*OUTSIDE_THE_PAIR, "manager")
+)
+def _note_conflict_resolve(cast: Cast) -> Call:
+    note = Note.objects.create(
+        meeting=cast.meeting, author=cast.report, kind=Note.Kind.SHARED, body="Saved", version=1
+    )
+    copy = NoteConflictCopy.objects.create(
+        note=note, author=cast.report, body="Typed elsewhere", base_version=0
+    )
+    return lambda by: notes.note_conflict_resolve(copy=copy, by=by, body=None, seen_version=1)
+
+
+@case("meetings.cards.person_card_save", allowed="manager", refused=MANAGER_ONLY)
+def _person_card_save(cast: Cast) -> Call:
+    return lambda by: cards.person_card_save(
+        one_on_one=cast.one_on_one, by=by, motivators="Shipping things people use"
+    )
+
+
+# Goals and progress
+
+
+@case("goals.services.goal_propose", allowed="report")
+def _goal_propose(cast: Cast) -> Call:
+    return lambda by: goals.goal_propose(one_on_one=cast.one_on_one, by=by, **goal_fields())
+
+
+@case("goals.services.goal_update_draft", allowed="manager")
+def _goal_update_draft(cast: Cast) -> Call:
+    goal = draft_goal(cast)
+    return lambda by: goals.goal_update_draft(goal=goal, by=by, **goal_fields(confidence=6))
+
+
+@case("goals.services.goal_agree", allowed="manager")
+def _goal_agree(cast: Cast) -> Call:
+    goal = draft_goal(cast)
+    return lambda by: goals.goal_agree(goal=goal, by=by)
+
+
+@case("goals.services.goal_close", allowed="report")
+def _goal_close(cast: Cast) -> Call:
+    goal = active_goal(cast)
+    return lambda by: goals.goal_close(
+        goal=goal, by=by, outcome="dropped", reflection="Priorities changed."
+    )
+
+
+@case(
+    "goals.services.goal_move_to_current_one_on_one",
+    allowed="report",
+    # Mia lost the goal with the closed 1:1; Pete (the new manager) never had it.
+    refused=(*OUTSIDE_THE_PAIR, "manager"),
+)
+def _goal_move_to_current_one_on_one(cast: Cast) -> Call:
+    goal = active_goal(cast)
+    people.person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
+    meetings.one_on_one_set_up(
+        manager=cast.peer_manager, report=cast.report, rule=rule(), by=cast.peer_manager
+    )
+    closed = Goal.objects.select_related("one_on_one").get(pk=goal.pk)
+    return lambda by: goals.goal_move_to_current_one_on_one(goal=closed, by=by)
+
+
+@case("goals.progress.goal_record_progress", allowed="report")
+def _goal_record_progress(cast: Cast) -> Call:
+    goal = active_goal(cast)
+    return lambda by: progress.goal_record_progress(goal=goal, by=by, value=Decimal(1))
+
+
+@case("goals.progress.goal_tie_action", allowed="manager")
+def _goal_tie_action(cast: Cast) -> Call:
+    goal = active_goal(cast)
+    action = cast.one_on_one.actions.select_related("one_on_one").get()
+    return lambda by: progress.goal_tie_action(goal=goal, action=action, by=by)
+
+
+@case("goals.progress.action_add_for_goal", allowed="manager")
+def _action_add_for_goal(cast: Cast) -> Call:
+    goal = active_goal(cast)
+    return lambda by: progress.action_add_for_goal(
+        goal=goal,
+        meeting=cast.meeting,
+        owner=cast.report,
+        text="Send the abstract",
+        due_on=None,
+        by=by,
+    )
+
+
+# Signals, check-ins, questions, email
+
+
+@case("insights.signals.signal_dismiss", allowed="manager", refused=MANAGER_ONLY)
+def _signal_dismiss(cast: Cast) -> Call:
+    return lambda by: signals.signal_dismiss(
+        one_on_one=cast.one_on_one,
+        rule=SignalRule.MOOD_FALLING,
+        since=timezone.localdate(),
+        reason="We talked it through",
+        by=by,
+    )
+
+
+@case(
+    "checkins.services.checkin_submit",
+    allowed="report",
+    refused=(*OUTSIDE_THE_PAIR, "manager", "report_two"),
+)
+def _checkin_submit(cast: Cast) -> Call:
+    meeting = open_window(cast.meeting)
+    return lambda by: checkins.checkin_submit(
+        meeting=meeting, by=by, mood=3, energy=3, workload=3, topics="Holiday plans"
+    )
+
+
+@case("questions.services.question_add", allowed="admin", refused=("outsider", "manager", "hr"))
+def _question_add(cast: Cast) -> Call:
+    return lambda by: questions.question_add(
+        text="What would you rename about this team?",
+        section=Section.CONNECTION,
+        category="trust",
+        by=by,
+    )
+
+
+@case("questions.services.question_mark_asked", allowed="manager", refused=MANAGER_ONLY)
+def _question_mark_asked(cast: Cast) -> Call:
+    question = Question.objects.filter(is_active=True).order_by("pk").first()
+    assert question is not None
+    return lambda by: questions.question_mark_asked(
+        meeting=cast.meeting, question=question, by=by, follow_up="Noted"
+    )
+
+
+@case("notify.services.test_email_queue", allowed="admin", refused=("outsider", "manager", "hr"))
+def _test_email_queue(cast: Cast) -> Call:
+    return lambda by: notify.test_email_queue(to="it@example.com", by=by)
+
+
+# --- The checks --------------------------------------------------------------------------------
+
+
+def database_digest() -> str:
+    """Every row of every Rapport table: a refused write must leave all of them as they were."""
+    digest = hashlib.sha256()
+    for model in sorted(apps.get_models(), key=lambda model: model._meta.label):
+        if not model.__module__.startswith("rapport."):
+            continue
+        digest.update(model._meta.label.encode())
+        for row in model._base_manager.order_by("pk").values_list():
+            digest.update(repr(row).encode())
+    return digest.hexdigest()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_write_service_refuses_the_wrong_actor_and_changes_nothing(cast: Cast, name: str) -> None:
+    write = CASES[name]
+    call = write.prepare(cast)
+    before = database_digest()
+    for role in write.refused:
+        with pytest.raises(Refused):
+            call(getattr(cast, role))
+        assert database_digest() == before, f"{name} refused {role} but changed the database"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_the_same_call_by_the_rightful_actor_is_not_refused(cast: Cast, name: str) -> None:
+    # Proves the arguments are valid: the refusal above is about the actor alone.
+    write = CASES[name]
+    call = write.prepare(cast)
+    before = database_digest()
+    call(getattr(cast, write.allowed))
+    assert database_digest() != before, f"{name} by {write.allowed} wrote nothing"
+
+
+def test_every_case_refuses_the_outsider_and_allows_someone_else() -> None:
+    for name, write in CASES.items():
+        assert "outsider" in write.refused, name
+        assert write.allowed not in write.refused, name
+
+
+def _public_functions() -> set[str]:
+    found = set()
+    for module in WRITE_MODULES:
+        short = module.__name__.removeprefix("rapport.")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if function.__module__ == module.__name__ and not name.startswith("_"):
+                found.add(f"{short}.{name}")
+    return found
+
+
+def test_every_public_function_of_a_write_module_is_a_case_or_says_why_not() -> None:
+    functions = _public_functions()
+    unclassified = sorted(functions - CASES.keys() - NOT_A_PERSONS_WRITE.keys())
+    assert not unclassified, (
+        f"new functions {unclassified}: a write on behalf of a person gets a case here (and "
+        "checks its actor with access.require); anything else goes in NOT_A_PERSONS_WRITE"
+    )
+    assert not sorted(CASES.keys() & NOT_A_PERSONS_WRITE.keys())
+    assert not sorted((CASES.keys() | NOT_A_PERSONS_WRITE.keys()) - functions), "stale names"
+
+
+# Database writes as Django spells them (a queryset's update may start its own line), and SQL.
+WRITES = re.compile(
+    r"\.(save|delete|create|bulk_create|bulk_update|get_or_create|update_or_create|create_user)\("
+    r"|\)\.update\(|^\s*\.update\(|objects\.update\("
+    r"|INSERT INTO |DELETE FROM |executemany\(",
+    re.MULTILINE,
+)
+
+
+def test_every_module_that_writes_is_a_write_module_or_says_why_not() -> None:
+    root = Path(rapport.__file__).parent
+    writing = {
+        ".".join(path.relative_to(root.parent).with_suffix("").parts)
+        for path in root.rglob("*.py")
+        if "migrations" not in path.parts and WRITES.search(path.read_text())
+    }
+    listed = {module.__name__ for module in WRITE_MODULES}
+    unlisted = sorted(writing - listed - NOT_WRITE_MODULES.keys())
+    assert not unlisted, f"modules that write: add them to WRITE_MODULES or say why not: {unlisted}"
+    assert not sorted(NOT_WRITE_MODULES.keys() - writing), "stale NOT_WRITE_MODULES entries"
+
+
+def test_no_view_acts_as_the_system() -> None:
+    # access.SYSTEM is for management commands; a view always has a person to check.
+    root = Path(rapport.__file__).parent
+    views = [
+        path for path in root.rglob("*.py") if "views" in path.stem and "SYSTEM" in path.read_text()
+    ]
+    assert not views, f"views that pass access.SYSTEM: {views}"
