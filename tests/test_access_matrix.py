@@ -115,7 +115,7 @@ def test_every_write_route_has_a_write_row() -> None:
 def test_the_matrix_counts_its_rows_by_method() -> None:
     # Printed with -s and kept in the docs; the assertion holds the shape, not a number.
     methods = route_methods()
-    counts = Counter(
+    counts: Counter[str] = Counter(
         method for name in MATRIX for method in ("GET", "POST") if method in methods[name]
     )
     counts["POST rows"] = len(WRITES)

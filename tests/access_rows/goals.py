@@ -4,13 +4,15 @@ whatever its kind; skip-levels, other managers, HR, admins and outsiders get a 4
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
 
 from rapport.goals.models import Goal
 from rapport.goals.services import goal_agree, goal_propose
+from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.people.services import person_change_manager
 from tests.access_rows.base import SIGNED_IN, Payload, Row, Write, data, everyone, fixed, only
 from tests.cast import Cast
 
@@ -79,6 +81,31 @@ def an_active_goal(cast: Cast) -> None:
     goal_agree(goal=goal, by=cast.manager)
 
 
+def a_smart_draft(cast: Cast) -> None:
+    fields = smart_goal(cast)
+    fields["due_on"] = timezone.localdate() + timedelta(days=60)
+    goal_propose(one_on_one=cast.one_on_one, by=cast.report, **fields)
+
+
+def draft_url(route: str) -> Callable[[Cast], str]:
+    def url(cast: Cast) -> str:
+        goal = cast.one_on_one.goals.get(title="Ship the billing migration")
+        return reverse(route, args=[goal.uuid])
+
+    return url
+
+
+def a_new_manager(cast: Cast) -> None:
+    """Rui moves to Pete's team: the 1:1 with Mia closes and a new one with Pete starts."""
+    person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
+    one_on_one_set_up(
+        manager=cast.peer_manager,
+        report=cast.report,
+        rule=Rule("weekly", 2, time(9, 0), 30, timezone.localdate()),
+        by=cast.peer_manager,
+    )
+
+
 def active_goal_url(route: str) -> Callable[[Cast], str]:
     def url(cast: Cast) -> str:
         goal = cast.one_on_one.goals.filter(status="active").get()
@@ -101,12 +128,14 @@ WRITES: dict[str, Write] = {
         lambda cast: reverse("goals:edit", args=[pair_goal(cast).uuid]), smart_goal, PAIR
     ),
     # The report proposed the draft (agreeing by proposing): the manager's agreement starts it;
-    # the report's own second "agree" changes nothing and is told so.
-    "goals:agree": Write(
-        lambda cast: reverse("goals:agree", args=[pair_goal(cast).uuid]),
+    # the report agreeing again renews their agreement.
+    "goals:agree": Write(draft_url("goals:agree"), data(), allowed=PAIR, arrange=a_smart_draft),
+    # Only the report brings an earlier goal to their new manager's 1:1; the old manager lost it.
+    "goals:move": Write(
+        lambda cast: reverse("goals:move", args=[pair_goal(cast).uuid]),
         data(),
-        allowed=("manager",),
-        overrides={"report": 302},
+        allowed=("report",),
+        arrange=a_new_manager,
     ),
     "goals:close": Write(
         active_goal_url("goals:close"),

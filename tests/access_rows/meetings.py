@@ -76,7 +76,7 @@ def action_url(cast: Cast) -> str:
 
 def rhythm(cast: Cast) -> Payload:
     return {
-        "cadence": "fortnightly",
+        "cadence": "biweekly",
         "weekday": "3",
         "start_time": "11:00",
         "duration_minutes": "45",
@@ -130,8 +130,9 @@ WRITES: dict[str, Write] = {
     "meetings:point_move": Write(
         shared_point_url("meetings:point_move"), data(direction="down"), PAIR, ok=200, htmx=True
     ),
+    # Only its author removes a point (the cast's shared point is the report's).
     "meetings:point_delete": Write(
-        shared_point_url("meetings:point_delete"), data(), PAIR, ok=200, htmx=True
+        shared_point_url("meetings:point_delete"), data(), ("report",), ok=200, htmx=True
     ),
     "meetings:action_add": Write(
         meeting("meetings:action_add").url,

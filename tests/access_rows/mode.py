@@ -40,23 +40,40 @@ def clock_paused(cast: Cast) -> None:
     mode_pause(meeting=cast.meeting, by=cast.manager)
 
 
-# Only the manager runs the clock; the report follows it (a press by the report is a 404).
+# Only the manager runs the clock. The report follows it on their own screen: a press of theirs
+# is sent back to it with nothing changed (they see the meeting, so a 404 would hide nothing).
 MANAGER = ("manager",)
+REPORT_SENT_BACK = {"report": 302}
 WRITES: dict[str, Write] = {
-    "meetings:mode_start": Write(meeting_url("meetings:mode_start"), data(), MANAGER),
+    "meetings:mode_start": Write(
+        meeting_url("meetings:mode_start"), data(), MANAGER, overrides=REPORT_SENT_BACK
+    ),
     "meetings:mode_switch": Write(
         meeting_url("meetings:mode_switch"),
         data(section="performance"),
         MANAGER,
+        overrides=REPORT_SENT_BACK,
         arrange=clock_running,
     ),
     "meetings:mode_pause": Write(
-        meeting_url("meetings:mode_pause"), data(), MANAGER, arrange=clock_running
+        meeting_url("meetings:mode_pause"),
+        data(),
+        MANAGER,
+        overrides=REPORT_SENT_BACK,
+        arrange=clock_running,
     ),
     "meetings:mode_resume": Write(
-        meeting_url("meetings:mode_resume"), data(), MANAGER, arrange=clock_paused
+        meeting_url("meetings:mode_resume"),
+        data(),
+        MANAGER,
+        overrides=REPORT_SENT_BACK,
+        arrange=clock_paused,
     ),
     "meetings:mode_end": Write(
-        meeting_url("meetings:mode_end"), data(), MANAGER, arrange=clock_running
+        meeting_url("meetings:mode_end"),
+        data(),
+        MANAGER,
+        overrides=REPORT_SENT_BACK,
+        arrange=clock_running,
     ),
 }

@@ -29,7 +29,7 @@ def a_conflict_for_the_manager(cast: Cast) -> None:
     """The shared note moved on while the manager typed on an older version: their text waits
     in a conflict copy that only they may settle."""
     note = Note.objects.create(
-        meeting=cast.meeting, author=cast.report, kind="shared", body="Agreed: new rota", version=2
+        meeting=cast.meeting, author=cast.manager, kind="shared", body="Agreed: new rota", version=2
     )
     NoteConflictCopy.objects.create(
         note=note, author=cast.manager, body="Agreed: rota from May", base_version=1

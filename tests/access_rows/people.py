@@ -90,8 +90,8 @@ WRITES: dict[str, Write] = {
     "account": Write(
         fixed("account"), data(name="A New Name", timezone="Asia/Tokyo"), allowed=SIGNED_IN
     ),
-    # Signed-in people are sent on; nothing happens for them.
-    "login": Write(fixed("login"), sign_in_as_the_report, allowed=("anonymous",), refused=302),
+    # Whoever knows the password signs in (a signed-in person too: that switches the account).
+    "login": Write(fixed("login"), sign_in_as_the_report, allowed=ROLES),
     # Signing out changes only the session.
     "logout": Write(fixed("logout"), data(), allowed=ROLES, changes=False),
     "password_change": Write(fixed("password_change"), new_password, allowed=SIGNED_IN),

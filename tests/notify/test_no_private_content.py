@@ -11,8 +11,6 @@ from rapport.meetings.models import Note, TalkingPoint
 from rapport.meetings.services import meeting_set_status
 from rapport.notify import emails
 from rapport.notify.emails import Email
-from tests.cast import PRIVATE_POINT_MARKER, Cast
-from tests.notify.helpers import utc
 from tests.canaries import (
     MANAGER_NOTE,
     PERSON_CARD,
@@ -20,6 +18,8 @@ from tests.canaries import (
     REPORT_POINT,
     plant_canaries,
 )
+from tests.cast import PRIVATE_POINT_MARKER, Cast
+from tests.notify.helpers import utc
 
 SHARED_POINT = "SHARED-POINT-VISIBLE-1b7e"
 SHARED_NOTE = "SHARED-NOTE-VISIBLE-44c0"
