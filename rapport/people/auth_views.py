@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
+from rapport.people import throttle
 from rapport.people.forms import SignInForm
 
 
@@ -33,7 +34,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid() and form.person is not None:
         login(request, form.person)
-        return redirect(_safe_next(request))
+        response = redirect(_safe_next(request))
+        throttle.trusted_browser_remember(response, email=form.person.email)
+        return response
     status = 429 if form.throttled else 200
     context = {"form": form, "next": _safe_next(request)}
     return render(request, "people/sign_in.html", context, status=status)

@@ -15,9 +15,10 @@ from rapport.people.importing import MAX_BYTES
 from rapport.people.models import LeftReason, Person, Role, normalise_email
 from rapport.people.timezones import is_known_timezone, timezone_choices
 
+# One message for every counter, so a refusal says nothing about the account or the cause.
 THROTTLED_MESSAGE = (
     "Too many sign-in attempts. For your safety, sign-in is paused for a while; "
-    "try again in 15 minutes or reset your password."
+    "try again later or reset your password."
 )
 
 
@@ -41,19 +42,20 @@ class SignInForm(forms.Form):
         if not email or not password:
             return data
         address = throttle.client_address(self.request)
+        browser = throttle.trusted_browser(self.request, email=email)
         # Checked before the password, and for unknown addresses alike, so a refusal tells
         # nothing about whether the account exists.
-        if throttle.is_throttled(email=email, address=address):
+        if throttle.is_throttled(email=email, address=address, browser=browser):
             self.throttled = True
             raise ValidationError(THROTTLED_MESSAGE, code="throttled")
         person = authenticate(self.request, username=email, password=password)
         if person is None:
-            throttle.record_failure(email=email, address=address)
+            throttle.record_failure(email=email, address=address, browser=browser)
             raise ValidationError(
                 "That email and password do not match an account. Check both and try again.",
                 code="invalid_login",
             )
-        throttle.clear_failures(email=email)
+        throttle.clear_failures(email=email, address=address, browser=browser)
         self.person = person if isinstance(person, Person) else None
         return data
 

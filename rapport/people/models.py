@@ -121,19 +121,25 @@ class Person(AbstractBaseUser):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in, counted per account and per address for throttling.
+    """One failed sign-in, counted per account, per address, per trusted browser and in all
+    for throttling (rapport/people/throttle.py).
 
     Kept in the database, not a per-process cache, so several web processes share the count.
     """
 
     email = models.CharField(max_length=254, blank=True)
     address = models.CharField(max_length=64, blank=True)
+    # The nonce of the trusted-browser cookie the failed try presented, if any.
+    browser = models.CharField(max_length=32, blank=True, db_default="", default="")
     at = models.DateTimeField(default=django_timezone.now)
 
     class Meta:
         indexes: ClassVar[list[Any]] = [
             models.Index(fields=["email", "at"]),
             models.Index(fields=["address", "at"]),
+            models.Index(fields=["browser", "at"]),
+            # The global ceiling counts every failure in the window.
+            models.Index(fields=["at"], name="loginfailure_at"),
         ]
 
     def __str__(self) -> str:
