@@ -114,6 +114,12 @@ LOGIN_CEILING_COOLDOWN_SECONDS = env.env_int("RAPPORT_LOGIN_CEILING_COOLDOWN", 6
 # A browser that signed in to an account keeps a signed cookie naming it for this long.
 TRUSTED_BROWSER_DAYS = env.env_int("RAPPORT_TRUSTED_BROWSER_DAYS", 90, minimum=1)
 
+# Password reset: at most this many reset emails per account, and this many requests per client
+# address, in an hour. Over either limit the page answers the same and nothing is sent.
+PASSWORD_RESET_ACCOUNT_LIMIT = env.env_int("RAPPORT_PASSWORD_RESET_ACCOUNT_LIMIT", 3, minimum=1)
+PASSWORD_RESET_ADDRESS_LIMIT = env.env_int("RAPPORT_PASSWORD_RESET_ADDRESS_LIMIT", 10, minimum=1)
+PASSWORD_RESET_LIMIT_WINDOW_SECONDS = 60 * 60
+
 # A 1:1 is out of balance when its connection share is more than this many points off target.
 RAPPORT_BALANCE_TOLERANCE = 15
 

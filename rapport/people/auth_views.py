@@ -1,6 +1,9 @@
-"""Signing in and out. Password change and reset use Django's own views (see urls.py)."""
+"""Signing in and asking for a password reset. Signing out, password change and the reset link
+itself use Django's own views (see rapport/urls.py)."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -11,8 +14,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from rapport.people import throttle
-from rapport.people.forms import SignInForm
+from rapport.notify.tasks import send_password_reset
+from rapport.people import services, throttle
+from rapport.people.forms import PasswordResetRequestForm, SignInForm
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -40,3 +44,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     status = 429 if form.throttled else 200
     context = {"form": form, "next": _safe_next(request)}
     return render(request, "people/sign_in.html", context, status=status)
+
+
+@login_not_required
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        # The same work for every address, known or not, and within the limits or not: the
+        # lookup and the email happen in a task, and every answer is the same page.
+        address = throttle.client_address(request)
+        if services.password_reset_request(email=email, address=address):
+            send_password_reset.enqueue(email=email, key=f"password_reset:{uuid.uuid4()}")
+        return redirect("password_reset_done")
+    return render(request, "people/password_reset.html", {"form": form})

@@ -1,18 +1,16 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
 from rapport.people import throttle
 from rapport.people.importing import MAX_BYTES
-from rapport.people.models import LeftReason, Person, Role, normalise_email
+from rapport.people.models import LeftReason, Person, Role
 from rapport.people.timezones import is_known_timezone, timezone_choices
 
 # One message for every counter, so a refusal says nothing about the account or the cause.
@@ -142,9 +140,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class InvitationAwarePasswordResetForm(PasswordResetForm):
-    """Django only resets usable passwords; imported people start without one and set their
-    first password through this same link, so every active account may receive it."""
-
-    def get_users(self, email: str) -> Iterator[Any]:
-        return iter(Person.objects.filter(email=normalise_email(email), is_active=True))
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )

@@ -144,3 +144,23 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a reset email, whether or not the address has an account: counted per
+    target address and per client address so that resets cannot flood anyone's mailbox."""
+
+    email = models.CharField(max_length=254)
+    address = models.CharField(max_length=64, blank=True)
+    # False when a limit refused it: it still counts for its client address, not for the target.
+    queued = models.BooleanField()
+    at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["email", "at"]),
+            models.Index(fields=["address", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"password reset asked at {self.at:%Y-%m-%d %H:%M}"
