@@ -84,6 +84,8 @@ DATABASES = {"default": env.database("DATABASE_URL", sqlite_path=VAR_DIR / "rapp
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Person"
+# Django's model backend, except that demo accounts cannot sign in in production.
+AUTHENTICATION_BACKENDS = ["rapport.people.backends.PersonBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -334,9 +334,9 @@ def password_reset_email_queue(*, email: str, key: str) -> bool:
     still sends one) for the worker to send. True when a row was added.
 
     Imported people have no usable password yet and set their first one through this same
-    link, so every active account may receive it."""
+    link, so every active account may receive it; demo accounts do not in production."""
     person = Person.objects.filter(email=normalise_email(email), is_active=True).first()
-    if person is None:
+    if person is None or (settings.PRODUCTION and person.is_demo):
         return False
     # The request already counted this account's resets; this keeps the mailbox safe even if
     # those counts were lost (the limit is about emails, so it is checked where they are made).

@@ -68,6 +68,10 @@ class Person(AbstractBaseUser):
     left_on = models.DateField(null=True, blank=True)
     left_reason = models.CharField(max_length=16, choices=LeftReason.choices, blank=True)
     is_active = models.BooleanField(default=True)
+    # Set by `rapport demo` and `rapport synth`, whose accounts share a published password: in
+    # production such an account cannot sign in (PersonBackend) and `check --deploy` reports it.
+    # A marker rather than the address, because it travels with the row whatever the address.
+    is_demo = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(default=django_timezone.now, editable=False)
 
     objects: ClassVar[PersonManager] = PersonManager()
