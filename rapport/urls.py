@@ -39,7 +39,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        sign_in_views.PasswordResetConfirmView.as_view(
             template_name="people/password_reset_confirm.html"
         ),
         name="password_reset_confirm",

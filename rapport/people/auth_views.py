@@ -1,12 +1,14 @@
-"""Signing in and asking for a password reset. Signing out, password change and the reset link
-itself use Django's own views (see rapport/urls.py)."""
+"""Signing in, asking for a password reset and following its link. Signing out and password
+change use Django's own views (see rapport/urls.py)."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -61,3 +63,14 @@ def password_reset(request: HttpRequest) -> HttpResponse:
             send_password_reset.enqueue(email=email, key=f"password_reset:{uuid.uuid4()}")
         return redirect("password_reset_done")
     return render(request, "people/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset link, and one thing more: completing it proves the mailbox as a sign-in
+    proves the password, so the browser becomes trusted for the account. That makes "reset your
+    password", which the throttle's refusal offers, a real way into an account under attack."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        throttle.trusted_browser_remember(response, email=form.user.email)
+        return response

@@ -70,6 +70,37 @@ def test_a_reset_email_arrives_from_the_worker_and_leads_to_a_new_password(
     assert signed_in.status_code == 302
 
 
+def reset_password(client: Client, queued: list[Any], email: str, new_password: str) -> None:
+    """Ask for the email, follow its link in `client` and choose `new_password`."""
+    ask(client, email)
+    run_worker(queued)
+    body = mail.outbox[-1].body
+    link = next(line for line in body.splitlines() if "/password-reset/" in line).strip()
+    form_page = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert done["Location"] == reverse("password_reset_complete")
+
+
+def test_completing_a_reset_lets_that_browser_into_an_account_under_attack(
+    cast: Cast, client: Client, queued: list[Any]
+) -> None:
+    attacker = Client()
+    for attempt in range(10):
+        attacker.post(
+            reverse("login"),
+            {"email": "rui@example.com", "password": "wrong"},
+            REMOTE_ADDR=f"198.51.100.{attempt}",
+        )
+    reset_password(client, queued, "rui@example.com", "a brand new passphrase")
+    credentials = {"email": "rui@example.com", "password": "a brand new passphrase"}
+    # The refusal's advice works for the browser that followed the link, and only for it.
+    assert client.post(reverse("login"), credentials).status_code == 302
+    assert Client().post(reverse("login"), credentials).status_code == 429
+
+
 def test_the_link_is_built_from_the_base_url_not_the_request_host(
     cast: Cast, client: Client, queued: list[Any], settings: Settings
 ) -> None:
