@@ -85,6 +85,8 @@ DATABASES = {"default": env.database("DATABASE_URL", sqlite_path=VAR_DIR / "rapp
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Person"
+# Django's model backend, except that demo accounts cannot sign in in production.
+AUTHENTICATION_BACKENDS = ["rapport.people.backends.PersonBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -103,10 +105,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
 
-# Login throttling: after this many failures for one account or one address within the
-# window, further tries are refused until the window has passed.
+# Sign-in throttling (rapport/people/throttle.py, docs/configuration.md): after this many
+# failures for one account, from one client address, or from one trusted browser within the
+# window, further tries of that kind are refused until the window has passed.
 LOGIN_FAILURE_LIMIT = env.env_int("RAPPORT_LOGIN_FAILURE_LIMIT", 10, minimum=1)
 LOGIN_FAILURE_WINDOW_SECONDS = env.env_int("RAPPORT_LOGIN_FAILURE_WINDOW", 15 * 60, minimum=1)
+# Above this many failures across all accounts in the window, an address without a trusted
+# browser waits this long after each of its failures: slower guessing, nobody refused for good.
+LOGIN_FAILURE_CEILING = env.env_int("RAPPORT_LOGIN_FAILURE_CEILING", 100, minimum=1)
+LOGIN_CEILING_COOLDOWN_SECONDS = env.env_int("RAPPORT_LOGIN_CEILING_COOLDOWN", 60, minimum=1)
+# A browser that signed in to an account keeps a signed cookie naming it for this long.
+TRUSTED_BROWSER_DAYS = env.env_int("RAPPORT_TRUSTED_BROWSER_DAYS", 90, minimum=1)
+
+# Password reset: at most this many reset emails per account, and this many requests per client
+# address, in an hour. Over either limit the page answers the same and nothing is sent.
+PASSWORD_RESET_ACCOUNT_LIMIT = env.env_int("RAPPORT_PASSWORD_RESET_ACCOUNT_LIMIT", 3, minimum=1)
+PASSWORD_RESET_ADDRESS_LIMIT = env.env_int("RAPPORT_PASSWORD_RESET_ADDRESS_LIMIT", 10, minimum=1)
+PASSWORD_RESET_LIMIT_WINDOW_SECONDS = 60 * 60
 
 # A 1:1 is out of balance when its connection share is more than this many points off target.
 RAPPORT_BALANCE_TOLERANCE = 15
@@ -196,7 +211,13 @@ SECURE_SSL_REDIRECT = env.env_bool("RAPPORT_SSL_REDIRECT", PRODUCTION)
 SECURE_HSTS_SECONDS = env.env_int("RAPPORT_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.env_bool("RAPPORT_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env.env_bool("RAPPORT_HSTS_PRELOAD", PRODUCTION)
-if env.env_bool("RAPPORT_BEHIND_PROXY", False):
+# Behind a reverse proxy, requests arrive from the proxy's address: the client's is the entry
+# the proxy appended to X-Forwarded-For. With several proxies in a row (a CDN, then nginx), the
+# client's entry is RAPPORT_PROXY_HOPS from the right. Off, the header is ignored: anyone can
+# send one.
+BEHIND_PROXY = env.env_bool("RAPPORT_BEHIND_PROXY", False)
+PROXY_HOPS = env.env_int("RAPPORT_PROXY_HOPS", 1, minimum=1, maximum=10)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline script or style anywhere: scripts and styles come from our own static files only.

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import include, path
 
 from rapport import views
 from rapport.people import auth_views as sign_in_views
 from rapport.people import views as people_views
-from rapport.people.forms import InvitationAwarePasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -32,18 +31,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="people/password_change_done.html"),
         name="password_change_done",
     ),
-    path(
-        "password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="people/password_reset.html",
-            form_class=InvitationAwarePasswordResetForm,
-            email_template_name="people/email/password_reset.txt",
-            html_email_template_name="people/email/password_reset.html",
-            subject_template_name="people/email/password_reset_subject.txt",
-            success_url=reverse_lazy("password_reset_done"),
-        ),
-        name="password_reset",
-    ),
+    path("password-reset/", sign_in_views.password_reset, name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="people/password_reset_done.html"),
@@ -51,7 +39,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        sign_in_views.PasswordResetConfirmView.as_view(
             template_name="people/password_reset_confirm.html"
         ),
         name="password_reset_confirm",

@@ -10,8 +10,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from rapport.markdown import render_markdown
 from rapport.meetings.models import Meeting
@@ -151,3 +154,16 @@ def test_email(*, to: str, by: Person | None, nonce: str) -> Email:
     recipient = by or Person(name="Rapport", email=to)
     email = _render(Kind.TEST, f"{Kind.TEST}:{nonce}", recipient, context, to=to)
     return Email(**{**email.__dict__, "recipient": by})
+
+
+def password_reset(*, person: Person, key: str) -> Email:
+    """The link to choose a new password (Django's token: valid for PASSWORD_RESET_TIMEOUT and
+    until the password changes). Built from BASE_URL, never from the request's Host header."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": default_token_generator.make_token(person),
+        },
+    )
+    return _render(Kind.PASSWORD_RESET, key, person, {"reset_url": absolute(path)})

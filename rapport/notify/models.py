@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     MEETING_RECAP = "meeting_recap", "Recap after a 1:1 is held"
     WEEKLY_DIGEST = "weekly_digest", "Monday digest of your team (to managers)"
     TEST = "test", "Test email"
+    PASSWORD_RESET = "password_reset", "Password reset link"
 
 
 # Every kind a person may turn off; a test email is asked for by an admin, never a subscription.

@@ -35,7 +35,7 @@ from rapport.notify import emails
 from rapport.notify.emails import Email
 from rapport.notify.models import CHOOSABLE_KINDS, Kind, NotificationPreference, Outbox
 from rapport.notify.selectors import managers_with_active_pairs
-from rapport.people.models import Person
+from rapport.people.models import Person, normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -328,3 +328,25 @@ def test_email_queue(*, to: str, by: Person) -> Outbox:
     outbox_add(email)
     enqueue_sending()
     return Outbox.objects.get(key=email.key)
+
+
+def password_reset_email_queue(*, email: str, key: str) -> bool:
+    """Run by a task, outside the request that asked: look the address up and, for an active
+    account, store its reset email under `key` (the request's own, so running the task twice
+    still sends one) for the worker to send. True when a row was added.
+
+    Imported people have no usable password yet and set their first one through this same
+    link, so every active account may receive it; demo accounts do not in production."""
+    person = Person.objects.filter(email=normalise_email(email), is_active=True).first()
+    if person is None or (settings.PRODUCTION and person.is_demo):
+        return False
+    # The request already counted this account's resets; this keeps the mailbox safe even if
+    # those counts were lost (the limit is about emails, so it is checked where they are made).
+    since = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_LIMIT_WINDOW_SECONDS)
+    sent = Outbox.objects.filter(kind=Kind.PASSWORD_RESET, recipient=person, created_at__gte=since)
+    if sent.exclude(key=key).count() >= settings.PASSWORD_RESET_ACCOUNT_LIMIT:
+        return False
+    created = outbox_add(emails.password_reset(person=person, key=key))
+    if created:
+        enqueue_sending()
+    return created

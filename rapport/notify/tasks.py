@@ -11,3 +11,8 @@ from rapport.notify import services
 @task
 def send_due_emails() -> int:
     return services.outbox_send_due()
+
+
+@task
+def send_password_reset(email: str, key: str) -> bool:
+    return services.password_reset_email_queue(email=email, key=key)

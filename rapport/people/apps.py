@@ -7,3 +7,6 @@ class PeopleConfig(AppConfig):
     name = "rapport.people"
     label = "people"
     verbose_name = "People"
+
+    def ready(self) -> None:
+        from rapport.people import checks  # noqa: F401  (registers the system checks)

@@ -247,6 +247,12 @@ def demo_people() -> QuerySet[Person]:
     return Person.objects.filter(email__iendswith=f"@{DEMO_DOMAIN}")
 
 
+def demo_passwords_disable() -> int:
+    """Make every demo account's password unusable (a production database that was once a demo);
+    returns how many changed. They may still receive a reset email outside production."""
+    return Person.objects.filter(is_demo=True).update(password=make_password(None))
+
+
 def demo_organisation_exists() -> bool:
     return demo_people().exists()
 
@@ -305,6 +311,7 @@ def demo_organisation_create(*, today: date | None = None) -> DemoOrganisation:
             manager=manager,
             started_on=today - timedelta(days=days_ago),
             password=password,
+            is_demo=True,
         )
 
     def create_level(pairs: Sequence[tuple[_Seat, Person | None]]) -> list[Person]:

@@ -1,23 +1,22 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest
 
 from rapport.people import throttle
 from rapport.people.importing import MAX_BYTES
-from rapport.people.models import LeftReason, Person, Role, normalise_email
+from rapport.people.models import LeftReason, Person, Role
 from rapport.people.timezones import is_known_timezone, timezone_choices
 
+# One message for every counter, so a refusal says nothing about the account or the cause.
 THROTTLED_MESSAGE = (
     "Too many sign-in attempts. For your safety, sign-in is paused for a while; "
-    "try again in 15 minutes or reset your password."
+    "try again later or reset your password."
 )
 
 
@@ -41,19 +40,20 @@ class SignInForm(forms.Form):
         if not email or not password:
             return data
         address = throttle.client_address(self.request)
+        browser = throttle.trusted_browser(self.request, email=email)
         # Checked before the password, and for unknown addresses alike, so a refusal tells
         # nothing about whether the account exists.
-        if throttle.is_throttled(email=email, address=address):
+        if throttle.is_throttled(email=email, address=address, browser=browser):
             self.throttled = True
             raise ValidationError(THROTTLED_MESSAGE, code="throttled")
         person = authenticate(self.request, username=email, password=password)
         if person is None:
-            throttle.record_failure(email=email, address=address)
+            throttle.record_failure(email=email, address=address, browser=browser)
             raise ValidationError(
                 "That email and password do not match an account. Check both and try again.",
                 code="invalid_login",
             )
-        throttle.clear_failures(email=email)
+        throttle.clear_failures(email=email, address=address, browser=browser)
         self.person = person if isinstance(person, Person) else None
         return data
 
@@ -140,9 +140,7 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-class InvitationAwarePasswordResetForm(PasswordResetForm):
-    """Django only resets usable passwords; imported people start without one and set their
-    first password through this same link, so every active account may receive it."""
-
-    def get_users(self, email: str) -> Iterator[Any]:
-        return iter(Person.objects.filter(email=normalise_email(email), is_active=True))
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )

@@ -68,6 +68,10 @@ class Person(AbstractBaseUser):
     left_on = models.DateField(null=True, blank=True)
     left_reason = models.CharField(max_length=16, choices=LeftReason.choices, blank=True)
     is_active = models.BooleanField(default=True)
+    # Set by `rapport demo` and `rapport synth`, whose accounts share a published password: in
+    # production such an account cannot sign in (PersonBackend) and `check --deploy` reports it.
+    # A marker rather than the address, because it travels with the row whatever the address.
+    is_demo = models.BooleanField(default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(default=django_timezone.now, editable=False)
 
     objects: ClassVar[PersonManager] = PersonManager()
@@ -121,13 +125,39 @@ class Person(AbstractBaseUser):
 
 
 class LoginFailure(models.Model):
-    """One failed sign-in, counted per account and per address for throttling.
+    """One failed sign-in, counted per account, per address, per trusted browser and in all
+    for throttling (rapport/people/throttle.py).
 
     Kept in the database, not a per-process cache, so several web processes share the count.
     """
 
     email = models.CharField(max_length=254, blank=True)
     address = models.CharField(max_length=64, blank=True)
+    # The nonce of the trusted-browser cookie the failed try presented, if any.
+    browser = models.CharField(max_length=32, blank=True, db_default="", default="")
+    at = models.DateTimeField(default=django_timezone.now)
+
+    class Meta:
+        indexes: ClassVar[list[Any]] = [
+            models.Index(fields=["email", "at"]),
+            models.Index(fields=["address", "at"]),
+            models.Index(fields=["browser", "at"]),
+            # The global ceiling counts every failure in the window.
+            models.Index(fields=["at"], name="loginfailure_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PasswordResetRequest(models.Model):
+    """One request for a reset email, whether or not the address has an account: counted per
+    target address and per client address so that resets cannot flood anyone's mailbox."""
+
+    email = models.CharField(max_length=254)
+    address = models.CharField(max_length=64, blank=True)
+    # False when a limit refused it: it still counts for its client address, not for the target.
+    queued = models.BooleanField()
     at = models.DateTimeField(default=django_timezone.now)
 
     class Meta:
@@ -137,4 +167,4 @@ class LoginFailure(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"
+        return f"password reset asked at {self.at:%Y-%m-%d %H:%M}"

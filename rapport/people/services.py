@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from rapport import access
 from rapport.meetings.services import one_on_ones_close_where_manager_changed
-from rapport.people.models import LeftReason, Person
+from rapport.people.models import LeftReason, PasswordResetRequest, Person, normalise_email
 
 
 class ReportingCycleError(ValidationError):
@@ -92,3 +94,23 @@ def person_record_departure(
     Person.objects.filter(manager=person).update(manager=person.manager)
     one_on_ones_close_where_manager_changed()
     return person
+
+
+def password_reset_request(*, email: str, address: str) -> bool:
+    """Record a request for a reset email and say whether it may be sent: within the hour's
+    limits for the target address and for the client address. It never looks the address up,
+    so known and unknown addresses take the same queries and the same time; the task that
+    sends the email decides whether anyone is there."""
+    email = normalise_email(email)
+    since = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_LIMIT_WINDOW_SECONDS)
+    recent = PasswordResetRequest.objects.filter(at__gte=since)
+    account_limit = settings.PASSWORD_RESET_ACCOUNT_LIMIT
+    address_limit = settings.PASSWORD_RESET_ADDRESS_LIMIT
+    queued = (
+        recent.filter(address=address)[:address_limit].count() < address_limit
+        and recent.filter(email=email, queued=True)[:account_limit].count() < account_limit
+    )
+    PasswordResetRequest.objects.create(email=email, address=address, queued=queued)
+    # Rows older than the window count for nothing; drop them as we go.
+    PasswordResetRequest.objects.filter(at__lt=since - timedelta(days=1)).delete()
+    return queued

@@ -63,7 +63,7 @@ def synth_organisation_create(
         people_writer = BulkWriter(
             Person,
             ["password", "uuid", "email", "name", "title", "timezone", "manager", "role",
-             "started_on", "left_on", "left_reason", "is_active", "created_at"],
+             "started_on", "left_on", "left_reason", "is_active", "is_demo", "created_at"],
         )  # fmt: skip
         ids = _people_write(people_writer, plan, seed, now)
         writers = Writers()
@@ -103,7 +103,7 @@ def _people_write(
             password, new_uuid(rng), person.email, person.name, person.title, person.timezone,
             ids[person.manager] if person.manager is not None else None, person.role,
             person.started_on, person.left_on, person.left_reason, person.left_on is None,
-            now,
+            True, now,
         )  # fmt: skip
     writer.flush()
     return ids

@@ -124,3 +124,18 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> No
     result = run_rapport("check", RAPPORT_VAR_DIR=str(tmp_path), **settings)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS must be a comma-separated list" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"RAPPORT_BEHIND_PROXY": "perhaps"}, "RAPPORT_BEHIND_PROXY must be one of true/false"),
+        ({"RAPPORT_PROXY_HOPS": "0"}, "RAPPORT_PROXY_HOPS must be at least 1"),
+    ],
+)
+def test_proxy_settings_are_read_strictly(
+    tmp_path: Path, variables: dict[str, str], message: str
+) -> None:
+    result = run_rapport("check", RAPPORT_VAR_DIR=str(tmp_path), **variables)
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -149,6 +149,11 @@ def test_it_refuses_to_create_a_second_demo(demo: DemoOrganisation) -> None:
 
 def test_a_demo_person_can_sign_in_with_the_demo_password(demo: DemoOrganisation) -> None:
     assert authenticate(username=demo.manager.email, password=DEMO_PASSWORD) == demo.manager
+
+
+def test_every_demo_person_is_marked_as_one(demo: DemoOrganisation) -> None:
+    assert demo_people().exists()
+    assert not demo_people().filter(is_demo=False).exists()
     assert authenticate(username=demo.report.email, password="wrong") is None
 
 

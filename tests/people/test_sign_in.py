@@ -5,7 +5,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -131,40 +130,6 @@ def test_the_project_setting_puts_argon2_first() -> None:
     from rapport import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
-
-
-def test_a_password_reset_email_leads_to_a_new_password(cast: Cast, client: Client) -> None:
-    client.post(reverse("password_reset"), {"email": "rui@example.com"})
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert message.to == ["rui@example.com"]
-    link = next(line for line in message.body.splitlines() if "/password-reset/" in line).strip()
-    path = link.split("testserver", 1)[1]
-    form_page = client.get(path, follow=True)
-    assert form_page.context["validlink"]
-    new_password = "a brand new passphrase"
-    client.post(
-        form_page.redirect_chain[-1][0],
-        {"new_password1": new_password, "new_password2": new_password},
-    )
-    assert sign_in(Client(), "rui@example.com", new_password).status_code == 302
-
-
-def test_a_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
-    cast: Cast, client: Client
-) -> None:
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
-    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
-    assert mail.outbox == []
-
-
-def test_an_imported_person_without_a_password_can_set_one_by_reset(
-    cast: Cast, client: Client
-) -> None:
-    fresh = Person.objects.create_user("fresh@example.com", None, name="Fresh Start")
-    assert not fresh.has_usable_password()
-    client.post(reverse("password_reset"), {"email": "fresh@example.com"})
-    assert [m.to for m in mail.outbox] == [["fresh@example.com"]]
 
 
 def test_a_person_changes_their_password(cast: Cast, client: Client) -> None:

@@ -104,6 +104,8 @@ def test_the_same_seed_and_day_write_the_same_rows() -> None:
     assert first.rows == second.rows
     assert first.rows["meetings"] > 45 * 20  # a year of weekly and fortnightly 1:1s
     assert first.rows["check ins"] > 0 and first.rows["goal updates"] > 0
+    # They share a published password: marked so that production refuses them.
+    assert not Person.objects.filter(is_demo=False).exists()
 
 
 @pytest.mark.django_db
