@@ -95,12 +95,10 @@ WRITES: dict[str, Write] = {
     # Signing out changes only the session.
     "logout": Write(fixed("logout"), data(), allowed=ROLES, changes=False),
     "password_change": Write(fixed("password_change"), new_password, allowed=SIGNED_IN),
-    # The answer is the same for everyone and every address, so it tells nobody who has an account.
+    # The answer is the same for everyone and every address, so it tells nobody who has an
+    # account; the request is recorded (and counted) and the worker sends the email.
     "password_reset": Write(
-        fixed("password_reset"),
-        lambda cast: {"email": cast.report.email},
-        allowed=ROLES,
-        changes=False,
+        fixed("password_reset"), lambda cast: {"email": cast.report.email}, allowed=ROLES
     ),
     # The link from the email is the credential, whoever holds it.
     "password_reset_confirm": Write(
