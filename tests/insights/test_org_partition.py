@@ -4,6 +4,7 @@ chart alone, so held by tables and by a property over random trees."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 import pytest
 from hypothesis import given, settings
@@ -17,7 +18,7 @@ def chart(*teams: tuple[int | None, range | list[int]]) -> dict[int, int | None]
     return {person: manager for manager, members in teams for person in members}
 
 
-def blocks_of(managers: dict[int, int | None]) -> list[set[int]]:
+def blocks_of(managers: Mapping[int, int | None]) -> list[set[int]]:
     return sorted((set(block.people) for block in partition(managers)), key=min)
 
 

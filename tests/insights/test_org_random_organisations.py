@@ -226,14 +226,14 @@ def check_every_figure(members: list[Member]) -> None:
                 expected = sum(getattr(checkin, field) for checkin in scores) / len(scores)
                 assert group.averages[field] == round(expected, 1)
             figures.append(("checkins", viewer.pk, who))
-        for row in view.cadence:
-            if not row.blocks:
+        for cadence in view.cadence:
+            if not cadence.blocks:
                 continue
-            who = covered(row.blocks, due)
-            assert row.people == len(who)
+            who = covered(cadence.blocks, due)
+            assert cadence.people == len(who)
             statuses = [status for person in who for status in due[person]]
-            assert row.cadence.held == statuses.count(Meeting.Status.HELD)
-            assert row.cadence.due == len(statuses)
+            assert cadence.cadence.held == statuses.count(Meeting.Status.HELD)
+            assert cadence.cadence.due == len(statuses)
             figures.append(("cadence", viewer.pk, who))
         if view.retention_blocks:
             who = covered(view.retention_blocks, population)
@@ -243,21 +243,21 @@ def check_every_figure(members: list[Member]) -> None:
                 groups[sum(held) / len(held) >= org.KEPT_SHARE if held else None].add(person)
             counted = view.retention
             assert counted.without_one_on_ones == len(groups[None])
-            for group, expected in ((counted.kept, groups[True]), (counted.lapsed, groups[False])):
-                assert group.people == len(expected)
-                assert group.left == sum(population[p].left_on is not None for p in expected)
+            for part, expected in ((counted.kept, groups[True]), (counted.lapsed, groups[False])):
+                assert part.people == len(expected)
+                assert part.left == sum(population[p].left_on is not None for p in expected)
             figures.append(("retention", viewer.pk, who))
 
     # `--hypothesis-show-statistics` tells how many examples show figures at all.
     metrics = sorted({metric for metric, _, _ in figures})
     event(f"viewers {min(len(viewers), 3)}; figures {len(figures) // 5 * 5}+; {metrics}")
-    for _metric, viewer, who in figures:
+    for _metric, seen_by, who in figures:
         assert len(who) >= org.MINIMUM_GROUP
-        assert not small(who - knows[viewer]), (viewer, who)
+        assert not small(who - knows[seen_by]), (seen_by, who)
     for (metric, _, one), (other_metric, _, other) in product(figures, repeat=2):
         if metric != other_metric:
             continue
         difference = one - other
         assert not small(difference), (metric, one, other)
-        for viewer, known in knows.items():
-            assert not small(difference - known), (metric, viewer, one, other)
+        for knower, known in knows.items():
+            assert not small(difference - known), (metric, knower, one, other)
