@@ -7,8 +7,9 @@ Write services check their actor here too (`require`), whatever view or command 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -269,24 +270,49 @@ def management_depth(viewer: Person) -> int:
     return 2 if first else 1
 
 
-def org_scope_of(viewer: Person) -> QuerySet[Person] | None:
-    """The people whose aggregates the viewer may see, or None when they may see none."""
-    from rapport.people.models import Person
+class OrgChartRow(NamedTuple):
+    pk: int
+    manager_id: int | None
+    is_active: bool
+    is_hr: bool
+    left_on: date | None
+    name: str
 
-    if viewer.is_hr:
-        return Person.objects.all()
-    # One query for the whole chart, whatever its size: the subtree is walked in Python.
-    rows = list(Person.objects.order_by().values_list("pk", "manager_id", "is_active"))
-    managers = {pk: manager for pk, manager, _ in rows}
-    active_leaders = {manager for _, manager, is_active in rows if is_active and manager}
-    leads_leaders = any(
-        is_active and managers[pk] == viewer.pk and pk in active_leaders
-        for pk, _, is_active in rows
+
+def org_chart() -> list[OrgChartRow]:
+    """Everyone ever in the org chart, in one query: the organisation view works out its viewer's
+    scope, who may view it at all and its partition into blocks (insights/org.py) from this."""
+    from rapport.people.models import Person, Role
+
+    rows = Person.objects.order_by("pk").values_list(
+        "pk", "manager_id", "is_active", "role", "left_on", "name"
     )
-    if not leads_leaders:
+    return [
+        OrgChartRow(pk, manager, active, role == Role.HR, left_on, name)
+        for pk, manager, active, role, left_on, name in rows
+    ]
+
+
+def org_viewers(chart: Sequence[OrgChartRow]) -> set[int]:
+    """Everyone who gets the organisation view: active HR people and active skip-levels."""
+    active_leaders = {row.manager_id for row in chart if row.is_active and row.manager_id}
+    skip_levels = {
+        row.manager_id
+        for row in chart
+        if row.is_active and row.manager_id and row.pk in active_leaders
+    }
+    active = {row.pk for row in chart if row.is_active}
+    return {row.pk for row in chart if row.is_active and row.is_hr} | (skip_levels & active)
+
+
+def org_scope_of(viewer: Person, chart: Sequence[OrgChartRow]) -> frozenset[int] | None:
+    """The people whose aggregates the viewer may see (HR: everyone in `chart`), or None when
+    they may see none."""
+    if viewer.is_hr:
+        return frozenset(row.pk for row in chart)
+    if viewer.pk not in org_viewers(chart):
         return None
-    below = _below(viewer.pk, managers)
-    return Person.objects.filter(pk__in=sorted(below))
+    return frozenset(_below(viewer.pk, {row.pk: row.manager_id for row in chart}))
 
 
 def _below(top: int, managers: Mapping[int, int | None]) -> set[int]:

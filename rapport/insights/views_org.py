@@ -25,13 +25,15 @@ def organisation(request: SignedInRequest) -> HttpResponse:
     cadence = [
         (
             row,
-            _percent(row.held_share),
+            _percent(row.cadence.held_share),
             share_bar(
-                row.held_share,
+                row.cadence.held_share,
                 marker=org.KEPT_SHARE,
-                label=f"{row.name}: {row.held} of {row.due} 1:1s held "
-                f"({_percent(row.held_share)}%)",
-            ),
+                label=f"{row.label}: {row.cadence.held} of {row.cadence.due} 1:1s held "
+                f"({_percent(row.cadence.held_share)}%)",
+            )
+            if row.blocks
+            else "",
         )
         for row in view.cadence
     ]

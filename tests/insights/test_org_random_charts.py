@@ -1,8 +1,9 @@
-"""Over random org charts, no check-in figure shown to HR or a skip-level is drawn from fewer
-than 5 people, alone or by subtracting other shown figures from it. The groups are built the
-way the organisation view builds them (the viewer's whole scope, and each manager's direct
-reports, counting only people who checked in); the check below is written independently of
-org.is_safe, from the attacks themselves."""
+"""Over random org charts, org.groups_to_show never lets a check-in figure be drawn from fewer
+than 5 people, alone or by subtracting other figures of the same page from it. The page's own
+figures are sums over whole blocks (tests/insights/test_org_random_organisations.py) and always
+pass this check; it stays as a second line. The groups here are the older, harder shape (the
+viewer's whole scope, and each manager's direct reports, counting only people who checked in);
+the check below is written independently of org.is_safe, from the attacks themselves."""
 
 from __future__ import annotations
 
