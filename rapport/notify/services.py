@@ -23,6 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -318,6 +319,20 @@ def outbox_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
             continue  # another worker has it
         sent += outbox_deliver(Outbox.objects.get(pk=row_id), now=now)
     return sent
+
+
+def outbox_retry_failed(*, by: Person, now: datetime | None = None) -> int:
+    """An admin, once the mail server is mended, sends every failed email again now: those
+    waiting between tries, and those that ran out of tries (they get a full set of tries
+    again). Returns how many."""
+    if not by.is_admin:
+        raise PermissionDenied("Only admins run the outbox.")
+    retried = Outbox.objects.filter(sent_at__isnull=True, attempts__gt=0).update(
+        attempts=0, send_after=now or timezone.now(), claimed_at=None
+    )
+    if retried:
+        enqueue_sending()
+    return retried
 
 
 def test_email_queue(*, to: str, by: Person | None) -> Outbox:
