@@ -78,7 +78,8 @@ def can_import_people(viewer: Person | System) -> bool:
     return viewer.is_admin
 
 
-def can_send_test_email(viewer: Person) -> bool:
+def can_run_outbox(viewer: Person) -> bool:
+    """The outbox page, its test email and its retry: admins, who run email delivery."""
     return viewer.is_admin
 
 

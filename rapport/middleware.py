@@ -3,8 +3,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import has_vary_header
 
 from rapport import access
 
@@ -23,6 +25,43 @@ class ViewerTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# Route parameters that carry a credential: whoever holds the address is let in (the calendar
+# feed, unsubscribe links, password reset links), so the answer is as private as a signed-in one.
+CREDENTIAL_PARAMETERS = frozenset({"token", "uidb64"})
+
+
+class PrivateResponseMiddleware:
+    """Keeps private answers out of every cache: a response to a signed-in request, one that
+    read the session (Vary: Cookie), or one whose address carries a credential is sent with
+    `Cache-Control: private, no-store` unless its view chose its own Cache-Control.
+
+    It sits above SessionMiddleware so it sees the Vary header that middleware adds. Static
+    files never reach it: WhiteNoise, above it, answers them with their own long-lived headers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control") and _is_private(request, response):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _is_private(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
+    if session is not None and (session.accessed or session.modified):
+        return True
+    if has_vary_header(response, "Cookie"):
+        return True
+    # A session cookie is what makes a request signed in; reading it here costs no query.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return True
+    match = request.resolver_match
+    return match is not None and not CREDENTIAL_PARAMETERS.isdisjoint(match.kwargs)
 
 
 class RefusedAsNotFoundMiddleware:

@@ -38,7 +38,9 @@ from rapport.insights.rules import Rule as SignalRule
 from rapport.meetings import agenda, cards, meeting_mode, notes
 from rapport.meetings import services as meetings
 from rapport.meetings.models import Note, NoteConflictCopy, Section
+from rapport.notify import emails
 from rapport.notify import services as notify
+from rapport.notify.models import Outbox
 from rapport.people import importing
 from rapport.people import services as people
 from rapport.people.models import LeftReason, Person
@@ -538,6 +540,13 @@ def _question_mark_asked(cast: Cast) -> Call:
 @case("notify.services.test_email_queue", allowed="admin", refused=("outsider", "manager", "hr"))
 def _test_email_queue(cast: Cast) -> Call:
     return lambda by: notify.test_email_queue(to="it@example.com", by=by)
+
+
+@case("notify.services.outbox_retry_failed", allowed="admin", refused=("outsider", "manager", "hr"))
+def _outbox_retry_failed(cast: Cast) -> Call:
+    notify.outbox_add(emails.test_email(to="bounced@example.com", by=cast.admin, nonce="retry"))
+    Outbox.objects.update(attempts=6)
+    return lambda by: notify.outbox_retry_failed(by=by)
 
 
 # --- The checks --------------------------------------------------------------------------------

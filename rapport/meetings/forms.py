@@ -23,6 +23,29 @@ SPACING = [
 ]
 
 
+# The largest primary key a database can hold (BigAutoField).
+MAX_ID = 2**63 - 1
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Choices by id that refuse an id no database row can have before asking for it: SQLite
+    cannot compare a number past 64 bits and raises OverflowError from the query."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else []:
+            try:
+                number = int(str(pk))
+            except ValueError:
+                continue  # not a number at all: the parent class says so
+            if abs(number) > MAX_ID:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
+
+
 class RuleFields(forms.Form):
     cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.WEEKLY)
     weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int, initial=Weekday.TUESDAY)
@@ -41,10 +64,16 @@ class RuleFields(forms.Form):
     )
 
 
+class TeamSetupFilterForm(forms.Form):
+    """The set-up page's filter: whose team (admins may choose any manager)."""
+
+    manager = forms.UUIDField(required=False)
+
+
 class TeamSetupForm(RuleFields):
     """Set up (or change) the 1:1s of many reports in one go."""
 
-    reports = forms.ModelMultipleChoiceField(
+    reports = PeopleChoiceField(
         queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Who"
     )
     spacing = forms.TypedChoiceField(
@@ -96,6 +125,16 @@ class ActionForm(forms.Form):
     )
     # An active goal of the same 1:1 the action moves forward (optional).
     goal = forms.UUIDField(required=False, label="For goal")
+
+
+class ActionDoneForm(forms.Form):
+    done = forms.BooleanField(required=False)
+    # The meeting page the tick was made on, to answer with its fragment (absent on My actions).
+    meeting = forms.UUIDField(required=False)
+
+    def clean_done(self) -> bool:
+        # The checkbox posts "1"; anything else means not done, as before this form.
+        return self.data.get("done") == "1"
 
 
 class StatusForm(forms.Form):

@@ -14,7 +14,7 @@ from rapport.goals.progress import action_add_for_goal
 from rapport.goals.selectors import active_goal_of_pair
 from rapport.http import SignedInRequest
 from rapport.meetings import agenda, selectors
-from rapport.meetings.forms import ActionForm, PointForm
+from rapport.meetings.forms import ActionDoneForm, ActionForm, PointForm
 from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
 from rapport.meetings.views import meeting_context
 
@@ -125,14 +125,17 @@ def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
         ActionItem.objects.filter(one_on_one__in=visible).select_related("one_on_one"),
         uuid=action_uuid,
     )
+    form = ActionDoneForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such meeting.")  # the only field that can be wrong is the meeting's id
     # Everything that can answer 404 is looked up before the write, so a 404 changes nothing.
     meeting = None
-    if meeting_uuid := request.POST.get("meeting", ""):
-        meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    if form.cleaned_data["meeting"]:
+        meeting = selectors.get_meeting_for(request.user, form.cleaned_data["meeting"])
         if meeting.one_on_one_id != action.one_on_one_id:
             raise Http404("That meeting belongs to another 1:1.")
     try:
-        agenda.action_set_done(action=action, done=request.POST.get("done") == "1", by=request.user)
+        agenda.action_set_done(action=action, done=form.cleaned_data["done"], by=request.user)
     except ValidationError as error:
         _report(request, error)
     if meeting is not None:

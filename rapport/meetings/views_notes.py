@@ -22,6 +22,9 @@ from rapport.meetings import notes, selectors
 from rapport.meetings.models import Note
 
 MAX_BODY = 100_000
+# Note.version and the conflict copy's base_version are PositiveIntegerFields: a larger number
+# is no version that could exist, and SQLite cannot even compare it (OverflowError).
+MAX_VERSION = 2_147_483_647
 
 
 class NoteTextField(forms.CharField):
@@ -37,7 +40,7 @@ class NoteTextField(forms.CharField):
 
 class NoteSaveForm(forms.Form):
     body = NoteTextField()
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0, max_value=MAX_VERSION)
 
 
 class NoteResolveForm(forms.Form):
@@ -46,7 +49,7 @@ class NoteResolveForm(forms.Form):
     copy = forms.UUIDField()
     choice = forms.ChoiceField(choices=CHOICES)
     body = NoteTextField()
-    version = forms.IntegerField(min_value=0)
+    version = forms.IntegerField(min_value=0, max_value=MAX_VERSION)
 
 
 def _saved(note: Note) -> dict[str, Any]:

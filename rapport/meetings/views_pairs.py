@@ -16,7 +16,12 @@ from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services
 from rapport.meetings.balance import split_history
 from rapport.meetings.charts import split_chart
-from rapport.meetings.forms import HistorySearchForm, OneOnOneRuleForm, TeamSetupForm
+from rapport.meetings.forms import (
+    HistorySearchForm,
+    OneOnOneRuleForm,
+    TeamSetupFilterForm,
+    TeamSetupForm,
+)
 from rapport.people.selectors import get_person_for
 
 
@@ -79,8 +84,11 @@ def team_setup(request: SignedInRequest) -> HttpResponse:
     (?manager=<uuid>)."""
     viewer = request.user
     manager = viewer
-    if request.GET.get("manager"):
-        manager = get_person_for(viewer, request.GET["manager"])
+    chosen = TeamSetupFilterForm(request.GET)
+    if not chosen.is_valid():
+        raise Http404("No such person.")
+    if chosen.cleaned_data["manager"]:
+        manager = get_person_for(viewer, chosen.cleaned_data["manager"])
     if not access.can_set_up_one_on_ones(viewer, manager):
         raise Http404
     rows = selectors.team_one_on_ones(manager)

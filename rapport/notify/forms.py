@@ -16,3 +16,9 @@ class PreferenceForm(forms.Form):
 
 class TestEmailForm(forms.Form):
     to = forms.EmailField(label="Send a test email to", max_length=254)
+
+
+class RetryForm(forms.Form):
+    """The outbox's "try the failed emails again" button."""
+
+    retry = forms.BooleanField()

@@ -8,15 +8,17 @@ The manager's person card is never read here; emails link to the meeting page wh
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from rapport.insights.team import team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
 from rapport.meetings.notes import notes_for
+from rapport.notify.models import Kind, Outbox
 from rapport.people.models import Person
 
 
@@ -98,3 +100,115 @@ def managers_with_active_pairs() -> QuerySet[Person]:
         is_active=True,
         pk__in=OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE).values("manager_id"),
     )
+
+
+# --- The admins' outbox page ------------------------------------------------------------------
+#
+# Admins run the email but may not learn who meets whom, when, or whether a 1:1 was held
+# (docs/privacy.md). Reminders, agendas and recaps each name a 1:1 in their recipient, subject
+# and timing, and the Monday digest goes to managers with active 1:1s and lists their week; so
+# the page shows those kinds only as counts and as error reasons with every address blanked.
+# A test email is an admin's own message to an address they typed: its address may show.
+
+KINDS_WITHOUT_ONE_ON_ONE = frozenset({Kind.TEST})
+SENT_WINDOW = timedelta(days=7)
+FAILURES_SHOWN = 50
+ADDRESS = re.compile(r"[^\s<>()\[\]{},;:'\"]+@[^\s<>()\[\]{},;:'\"]+")
+
+
+@dataclass(frozen=True)
+class KindCounts:
+    label: str
+    scheduled: int  # decided, not due yet
+    waiting: int  # due, not tried yet
+    retrying: int  # failed, tried again after a wait
+    gave_up: int  # failed every try
+    sent_lately: int  # sent in the last SENT_WINDOW
+
+
+@dataclass(frozen=True)
+class FailureReason:
+    kind_label: str
+    reason: str
+    emails: int
+    gave_up: int
+    address: str  # only for kinds without a 1:1, else empty
+
+
+@dataclass(frozen=True)
+class OutboxOverview:
+    kinds: list[KindCounts]
+    failures: list[FailureReason]
+    oldest_waiting_since: datetime | None
+    retryable: int
+
+
+def blank_addresses(error: str) -> str:
+    """The mail server's reason without any email address in it (servers quote the refused
+    recipient: "{'rui@example.com': (550, ...)}")."""
+    return ADDRESS.sub("[address]", error)
+
+
+def outbox_overview(now: datetime, *, max_attempts: int) -> OutboxOverview:
+    """What an admin needs to run email, and nothing that tells of anyone's 1:1."""
+    unsent = Q(sent_at__isnull=True)
+    failed = unsent & Q(attempts__gt=0)
+    counts: dict[str, dict[str, int]] = {
+        row["kind"]: {
+            "scheduled": row["scheduled"],
+            "waiting": row["waiting"],
+            "retrying": row["retrying"],
+            "gave_up": row["gave_up"],
+            "sent_lately": row["sent_lately"],
+        }
+        for row in Outbox.objects.values("kind").annotate(
+            scheduled=Count("pk", filter=unsent & Q(attempts=0, send_after__gt=now)),
+            waiting=Count("pk", filter=unsent & Q(attempts=0, send_after__lte=now)),
+            retrying=Count("pk", filter=failed & Q(attempts__lt=max_attempts)),
+            gave_up=Count("pk", filter=unsent & Q(attempts__gte=max_attempts)),
+            sent_lately=Count("pk", filter=Q(sent_at__gte=now - SENT_WINDOW)),
+        )
+    }
+    empty = dict.fromkeys(("scheduled", "waiting", "retrying", "gave_up", "sent_lately"), 0)
+    kinds = [KindCounts(label=label, **counts.get(kind, empty)) for kind, label in Kind.choices]
+    oldest = (
+        Outbox.objects.filter(unsent, send_after__lte=now, attempts__lt=max_attempts)
+        .order_by("send_after")
+        .values_list("send_after", flat=True)
+        .first()
+    )
+    return OutboxOverview(
+        kinds=kinds,
+        failures=_failure_reasons(max_attempts),
+        oldest_waiting_since=oldest,
+        retryable=sum(kind.retrying + kind.gave_up for kind in kinds),
+    )
+
+
+def _failure_reasons(max_attempts: int) -> list[FailureReason]:
+    rows = (
+        Outbox.objects.filter(sent_at__isnull=True, attempts__gt=0)
+        .values("kind", "last_error", "to_address")
+        .annotate(emails=Count("pk"), gave_up=Count("pk", filter=Q(attempts__gte=max_attempts)))
+    )
+    merged: dict[tuple[str, str, str], list[int]] = {}
+    for row in rows:
+        shows_address = row["kind"] in KINDS_WITHOUT_ONE_ON_ONE
+        error = row["last_error"] if shows_address else blank_addresses(row["last_error"])
+        key = (row["kind"], error, row["to_address"] if shows_address else "")
+        totals = merged.setdefault(key, [0, 0])
+        totals[0] += row["emails"]
+        totals[1] += row["gave_up"]
+    labels = dict(Kind.choices)
+    reasons = [
+        FailureReason(
+            kind_label=labels.get(kind, kind),
+            reason=error or "(no reason recorded)",
+            emails=emails,
+            gave_up=gave_up,
+            address=address,
+        )
+        for (kind, error, address), (emails, gave_up) in merged.items()
+    ]
+    reasons.sort(key=lambda reason: (-reason.emails, reason.kind_label, reason.reason))
+    return reasons[:FAILURES_SHOWN]

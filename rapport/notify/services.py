@@ -321,9 +321,22 @@ def outbox_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
     return sent
 
 
+def outbox_retry_failed(*, by: Person, now: datetime | None = None) -> int:
+    """An admin, once the mail server is mended, sends every failed email again now: those
+    waiting between tries, and those that ran out of tries (they get a full set of tries
+    again). Returns how many."""
+    access.require(access.can_run_outbox(by))
+    retried = Outbox.objects.filter(sent_at__isnull=True, attempts__gt=0).update(
+        attempts=0, send_after=now or timezone.now(), claimed_at=None
+    )
+    if retried:
+        enqueue_sending()
+    return retried
+
+
 def test_email_queue(*, to: str, by: Person) -> Outbox:
     """An admin's test message: stored like every other email, sent by the worker."""
-    access.require(access.can_send_test_email(by))
+    access.require(access.can_run_outbox(by))
     email = emails.test_email(to=to, by=by, nonce=uuid.uuid4().hex)
     outbox_add(email)
     enqueue_sending()

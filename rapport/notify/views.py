@@ -6,17 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from rapport import access
 from rapport.http import SignedInRequest
-from rapport.notify import services
-from rapport.notify.forms import PreferenceForm, TestEmailForm
-from rapport.notify.models import CHOOSABLE_KINDS, Kind, Outbox
+from rapport.notify import selectors, services
+from rapport.notify.forms import PreferenceForm, RetryForm, TestEmailForm
+from rapport.notify.models import CHOOSABLE_KINDS, Kind
 from rapport.notify.unsubscribe import read_unsubscribe_token
-
-OUTBOX_ROWS_SHOWN = 100
 
 
 @require_http_methods(["GET", "POST"])
@@ -49,19 +48,25 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def outbox(request: SignedInRequest) -> HttpResponse:
-    if not access.can_send_test_email(request.user):
+    """Counts, failure reasons and a retry: never a recipient, subject or time that tells of
+    a 1:1 (notify/selectors.py, docs/privacy.md)."""
+    if not access.can_run_outbox(request.user):
         raise Http404
-    form = TestEmailForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    retry = RetryForm(posted if posted and "retry" in posted else None)
+    form = TestEmailForm(posted if posted and "retry" not in posted else None)
+    if retry.is_valid():
+        count = services.outbox_retry_failed(by=request.user)
+        messages.success(request, f"{count} email{'s' if count != 1 else ''} will be tried again.")
+        return redirect("notify:outbox")
+    if form.is_valid():
         services.test_email_queue(to=form.cleaned_data["to"], by=request.user)
         messages.success(request, "The test email is queued; the worker sends it within a minute.")
         return redirect("notify:outbox")
-    rows = Outbox.objects.select_related("recipient")[:OUTBOX_ROWS_SHOWN]
     context = {
         "form": form,
-        "rows": rows,
-        "unsent": Outbox.objects.filter(sent_at__isnull=True).count(),
-        "failing": Outbox.objects.filter(sent_at__isnull=True, attempts__gt=0).count(),
+        "overview": selectors.outbox_overview(timezone.now(), max_attempts=services.MAX_ATTEMPTS),
         "max_attempts": services.MAX_ATTEMPTS,
+        "sent_window_days": selectors.SENT_WINDOW.days,
     }
     return render(request, "notify/outbox.html", context)

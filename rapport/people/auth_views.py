@@ -23,7 +23,8 @@ from rapport.people.forms import PasswordResetRequestForm, SignInForm
 
 def _safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
+    # A path only: redirect() reads a bare word ("x") as a view name and fails on it.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

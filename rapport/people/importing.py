@@ -343,6 +343,15 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
     def problem(message: str) -> None:
         problems.append(ImportProblem(line, message))
 
+    # A NUL character is no text anyone typed (a binary file, a broken export), and PostgreSQL
+    # refuses to store it: the row is refused, and the other checks read the cell without it.
+    for column in [column for column, value in values.items() if "\x00" in value]:
+        problem(
+            f"the {column} contains a NUL character (a zero byte), which is not text; "
+            "export the file again as 'CSV UTF-8'"
+        )
+        values = {**values, column: values[column].replace("\x00", "")}
+
     email = normalise_email(values.get("email", ""))
     email_is_valid = _is_email(email) if email else False
     if not email:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -294,3 +295,14 @@ def test_the_feed_costs_the_same_queries_however_many_1_1s(cast: Cast) -> None:
     assert_queries_do_not_grow(
         lambda: count_queries(lambda: Client().get(url)), more_reports_and_history, pinned=2
     )
+
+
+@pytest.mark.parametrize("token", ["a\x00b", "with space", "x" * 65])
+def test_an_address_that_is_no_feed_token_is_not_found_before_any_lookup(
+    cast: Cast, token: str
+) -> None:
+    # PostgreSQL refused the NUL character in the lookup with a DataError (a 500).
+    path = "/calendar/" + quote(token, safe="") + ".ics"
+    answers = []
+    assert count_queries(lambda: answers.append(Client().get(path))) == 0
+    assert answers[0].status_code == 404

@@ -357,8 +357,10 @@ def test_windows_line_endings_are_kept_as_plain_newlines(cast: Cast) -> None:
         {"body": "text", "version": "one"},
         {"body": "text", "version": -1},
         {"body": "x" * 100_001, "version": 0},
+        # SQLite cannot store or compare it (OverflowError), PostgreSQL neither (DataError).
+        {"body": "text", "version": "999999999999999999999"},
     ],
-    ids=["no version", "not a number", "negative", "too long"],
+    ids=["no version", "not a number", "negative", "too long", "past what a version can be"],
 )
 def test_bad_input_is_answered_400_with_a_message(cast: Cast, data: dict[str, Any]) -> None:
     response = post_as(cast.report, save_url(cast), data)
@@ -551,3 +553,21 @@ def test_ordinary_markdown_renders() -> None:
 
 def test_an_empty_note_renders_as_nothing() -> None:
     assert render_markdown("  \n ") == ""
+
+
+def test_a_save_on_a_version_past_what_a_note_can_have_is_a_bad_request(cast: Cast) -> None:
+    # With a saved note, the huge version used to reach the conflict copy's INSERT: a 500.
+    save(cast, "first words", 0)
+    response = post_as(cast.report, save_url(cast), {"body": "other", "version": 2**31})
+    assert response.status == 400
+    assert Note.objects.get().body == "first words"
+    assert not NoteConflictCopy.objects.exists()
+
+
+def test_resolving_on_a_version_past_what_a_note_can_have_is_a_bad_request(cast: Cast) -> None:
+    save(cast, "first words", 0)
+    copy = stale_save(cast, "stale words", 0).copy
+    data = {"copy": copy.uuid, "choice": "merge", "body": "both", "version": 2**31}
+    response = post_as(cast.report, resolve_url(cast), data)
+    assert response.status == 400
+    assert NoteConflictCopy.objects.filter(pk=copy.pk).exists()

@@ -261,3 +261,47 @@ def test_a_member_cannot_set_up_one_on_ones_for_someone_else(cast: Cast, client:
     client.force_login(cast.peer_manager)
     url = reverse("meetings:team_setup") + f"?manager={cast.manager.uuid}"
     assert client.get(url).status_code == 404
+
+
+def test_a_manager_filter_that_is_no_uuid_is_not_found(cast: Cast, client: Client) -> None:
+    # It used to be looked up as it came and raised a ValidationError (a 500).
+    client.force_login(cast.admin)
+    assert client.get(reverse("meetings:team_setup") + "?manager=x").status_code == 404
+    assert client.get(reverse("meetings:team_setup") + "?manager=").status_code == 200
+
+
+def test_setting_up_a_team_with_an_id_past_64_bits_is_refused_by_the_form(
+    cast: Cast, client: Client
+) -> None:
+    # SQLite raised OverflowError on the id (a 500) before the form could refuse it.
+    client.force_login(cast.manager)
+    response = client.post(
+        reverse("meetings:team_setup"),
+        {
+            "reports": ["999999999999999999999"],
+            "cadence": "weekly",
+            "weekday": "0",
+            "start_time": "14:00",
+            "duration_minutes": "30",
+            "spacing": "0",
+            "starts_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "999999999999999999999" in response.context["form"].errors["reports"][0]
+    assert OneOnOne.objects.count() == 1
+
+
+def test_ticking_an_action_with_a_meeting_id_that_is_no_uuid_changes_nothing(
+    cast: Cast, client: Client
+) -> None:
+    # The meeting's id came straight from the form data and raised a ValidationError (a 500).
+    action = cast.one_on_one.actions.get()
+    client.force_login(cast.report)
+    url = reverse("meetings:action_done", args=[action.uuid])
+    assert client.post(url, {"done": "1", "meeting": "x"}).status_code == 404
+    action.refresh_from_db()
+    assert action.done_at is None
+    assert client.post(url, {"done": "1"}).status_code == 302
+    action.refresh_from_db()
+    assert action.done_at is not None

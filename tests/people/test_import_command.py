@@ -130,3 +130,21 @@ def test_it_reads_what_excel_writes(tmp_path: Path) -> None:
     run(write(tmp_path, csv_bytes(rows, bom=True, line_end="\r\n")))
 
     assert Person.objects.get().name == "李小龍"
+
+
+def test_it_refuses_a_nul_byte_in_a_cell_with_a_clear_problem(tmp_path: Path, cast: Cast) -> None:
+    # PostgreSQL cannot store a NUL character: it used to stop the command with a traceback.
+    rows = team(3)
+    rows[1][1] = "Person\x00 One"
+    rows.append(person_row(cast.report.email, "Rui Report", title="Engineer\x00"))
+    stderr = io.StringIO()
+
+    with pytest.raises(CommandError, match=r"2 problems found; nothing was changed\."):
+        call_command("import-people", write(tmp_path, csv_bytes(rows)), stderr=stderr)
+
+    lines = stderr.getvalue().splitlines()
+    assert lines[0].startswith("line 3: the name contains a NUL character (a zero byte)")
+    assert lines[1].startswith("line 5: the title contains a NUL character")
+    assert "\x00" not in stderr.getvalue()
+    assert not Person.objects.filter(email="boss@example.org").exists()
+    assert Person.objects.get(email=cast.report.email).title == "Engineer"

@@ -131,3 +131,16 @@ def test_it_sends_anonymous_visitors_to_sign_in(client: Client, db: None) -> Non
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_lists_a_nul_byte_as_a_problem_of_its_row(admin_client: Client) -> None:
+    rows = team(2)
+    rows[1][0] = "person1@example.org\x00"
+
+    response = admin_client.post(URL, {"file": upload(csv_bytes(rows))})
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "1 problem found: nothing was changed" in content
+    assert "the email contains a NUL character" in content
+    assert not Person.objects.filter(email="boss@example.org").exists()
