@@ -12,7 +12,6 @@ starts writing must be listed in WRITE_MODULES or NOT_WRITE_MODULES.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import inspect
 import re
@@ -24,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 import rapport
@@ -48,6 +46,7 @@ from rapport.questions import services as questions
 from rapport.questions.models import Question
 from tests.cast import Cast
 from tests.checkins.helpers import open_window
+from tests.helpers.digest import database_digest
 
 # Modules holding write services: every public function is a case or is in NOT_A_PERSONS_WRITE.
 WRITE_MODULES = (
@@ -550,18 +549,6 @@ def _outbox_retry_failed(cast: Cast) -> Call:
 
 
 # --- The checks --------------------------------------------------------------------------------
-
-
-def database_digest() -> str:
-    """Every row of every Rapport table: a refused write must leave all of them as they were."""
-    digest = hashlib.sha256()
-    for model in sorted(apps.get_models(), key=lambda model: model._meta.label):
-        if not model.__module__.startswith("rapport."):
-            continue
-        digest.update(model._meta.label.encode())
-        for row in model._base_manager.order_by("pk").values_list():
-            digest.update(repr(row).encode())
-    return digest.hexdigest()
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
