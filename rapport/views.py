@@ -14,6 +14,7 @@ from rapport.checkins.selectors import pending_checkin_of
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings import services as meeting_services
+from rapport.notify.selectors import email_health_fields
 from rapport.people import selectors
 from rapport.people.charts import team_hours_chart, team_sizes_chart
 
@@ -58,10 +59,11 @@ def home(request: SignedInRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """For load balancers (readiness): answers once the database does."""
+    """For load balancers (readiness): answers once the database does. Late or failing email
+    makes the status "degraded" with its reasons, still HTTP 200."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", **email_health_fields()})
 
 
 @login_not_required

@@ -212,3 +212,67 @@ def _failure_reasons(max_attempts: int) -> list[FailureReason]:
     ]
     reasons.sort(key=lambda reason: (-reason.emails, reason.kind_label, reason.reason))
     return reasons[:FAILURES_SHOWN]
+
+
+# --- Health -------------------------------------------------------------------------------------
+
+# An email due this long and not sent means no worker is sending (the tick runs every minute).
+HEALTH_WAIT_LIMIT = timedelta(minutes=15)
+# Rows that gave up this recently keep the health degraded until they are sent or retried.
+HEALTH_GAVE_UP_WINDOW = timedelta(days=7)
+# A row that failed this many tries in a row (about 15 minutes) means the mail server is down.
+HEALTH_FAILING_TRIES = 4
+
+
+@dataclass(frozen=True)
+class EmailHealth:
+    reasons: list[str]
+
+    @property
+    def degraded(self) -> bool:
+        return bool(self.reasons)
+
+    def as_json(self) -> dict[str, object]:
+        """Fields for /health/: nothing when email is fine, else status "degraded" (still HTTP
+        200: load balancers keep an instance whose mail is late) and why."""
+        return {"status": "degraded", "email": self.reasons} if self.reasons else {}
+
+
+def email_health(now: datetime, *, max_attempts: int) -> EmailHealth:
+    """Is email going out? Counts only, nothing about anyone's 1:1: emails that gave up, emails
+    failing for a while (the mail server is down), and the wait of the oldest due email (no
+    worker sends)."""
+    unsent = Outbox.objects.filter(sent_at__isnull=True)
+    figures = unsent.aggregate(
+        gave_up=Count(
+            "pk",
+            filter=Q(attempts__gte=max_attempts, send_after__gte=now - HEALTH_GAVE_UP_WINDOW),
+        ),
+        failing=Count(
+            "pk", filter=Q(attempts__gte=HEALTH_FAILING_TRIES, attempts__lt=max_attempts)
+        ),
+    )
+    oldest = (
+        unsent.filter(send_after__lte=now, attempts__lt=max_attempts)
+        .order_by("send_after")
+        .values_list("send_after", flat=True)
+        .first()
+    )
+    reasons = []
+    if figures["gave_up"]:
+        reasons.append(f"{figures['gave_up']} emails gave up after {max_attempts} tries")
+    if figures["failing"]:
+        reasons.append(f"{figures['failing']} emails failed {HEALTH_FAILING_TRIES}+ tries")
+    if oldest is not None and now - oldest > HEALTH_WAIT_LIMIT:
+        minutes = int((now - oldest).total_seconds() // 60)
+        reasons.append(f"the oldest due email has waited {minutes} minutes")
+    return EmailHealth(reasons=reasons)
+
+
+def email_health_fields() -> dict[str, object]:
+    """The health view's email fields, as of now."""
+    from django.utils import timezone
+
+    from rapport.notify.services import MAX_ATTEMPTS
+
+    return email_health(timezone.now(), max_attempts=MAX_ATTEMPTS).as_json()

@@ -3,28 +3,35 @@
 Exactly once, in two halves. Deciding: every email is an Outbox row whose unique key names the
 message, so a tick run twice (or by two workers at once) makes one row. Sending: a worker owns a
 row only after a conditional UPDATE that succeeds for one claimant alone (`claimed_at` empty or
-stale, `sent_at` empty), so two workers never send the same row; a worker that dies mid-batch
-leaves its claims to expire, and the rows are sent by the next one. The one gap no outbox can
-close: a crash after the SMTP server accepted a message and before `sent_at` was written sends
-that message again once its claim expires.
+stale, `sent_at` empty), so two workers never send the same row. A claim is taken one row at a
+time, just before that row is sent, and stamped with the time it is taken; it lives longer than
+the slowest possible send (claim_lifetime), so only a worker that died leaves a claim to expire,
+and the next worker sends that row. Recording "sent" survives a database reconnect
+(record_sent). The one gap no outbox can close: a crash after the SMTP server accepted a
+message and before `sent_at` was committed sends that message again once its claim expires; it
+carries the same Message-ID, so mail programs show it once (docs/operations.md).
 """
 
 from __future__ import annotations
 
 import email.policy
+import hashlib
 import logging
+import time as time_module
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from email.message import Message
 from email.policy import Policy
+from email.utils import parseaddr
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -39,11 +46,27 @@ from rapport.people.models import Person, normalise_email
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
-# Retries wait 1, 2, 4, 8, 16 minutes: a mail server that is down for half an hour loses nothing.
+# Retries wait 1, 2, 4, 8, 16, 32, 64 minutes and then every 2 hours: 19 waits, 26 h 7 min in
+# all, so a mail server that is down for a whole day loses nothing. Rows that still gave up are
+# tried again when a later send succeeds (REVIVE_WINDOW) or from the outbox page.
+MAX_ATTEMPTS = 20
 BACKOFF_BASE = timedelta(minutes=1)
-# A claim older than this belongs to a worker that died; the row is free to send again.
+BACKOFF_CAP = timedelta(hours=2)
+# A claim older than this belongs to a worker that died; the row is free to send again. It must
+# outlive the slowest send (claim_lifetime checks it against the SMTP timeout).
 CLAIM_EXPIRES = timedelta(minutes=10)
+# The SMTP backend's timeout bounds each network step; one send is at most this many steps
+# (connect, EHLO, STARTTLS, EHLO, AUTH, MAIL, RCPT, DATA, the message, QUIT).
+SMTP_STEPS = 10
+CLAIM_MARGIN = timedelta(minutes=1)
+# A batch stops taking new rows after this long; the next tick enqueues the rest. It bounds how
+# long a sending task runs (TASK_STALE_AFTER in rapport/notify/tasks.py builds on it).
+BATCH_SECONDS = 15 * 60
+# Rows that gave up and were made this recently are tried again when the mail server is back.
+REVIVE_WINDOW = timedelta(days=3)
+# Recording "sent" after the mail server accepted: waits between tries across a reconnect
+# (about 30 s in all, longer than a PostgreSQL restart).
+RECORD_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # A meeting marked held later than this after its time gets no recap (no surprise floods).
 RECAP_WINDOW = timedelta(days=3)
 DIGEST_WEEKDAY = 0  # Monday
@@ -226,38 +249,79 @@ def notify_tick(*, now: datetime | None = None) -> TickResult:
     enqueued = sending_due_exists(now)
     if enqueued:
         enqueue_sending()
+    if _runs_database_tasks():
+        tasks_reclaim_stale(now=now)
     return TickResult(meetings_added=meetings_added, emails_added=added, enqueued=enqueued)
 
 
 # --- Sending --------------------------------------------------------------------------------
 
 
+def _runs_database_tasks() -> bool:
+    from django.tasks import task_backends
+    from django_tasks_db.backend import DatabaseBackend
+
+    return isinstance(task_backends["default"], DatabaseBackend)
+
+
 def enqueue_sending() -> None:
     """Ask the task backend to send what is due, once the current transaction commits (a
     rolled-back change enqueues nothing)."""
-    from rapport.notify.tasks import send_due_emails
+    from rapport.notify.tasks import enqueue_or_log, send_due_emails
 
-    transaction.on_commit(send_due_emails.enqueue)
+    # A broker error must not fail a request whose work is committed: the tick sends due rows
+    # anyway, within a minute.
+    transaction.on_commit(lambda: enqueue_or_log(send_due_emails))
 
 
-def _sendable(now: datetime) -> QuerySet[Outbox]:
+def _sendable(now: datetime, *, current: datetime | None = None) -> QuerySet[Outbox]:
+    """Unsent rows due by `now` and not claimed by a live worker as of `current` (the moment
+    of asking; `now` unless a caller looks ahead)."""
+    current = current or now
     return Outbox.objects.filter(
         sent_at__isnull=True, send_after__lte=now, attempts__lt=MAX_ATTEMPTS
-    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_EXPIRES))
+    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=current - claim_lifetime()))
 
 
 def sending_due_exists(now: datetime) -> bool:
     return _sendable(now).exists()
 
 
-def outbox_claim(row_id: int, *, now: datetime) -> bool:
+def smtp_timeout() -> float | None:
+    """The mail backend's timeout in seconds (EMAIL_TIMEOUT), None for a backend without
+    network (console, memory) or an SMTP backend left to wait forever."""
+    mailer: dict[str, Any] = settings.MAILERS.get("default", {})
+    if "smtp" not in str(mailer.get("BACKEND", "")):
+        return None
+    options: dict[str, Any] = mailer.get("OPTIONS", {})
+    timeout = options.get("timeout")
+    return float(timeout) if timeout else None
+
+
+def claim_lifetime() -> timedelta:
+    """How long a claim protects its row: longer than the slowest send, which the SMTP timeout
+    bounds step by step (20 s by default: at most 3 min 20 s, well inside 10 minutes)."""
+    timeout = smtp_timeout()
+    if timeout is None:
+        return CLAIM_EXPIRES
+    return max(CLAIM_EXPIRES, SMTP_STEPS * timedelta(seconds=timeout) + CLAIM_MARGIN)
+
+
+def outbox_claim(row_id: int, *, now: datetime, current: datetime | None = None) -> bool:
     """One worker wins: the UPDATE re-checks its WHERE clause under the row lock (PostgreSQL)
-    or the write lock (SQLite), so a second claimant finds the row taken and updates nothing."""
-    return _sendable(now).filter(pk=row_id).update(claimed_at=now) == 1
+    or the write lock (SQLite), so a second claimant finds the row taken and updates nothing.
+    The claim is stamped with `current`, the moment it is taken (the clock, by default)."""
+    current = current or timezone.now()
+    return _sendable(now, current=current).filter(pk=row_id).update(claimed_at=current) == 1
 
 
 def backoff(attempts: int) -> timedelta:
-    return BACKOFF_BASE * 2 ** max(attempts - 1, 0)
+    return min(BACKOFF_BASE * 2 ** min(max(attempts - 1, 0), 20), BACKOFF_CAP)
+
+
+def retry_schedule_total() -> timedelta:
+    """How long a row keeps being tried before it gives up: the sum of its waits."""
+    return sum((backoff(n) for n in range(1, MAX_ATTEMPTS)), timedelta())
 
 
 class OutboxMessage(EmailMultiAlternatives):
@@ -268,8 +332,23 @@ class OutboxMessage(EmailMultiAlternatives):
         return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
 
 
+def message_domain() -> str:
+    """The domain of RAPPORT_BASE_URL, else of the From address."""
+    host = urlsplit(settings.BASE_URL).hostname or ""
+    if host:
+        return host
+    address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return address.rpartition("@")[2] or "localhost"
+
+
+def message_id(key: str) -> str:
+    """The same for every try of one outbox row, so mail programs show a duplicate once."""
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return f"<outbox-{digest}@{message_domain()}>"
+
+
 def message_for(row: Outbox) -> EmailMultiAlternatives:
-    headers = {"Auto-Submitted": "auto-generated"}
+    headers = {"Auto-Submitted": "auto-generated", "Message-ID": message_id(row.key)}
     if row.unsubscribe_url:
         # RFC 2369 and RFC 8058: mail programs show an unsubscribe button that POSTs here.
         headers["List-Unsubscribe"] = f"<{row.unsubscribe_url}>"
@@ -285,14 +364,41 @@ def message_for(row: Outbox) -> EmailMultiAlternatives:
     return message
 
 
+def _mark_sent(row_id: int, moment: datetime) -> int:
+    return Outbox.objects.filter(pk=row_id, sent_at__isnull=True).update(
+        sent_at=moment, attempts=F("attempts") + 1, last_error="", claimed_at=None
+    )
+
+
+def record_sent(row_id: int, moment: datetime) -> None:
+    """Write "sent" after the mail server accepted the message, across a database restart:
+    on a lost connection, drop it, wait a little, reconnect and write again (RECORD_WAITS).
+    Only when every try fails does the row stay claimed, to go out again after its claim
+    expires (with the same Message-ID)."""
+    for wait in (*RECORD_WAITS, None):
+        try:
+            _mark_sent(row_id, moment)
+            return
+        except (OperationalError, InterfaceError) as error:
+            if wait is None:
+                logger.exception("could not record outbox row %s as sent", row_id)
+                raise
+            logger.warning("recording outbox row %s as sent failed, retrying: %s", row_id, error)
+            if not connection.in_atomic_block:
+                connection.close()  # the next query opens a fresh connection
+            time_module.sleep(wait)
+
+
 def outbox_deliver(row: Outbox, *, now: datetime | None = None) -> bool:
-    """Send one claimed row. On failure the row waits (exponential backoff) and is retried
-    until MAX_ATTEMPTS, its error kept for the admins' outbox page."""
+    """Send one claimed row. On failure the row waits (exponential backoff from the moment of
+    the failure) and is retried until MAX_ATTEMPTS, its error kept for the outbox page. `now`
+    is the caller's clock at the moment of sending (the real clock by default)."""
+    start = timezone.now()
     try:
         message_for(row).send()
     except Exception as error:
         attempts = row.attempts + 1
-        moment = now or timezone.now()
+        moment = (now or start) + (timezone.now() - start)
         Outbox.objects.filter(pk=row.pk).update(
             attempts=attempts,
             last_error=f"{type(error).__name__}: {error}"[:1000],
@@ -301,24 +407,96 @@ def outbox_deliver(row: Outbox, *, now: datetime | None = None) -> bool:
         )
         logger.warning("email %s failed (attempt %s): %s", row.key, attempts, error)
         return False
-    Outbox.objects.filter(pk=row.pk).update(
-        sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
-    )
+    record_sent(row.pk, (now or start) + (timezone.now() - start))
     return True
 
 
+def _revive_gave_up(now: datetime) -> list[int]:
+    """The mail server is back: rows that gave up lately get a full set of tries again."""
+    rows = Outbox.objects.filter(
+        sent_at__isnull=True, attempts__gte=MAX_ATTEMPTS, created_at__gte=now - REVIVE_WINDOW
+    )
+    ids = list(rows.order_by("send_after", "pk").values_list("pk", flat=True))
+    if ids:
+        Outbox.objects.filter(pk__in=ids, attempts__gte=MAX_ATTEMPTS).update(
+            attempts=0, send_after=now, claimed_at=None
+        )
+        logger.info("the mail server answers again: %s emails that gave up are due", len(ids))
+    return ids
+
+
 def outbox_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
-    """Claim and send due rows one at a time; returns how many were sent."""
-    now = now or timezone.now()
+    """Claim and send due rows one at a time; returns how many were sent.
+
+    `now` picks which rows are due (the clock by default); time then moves on with the clock:
+    each claim is stamped, and each failure's backoff measured, at the moment it happens, so a
+    slow batch never makes its own claims look expired to another worker. The batch stops
+    taking rows after BATCH_SECONDS; the next tick enqueues what is left."""
+    start = timezone.now()
+    offset = (now - start) if now is not None else timedelta()
+
+    def current() -> datetime:
+        return timezone.now() + offset
+
     sent = 0
     candidates = list(
-        _sendable(now).order_by("send_after", "pk").values_list("pk", flat=True)[:limit]
+        _sendable(current()).order_by("send_after", "pk").values_list("pk", flat=True)[:limit]
     )
-    for row_id in candidates:
-        if not outbox_claim(row_id, now=now):
-            continue  # another worker has it
-        sent += outbox_deliver(Outbox.objects.get(pk=row_id), now=now)
+    revived = False
+    index = 0
+    while index < len(candidates):
+        row_id = candidates[index]
+        index += 1
+        if timezone.now() - start > timedelta(seconds=BATCH_SECONDS):
+            logger.info("sending batch ends after %s s; the next tick goes on", BATCH_SECONDS)
+            break
+        claimed_at = current()
+        if not outbox_claim(row_id, now=claimed_at, current=claimed_at):
+            continue  # another worker has it, or it was sent meanwhile
+        delivered = outbox_deliver(Outbox.objects.get(pk=row_id), now=claimed_at)
+        sent += delivered
+        if delivered and not revived:
+            revived = True
+            candidates += [pk for pk in _revive_gave_up(current()) if pk not in candidates]
     return sent
+
+
+# A task of the database backend still RUNNING after this long lost its worker (killed, or the
+# machine died): a sending task runs at most BATCH_SECONDS (15 min) plus one send (under the
+# claim lifetime, 10 min by default), a password reset task a second.
+TASK_STALE_AFTER = timedelta(hours=1)
+# A task that was running when its worker died this many times is failed, not run again.
+TASK_MAX_RUNS = 3
+
+
+def tasks_reclaim_stale(*, now: datetime | None = None) -> int:
+    """Tasks of the database backend left RUNNING by a dead worker: run them again (ours are
+    safe to repeat: the outbox keys keep every email single), or mark them failed once they
+    were tried TASK_MAX_RUNS times. Run by `rapport worker` at start and by every tick.
+    Returns how many were reclaimed."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    stale = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - TASK_STALE_AFTER
+    )
+    reclaimed = 0
+    for row in stale.only("pk", "worker_ids", "task_path"):
+        still = DBTaskResult.objects.filter(pk=row.pk, status=TaskResultStatus.RUNNING)
+        if len(row.worker_ids) >= TASK_MAX_RUNS:
+            changed = still.update(
+                status=TaskResultStatus.FAILED,
+                finished_at=now,
+                exception_class_path="rapport.notify.services.WorkerLost",
+                traceback=f"The worker running this task died {len(row.worker_ids)} times.",
+            )
+        else:
+            changed = still.update(status=TaskResultStatus.READY, started_at=None, run_after=now)
+        if changed:
+            logger.warning("task %s %s was left running by a dead worker", row.task_path, row.pk)
+        reclaimed += changed
+    return reclaimed
 
 
 def outbox_retry_failed(*, by: Person, now: datetime | None = None) -> int:

@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
-from django.tasks import task
+import logging
+from typing import Any
+
+from django.tasks import Task, task
 
 from rapport.notify import services
+
+logger = logging.getLogger(__name__)
 
 
 @task
@@ -16,3 +21,15 @@ def send_due_emails() -> int:
 @task
 def send_password_reset(email: str, key: str) -> bool:
     return services.password_reset_email_queue(email=email, key=key)
+
+
+def enqueue_or_log(job: Task[Any, Any], *args: Any, **kwargs: Any) -> bool:
+    """Enqueue, and on a broker or database error log it instead of raising: the work that
+    asked is committed, and failing its request would make the person submit it twice. Sending
+    due emails is enqueued again by the worker's tick within a minute. True when enqueued."""
+    try:
+        job.enqueue(*args, **kwargs)
+    except Exception:
+        logger.exception("could not enqueue %s; the worker's tick will catch up", job.name)
+        return False
+    return True

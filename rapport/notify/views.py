@@ -67,6 +67,7 @@ def outbox(request: SignedInRequest) -> HttpResponse:
         "form": form,
         "overview": selectors.outbox_overview(timezone.now(), max_attempts=services.MAX_ATTEMPTS),
         "max_attempts": services.MAX_ATTEMPTS,
+        "health": selectors.email_health(timezone.now(), max_attempts=services.MAX_ATTEMPTS),
         "sent_window_days": selectors.SENT_WINDOW.days,
     }
     return render(request, "notify/outbox.html", context)

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 
-from rapport.notify.tasks import send_password_reset
+from rapport.notify.tasks import enqueue_or_log, send_password_reset
 from rapport.people import services, throttle
 from rapport.people.forms import PasswordResetRequestForm, SignInForm
 
@@ -61,7 +61,8 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         # lookup and the email happen in a task, and every answer is the same page.
         address = throttle.client_address(request)
         if services.password_reset_request(email=email, address=address):
-            send_password_reset.enqueue(email=email, key=f"password_reset:{uuid.uuid4()}")
+            # A broker error is logged, never a 500: the same page answers either way.
+            enqueue_or_log(send_password_reset, email=email, key=f"password_reset:{uuid.uuid4()}")
         return redirect("password_reset_done")
     return render(request, "people/password_reset.html", {"form": form})
 

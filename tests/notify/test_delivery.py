@@ -82,10 +82,12 @@ def test_a_failed_send_is_retried_with_backoff(
     for row in rows:
         assert row.attempts == 1 and row.sent_at is None
         assert "451" in row.last_error
-        assert row.send_after == now + services.BACKOFF_BASE
+        # From the moment of the failure: a moment after `now` on the ticking test clock.
+        assert now + services.BACKOFF_BASE <= row.send_after
+        assert row.send_after < now + services.BACKOFF_BASE + timedelta(seconds=5)
     # Not due again until the backoff has passed.
     assert services.outbox_send_due(now=now + timedelta(seconds=30)) == 0
-    assert services.outbox_send_due(now=now + timedelta(minutes=1)) == 2
+    assert services.outbox_send_due(now=now + timedelta(minutes=1, seconds=5)) == 2
     assert len(smtp.arrived) == 2
     assert all(row.sent_at and row.attempts == 2 and not row.last_error for row in rows.all())
 

@@ -11,12 +11,14 @@ import socket
 import uuid
 
 import pytest
+from django.test import Client
 from pytest_django import Settings
 
 from rapport.notify import emails, services
 from rapport.notify.models import Outbox
 from rapport.notify.tasks import send_due_emails
-from tests.notify.conftest import Mailbox
+from tests.cast import Cast
+from tests.notify.conftest import Mailbox, free_port
 
 
 def redis_answers() -> bool:
@@ -70,3 +72,20 @@ def test_the_same_task_sends_through_redis_and_an_rq_worker(
     finally:
         queue.empty()
         queue.delete(delete_jobs=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_redis_that_refuses_does_not_fail_the_request_whose_email_is_committed(
+    cast: Cast, settings: Settings
+) -> None:
+    # A Redis address where nothing listens: the broker error of a Redis restart.
+    broken = {"URL": f"redis://127.0.0.1:{free_port()}/14", "SOCKET_CONNECT_TIMEOUT": 1}
+    queue_name = f"rapport-test-{uuid.uuid4().hex[:12]}"
+    settings.RQ_QUEUES = {"default": broken, queue_name: broken}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [queue_name]}}
+    client = Client()
+    client.force_login(cast.admin)
+    answer = client.post("/notifications/outbox/", {"to": "ops@example.com"})
+    assert answer.status_code == 302
+    # The row is there for the worker's tick to send; one row, so a resubmission is not needed.
+    assert Outbox.objects.filter(to_address="ops@example.com").count() == 1

@@ -25,7 +25,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
-from rapport.notify.services import notify_tick
+from rapport.notify.services import notify_tick, tasks_reclaim_stale
 from rapport.upkeep import query_statistics_refresh
 
 UPKEEP_SECONDS = 24 * 60 * 60  # the planner's statistics, refreshed at start and then daily
@@ -74,6 +74,8 @@ class Command(BaseCommand):
             f"Worker {worker_id[:8]}: tick every {options['tick_seconds']:g}s, "
             + ("running database tasks" if runs_tasks else "tasks run elsewhere")
         )
+        if runs_tasks:
+            self.reclaim()
         next_tick = next_upkeep = 0.0
         while self.running:
             if time.monotonic() >= next_upkeep:
@@ -98,6 +100,19 @@ class Command(BaseCommand):
         end = time.monotonic() + seconds
         while self.running and time.monotonic() < end:
             time.sleep(min(0.2, seconds))
+
+    def reclaim(self) -> None:
+        """Tasks a dead worker left RUNNING run again (the tick does it too, for long-lived
+        workers beside one that died)."""
+        try:
+            count = tasks_reclaim_stale()
+        except Exception:
+            logger.exception("Reclaiming tasks left running failed; the tick tries again.")
+        else:
+            if count:
+                self.stdout.write(f"Reclaimed {count} tasks left running by a dead worker.")
+        finally:
+            close_old_connections()
 
     def tick(self) -> None:
         # One bad tick (a database restart, a locked SQLite file) must not end the worker.
