@@ -13,6 +13,7 @@ from typing import Any
 from uuid import UUID
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -41,6 +42,16 @@ class NoteTextField(forms.CharField):
 class NoteSaveForm(forms.Form):
     body = NoteTextField()
     version = forms.IntegerField(min_value=0, max_value=MAX_VERSION)
+    # One random id per save attempt, sent again unchanged on a retry (see notes.note_save).
+    # Optional, so a client without one still saves, only without the retry's protection.
+    key = forms.CharField(
+        required=False,
+        min_length=16,
+        max_length=64,
+        validators=[
+            RegexValidator(r"\A[A-Za-z0-9_-]+\Z", "Only letters, digits, - and _ are allowed.")
+        ],
+    )
 
 
 class NoteResolveForm(forms.Form):
@@ -107,6 +118,7 @@ def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonRe
             kind=kind,
             body=form.cleaned_data["body"],
             base_version=form.cleaned_data["version"],
+            save_key=form.cleaned_data["key"],
         )
     except notes.NoteConflict as conflict:
         return _conflict(conflict)
