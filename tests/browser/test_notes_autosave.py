@@ -258,3 +258,33 @@ def test_signing_out_forgets_the_unsaved_text_kept_in_this_browser(
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in").wait_for()
     assert page.evaluate(LOCAL_KEYS) == []
+
+
+@pytest.mark.usefixtures("notes_urls")
+def test_a_save_whose_answer_was_lost_is_not_a_conflict_with_itself(
+    live_server: LiveServer, page: Any, transactional_db: None
+) -> None:
+    cast = open_notes(live_server, page)
+    answers_lost: list[str] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        if answers_lost:
+            route.continue_()
+            return
+        route.fetch()  # the server saves...
+        answers_lost.append(route.request.post_data or "")
+        route.abort("connectionreset")  # ...and its answer never arrives
+
+    page.route("**/notes/shared/", lose_the_first_answer)
+    editor = page.get_by_label("Shared with Mia")
+    editor.fill("first words")
+    status_of(page, "shared").filter(has_text=re.compile(r"retrying in \d+ s")).wait_for()
+    assert shared_note(cast).version == 1
+    editor.fill("first words, and more typed before the retry")
+    status_of(page, "shared").filter(has_text=SAVED).wait_for(timeout=15_000)
+
+    note = shared_note(cast)
+    assert (note.body, note.version) == ("first words, and more typed before the retry", 2)
+    assert not NoteConflictCopy.objects.exists()
+    assert page.locator("[data-conflicts] [data-conflict]").count() == 0
+    assert "key=" in answers_lost[0]
