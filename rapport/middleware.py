@@ -96,7 +96,9 @@ class RefusedWriteMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, DatabaseError) or not is_refused_write(exception):
             return None
-        if request.get_preferred_type(["text/html", "application/json"]) != "application/json":
+        view = request.resolver_match.func if request.resolver_match else None
+        prefers_json = request.get_preferred_type(["text/html", "application/json"])
+        if prefers_json != "application/json" and not getattr(view, "answers_json", False):
             return None
         response = JsonResponse(
             {

@@ -66,10 +66,19 @@ def test_a_save_on_a_database_that_really_is_read_only_is_answered_503(cast: Cas
     assert not Note.objects.exists()
 
 
-def test_a_page_the_database_refuses_still_gets_the_ordinary_500(cast: Cast) -> None:
+def test_the_notes_endpoint_answers_503_json_whatever_the_accept_header(cast: Cast) -> None:
     client = signed_in(cast)
     with mock.patch("rapport.meetings.notes.Note.objects.create", side_effect=READ_ONLY):
-        response = client.post(save_url(cast), {"body": "x", "version": 0}, HTTP_ACCEPT="text/html")
+        response = client.post(save_url(cast), {"body": "x", "version": 0}, HTTP_ACCEPT="*/*")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "database refuses writes" in response.json()["error"]
+
+
+def test_a_page_the_database_refuses_still_gets_the_ordinary_500(cast: Cast) -> None:
+    client = signed_in(cast)
+    with mock.patch("rapport.views.meeting_services.schedules_extend_due", side_effect=READ_ONLY):
+        response = client.get(reverse("home"), HTTP_ACCEPT="text/html,*/*;q=0.8")
     assert response.status_code == 500
     assert response.headers["Content-Type"].startswith("text/html")
     assert not response.has_header("Retry-After")

@@ -3,8 +3,9 @@
 Statuses: 200 saved; 409 the save was made on an older version (the text is kept on the
 server and both texts come back, so the person chooses); 400 bad input; 403 the 1:1 is closed
 (the person can still read it, so 403 reveals nothing they do not know); 404 for everyone
-outside the pair, and for an unknown kind of note or conflict copy. GET answers 405 to all
-(before any lookup, so it says nothing about the meeting).
+outside the pair, and for an unknown kind of note or conflict copy; 503 with the reason and a
+Retry-After when the database refuses the write (RefusedWriteMiddleware), never an HTML 500.
+GET answers 405 to all (before any lookup, so it says nothing about the meeting).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.core.validators import RegexValidator
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_POST
 
-from rapport.http import SignedInRequest
+from rapport.http import SignedInRequest, answers_json
 from rapport.markdown import render_markdown
 from rapport.meetings import notes, selectors
 from rapport.meetings.models import Note
@@ -103,6 +104,7 @@ def _check_kind(kind: str) -> None:
         raise Http404("No such kind of note.")
 
 
+@answers_json
 @require_POST
 def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonResponse:
     viewer = request.user
@@ -129,6 +131,7 @@ def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonRe
     return JsonResponse(_saved(note))
 
 
+@answers_json
 @require_POST
 def note_resolve(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonResponse:
     viewer = request.user
