@@ -257,7 +257,7 @@ def test_signing_out_forgets_the_unsaved_text_kept_in_this_browser(
     page.on("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("heading", name="Sign in").wait_for()
-    assert page.evaluate(LOCAL_KEYS) == []
+    page.wait_for_function(f"{LOCAL_KEYS}.length === 0", timeout=5_000)
 
 
 @pytest.mark.usefixtures("notes_urls")

@@ -20,5 +20,9 @@ function forgetAll() {
 
 if (document.querySelector("[data-forget-local]")) forgetAll();
 for (const form of document.querySelectorAll("form[data-sign-out]")) {
-  form.addEventListener("submit", forgetAll);
+  form.addEventListener("submit", () => {
+    // notes.js reads this mark and stores nothing more while the page is leaving.
+    document.documentElement.dataset.signingOut = "1";
+    forgetAll();
+  });
 }

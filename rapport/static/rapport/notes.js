@@ -127,6 +127,11 @@ class NoteEditor {
 
   remember() {
     if (!this.localKey) return;
+    // Signing out (forget.js marks the page): the last save on leaving must not store it again.
+    if (document.documentElement.dataset.signingOut) {
+      this.forgetLocal();
+      return;
+    }
     if (!this.unsaved) {
       local.forget(this.localKey);
       return;
