@@ -4,11 +4,13 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import DatabaseError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.cache import has_vary_header
 
 from rapport import access
+from rapport.database import RETRY_AFTER_S, is_refused_write
 
 
 class ViewerTimezoneMiddleware:
@@ -77,3 +79,34 @@ class RefusedAsNotFoundMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, access.Refused):
             raise Http404 from exception
+
+
+class RefusedWriteMiddleware:
+    """A script asking for JSON whose request the database refused (read-only, disk full,
+    restarting, locked) is answered 503 with the reason and a Retry-After, so it keeps its data
+    and sends it again; it never gets the HTML 500 page. Everyone else, and every bug, still
+    gets the ordinary 500. The one place for the notes' autosave and any other JSON write."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DatabaseError) or not is_refused_write(exception):
+            return None
+        view = request.resolver_match.func if request.resolver_match else None
+        prefers_json = request.get_preferred_type(["text/html", "application/json"])
+        if prefers_json != "application/json" and not getattr(view, "answers_json", False):
+            return None
+        response = JsonResponse(
+            {
+                "error": "The server cannot save right now (its database refuses writes). Your"
+                f" text is kept on this device and sent again in {RETRY_AFTER_S} s.",
+                "retry_after": RETRY_AFTER_S,
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(RETRY_AFTER_S)
+        return response

@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "rapport.middleware.ViewerTimezoneMiddleware",
     "rapport.middleware.RefusedAsNotFoundMiddleware",
+    "rapport.middleware.RefusedWriteMiddleware",
 ]
 
 ROOT_URLCONF = "rapport.urls"

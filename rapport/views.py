@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from rapport import access
 from rapport.checkins.selectors import pending_checkin_of
+from rapport.database import write_refusal
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings import services as meeting_services
@@ -59,10 +59,12 @@ def home(request: SignedInRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:
-    """For load balancers (readiness): answers once the database does. Late or failing email
-    makes the status "degraded" with its reasons, still HTTP 200."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For load balancers (readiness): answers once the database does and accepts writes (503
+    while it refuses them). Late or failing email makes the status "degraded" with its reasons,
+    still HTTP 200: the instance can serve, an operator should look."""
+    reason = write_refusal()
+    if reason is not None:
+        return JsonResponse({"status": "unavailable", "reason": reason}, status=503)
     return JsonResponse({"status": "ok", **email_health_fields()})
 
 

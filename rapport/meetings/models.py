@@ -203,6 +203,9 @@ class Note(models.Model):
     body = models.TextField(blank=True, max_length=100_000)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=django_timezone.now)
+    # The idempotency key of the save that produced `version`: the same save sent again after
+    # its answer was lost is recognised and answered as saved, not as a conflict with itself.
+    last_save_key = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         constraints: ClassVar[list[Any]] = [

@@ -1,9 +1,14 @@
 """Notes on a meeting: conflict-safe saving, resolving conflicts, and what a viewer sees.
 
 Every save names the version it was typed on. A save on the current version wins; a save on
-an older one (another tab, another device, a retry after a lost answer) is refused, and its
-text is kept on the server as a `NoteConflictCopy` until the person chooses. Nothing typed is
-ever overwritten unseen, and nothing is lost when the browser closes.
+an older one (another tab, another device) is refused, and its text is kept on the server as a
+`NoteConflictCopy` until the person chooses. Nothing typed is ever overwritten unseen, and
+nothing is lost when the browser closes.
+
+Each save also carries an idempotency key, one per save attempt, sent again unchanged when the
+browser retries until an answer arrives. The note remembers the key of the save that produced
+its current version, so a save whose answer was lost and that arrives again is answered as
+saved, not as a conflict with itself, and leaves no spare copy.
 """
 
 from __future__ import annotations
@@ -47,11 +52,11 @@ def _ensure_can_write(author: Person, meeting: Meeting) -> None:
         raise NotesClosed("This 1:1 is closed: its notes can be read but no longer changed.")
 
 
-def _conditional_write(note_filter: Q, *, body: str, base_version: int) -> bool:
+def _conditional_write(note_filter: Q, *, body: str, base_version: int, save_key: str = "") -> bool:
     """One UPDATE that only matches the version the text was typed on: the database decides
     who was first, so two writers can never both think they won."""
     updated = Note.objects.filter(note_filter, version=base_version).update(
-        body=body, version=F("version") + 1, updated_at=timezone.now()
+        body=body, version=F("version") + 1, updated_at=timezone.now(), last_save_key=save_key
     )
     return updated == 1
 
@@ -66,8 +71,20 @@ def _keep_rejected(current: Note, *, author: Person, body: str, base_version: in
     return NoteConflict(current=current, rejected_body=body, copy=copy)
 
 
-def note_save(*, meeting: Meeting, author: Person, kind: str, body: str, base_version: int) -> Note:
+def note_save(
+    *,
+    meeting: Meeting,
+    author: Person,
+    kind: str,
+    body: str,
+    base_version: int,
+    save_key: str = "",
+) -> Note:
     """Save the author's note of this kind, typed on `base_version` (0: no note existed).
+
+    `save_key` names this save attempt (a retry sends the same key): when the current version
+    was produced by this very attempt, the retry is answered as saved, never as a conflict with
+    itself; text typed since is saved on top.
 
     Raises NoteConflict when the note has moved on since (the refused text is kept),
     NotesClosed when the author may no longer write here, NoteVersionUnknown for a version
@@ -81,18 +98,31 @@ def note_save(*, meeting: Meeting, author: Person, kind: str, body: str, base_ve
         try:
             with transaction.atomic():
                 return Note.objects.create(
-                    meeting=meeting, author=author, kind=kind, body=body, version=1
+                    meeting=meeting,
+                    author=author,
+                    kind=kind,
+                    body=body,
+                    version=1,
+                    last_save_key=save_key,
                 )
         except IntegrityError:
             pass  # created meanwhile by another tab: a stale save like any other
     else:
         # Our UPDATE holds the row until commit, so the read shows our write, not a later one.
         with transaction.atomic():
-            if _conditional_write(mine, body=body, base_version=base_version):
+            if _conditional_write(mine, body=body, base_version=base_version, save_key=save_key):
                 return Note.objects.get(mine)
     current = Note.objects.filter(mine).first()
     if current is None:
         raise NoteVersionUnknown(f"no version {base_version} of this note")
+    if save_key and current.last_save_key == save_key and current.body != body:
+        # This very save attempt produced the current version, its answer was lost, and the
+        # browser sent it again with the words typed since: nobody else wrote in between, so
+        # there is nothing to choose between; the newer words go on top of the person's own.
+        with transaction.atomic():
+            if _conditional_write(mine, body=body, base_version=current.version, save_key=save_key):
+                return Note.objects.get(mine)
+        current = Note.objects.get(mine)  # another tab wrote meanwhile: a real conflict
     if current.body == body:
         # The save already happened (its answer was lost and the browser retried), or the
         # other tab saved the very same words: nothing to choose between.

@@ -3,8 +3,9 @@
 Statuses: 200 saved; 409 the save was made on an older version (the text is kept on the
 server and both texts come back, so the person chooses); 400 bad input; 403 the 1:1 is closed
 (the person can still read it, so 403 reveals nothing they do not know); 404 for everyone
-outside the pair, and for an unknown kind of note or conflict copy. GET answers 405 to all
-(before any lookup, so it says nothing about the meeting).
+outside the pair, and for an unknown kind of note or conflict copy; 503 with the reason and a
+Retry-After when the database refuses the write (RefusedWriteMiddleware), never an HTML 500.
+GET answers 405 to all (before any lookup, so it says nothing about the meeting).
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Any
 from uuid import UUID
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.http import Http404, JsonResponse
 from django.views.decorators.http import require_POST
 
-from rapport.http import SignedInRequest
+from rapport.http import SignedInRequest, answers_json
 from rapport.markdown import render_markdown
 from rapport.meetings import notes, selectors
 from rapport.meetings.models import Note
@@ -41,6 +43,16 @@ class NoteTextField(forms.CharField):
 class NoteSaveForm(forms.Form):
     body = NoteTextField()
     version = forms.IntegerField(min_value=0, max_value=MAX_VERSION)
+    # One random id per save attempt, sent again unchanged on a retry (see notes.note_save).
+    # Optional, so a client without one still saves, only without the retry's protection.
+    key = forms.CharField(
+        required=False,
+        min_length=16,
+        max_length=64,
+        validators=[
+            RegexValidator(r"\A[A-Za-z0-9_-]+\Z", "Only letters, digits, - and _ are allowed.")
+        ],
+    )
 
 
 class NoteResolveForm(forms.Form):
@@ -92,6 +104,7 @@ def _check_kind(kind: str) -> None:
         raise Http404("No such kind of note.")
 
 
+@answers_json
 @require_POST
 def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonResponse:
     viewer = request.user
@@ -107,6 +120,7 @@ def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonRe
             kind=kind,
             body=form.cleaned_data["body"],
             base_version=form.cleaned_data["version"],
+            save_key=form.cleaned_data["key"],
         )
     except notes.NoteConflict as conflict:
         return _conflict(conflict)
@@ -117,6 +131,7 @@ def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonRe
     return JsonResponse(_saved(note))
 
 
+@answers_json
 @require_POST
 def note_resolve(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonResponse:
     viewer = request.user

@@ -43,7 +43,10 @@ def resolution(cast: Cast) -> Payload:
 
 WRITES: dict[str, Write] = {
     "meetings:note_save": Write(
-        note_url("meetings:note_save"), data(body="We agreed on Friday", version="0"), PAIR, ok=200
+        note_url("meetings:note_save"),
+        data(body="We agreed on Friday", version="0", key="matrix-save-key-0001"),
+        PAIR,
+        ok=200,
     ),
     "meetings:note_resolve": Write(
         note_url("meetings:note_resolve"),

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.template import engines
 from django.urls import path
@@ -191,3 +193,98 @@ def test_leaving_with_unsaved_text_asks_first(
     page.close(run_before_unload=True)
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
+
+
+REFUSES = re.compile(r"database refuses writes")
+LOCAL_KEYS = "Object.keys(localStorage).filter((key) => key.startsWith('rapport:'))"
+
+
+@pytest.mark.usefixtures("notes_urls")
+def test_a_save_the_database_refuses_says_why_survives_a_reload_and_is_saved_once(
+    live_server: LiveServer, page: Any, transactional_db: None
+) -> None:
+    cast = open_notes(live_server, page)
+    note_save(
+        meeting=cast.meeting,
+        author=cast.report,
+        kind=Note.Kind.SHARED,
+        body="before",
+        base_version=0,
+    )
+    page.reload()
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave with unsaved text?": yes
+    editor = page.get_by_label("Shared with Mia")
+    text = "typed while the disk was full"
+    # The database refuses every write to the note, as a read-only file or a full disk would.
+    refusing = mock.patch(
+        "rapport.meetings.notes._conditional_write",
+        side_effect=OperationalError("attempt to write a readonly database"),
+    )
+    refusing.start()
+    try:
+        editor.fill(text)
+        status_of(page, "shared").filter(has_text=REFUSES).wait_for()
+        assert "kept on this device" in status_of(page, "shared").inner_text()
+        screenshot(page, "notes-not-saved-database-refuses")
+        assert len(page.evaluate(LOCAL_KEYS)) == 1
+
+        page.reload()
+        assert editor.input_value() == text, "the reload brought the text back from this device"
+        status_of(page, "shared").filter(has_text=REFUSES).wait_for()
+        assert shared_note(cast).body == "before"
+    finally:
+        refusing.stop()
+
+    status_of(page, "shared").filter(has_text=SAVED).wait_for(timeout=15_000)
+    note = shared_note(cast)
+    assert (note.body, note.version) == (text, 2), (
+        "saved once, on top of the version it was typed on"
+    )
+    assert not NoteConflictCopy.objects.exists()
+    assert page.evaluate(LOCAL_KEYS) == [], "acknowledged text is no longer kept in the browser"
+    assert [p for p in page.console_problems if "503" not in p] == []
+
+
+@pytest.mark.usefixtures("notes_urls")
+def test_signing_out_forgets_the_unsaved_text_kept_in_this_browser(
+    live_server: LiveServer, page: Any, transactional_db: None
+) -> None:
+    open_notes(live_server, page)
+    page.route("**/notes/shared/", lambda route: route.abort("internetdisconnected"))
+    page.get_by_label("Shared with Mia").fill("not for the next person")
+    status_of(page, "shared").filter(has_text=re.compile(r"retrying in \d+ s")).wait_for()
+    assert len(page.evaluate(LOCAL_KEYS)) == 1
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    page.wait_for_function(f"{LOCAL_KEYS}.length === 0", timeout=5_000)
+
+
+@pytest.mark.usefixtures("notes_urls")
+def test_a_save_whose_answer_was_lost_is_not_a_conflict_with_itself(
+    live_server: LiveServer, page: Any, transactional_db: None
+) -> None:
+    cast = open_notes(live_server, page)
+    answers_lost: list[str] = []
+
+    def lose_the_first_answer(route: Any) -> None:
+        if answers_lost:
+            route.continue_()
+            return
+        route.fetch()  # the server saves...
+        answers_lost.append(route.request.post_data or "")
+        route.abort("connectionreset")  # ...and its answer never arrives
+
+    page.route("**/notes/shared/", lose_the_first_answer)
+    editor = page.get_by_label("Shared with Mia")
+    editor.fill("first words")
+    status_of(page, "shared").filter(has_text=re.compile(r"retrying in \d+ s")).wait_for()
+    assert shared_note(cast).version == 1
+    editor.fill("first words, and more typed before the retry")
+    status_of(page, "shared").filter(has_text=SAVED).wait_for(timeout=15_000)
+
+    note = shared_note(cast)
+    assert (note.body, note.version) == ("first words, and more typed before the retry", 2)
+    assert not NoteConflictCopy.objects.exists()
+    assert page.locator("[data-conflicts] [data-conflict]").count() == 0
+    assert "key=" in answers_lost[0]

@@ -183,6 +183,77 @@ def test_a_retried_save_that_had_already_landed_is_not_a_conflict(cast: Cast) ->
     assert not NoteConflictCopy.objects.exists()
 
 
+KEY_A = "a" * 16 + "-first-attempt"
+KEY_B = "b" * 16 + "_second_attempt"
+
+
+def keyed_save(cast: Cast, body: str, version: int, key: str) -> Note:
+    return note_save(
+        meeting=cast.meeting,
+        author=cast.report,
+        kind=SHARED,
+        body=body,
+        base_version=version,
+        save_key=key,
+    )
+
+
+def test_a_save_sent_again_with_its_key_after_a_lost_answer_is_answered_as_saved(
+    cast: Cast,
+) -> None:
+    save(cast, "text", 0)
+    landed = keyed_save(cast, "text and more", 1, KEY_A)  # its answer never reached the browser
+    again = keyed_save(cast, "text and more", 1, KEY_A)
+    assert (again.pk, again.version, again.body) == (landed.pk, 2, "text and more")
+    assert not NoteConflictCopy.objects.exists()
+
+
+def test_a_retry_with_its_key_carries_the_words_typed_since_without_a_conflict(
+    cast: Cast,
+) -> None:
+    keyed_save(cast, "first words", 0, KEY_A)  # saved, but the answer was lost
+    retried = keyed_save(cast, "first words, and more", 0, KEY_A)
+    assert (retried.version, retried.body) == (2, "first words, and more")
+    assert not NoteConflictCopy.objects.exists()
+
+
+def test_a_retry_after_someone_else_saved_is_still_a_conflict(cast: Cast) -> None:
+    keyed_save(cast, "first words", 0, KEY_A)
+    keyed_save(cast, "from the other tab", 1, KEY_B)
+    with pytest.raises(NoteConflict):
+        keyed_save(cast, "first words, and more", 0, KEY_A)
+    assert Note.objects.get().body == "from the other tab"
+    assert NoteConflictCopy.objects.get().body == "first words, and more"
+
+
+def test_a_different_key_on_an_old_version_is_a_conflict(cast: Cast) -> None:
+    keyed_save(cast, "first words", 0, KEY_A)
+    with pytest.raises(NoteConflict):
+        keyed_save(cast, "other words", 0, KEY_B)
+
+
+def test_the_save_endpoint_answers_a_retried_key_200_with_the_saved_version(cast: Cast) -> None:
+    fields = {"body": "typed on the train", "version": 0, "key": KEY_A}
+    first = post_as(cast.report, save_url(cast), fields)
+    again = post_as(cast.report, save_url(cast), {**fields, "body": "typed on the train, more"})
+    assert (first.status, again.status) == (200, 200)
+    assert (first.data["version"], again.data["version"]) == (1, 2)
+    assert Note.objects.get().body == "typed on the train, more"
+    assert not NoteConflictCopy.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "key", ["short", "x" * 65, "has space in it!!", "<script>alert(1)</script>"]
+)
+def test_a_save_key_must_be_16_to_64_letters_digits_dashes_or_underscores(
+    cast: Cast, key: str
+) -> None:
+    response = post_as(cast.report, save_url(cast), {"body": "x", "version": 0, "key": key})
+    assert response.status == 400
+    assert "key" in response.data["error"]
+    assert not Note.objects.exists()
+
+
 def test_the_same_refused_text_is_kept_once(cast: Cast) -> None:
     save(cast, "a", 0)
     save(cast, "b", 1)

@@ -3,12 +3,22 @@
 // Each save names the version the text was typed on; the server answers 409 when the note
 // moved on meanwhile (another tab or device) and keeps the refused text, so this module only
 // shows both texts and sends the person's choice. Network failures are retried with backoff
-// and said out loud; leaving the page with unsaved text asks first. No eval, no inline
-// handlers, and user text only ever goes into the page as text (server HTML is sanitised).
+// and said out loud; a database that refuses writes answers 503 with its reason, which is shown,
+// and a Retry-After, which is obeyed. Leaving the page with unsaved text asks first.
+//
+// Each save attempt carries a random key, sent again unchanged until an answer arrives, so a
+// save whose answer was lost is recognised by the server instead of conflicting with itself.
+// Unsaved text is also kept in this browser's localStorage (keyed by person, meeting and kind)
+// until the server acknowledges it, and offered again after a reload; sign-out clears it.
+// No eval, no inline handlers, and user text only ever goes into the page as text (server
+// HTML is sanitised).
 
 const SAVE_AFTER_IDLE_MS = 800;
 const SAVE_WHILE_TYPING_MS = 5000;
 const RETRY_DELAYS_S = [2, 5, 10, 20, 30];
+
+// Every key Rapport puts in localStorage starts with this; forget.js clears them all.
+const LOCAL_PREFIX = "rapport:";
 
 const editors = new Set();
 const localTexts = new WeakMap();
@@ -31,6 +41,38 @@ function timeFormatter(zone) {
     return new Intl.DateTimeFormat(undefined, options);
   }
 }
+
+function newSaveKey() {
+  // crypto.randomUUID needs a secure context; getRandomValues works on plain http too.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+// localStorage may be missing or full (private windows, quotas): saving never depends on it.
+const local = {
+  read(key) {
+    try {
+      const value = JSON.parse(localStorage.getItem(key) || "null");
+      return value && typeof value.body === "string" ? value : null;
+    } catch {
+      return null;
+    }
+  },
+  write(key, value) {
+    try {
+      localStorage.setItem(key, JSON.stringify(value));
+    } catch {
+      // Nothing to do: the text is still in the page and still being sent.
+    }
+  },
+  forget(key) {
+    try {
+      localStorage.removeItem(key);
+    } catch {
+      // As above.
+    }
+  },
+};
 
 async function readJson(response) {
   const type = response.headers.get("content-type") || "";
@@ -63,6 +105,14 @@ class NoteEditor {
     this.retries = 0;
     this.stopped = false; // a refusal that retrying cannot fix (closed 1:1, stale page)
     this.heldBack = null; // text the server refused as invalid, not sent again unchanged
+    // The save sent but not yet answered: {key, version}. A retry sends the same key and base
+    // version (with the newest text); a new key is drawn only once an answer has arrived.
+    this.attempt = null;
+    // Only for a signed-in person: the page names them; without a name nothing is stored.
+    const person = section.dataset.person;
+    this.localKey = person
+      ? `${LOCAL_PREFIX}note:${person}:${section.dataset.meeting}:${box.dataset.kind}`
+      : null;
     this.formatTime = timeFormatter(section.dataset.timezone);
     this.savedAt = box.querySelector("[data-status] time")?.getAttribute("datetime") || null;
     if (this.editor) {
@@ -70,6 +120,56 @@ class NoteEditor {
       this.editor.addEventListener("blur", () => this.saveNow());
     }
     this.conflicts.addEventListener("click", (event) => this.clicked(event));
+    this.restore();
+  }
+
+  // --- This browser's copy of unsaved text ---------------------------------------------------
+
+  remember() {
+    if (!this.localKey) return;
+    // Signing out (forget.js marks the page): the last save on leaving must not store it again.
+    if (document.documentElement.dataset.signingOut) {
+      this.forgetLocal();
+      return;
+    }
+    if (!this.unsaved) {
+      local.forget(this.localKey);
+      return;
+    }
+    const key = this.attempt ? this.attempt.key : null;
+    const version = this.attempt ? this.attempt.version : this.version;
+    local.write(this.localKey, { body: this.editor.value, version, key });
+  }
+
+  forgetLocal() {
+    if (this.localKey) local.forget(this.localKey);
+    this.localKey = null; // signed out: nothing more is kept in this browser
+  }
+
+  restore() {
+    if (!this.localKey) return;
+    const kept = local.read(this.localKey);
+    if (!kept) return;
+    if (!this.editor || this.stopped) {
+      local.forget(this.localKey); // the note can no longer be written from this page
+      return;
+    }
+    if (this.hasConflict || kept.body === this.editor.value) {
+      // Already saved, or the server holds a copy the person chooses from first.
+      if (!this.hasConflict) local.forget(this.localKey);
+      return;
+    }
+    // Sent as the save it was: on the version it was typed on, with its key. If the note moved
+    // on elsewhere meanwhile the server answers 409 and both texts are offered side by side.
+    this.editor.value = kept.body;
+    const version = Number(kept.version);
+    if (Number.isInteger(version) && version >= 0 && version !== this.version) {
+      this.attempt = { key: kept.key || newSaveKey(), version };
+    } else if (kept.key) {
+      this.attempt = { key: kept.key, version: this.version };
+    }
+    this.say("Unsaved text from this device restored; saving…", "pending");
+    this.schedule();
   }
 
   get hasConflict() {
@@ -92,6 +192,7 @@ class NoteEditor {
 
   typed() {
     if (this.stopped || this.hasConflict) return;
+    this.remember();
     // While a retry is waiting its countdown stays on screen: it is the more useful news.
     if (this.retryTimer === null) this.say("Not saved yet", "pending");
     this.schedule();
@@ -127,9 +228,12 @@ class NoteEditor {
     }
     this.inFlight = true;
     this.say("Saving…", "pending");
+    if (this.attempt === null) this.attempt = { key: newSaveKey(), version: this.version };
+    const { key, version } = this.attempt;
+    this.remember();
     let response;
     try {
-      response = await this.post(this.saveUrl, { body, version: String(this.version) }, keepalive);
+      response = await this.post(this.saveUrl, { body, version: String(version), key }, keepalive);
     } catch {
       this.inFlight = false;
       this.retryLater();
@@ -137,6 +241,7 @@ class NoteEditor {
     }
     this.inFlight = false;
     await this.answered(response, body, this.editor.value);
+    this.remember();
     // Typing that happened while the save was on its way is saved next.
     const pending = this.unsaved && this.editor.value !== this.heldBack;
     if (pending && !this.stopped && !this.hasConflict && this.retryTimer === null) {
@@ -159,6 +264,11 @@ class NoteEditor {
 
   async answered(response, body, newest) {
     const data = await readJson(response);
+    // Any answer but "try again later" settles the attempt: the next save draws a new key.
+    const settled = response.status !== 503 && response.type !== "opaqueredirect";
+    if (settled && (response.ok || (response.status >= 400 && response.status < 500))) {
+      this.attempt = null;
+    }
     if (response.ok && data) {
       this.retries = 0;
       this.version = data.version;
@@ -179,7 +289,13 @@ class NoteEditor {
     } else if (response.status === 404) {
       this.stopped = true;
       this.say("Not saved: this meeting is no longer open to you. Copy your text.", "error");
+    } else if (response.status === 503 && data && data.error) {
+      // The server is up but its database refuses writes: say why, and wait as long as it asks.
+      const asked = Number(data.retry_after || response.headers.get("Retry-After"));
+      this.retryLater("", { reason: `Not saved: ${data.error}`, delay: asked });
     } else if (response.type === "opaqueredirect") {
+      // Nothing is kept in this browser for someone signed out (it may be a shared computer).
+      this.forgetLocal();
       this.retryLater("Not saved: you are signed out. Sign in in another tab; retrying in");
     } else if (response.status === 403) {
       // Django's CSRF refusal: the page's token is from an older sign-in and stays wrong.
@@ -190,12 +306,14 @@ class NoteEditor {
     }
   }
 
-  retryLater(prefix = "Not saved: retrying in") {
-    const delay = RETRY_DELAYS_S[Math.min(this.retries, RETRY_DELAYS_S.length - 1)];
+  retryLater(prefix = "Not saved: retrying in", { reason = "", delay: asked = 0 } = {}) {
+    const backoff = RETRY_DELAYS_S[Math.min(this.retries, RETRY_DELAYS_S.length - 1)];
+    const delay = Number.isFinite(asked) && asked > 0 ? Math.min(asked, 300) : backoff;
     this.retries += 1;
     let left = delay;
     const tell = () => {
       if (!navigator.onLine) this.say("Offline: your text is kept here", "error");
+      else if (reason) this.say(reason, "error"); // the server's own words, with its delay
       else this.say(`${prefix} ${left} s`, "error");
     };
     tell();
@@ -276,6 +394,7 @@ class NoteEditor {
       this.savedBody = data.body;
       if (this.editor) this.editor.value = data.body;
       if (this.preview) this.preview.innerHTML = data.html; // sanitised by the server
+      this.remember();
       if (!this.hasConflict) {
         if (this.editor && !this.stopped) this.editor.readOnly = false;
         this.saidSaved(data.saved_at);
