@@ -186,9 +186,11 @@ def check_every_figure(members: list[Member]) -> None:
     checkins: dict[int, list[CheckIn]] = defaultdict(list)
     for checkin in CheckIn.objects.filter(submitted_at__gte=now - WINDOW):
         checkins[checkin.report_id].append(checkin)
+    # A 1:1 counts once a day has passed since its time (Meeting.accounted_before).
+    due_before = Meeting.accounted_before(now)
     due: dict[int, list[str]] = defaultdict(list)
     for report, status in Meeting.objects.filter(
-        scheduled_for__gte=now - WINDOW, scheduled_for__lt=now
+        scheduled_for__gte=due_before - WINDOW, scheduled_for__lt=due_before
     ).values_list("one_on_one__report_id", "status"):
         due[report].append(status)
     # The retention comparison: 1:1s held of those due in the 26 weeks before leaving (or now).
@@ -197,7 +199,7 @@ def check_every_figure(members: list[Member]) -> None:
         "one_on_one__report_id", "one_on_one__report__left_on", "scheduled_for", "status"
     ):
         if (
-            now - KEPT_WINDOW <= scheduled_for < now
+            due_before - KEPT_WINDOW <= scheduled_for < due_before
             if left_on is None
             else left_on - KEPT_WINDOW <= scheduled_for.date() < left_on
         ):
