@@ -24,7 +24,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -126,6 +126,36 @@ class Drills:
     def slow_smtp(self) -> dict[str, Any]:
         """Two workers, a mail server that takes 0.2 s per message, 100 emails."""
         return self._mail_drill("slow-smtp", rows=100, delay=0.2, workers=2, seconds=120)
+
+    def slow_smtp_long_batch(self) -> dict[str, Any]:
+        """A batch that outlasts the 10-minute claim: sender A starts a batch of 40 emails
+        at T, each taking 70 s (shifted clock, time-machine, in its own process); sender B,
+        another worker's next task, starts its batch at T + 11 min. Real time: seconds."""
+        sink = Sink(self.folder, self.log, delay=0.1)
+        sink.start()
+        try:
+            env = self.mail(sink)
+            prefix = f"slow-smtp-long-batch-{int(time.time())}"
+            mailing.db(env, "create", prefix, "40")
+            base = datetime.now(UTC)
+            started = time.monotonic()
+            senders = []
+            for offset_minutes in (0, 11):
+                instant = (base + timedelta(minutes=offset_minutes)).isoformat()
+                senders.append(subprocess.Popen(
+                    [sys.executable, "-m", "bench.drills.db", "slow-batch", instant, "70"],
+                    env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
+                ))  # fmt: skip
+                time.sleep(1.5)
+            sent = [json.loads(p.communicate(timeout=300)[0] or "{}") for p in senders]
+            result = {**mailing.outcome(env, prefix, sink),
+                      "fault": {"seconds_per_message_shifted": 70,
+                                "second_batch_after_minutes": 11,
+                                "sent_by_each": [s.get("sent") for s in sent]},
+                      "seconds": round(time.monotonic() - started, 1)}  # fmt: skip
+        finally:
+            sink.stop()
+        return result
 
     def kill_worker(self) -> dict[str, Any]:
         """kill -9 of a worker while it sends (the sink holds each message 0.5 s, so a worker
@@ -403,6 +433,7 @@ def password_resets(base: str, seconds: float) -> dict[str, Any]:
 
 DRILLS: dict[str, Callable[[Drills], dict[str, Any]]] = {
     "slow-smtp": Drills.slow_smtp,
+    "slow-smtp-long-batch": Drills.slow_smtp_long_batch,
     "kill-worker": Drills.kill_worker,
     "smtp-down-60s": Drills.smtp_down_60s,
     "smtp-down-long": Drills.smtp_down_long,
@@ -439,7 +470,7 @@ def row(name: str, result: dict[str, Any]) -> str:
               if "http_5xx" in result else "-")  # fmt: skip
     recovered = {True: "yes", False: "no", None: "-"}[result.get("recovered_without_restart")]
     status = "FAIL: " + "; ".join(result["problems"]) if result["problems"] else "ok"
-    return (f"{name:16} saves {saves:16} emails {emails:40} 5xx(503) {errors:9} "
+    return (f"{name:20} saves {saves:16} emails {emails:40} 5xx(503) {errors:9} "
             f"recovered {recovered:3} {status}")  # fmt: skip
 
 
@@ -451,7 +482,7 @@ def main() -> None:
     options = parser.parse_args()
     if options.list:
         for name, method in DRILLS.items():
-            print(f"{name:16} {(method.__doc__ or '').split(chr(10))[0]}")
+            print(f"{name:20} {(method.__doc__ or '').split(chr(10))[0]}")
         return
     names = options.only.split(",") if options.only else list(SHORT if options.short else DRILLS)
     unknown = set(names) - set(DRILLS)

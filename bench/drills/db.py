@@ -3,6 +3,8 @@ or a line protocol on stdin for the shifted-clock sender):
 
     python -m bench.drills.db create PREFIX COUNT     COUNT outbox rows named drill:PREFIX:*
     python -m bench.drills.db state PREFIX            those rows, and task rows left RUNNING
+    python -m bench.drills.db slow-batch ISO SECONDS  one batch of the sending function from
+        ISO, each message taking SECONDS of clock (time-machine; the sink is real)
     python -m bench.drills.db undemo                  the synthetic people may sign in
     python -m bench.drills.db shifted                 reads "send ISO-INSTANT" lines: runs the
         worker's sending function (outbox_send_due) in this process with the clock moved there
@@ -87,6 +89,30 @@ def shifted() -> None:
             print(json.dumps(answer), flush=True)
 
 
+def slow_batch(instant: str, seconds_per_message: float) -> dict[str, Any]:
+    """One run of the sending function (one batch, as one task of a worker) from `instant`,
+    each message taking `seconds_per_message` of shifted time: Django's SMTP backend sends it
+    to the sink for real, then time-machine moves this process's clock on."""
+    import time_machine
+    from django.core.mail.backends.smtp import EmailBackend
+
+    from rapport.notify.services import outbox_send_due
+
+    original = EmailBackend.send_messages
+    with time_machine.travel(datetime.fromisoformat(instant), tick=True) as traveller:
+
+        def slow(self: EmailBackend, messages: Any) -> int:
+            sent = original(self, messages)
+            traveller.shift(seconds_per_message)
+            return sent
+
+        EmailBackend.send_messages = slow  # type: ignore[method-assign,assignment]
+        try:
+            return {"sent": outbox_send_due()}
+        finally:
+            EmailBackend.send_messages = original  # type: ignore[method-assign]
+
+
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
     django.setup()
@@ -94,6 +120,8 @@ def main() -> None:
         json.dump(create(sys.argv[2], int(sys.argv[3])), sys.stdout)
     elif sys.argv[1] == "state":
         json.dump(state(sys.argv[2]), sys.stdout)
+    elif sys.argv[1] == "slow-batch":
+        json.dump(slow_batch(sys.argv[2], float(sys.argv[3])), sys.stdout)
     elif sys.argv[1] == "undemo":
         json.dump(undemo(), sys.stdout)
     elif sys.argv[1] == "shifted":
