@@ -108,7 +108,10 @@ class Redis:
 class Sink:
     """The SMTP sink (bench.drills.sink): `stop()` makes the mail server down, `start()` up."""
 
-    def __init__(self, folder: Path, log: Path, *, delay: float = 0.0) -> None:
+    def __init__(
+        self, folder: Path, log: Path, *, delay: float = 0.0, record_first: bool = False
+    ) -> None:
+        self.record_first = record_first
         self.port = free_port()
         self.received_log = folder / f"sink-{self.port}.jsonl"
         self.received_log.unlink(missing_ok=True)
@@ -120,7 +123,8 @@ class Sink:
         with self.log.open("a") as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "bench.drills.sink", f"--port={self.port}",
-                 f"--log={self.received_log}", f"--delay={self.delay}", "--max-seconds=3600"],
+                 f"--log={self.received_log}", f"--delay={self.delay}", "--max-seconds=3600",
+                 *(["--record-first"] if self.record_first else [])],
                 cwd=ROOT, stdout=out, stderr=out,
             )  # fmt: skip
         _wait_for_port(self.port)

@@ -3,10 +3,12 @@
     python -m bench.drills.sink --port P --log FILE [--delay SECONDS]
 
 Each line holds the Message-ID header (or ""), the subject, the recipients and the moment the
-sink answered 250. `--delay` sleeps before that answer, like a slow mail server: a sender killed
-during the sleep has handed over the whole message, and the sink still records it (as a real
-server that received the final dot would deliver it). "Down" is this process stopped: the port
-then refuses connections. It stops by itself after --max-seconds.
+sink recorded it. `--delay` sleeps before the 250 answer, like a slow mail server. By default the
+message counts as received only once the sleep is over (a sender that hangs up during the sleep
+has sent nothing: aiosmtpd cancels the handler). With `--record-first` it counts as soon as the
+final dot arrives, then the sink sleeps: a server that has queued the message and is slow to say
+so, which is the crash window of a sender killed before it records the send. "Down" is this
+process stopped: the port then refuses connections. It stops by itself after --max-seconds.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from aiosmtpd.controller import Controller
 
 
 class Recorder:
-    def __init__(self, log: Path, delay: float) -> None:
+    def __init__(self, log: Path, delay: float, record_first: bool) -> None:
         self.log = log
         self.delay = delay
+        self.record_first = record_first
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.original_content or envelope.content, policy=default)
-        if self.delay:
+        if self.delay and not self.record_first:
             await asyncio.sleep(self.delay)
         line = {
             "message_id": str(message.get("Message-ID", "") or "").strip(),
@@ -41,6 +44,8 @@ class Recorder:
         }
         with self.log.open("a") as out:
             out.write(json.dumps(line) + "\n")
+        if self.delay and self.record_first:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
 
@@ -49,10 +54,13 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log", type=Path, required=True)
     parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--record-first", action="store_true")
     parser.add_argument("--max-seconds", type=float, default=3600.0)
     options = parser.parse_args()
     controller = Controller(
-        Recorder(options.log, options.delay), hostname="127.0.0.1", port=options.port
+        Recorder(options.log, options.delay, options.record_first),
+        hostname="127.0.0.1",
+        port=options.port,
     )
     controller.start()
     stopping = False
