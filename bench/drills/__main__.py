@@ -340,21 +340,26 @@ class Drills:
             subprocess.run(["umount", "-l", str(mount)], check=False)
 
     def sqlite_readonly(self) -> dict[str, Any]:
-        """The filesystem holding the SQLite database remounted read-only for a third of the
-        soak (`mount -o remount,ro`: even root cannot write), then read-write again."""
+        """The filesystem holding the SQLite database is read-only (`mount -o remount,ro`: even
+        root cannot write) when gunicorn starts and for the first third of the soak, then
+        read-write again. A remount to read-only while the app holds the database open is
+        refused (EBUSY), so the fault is in place before the server starts."""
         place, mount = self._sqlite_on_tmpfs("256m")
         seconds = self._soak_seconds()
 
+        def read_only() -> None:
+            subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+
         def fault(start: float, context: dict[str, Any]) -> dict[str, Any]:
             time.sleep(max(0.0, start + seconds / 3 - time.monotonic()))
-            subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
-            time.sleep(max(0.0, start + 2 * seconds / 3 - time.monotonic()))
             subprocess.run(["mount", "-o", "remount,rw", str(mount)], check=True)
             return {"read_only_seconds": round(seconds / 3, 1)}
 
         try:
-            return soaking.run(place, log=self.log, clients=50, seconds=seconds, fault=fault)
+            return soaking.run(place, log=self.log, clients=50, seconds=seconds, fault=fault,
+                               before=read_only)  # fmt: skip
         finally:
+            subprocess.run(["mount", "-o", "remount,rw", str(mount)], check=False)
             subprocess.run(["umount", "-l", str(mount)], check=False)
 
     def redis_down(self) -> dict[str, Any]:
@@ -461,7 +466,7 @@ def verdict(name: str, result: dict[str, Any]) -> list[str]:
     allowed = result.get("crash_window_copies", 0)
     if result.get("extra_copies", 0) > allowed:
         problems.append(f"{result['extra_copies'] - allowed} duplicated emails")
-    if "error" in result:
+    if "error" in result or "fault_error" in result.get("fault", {}):
         problems.append(BROKEN)
     return problems
 

@@ -106,16 +106,27 @@ def run(
     fault: Callable[[float, dict[str, Any]], dict[str, Any]],
     server_env: dict[str, str] | None = None,
     side: Callable[[str, float], dict[str, Any]] | None = None,
+    before: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Soaks for `seconds` while `fault(start, context)` runs in a thread (it must return by
     itself before the soak ends and undo its fault), then soaks AFTER_SECONDS more. `side`, if
-    given, runs beside the clients (another kind of request) and returns its own counts."""
+    given, runs beside the clients (another kind of request) and returns its own counts;
+    `before`, if given, runs once the clients are signed in and before the server starts."""
     specs = soak._django(place, "clients", str(clients))
+    if before is not None:  # a fault that must be in place before the server starts
+        before()
     with gunicorn(server_env or place.env(), log=log) as (base, server):
         context: dict[str, Any] = {"base": base, "server": server}
         outcome: dict[str, Any] = {}
         start = time.monotonic()
-        injector = threading.Thread(target=lambda: outcome.update(fault(start, context)))
+
+        def inject() -> None:
+            try:
+                outcome.update(fault(start, context))
+            except Exception as error:  # the fault was not injected: nothing was measured
+                outcome["fault_error"] = f"{type(error).__name__}: {error}"[:300]
+
+        injector = threading.Thread(target=inject)
         injector.start()
         side_counts: dict[str, Any] = {}
         side_thread = None
