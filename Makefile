@@ -7,7 +7,7 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest fast hostile-times demo bench soak clean help
+.PHONY: run test lint typecheck pytest fast hostile-times demo bench soak drills clean help
 
 help:
 	@echo "make run    set up, migrate, create the demo organisation, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,8 @@ help:
 	@echo "make bench  load the main pages under gunicorn, small and 10,000-person organisations,"
 	@echo "            SQLite and PostgreSQL; prints a table, writes bench/results/*.json"
 	@echo "make soak   50 clients autosaving notes for 30 s on SQLite and PostgreSQL; counts lost saves"
+	@echo "make drills fault drills (SMTP slow/down, kill -9, PostgreSQL restarts, full disk, Redis"
+	@echo "            down) on loopback with their own servers; DRILLS_ARGS=--short for the CI subset"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "No Python 3.12+ found; see the message above." >&2; exit 1; }
@@ -66,6 +68,12 @@ bench: $(VENV)/.dev-installed
 
 soak: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
+
+# Fault drills (docs/operations.md#fault-drills). Each starts its own PostgreSQL cluster (initdb
+# in a temporary folder), Redis and SMTP sink on free loopback ports, never the shared servers.
+# DRILLS_ARGS="--short" is the CI subset; "--only kill-worker,redis-down" picks drills; "--list".
+drills: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.drills $(DRILLS_ARGS)
 
 # One test process per core (pytest-xdist), each with its own test database.
 fast: $(VENV)/.dev-installed
