@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import has_vary_header
 
@@ -94,19 +95,32 @@ class RefusedWriteMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DatabaseError) or not is_refused_write(exception):
-            return None
-        view = request.resolver_match.func if request.resolver_match else None
-        prefers_json = request.get_preferred_type(["text/html", "application/json"])
-        if prefers_json != "application/json" and not getattr(view, "answers_json", False):
-            return None
-        response = JsonResponse(
-            {
-                "error": "The server cannot save right now (its database refuses writes). Your"
-                f" text is kept on this device and sent again in {RETRY_AFTER_S} s.",
-                "retry_after": RETRY_AFTER_S,
-            },
-            status=503,
-        )
-        response["Retry-After"] = str(RETRY_AFTER_S)
-        return response
+        return refused_write_answer(request, exception)
+
+
+def refused_write_answer(request: HttpRequest, exception: BaseException) -> HttpResponse | None:
+    """503 JSON with Retry-After for a script whose request the database refused, else None.
+    Also called by the 500 handler (rapport/views.py), for refusals that happen before the view
+    runs: a PostgreSQL restart or an unreadable SQLite file fails the session lookup first."""
+    if not isinstance(exception, DatabaseError) or not is_refused_write(exception):
+        return None
+    match = request.resolver_match
+    if match is None:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            match = None
+    view = match.func if match is not None else None
+    prefers_json = request.get_preferred_type(["text/html", "application/json"])
+    if prefers_json != "application/json" and not getattr(view, "answers_json", False):
+        return None
+    response = JsonResponse(
+        {
+            "error": "The server cannot save right now (its database refuses writes). Your"
+            f" text is kept on this device and sent again in {RETRY_AFTER_S} s.",
+            "retry_after": RETRY_AFTER_S,
+        },
+        status=503,
+    )
+    response["Retry-After"] = str(RETRY_AFTER_S)
+    return response

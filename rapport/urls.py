@@ -52,3 +52,5 @@ urlpatterns = [
         name="password_reset_complete",
     ),
 ]
+
+handler500 = "rapport.views.server_error"

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from rapport import access
@@ -14,6 +16,7 @@ from rapport.database import write_refusal
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings import services as meeting_services
+from rapport.middleware import refused_write_answer
 from rapport.notify.selectors import email_health_fields
 from rapport.people import selectors
 from rapport.people.charts import team_hours_chart, team_sizes_chart
@@ -74,3 +77,13 @@ def alive(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers, nothing else is touched. It is also the benchmarks'
     floor, the fastest a page can be through the same server and middleware."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler. A script whose request the database refused before any view ran (the
+    session lookup during a PostgreSQL restart, an unreadable SQLite file) still gets the 503
+    JSON and Retry-After that RefusedWriteMiddleware gives a refusal inside a view."""
+    error = sys.exc_info()[1]
+    if error is not None and (answer := refused_write_answer(request, error)) is not None:
+        return answer
+    return defaults.server_error(request)

@@ -114,3 +114,27 @@ def test_health_answers_503_while_the_database_cannot_be_reached() -> None:
         response = Client().get(reverse("health"))
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
+
+
+GONE = OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_refusal_before_the_view_runs_is_still_answered_503_to_the_notes_script(
+    cast: Cast,
+) -> None:
+    # A PostgreSQL restart or an unreadable SQLite file fails the session lookup, in a middleware,
+    # before any view: the 500 handler gives the same 503 (the drills saw HTML 500s here).
+    client = signed_in(cast)
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=GONE):
+        response = client.post(save_url(cast), {"body": "kept on the device", "version": 0})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert json.loads(response.content)["retry_after"] == 5
+
+
+def test_a_page_whose_session_lookup_fails_still_gets_the_ordinary_500(cast: Cast) -> None:
+    client = signed_in(cast)
+    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=GONE):
+        response = client.get(reverse("home"))
+    assert response.status_code == 500
+    assert "Retry-After" not in response
