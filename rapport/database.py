@@ -17,6 +17,7 @@ from django.db import (
     InternalError,
     OperationalError,
     connection,
+    connections,
     transaction,
 )
 from django.db.migrations.recorder import MigrationRecorder
@@ -45,6 +46,18 @@ def is_refused_write(error: BaseException) -> bool:
     if isinstance(error, InternalError):
         return getattr(error.__cause__, "sqlstate", None) in _REFUSING_SQLSTATES
     return False
+
+
+def drop_refused_connections() -> None:
+    """After a refusal the connection itself may be what is broken: an SQLite file opened while
+    its filesystem was read-only stays read-only for that connection, a PostgreSQL connection
+    may be half closed. Persistent connections (CONN_MAX_AGE) would keep failing after the
+    database is back, so the next request opens a fresh one. Never inside a transaction that
+    someone still holds (the test suite's, an atomic block further out)."""
+    for each in connections.all(initialized_only=True):
+        if not each.in_atomic_block:
+            with suppress(DatabaseError):
+                each.close()
 
 
 def write_refusal() -> str | None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.cache import has_vary_header
 
 from rapport import access
-from rapport.database import RETRY_AFTER_S, is_refused_write
+from rapport.database import RETRY_AFTER_S, drop_refused_connections, is_refused_write
 
 
 class ViewerTimezoneMiddleware:
@@ -104,6 +104,7 @@ def refused_write_answer(request: HttpRequest, exception: BaseException) -> Http
     runs: a PostgreSQL restart or an unreadable SQLite file fails the session lookup first."""
     if not isinstance(exception, DatabaseError) or not is_refused_write(exception):
         return None
+    drop_refused_connections()
     match = request.resolver_match
     if match is None:
         try:

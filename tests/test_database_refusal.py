@@ -138,3 +138,24 @@ def test_a_page_whose_session_lookup_fails_still_gets_the_ordinary_500(cast: Cas
         response = client.get(reverse("home"))
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+def test_a_refusal_drops_the_connection_so_the_next_request_opens_a_fresh_one(
+    transactional_db: None,
+) -> None:
+    # An SQLite file opened while its filesystem was read-only stays read-only for that
+    # connection: kept open (CONN_MAX_AGE), it failed every save after the filesystem came back
+    # (the sqlite-readonly drill). Outside any transaction, the refusal closes it.
+    from django.db import connection
+
+    from tests.cast import build_cast
+
+    cast = build_cast()
+    client = signed_in(cast)
+    connection.ensure_connection()
+    with mock.patch("rapport.meetings.notes.Note.objects.create", side_effect=READ_ONLY):
+        status, *_ = save_as_script(client, cast)
+    assert status == 503
+    assert connection.connection is None
+    status, *_ = save_as_script(client, cast)
+    assert status == 200
