@@ -44,6 +44,9 @@ def test_the_people_search_updates_as_you_type_with_the_keyboard_only(
     page.get_by_role("heading", name="Hello, Rui").wait_for()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    # htmx wires the search box up once the page has loaded; typing before that is lost.
+    page.wait_for_url("**/people/")
+    page.wait_for_load_state("load")
     page.get_by_role("searchbox", name="Search people").fill("pete")
     page.get_by_text("1 match for “pete”").wait_for()
     expect(page.get_by_role("link", name="Pete Peer")).to_be_visible()
