@@ -27,8 +27,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], *, log: Path) -> Iterator[str]:
-    """Yields the base URL once the server answers; stops it afterwards."""
+def gunicorn(env: dict[str, str], *, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Yields the base URL and the master process once the server answers; stops it afterwards
+    (the fault drills kill its workers, found through the master)."""
     port = free_port()
     command = [
         GUNICORN, "rapport.wsgi", f"--bind=127.0.0.1:{port}", f"--workers={WORKERS}",
@@ -39,10 +40,21 @@ def serving(env: dict[str, str], *, log: Path) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
-        yield base
+        yield base, server
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+
+
+@contextmanager
+def serving(env: dict[str, str], *, log: Path) -> Iterator[str]:
+    """Yields the base URL once the server answers; stops it afterwards."""
+    with gunicorn(env, log=log) as (base, _):
+        yield base
 
 
 def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import subprocess
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from bench import soak
 from bench.environments import Environment
 from bench.load import PROXY_HEADER
-from bench.server import GUNICORN, THREADS, WORKERS, _wait_until_up, free_port
+from bench.server import gunicorn
 
 AFTER_SECONDS = 6.0  # the second phase, once the fault is over
 
@@ -42,29 +41,6 @@ class Place(Environment):
             variables["DATABASE_URL"] = self.database_url
         variables.update(extra)
         return variables
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], *, log: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """bench.server.serving, but the drill also gets the master process (to find workers)."""
-    port = free_port()
-    command = [
-        GUNICORN, "rapport.wsgi", f"--bind=127.0.0.1:{port}", f"--workers={WORKERS}",
-        "--worker-class=gthread", f"--threads={THREADS}", "--log-level=warning",
-    ]  # fmt: skip
-    with log.open("a") as out:
-        server = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, server)
-        yield base, server
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=10)
 
 
 def children(pid: int) -> list[int]:
