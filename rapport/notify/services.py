@@ -41,7 +41,7 @@ from rapport.meetings.services import schedules_extend_due
 from rapport.notify import emails
 from rapport.notify.emails import Email
 from rapport.notify.models import CHOOSABLE_KINDS, Kind, NotificationPreference, Outbox
-from rapport.notify.selectors import managers_with_active_pairs
+from rapport.notify.selectors import blank_addresses, managers_with_active_pairs
 from rapport.people.models import Person, normalise_email
 
 logger = logging.getLogger(__name__)
@@ -405,7 +405,15 @@ def outbox_deliver(row: Outbox, *, now: datetime | None = None) -> bool:
             claimed_at=None,
             send_after=moment + backoff(attempts),
         )
-        logger.warning("email %s failed (attempt %s): %s", row.key, attempts, error)
+        # The row's id and kind only: its key names the people and the meeting, and a mail
+        # server's error often quotes the recipient (1:1 metadata has no place in logs).
+        logger.warning(
+            "email %s (%s) failed (attempt %s): %s",
+            row.pk,
+            row.kind,
+            attempts,
+            blank_addresses(f"{type(error).__name__}: {error}"),
+        )
         return False
     record_sent(row.pk, (now or start) + (timezone.now() - start))
     return True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from datetime import timedelta
@@ -193,3 +194,21 @@ def test_send_test_email_command_reports_a_failure(db: None, smtp: Mailbox) -> N
     smtp.refuse = 1
     with pytest.raises(Exception, match="451"):
         call_command("send-test-email", "ops@example.com")
+
+
+def test_a_failed_send_logs_neither_the_key_nor_an_address(
+    cast: Cast, smtp: Mailbox, dummy_tasks: list[Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The key names the people and the meeting; logs are read by whoever runs the servers.
+    now = cast.meeting.scheduled_for - timedelta(hours=1)
+    services.notify_tick(now=now)
+    smtp.refuse = 10
+    with caplog.at_level(logging.WARNING, logger="rapport.notify.services"):
+        services.outbox_send_due(now=now)
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "failed (attempt 1)" in logged
+    for row in Outbox.objects.all():
+        assert row.key not in logged
+    for person in (cast.manager, cast.report):
+        assert person.email not in logged and person.name not in logged
+    assert str(cast.meeting.uuid) not in logged
