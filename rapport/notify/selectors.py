@@ -259,14 +259,18 @@ def email_health(now: datetime, *, max_attempts: int) -> EmailHealth:
         .first()
     )
     reasons = []
-    if figures["gave_up"]:
-        reasons.append(f"{figures['gave_up']} emails gave up after {max_attempts} tries")
-    if figures["failing"]:
-        reasons.append(f"{figures['failing']} emails failed {HEALTH_FAILING_TRIES}+ tries")
+    if gave_up := figures["gave_up"]:
+        reasons.append(f"{_emails(gave_up)} gave up after {max_attempts} tries")
+    if failing := figures["failing"]:
+        reasons.append(f"{_emails(failing)} failed {HEALTH_FAILING_TRIES} or more tries")
     if oldest is not None and now - oldest > HEALTH_WAIT_LIMIT:
         minutes = int((now - oldest).total_seconds() // 60)
         reasons.append(f"the oldest due email has waited {minutes} minutes")
     return EmailHealth(reasons=reasons)
+
+
+def _emails(count: int) -> str:
+    return "1 email" if count == 1 else f"{count} emails"
 
 
 def email_health_fields() -> dict[str, object]:

@@ -313,7 +313,7 @@ def test_emails_that_gave_up_go_out_when_the_mail_server_is_back(
     )
     now = timezone.now()
     health = selectors.email_health(now, max_attempts=services.MAX_ATTEMPTS)
-    assert health.degraded and "1 emails gave up" in health.reasons[0]
+    assert health.degraded and "1 email gave up" in health.reasons[0]
     assert Client().get("/health/").json()["status"] == "degraded"
     # The other email goes out: the server answers again, so the one that gave up follows.
     assert services.outbox_send_due() == 2
@@ -347,7 +347,7 @@ def test_the_outbox_page_shows_degraded_email(cast: Cast, dummy_tasks: list[Any]
     client = Client()
     client.force_login(cast.admin)
     page = client.get("/notifications/outbox/").content.decode()
-    assert "Email is degraded:" in page and "1 emails gave up" in page
+    assert "Email is degraded:" in page and "1 email gave up" in page
 
 
 # --- 5. A broken task broker -----------------------------------------------------------------
