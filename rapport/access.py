@@ -83,6 +83,20 @@ def can_run_outbox(viewer: Person) -> bool:
     return viewer.is_admin
 
 
+# --- Working hours and days away ---------------------------------------------------------------
+# What scheduling needs: the person, their direct manager (who books their 1:1s) and admins
+# (who may set up 1:1s for any manager). Only the kind of a day away is kept, never a reason.
+
+
+def can_see_schedule_of(viewer: Person, person: Person) -> bool:
+    return viewer.pk == person.pk or viewer.pk == person.manager_id or viewer.is_admin
+
+
+def can_change_schedule_of(viewer: Person, person: Person) -> bool:
+    """Working hours and days away: the person's own, or an admin's for anyone."""
+    return viewer.pk == person.pk or viewer.is_admin
+
+
 def can_see_organisation_overview(viewer: Person) -> bool:
     """Aggregate figures about the whole organisation (never about one person)."""
     return viewer.is_hr or viewer.is_admin

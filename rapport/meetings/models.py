@@ -61,6 +61,12 @@ class OneOnOne(models.Model):
     )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The pair's video room; empty means the manager's usual room (Person.video_link).
+    video_link = models.URLField(max_length=500, blank=True, db_default="", default="")
+    # The iCalendar SEQUENCE of the pair's series: raised by every change of its schedule
+    # (set-up, rhythm, one meeting moved, skipped or cancelled, end), so calendars take the
+    # newest invite. The worker sends invites for sequences not yet sent.
+    calendar_sequence = models.PositiveIntegerField(default=0, db_default=0)
     # Meetings exist as rows up to this moment; later ones are created as time moves on.
     scheduled_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=django_timezone.now)
@@ -87,6 +93,11 @@ class OneOnOne(models.Model):
 
     def other_person(self, viewer: Person) -> Person:
         return self.report if viewer.pk == self.manager_id else self.manager
+
+    @property
+    def room(self) -> str:
+        """The video link calendars and pages show: the pair's own, else the manager's usual."""
+        return self.video_link or self.manager.video_link
 
 
 class Meeting(models.Model):

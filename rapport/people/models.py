@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -26,6 +28,17 @@ class Role(models.TextChoices):
 class LeftReason(models.TextChoices):
     VOLUNTARY = "voluntary", "Voluntary"
     INVOLUNTARY = "involuntary", "Involuntary"
+
+
+# Working days as a bit set, Monday = bit 0: Monday to Friday by default.
+WEEKDAYS_MONDAY_TO_FRIDAY = 0b0011111
+DEFAULT_WORK_STARTS = time(9, 0)
+DEFAULT_WORK_ENDS = time(17, 30)
+
+
+def validate_work_days(value: int) -> None:
+    if not 0 < value < 2**7:
+        raise ValidationError("Choose at least one working day.")
 
 
 class PersonManager(BaseUserManager["Person"]):
@@ -66,6 +79,17 @@ class Person(AbstractBaseUser):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     started_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    # Working hours on the person's own wall clock (`timezone`): scheduling proposes 1:1s inside
+    # both people's hours and asks before booking outside them.
+    work_days = models.PositiveSmallIntegerField(
+        default=WEEKDAYS_MONDAY_TO_FRIDAY,
+        db_default=WEEKDAYS_MONDAY_TO_FRIDAY,
+        validators=[validate_work_days],
+    )
+    work_starts = models.TimeField(default=DEFAULT_WORK_STARTS, db_default=DEFAULT_WORK_STARTS)
+    work_ends = models.TimeField(default=DEFAULT_WORK_ENDS, db_default=DEFAULT_WORK_ENDS)
+    # A manager's usual video room, used for a 1:1 that has no link of its own.
+    video_link = models.URLField(max_length=500, blank=True, db_default="", default="")
     left_reason = models.CharField(max_length=16, choices=LeftReason.choices, blank=True)
     is_active = models.BooleanField(default=True)
     # Set by `rapport demo` and `rapport synth`, whose accounts share a published password: in
@@ -122,6 +146,78 @@ class Person(AbstractBaseUser):
         self.email = normalise_email(self.email)
         if self.left_reason and not self.left_on:
             raise ValidationError({"left_reason": "A reason for leaving needs a leaving date."})
+        if self.work_ends <= self.work_starts:
+            raise ValidationError({"work_ends": "The working day must end after it starts."})
+
+    # --- Working hours ---------------------------------------------------------------------------
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def works_on(self, weekday: int) -> bool:
+        """Whether `weekday` (Monday = 0) is one of the person's working days."""
+        return bool(self.work_days & (1 << weekday))
+
+    def working_window(self, day: date) -> tuple[datetime, datetime] | None:
+        """The person's working hours on their local `day`, in UTC; None on a day off."""
+        if not self.works_on(day.weekday()):
+            return None
+        zone = self.zone
+        start = datetime.combine(day, self.work_starts, tzinfo=zone).astimezone(UTC)
+        end = datetime.combine(day, self.work_ends, tzinfo=zone).astimezone(UTC)
+        return start, end
+
+    def is_working(self, start: datetime, end: datetime) -> bool:
+        """Whether the whole of `start`..`end` (aware datetimes) lies inside one of the person's
+        working days. Days away are not looked at here (see DayAway)."""
+        local_day = start.astimezone(self.zone).date()
+        window = self.working_window(local_day)
+        return window is not None and window[0] <= start and end <= window[1]
+
+    def working_day_names(self) -> list[str]:
+        names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        return [name for index, name in enumerate(names) if self.works_on(index)]
+
+
+class DayAway(models.Model):
+    """Days a person is away (holiday, leave), inclusive on both ends, on their own calendar.
+    A manager's days away skip their 1:1s in the range; the skip is re-applied whenever the
+    meetings of a rhythm are (re)created, so it survives later changes of rhythm."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "Holiday"
+        LEAVE = "leave", "Leave"
+        OTHER = "other", "Away"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="days_away")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.HOLIDAY)
+    created_at = models.DateTimeField(default=django_timezone.now, editable=False)
+
+    class Meta:
+        ordering = ("starts_on",)
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="day_away_ends_after_start",
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["person", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d} to {self.ends_on:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The last day away cannot be before the first."})
+        if self.starts_on and self.ends_on and self.ends_on - self.starts_on > timedelta(days=366):
+            raise ValidationError({"ends_on": "Days away cover at most a year at a time."})
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on
 
 
 class LoginFailure(models.Model):
