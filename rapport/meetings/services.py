@@ -107,7 +107,15 @@ def one_on_one_change_rule(
     one_on_one.scheduled_until = now
     one_on_one.save()
     meetings_extend(one_on_one=one_on_one, until=now + HORIZON)
+    series_changed(one_on_one)
     return one_on_one
+
+
+def series_changed(one_on_one: OneOnOne) -> None:
+    """Raise the pair's calendar SEQUENCE: its schedule changed, so both people's calendars
+    need a new invite (the worker sends one for every sequence not yet sent)."""
+    OneOnOne.objects.filter(pk=one_on_one.pk).update(calendar_sequence=F("calendar_sequence") + 1)
+    one_on_one.refresh_from_db(fields=["calendar_sequence"])
 
 
 def meetings_extend(*, one_on_one: OneOnOne, until: datetime) -> int:
@@ -176,7 +184,9 @@ def one_on_ones_close_where_manager_changed() -> int:
         one_on_one__in=closing, status=Meeting.Status.UPCOMING, scheduled_for__gt=now
     ).update(status=Meeting.Status.CANCELLED, status_reason="The 1:1 closed: the manager changed.")
     return OneOnOne.objects.filter(pk__in=closing).update(
-        status=OneOnOne.Status.CLOSED, closed_at=now
+        status=OneOnOne.Status.CLOSED,
+        closed_at=now,
+        calendar_sequence=F("calendar_sequence") + 1,
     )
 
 
@@ -195,6 +205,7 @@ def meeting_reschedule(*, meeting: Meeting, to: datetime, by: Person) -> Meeting
         raise ValidationError("Only an upcoming meeting can be moved.")
     meeting.scheduled_for = to
     meeting.save(update_fields=["scheduled_for"])
+    series_changed(meeting.one_on_one)
     return meeting
 
 
@@ -204,9 +215,14 @@ def meeting_set_status(*, meeting: Meeting, status: str, reason: str, by: Person
     _require_writer(by, meeting)
     if status in (Meeting.Status.SKIPPED, Meeting.Status.CANCELLED) and not reason.strip():
         raise ValidationError("Say why, in a few words: it helps you both later.")
+    calendar_changes = Meeting.Status.UPCOMING in (meeting.status, status) and (
+        {meeting.status, status} & {Meeting.Status.SKIPPED, Meeting.Status.CANCELLED}
+    )
     meeting.status = status
     meeting.status_reason = reason.strip()
     meeting.save(update_fields=["status", "status_reason"])
+    if calendar_changes:
+        series_changed(meeting.one_on_one)
     schedules_extend_due(manager=meeting.one_on_one.manager)
     return meeting
 
