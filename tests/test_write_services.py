@@ -110,6 +110,7 @@ NOT_A_PERSONS_WRITE = {
     "meetings.notes.conflict_copy_for": READ,
     "meetings.notes.notes_for": READ,
     "meetings.services.meetings_extend": BOOKKEEPING,
+    "meetings.services.series_changed": BOOKKEEPING,
     "meetings.services.schedules_extend_due": BOOKKEEPING,
     "meetings.services.one_on_ones_close_where_manager_changed": BOOKKEEPING,
     "meetings.services.rule_from": PURE,

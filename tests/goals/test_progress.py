@@ -10,12 +10,10 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
-from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from rapport.access import Refused
-from rapport.goals import urls as goal_urls
-from rapport.goals import urls_progress
 from rapport.goals.charts import ValuePoint, on_track, progress_chart
 from rapport.goals.models import Goal, GoalUpdate, Status
 from rapport.goals.progress import (
@@ -32,15 +30,6 @@ from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.services import Rule, one_on_one_set_up
 from tests.cast import PASSWORD, Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
-
-# Until rapport/goals/urls.py includes the progress route, the view tests bring their own
-# goals namespace: the goal pages plus the progress route.
-urlpatterns: list[URLPattern | URLResolver] = [
-    path(
-        "goals/",
-        include(([*urls_progress.urlpatterns, *goal_urls.urlpatterns], "goals")),
-    ),
-]
 
 TODAY = date(2026, 6, 1)
 
@@ -279,7 +268,6 @@ def signed_in(cast: Cast, role: str) -> Client:
     return client
 
 
-@pytest.mark.urls(__name__)
 def test_an_htmx_post_records_progress_and_answers_with_the_refreshed_panel(cast: Cast) -> None:
     goal = active_goal(cast.one_on_one)
     url = reverse("goals:progress", args=[goal.uuid])
@@ -301,7 +289,6 @@ def test_an_htmx_post_records_progress_and_answers_with_the_refreshed_panel(cast
     assert (update.value, update.confidence, update.meeting) == (Decimal(6), 8, cast.meeting)
 
 
-@pytest.mark.urls(__name__)
 def test_a_plain_post_redirects_to_the_goal_and_outsiders_get_a_404(cast: Cast) -> None:
     goal = active_goal(cast.one_on_one)
     url = reverse("goals:progress", args=[goal.uuid])
@@ -313,7 +300,6 @@ def test_a_plain_post_redirects_to_the_goal_and_outsiders_get_a_404(cast: Cast) 
     assert goal.updates.count() == 1
 
 
-@pytest.mark.urls(__name__)
 def test_an_invalid_htmx_post_shows_the_form_again_with_its_error(cast: Cast) -> None:
     goal = active_goal(cast.one_on_one)
     url = reverse("goals:progress", args=[goal.uuid])
