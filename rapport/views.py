@@ -43,9 +43,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             viewer, week_start, week_start + timedelta(weeks=2)
         ),
         "open_actions": len(open_actions),
-        "overdue_actions": sum(
-            meeting_selectors.is_overdue(action, timezone.localdate()) for action in open_actions
-        ),
+        "overdue_actions": sum(action.is_overdue(timezone.localdate()) for action in open_actions),
         "team": team,
         "team_hours_chart": team_hours_chart(team, viewer, now) if team else None,
         "team_sizes_chart": team_sizes_chart(overview) if overview else None,

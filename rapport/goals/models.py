@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -13,6 +13,9 @@ from django.utils import timezone
 from rapport.goals.smart import GoalDraft, SmartResult, check
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.people.models import Person
+
+# A goal due within this time shows as due soon.
+DUE_SOON = timedelta(days=14)
 
 
 class Kind(models.TextChoices):
@@ -92,6 +95,13 @@ class Goal(models.Model):
 
     def smart(self, today: date) -> SmartResult:
         return check(self.draft(), today=today)
+
+    def is_overdue(self, today: date) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < today
+
+    def is_due_soon(self, today: date) -> bool:
+        """Open and due within DUE_SOON from `today` (not overdue yet)."""
+        return self.is_open and self.due_on is not None and today <= self.due_on <= today + DUE_SOON
 
     @property
     def is_open(self) -> bool:

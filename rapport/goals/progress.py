@@ -104,10 +104,17 @@ def action_add_for_goal(
     text: str,
     due_on: date | None,
     by: Person,
+    already_late: bool = False,
 ) -> ActionItem:
     """A new action of the goal's 1:1 that moves the goal forward."""
     action = action_add(
-        one_on_one=goal.one_on_one, meeting=meeting, owner=owner, text=text, due_on=due_on, by=by
+        one_on_one=goal.one_on_one,
+        meeting=meeting,
+        owner=owner,
+        text=text,
+        due_on=due_on,
+        by=by,
+        already_late=already_late,
     )
     return goal_tie_action(goal=goal, action=action, by=by)
 

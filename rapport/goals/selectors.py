@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 from django.http import Http404
@@ -16,8 +16,6 @@ from rapport.goals.progress import stalled_goals
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.selectors import team_one_on_ones
 from rapport.people.models import Person
-
-DUE_SOON = timedelta(days=14)
 
 # Active goals first (what the pair works on now), then drafts, then the record.
 STATUS_ORDER = Case(
@@ -59,14 +57,6 @@ def current_one_on_one_of(report: Person) -> OneOnOne | None:
         .select_related("manager")
         .first()
     )
-
-
-def is_due_soon(goal: Goal, today: date) -> bool:
-    return goal.is_open and goal.due_on is not None and today <= goal.due_on <= today + DUE_SOON
-
-
-def is_overdue(goal: Goal, today: date) -> bool:
-    return goal.is_open and goal.due_on is not None and goal.due_on < today
 
 
 @dataclass(frozen=True)
@@ -132,8 +122,8 @@ def team_goals(manager: Person, *, today: date) -> list[TeamGoalsRow]:
                 GoalGlance(
                     goal=goal,
                     stalled=goal.pk in stalled,
-                    due_soon=is_due_soon(goal, today),
-                    overdue=is_overdue(goal, today),
+                    due_soon=goal.is_due_soon(today),
+                    overdue=goal.is_overdue(today),
                 )
             )
     return rows

@@ -127,10 +127,18 @@ def action_add(
     text: str,
     due_on: date | None,
     by: Person,
+    already_late: bool = False,
 ) -> ActionItem:
+    """A new action of the pair. A due date in the past (on the writer's calendar) is refused
+    unless `already_late` says the item is being recorded late on purpose."""
     _require_writer(by, one_on_one)
     if owner.pk not in (one_on_one.manager_id, one_on_one.report_id):
         raise ValidationError("An action belongs to one of the two people of the 1:1.")
+    if due_on is not None and not already_late and due_on < timezone.localdate():
+        raise ValidationError(
+            f"{due_on:%-d %b %Y} has passed. Choose today or a later day, or tick "
+            "“Already late” to record it with that date."
+        )
     if meeting is not None and meeting.one_on_one_id != one_on_one.pk:
         raise ValidationError("That meeting belongs to another 1:1.")
     return ActionItem.objects.create(

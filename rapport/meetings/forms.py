@@ -125,6 +125,8 @@ class ActionForm(forms.Form):
     )
     # An active goal of the same 1:1 the action moves forward (optional).
     goal = forms.UUIDField(required=False, label="For goal")
+    # A due date in the past is refused unless this says the item is recorded late on purpose.
+    already_late = forms.BooleanField(required=False, label="Already late")
 
 
 class ActionDoneForm(forms.Form):
@@ -135,6 +137,12 @@ class ActionDoneForm(forms.Form):
     def clean_done(self) -> bool:
         # The checkbox posts "1"; anything else means not done, as before this form.
         return self.data.get("done") == "1"
+
+
+class JustDoneForm(forms.Form):
+    """My actions after a tick: which item was just marked done, to offer its undo."""
+
+    done = forms.UUIDField(required=False)
 
 
 class StatusForm(forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -257,6 +257,10 @@ class ActionItem(models.Model):
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
+
+    def is_overdue(self, today: date) -> bool:
+        """Open, with a due date before `today` (the viewer's local date)."""
+        return self.done_at is None and self.due_on is not None and self.due_on < today
 
 
 def new_feed_token() -> str:

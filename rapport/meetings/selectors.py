@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.timezone import now
 
@@ -115,12 +115,17 @@ def open_actions_of(viewer: Person) -> QuerySet[ActionItem]:
     return (
         ActionItem.objects.filter(owner=viewer, done_at__isnull=True, one_on_one__in=visible)
         .select_related("one_on_one__manager", "one_on_one__report")
-        .order_by("due_on", "created_at")
+        # Overdue first (the earliest dates), then the rest by date, undated last.
+        .order_by(F("due_on").asc(nulls_last=True), "created_at")
     )
 
 
-def is_overdue(action: ActionItem, today: date) -> bool:
-    return action.done_at is None and action.due_on is not None and action.due_on < today
+def done_action_of(viewer: Person, action_uuid: uuid.UUID) -> ActionItem | None:
+    """One of the viewer's own actions that is done, in a 1:1 they see (for its undo)."""
+    visible = access.one_on_ones_visible_to(viewer)
+    return ActionItem.objects.filter(
+        uuid=action_uuid, owner=viewer, done_at__isnull=False, one_on_one__in=visible
+    ).first()
 
 
 def timeline_for(

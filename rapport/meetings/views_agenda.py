@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rapport import access
@@ -104,7 +105,13 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         return _answer(request, meeting, "actions-block")
     data = form.cleaned_data
     owner = request.user if data["owner"] == "me" else one_on_one.other_person(request.user)
-    fields = {"meeting": meeting, "owner": owner, "text": data["text"], "due_on": data["due_on"]}
+    fields = {
+        "meeting": meeting,
+        "owner": owner,
+        "text": data["text"],
+        "due_on": data["due_on"],
+        "already_late": data["already_late"],
+    }
     try:
         if data["goal"]:
             goal = active_goal_of_pair(request.user, one_on_one, data["goal"])
@@ -140,4 +147,7 @@ def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
         _report(request, error)
     if meeting is not None:
         return _answer(request, meeting, "actions-block")
+    if form.cleaned_data["done"]:
+        # My actions offers to undo the tick: the ticked item is named by the address.
+        return redirect(reverse("meetings:my_actions") + f"?done={action.uuid}")
     return redirect("meetings:my_actions")

@@ -18,6 +18,7 @@ from rapport.meetings.balance import split_history
 from rapport.meetings.charts import split_chart
 from rapport.meetings.forms import (
     HistorySearchForm,
+    JustDoneForm,
     OneOnOneRuleForm,
     TeamSetupFilterForm,
     TeamSetupForm,
@@ -118,9 +119,14 @@ def team_setup(request: SignedInRequest) -> HttpResponse:
 def my_actions(request: SignedInRequest) -> HttpResponse:
     actions = list(selectors.open_actions_of(request.user))
     today = timezone.localdate()
+    just_done = JustDoneForm(request.GET)
+    undo = None
+    if just_done.is_valid() and just_done.cleaned_data["done"]:
+        undo = selectors.done_action_of(request.user, just_done.cleaned_data["done"])
     context = {
+        "undo": undo,
         "actions": actions,
         "today": today,
-        "overdue": sum(selectors.is_overdue(action, today) for action in actions),
+        "overdue": sum(action.is_overdue(today) for action in actions),
     }
     return render(request, "meetings/my_actions.html", context)

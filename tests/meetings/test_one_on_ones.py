@@ -98,6 +98,7 @@ def test_open_actions_follow_every_meeting_until_done_and_overdue_ones_stand_out
         text="Send the slides",
         due_on=timezone.localdate() - timedelta(days=3),
         by=cast.manager,
+        already_late=True,
     )
     client.force_login(cast.report)
     page = client.get(reverse("meetings:meeting", args=[second.uuid])).content.decode()

@@ -22,6 +22,7 @@ def overdue_actions(cast: Cast, count: int) -> None:
             text=f"Overdue thing {number}",
             due_on=timezone.localdate() - timedelta(days=10),
             by=cast.manager,
+            already_late=True,
         )
 
 

@@ -55,6 +55,7 @@ def test_no_email_carries_private_content(cast: Cast, dummy_tasks: list[Any]) ->
         text="Book the offsite",
         due_on=utc(2026, 1, 1).date(),
         by=cast.manager,
+        already_late=True,
     )
     rendered = every_email(cast)
     assert len(rendered) == 5
