@@ -166,5 +166,15 @@ class RescheduleForm(forms.Form):
     )
 
 
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        min_length=2,
+        max_length=100,
+        strip=True,
+        label="Search your 1:1s",
+        error_messages={"min_length": "Type at least two characters."},
+    )
+
+
 class HistorySearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, strip=True, label="Search this 1:1")

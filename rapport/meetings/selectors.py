@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -201,3 +201,123 @@ def upcoming_of(one_on_one: OneOnOne, moment: datetime, *, limit: int = 5) -> li
             "scheduled_for"
         )[:limit]
     )
+
+
+# --- Search across every 1:1 the viewer sees --------------------------------------------------
+
+SEARCH_LIMIT_PER_KIND = 50
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One place a search matched: `where` says which kind of text ("agenda", "shared note",
+    "private note", "action", "meeting"), `text` is the whole text that matched (the template
+    cuts and highlights it). `meeting` is the meeting it belongs to, or for an open agenda point
+    the pair's next meeting (None when the pair has none)."""
+
+    where: str
+    text: str
+    one_on_one: OneOnOne
+    meeting: Meeting | None
+    at: datetime
+    is_private: bool = False
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    # Some kind of text had more matches than SEARCH_LIMIT_PER_KIND: only the newest are shown.
+    capped: bool
+
+
+def search_hits(viewer: Person, query: str) -> SearchResult:
+    """Everything the viewer may see that contains `query`, in every 1:1 they see: open agenda
+    points of upcoming meetings, points discussed, shared notes (both people's), the viewer's own
+    private notes, actions and the reasons a meeting was moved or skipped. The other person's
+    private points and notes are never searched. Newest first; five queries whatever the sizes."""
+    pairs = access.one_on_ones_visible_to(viewer)
+    limit = SEARCH_LIMIT_PER_KIND
+    pair_fields = ("one_on_one__manager", "one_on_one__report")
+    points = list(
+        TalkingPoint.objects.filter(one_on_one__in=pairs, text__icontains=query)
+        .filter(access.private_content_filter(viewer))
+        .select_related("discussed_in", *pair_fields)
+        .order_by("-created_at")[:limit]
+    )
+    notes = list(
+        Note.objects.filter(meeting__one_on_one__in=pairs, body__icontains=query)
+        .filter(Q(kind=Note.Kind.SHARED) | Q(author=viewer))
+        .select_related("meeting__one_on_one__manager", "meeting__one_on_one__report")
+        .order_by("-meeting__scheduled_for")[:limit]
+    )
+    actions = list(
+        ActionItem.objects.filter(one_on_one__in=pairs, text__icontains=query)
+        .select_related("created_in", *pair_fields)
+        .order_by("-created_at")[:limit]
+    )
+    reasons = list(
+        Meeting.objects.filter(one_on_one__in=pairs, status_reason__icontains=query)
+        .select_related(*pair_fields)
+        .order_by("-scheduled_for")[:limit]
+    )
+    open_pairs = {point.one_on_one_id for point in points if point.discussed_in_id is None}
+    next_meeting = _next_meetings(open_pairs)
+    hits = [
+        SearchHit(
+            where="agenda" if point.discussed_in is None else "discussed point",
+            text=point.text,
+            one_on_one=point.one_on_one,
+            meeting=point.discussed_in or next_meeting.get(point.one_on_one_id),
+            at=point.discussed_in.scheduled_for if point.discussed_in else point.created_at,
+            is_private=point.is_private,
+        )
+        for point in points
+    ]
+    hits += [
+        SearchHit(
+            where="private note" if note.kind == Note.Kind.PRIVATE else "shared note",
+            text=note.body,
+            one_on_one=note.meeting.one_on_one,
+            meeting=note.meeting,
+            at=note.meeting.scheduled_for,
+            is_private=note.kind == Note.Kind.PRIVATE,
+        )
+        for note in notes
+    ]
+    hits += [
+        SearchHit(
+            where="action",
+            text=action.text,
+            one_on_one=action.one_on_one,
+            meeting=action.created_in,
+            at=action.created_in.scheduled_for if action.created_in else action.created_at,
+        )
+        for action in actions
+    ]
+    hits += [
+        SearchHit(
+            where="meeting",
+            text=meeting.status_reason,
+            one_on_one=meeting.one_on_one,
+            meeting=meeting,
+            at=meeting.scheduled_for,
+        )
+        for meeting in reasons
+    ]
+    capped = any(len(found) == limit for found in (points, notes, actions, reasons))
+    return SearchResult(sorted(hits, key=lambda hit: hit.at, reverse=True), capped=capped)
+
+
+def _next_meetings(pair_ids: set[int]) -> dict[int, Meeting]:
+    """Each pair's next open meeting (one query)."""
+    if not pair_ids:
+        return {}
+    upcoming = Meeting.objects.filter(
+        one_on_one_id__in=pair_ids,
+        status=Meeting.Status.UPCOMING,
+        scheduled_for__gte=now() - timedelta(hours=12),
+    ).order_by("scheduled_for")
+    found: dict[int, Meeting] = {}
+    for meeting in upcoming.only("uuid", "scheduled_for", "one_on_one_id"):
+        found.setdefault(meeting.one_on_one_id, meeting)
+    return found

@@ -18,6 +18,7 @@ urlpatterns = [
         name="one_on_one_edit",
     ),
     path("actions/", views_pairs.my_actions, name="my_actions"),
+    path("search/", views.search, name="search"),
     path("actions/<uuid:action_uuid>/done/", views_agenda.action_done, name="action_done"),
     path(meeting, views.meeting_detail, name="meeting"),
     path(meeting + "agenda/", views.meeting_agenda, name="agenda"),

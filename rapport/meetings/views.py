@@ -17,7 +17,13 @@ from rapport.goals.selectors import open_goals_of_pair
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services
 from rapport.meetings.cards import person_card_for
-from rapport.meetings.forms import ActionForm, PointForm, RescheduleForm, StatusForm
+from rapport.meetings.forms import (
+    ActionForm,
+    PointForm,
+    RescheduleForm,
+    SearchForm,
+    StatusForm,
+)
 from rapport.meetings.models import Meeting
 from rapport.meetings.notes import notes_for
 
@@ -96,3 +102,19 @@ def meeting_reschedule(request: SignedInRequest, meeting_uuid: str) -> HttpRespo
         messages.success(request, "Moved. The agenda moves with it.")
         return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form})
+
+
+@require_GET
+def search(request: SignedInRequest) -> HttpResponse:
+    """Every 1:1 the viewer sees: upcoming agendas, discussed points, notes and actions."""
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    result = selectors.search_hits(request.user, query) if query else None
+    context = {
+        "form": form,
+        "query": query,
+        "hits": result.hits if result else [],
+        "capped": result.capped if result else False,
+        "limit": selectors.SEARCH_LIMIT_PER_KIND,
+    }
+    return render(request, "meetings/search.html", context)

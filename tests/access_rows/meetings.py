@@ -42,6 +42,9 @@ ROWS: dict[str, Row] = {
         only(("manager",)),
     ),
     "meetings:my_actions": Row(fixed("meetings:my_actions"), everyone(200)),
+    # Everyone searches their own 1:1s; what they find is pinned by tests/meetings/test_search.py
+    # and the canary sweep.
+    "meetings:search": Row(lambda cast: reverse("meetings:search") + "?q=plan", everyone(200)),
     "meetings:action_done": Row(
         lambda cast: reverse("meetings:action_done", args=[cast.one_on_one.actions.first().uuid]),  # type: ignore[union-attr]
         POST_ONLY,
