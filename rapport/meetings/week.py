@@ -79,6 +79,16 @@ class Block:
     lane: int  # 0: the whole column width; else 1..lanes
 
     @property
+    def starts_label(self) -> str:
+        return self.time_label.split(DASH)[0]
+
+    @property
+    def ends_label(self) -> str:
+        """The end, with its dash: the grid shows it in words only to screen readers and on a
+        phone, where the block's height does not tell it."""
+        return DASH + self.time_label.split(DASH)[1]
+
+    @property
     def is_flagged(self) -> bool:
         return bool(self.clashes_with or self.outside_mine or self.outside_theirs)
 
@@ -90,10 +100,10 @@ class Block:
             notes.append("moved")
         if self.clashes_with:
             notes.append("clashes with " + ", ".join(self.clashes_with))
-        if self.outside_mine:
-            notes.append("outside your hours")
         if self.outside_theirs:
             notes.append(self.outside_theirs + ", outside their hours")
+        if self.outside_mine:
+            notes.append("outside your hours")
         if self.other_away:
             notes.append(self.other_away)
         return notes
@@ -242,7 +252,7 @@ def lay_out_week(week: Week, *, today: date) -> WeekLayout:
 def hours_text(person: Person) -> str:
     days = person.working_day_names()
     return (
-        f"{person.get_short_name()}: {_day_ranges(days)} "
+        f"{_day_ranges(days)} "
         f"{person.work_starts:%H:%M}{DASH}{person.work_ends:%H:%M} {person.timezone}"
     )
 

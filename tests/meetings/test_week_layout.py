@@ -204,7 +204,7 @@ def test_the_chosen_reports_hours_cross_the_viewers_midnight() -> None:
     assert starts == [0, 17]
     monday = layout.days[0]
     assert [shade.row for shade in monday.shades if shade.kind == "theirs"] == [17 * 4 + 1]
-    assert layout.their_hours == "Hannah: Mon\u2013Fri 09:00\u201317:30 America/Los_Angeles"
+    assert layout.their_hours == "Mon\u2013Fri 09:00\u201317:30 America/Los_Angeles"
 
 
 def test_days_away_show_on_the_day_and_take_the_band_away() -> None:

@@ -106,7 +106,8 @@ def test_the_manager_shades_a_reports_hours_and_sees_their_days_away(
     monday = date.fromisoformat(week)
     DayAway.objects.create(person=cast.report, starts_on=monday, ends_on=monday)
     html = page(client, cast.manager, f"?week={week}&person={cast.report.uuid}")
-    assert "Band: Rui: Mon\u2013Fri 09:00\u201317:30 Europe/Lisbon, in your time" in html
+    assert "Rui Report\u2019s hours" in html
+    assert "Mon\u2013Fri 09:00\u201317:30 Europe/Lisbon" in html
     assert "week-shade is-theirs" in html
     assert "Rui: holiday" in html
     assert f'value="{cast.report.uuid}" selected' in html
