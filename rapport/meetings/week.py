@@ -74,6 +74,7 @@ class Block:
     # The report's local time when the 1:1 falls outside their hours ("07:30 Wed for Haruto").
     outside_theirs: str
     other_away: str
+    viewer_away: bool
     row: int
     span: int
     lane: int  # 0: the whole column width; else 1..lanes
@@ -106,6 +107,8 @@ class Block:
             notes.append("outside your hours")
         if self.other_away:
             notes.append(self.other_away)
+        if self.viewer_away:
+            notes.append("you are away")
         return notes
 
     @property
@@ -177,7 +180,8 @@ def lay_out_week(week: Week, *, today: date) -> WeekLayout:
     days = [week.monday + timedelta(days=offset) for offset in range(7)]
     placed = [_place(meeting, zone, week.monday) for meeting in week.meetings]
     clashes = _clashes(week.meetings)
-    mine = {day: _working_spans(viewer, day, zone, ()) for day in days}
+    mine_away = week.days_away.get(viewer.pk, [])
+    mine = {day: _working_spans(viewer, day, zone, mine_away) for day in days}
     theirs: dict[date, list[Span]] = {}
     if week.selected is not None:
         away = week.days_away.get(week.selected.pk, [])
@@ -438,6 +442,9 @@ def _block(
         outside_mine=counts and not viewer.is_working(start, end),
         outside_theirs=outside_theirs,
         other_away=other_away,
+        viewer_away=any(
+            away.covers(local_start.date()) for away in week.days_away.get(viewer.pk, [])
+        ),
         row=first,
         span=after - first,
         lane=lane,

@@ -222,6 +222,10 @@ def test_days_away_show_on_the_day_and_take_the_band_away() -> None:
     # Haruto's Thursday and Friday (Tokyo) are away: no band from them on Maya's Thursday.
     assert not [shade for shade in day.shades if shade.kind == "theirs"]
     assert day.blocks[0].other_away == "Haruto is away"
+    assert day.blocks[0].notes == ["Haruto is away", "you are away"]
+    # Maya's own hours are not shaded on her day away.
+    assert not [shade for shade in day.shades if shade.kind == "mine"]
+    assert [shade.kind for shade in layout.days[2].shades] == ["mine", "theirs"]
 
 
 def test_moved_and_held_meetings_say_so() -> None:
