@@ -110,11 +110,10 @@ NOT_A_PERSONS_WRITE = {
     "meetings.notes.conflict_copy_for": READ,
     "meetings.notes.notes_for": READ,
     "meetings.services.meetings_extend": BOOKKEEPING,
+    "meetings.services.series_changed": BOOKKEEPING,
     "meetings.services.schedules_extend_due": BOOKKEEPING,
     "meetings.services.one_on_ones_close_where_manager_changed": BOOKKEEPING,
     "meetings.services.rule_from": PURE,
-    # Called by the write services above once they have checked their actor.
-    "meetings.services.series_changed": BOOKKEEPING,
     "meetings.calendar.calendar_for_person": READ,
     "meetings.calendar.feed_for": OWN_ROW + " (their calendar feed, made on first use)",
     "meetings.calendar.feed_regenerate": OWN_ROW + " (a new secret for their own feed)",
