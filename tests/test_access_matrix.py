@@ -31,6 +31,7 @@ from tests.access_rows import (
     org,
     people,
     questions,
+    week,
 )
 from tests.access_rows.base import Row, Write
 from tests.canaries import plant_canaries
@@ -53,6 +54,7 @@ MATRIX: dict[str, Row] = {
     **insights.ROWS,
     **org.ROWS,
     **notify.ROWS,
+    **week.ROWS,
 }
 
 

@@ -44,6 +44,8 @@ def pages_for(cast: Cast, role: str) -> list[str]:
     urls.append(reverse("meetings:meeting", args=[second_meeting(cast).uuid]))
     urls.append(reverse("meetings:meeting_invite", args=[meeting]))
     urls.append(reverse("goals:check") + "?title=Sleep+eight+hours&why=baby")
+    # The week view with the report's hours shaded (a 404 for all but their manager).
+    urls.append(reverse("meetings:week") + f"?person={cast.report.uuid}")
     person = cast.person(role)
     if person is not None:
         urls.append(reverse("meetings:calendar_feed", args=[feed_for(person).token]))

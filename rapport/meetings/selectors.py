@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -12,7 +12,7 @@ from django.utils.timezone import now
 
 from rapport import access
 from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, Section, TalkingPoint
-from rapport.people.models import Person
+from rapport.people.models import DayAway, Person
 
 
 def get_one_on_one_for(viewer: Person, one_on_one_uuid: uuid.UUID | str) -> OneOnOne:
@@ -321,3 +321,64 @@ def _next_meetings(pair_ids: set[int]) -> dict[int, Meeting]:
     for meeting in upcoming.only("uuid", "scheduled_for", "one_on_one_id"):
         found.setdefault(meeting.one_on_one_id, meeting)
     return found
+
+
+@dataclass(frozen=True)
+class Week:
+    """What the week view shows, as data: the viewer's 1:1s of one week (every status, so a
+    skipped or cancelled one can be shown as such) and the schedules the viewer may see."""
+
+    viewer: Person
+    monday: date
+    meetings: list[Meeting]
+    # Direct reports of the viewer's active pairs: whose hours the viewer may shade.
+    reports: list[Person]
+    # The report whose hours are shaded as a band, if one was chosen.
+    selected: Person | None
+    # Days away touching the week, by person id: only the viewer's own and their reports'.
+    days_away: dict[int, list[DayAway]]
+
+    def schedule_visible(self, person: Person) -> bool:
+        """Whether the week may show `person`'s working hours and days away."""
+        return person.pk == self.viewer.pk or any(report.pk == person.pk for report in self.reports)
+
+
+def week_of(viewer: Person, monday: date, *, person: uuid.UUID | None = None) -> Week:
+    """The week starting on `monday` on the viewer's own calendar (three queries). `person`
+    chooses a report whose hours to shade: anyone but a direct report of an active pair is a 404."""
+    zone = viewer.zone
+    start = datetime.combine(monday, time(0), tzinfo=zone)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)
+    meetings = list(
+        access.meetings_visible_to(viewer)
+        .filter(scheduled_for__gte=start, scheduled_for__lt=end)
+        .select_related("one_on_one__manager", "one_on_one__report")
+        .order_by("scheduled_for", "pk")
+    )
+    reports = [
+        pair.report
+        for pair in active_one_on_ones_managed_by(viewer).order_by("report__name")
+        if access.can_see_schedule_of(viewer, pair.report)
+    ]
+    selected = None
+    if person is not None:
+        selected = next((report for report in reports if report.uuid == person), None)
+        if selected is None:
+            raise Http404("No such report.")
+    # A day away is on its person's own calendar: a day either side covers every zone.
+    away = DayAway.objects.filter(
+        person_id__in=[viewer.pk, *(report.pk for report in reports)],
+        ends_on__gte=monday - timedelta(days=1),
+        starts_on__lte=monday + timedelta(days=7),
+    ).order_by("starts_on", "pk")
+    days_away: dict[int, list[DayAway]] = {}
+    for day_away in away:
+        days_away.setdefault(day_away.person_id, []).append(day_away)
+    return Week(
+        viewer=viewer,
+        monday=monday,
+        meetings=meetings,
+        reports=reports,
+        selected=selected,
+        days_away=days_away,
+    )

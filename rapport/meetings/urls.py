@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("rapport.meetings.urls_calendar")),
     path("", include("rapport.meetings.urls_mode")),
     path("", include("rapport.meetings.urls_balance")),
+    path("", include("rapport.meetings.urls_week")),
 ]

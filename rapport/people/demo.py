@@ -29,7 +29,7 @@ from django.db.models import ProtectedError, QuerySet
 from django.utils import timezone
 
 from rapport.meetings.models import Meeting, OneOnOne
-from rapport.people.models import LeftReason, Person, Role
+from rapport.people.models import DayAway, LeftReason, Person, Role
 
 DEMO_DOMAIN = "demo.rapport.example"
 # Shared by every demo account and printed by `rapport demo`: the demo is for trying Rapport
@@ -131,6 +131,37 @@ _DESIGN_TEAM = (
     _Seat("Chen Yu", "Product Designer", "Asia/Shanghai", email_local="yu.chen"),
     _Seat("Mateo Silva", "UX Researcher", "America/Montevideo"),
     _Seat("Olivia Brown", "Content Designer", "Australia/Melbourne"),
+)
+
+
+@dataclass(frozen=True)
+class _Hours:
+    work_days: int  # Monday = bit 0, as Person.work_days
+    starts: time
+    ends: time
+
+
+# Most people keep the default (Monday to Friday, 09:00-17:30 on their own clock); these do not.
+_MONDAY_TO_THURSDAY = 0b0001111
+_SUNDAY_TO_THURSDAY = 0b1001111
+_MONDAY_TO_FRIDAY = 0b0011111
+_WORKING_HOURS = {
+    "Marcus Johnson": _Hours(_MONDAY_TO_FRIDAY, time(8), time(16)),
+    "Liam O'Connor": _Hours(_MONDAY_TO_FRIDAY, time(8), time(16, 30)),
+    "Hannah Kim": _Hours(_MONDAY_TO_FRIDAY, time(8, 30), time(17)),
+    "Haruto Sato": _Hours(_MONDAY_TO_FRIDAY, time(10), time(18, 30)),
+    "Sofia Esposito": _Hours(_MONDAY_TO_THURSDAY, time(9), time(17, 30)),  # part time
+    "Omar Haddad": _Hours(_SUNDAY_TO_THURSDAY, time(9), time(17)),  # Egypt's working week
+    "Layla Hassan": _Hours(_MONDAY_TO_FRIDAY, time(8), time(16)),
+}
+
+# Days away, counted from the day the demo is built: (name, first day, last day, kind).
+_DAYS_AWAY = (
+    ("Zoë Martin", 2, 2, DayAway.Kind.LEAVE),
+    ("Haruto Sato", 9, 13, DayAway.Kind.HOLIDAY),
+    ("Priya Raman", 16, 20, DayAway.Kind.HOLIDAY),
+    ("José Hernández", 23, 24, DayAway.Kind.OTHER),
+    ("Kenji Watanabe", 5, 6, DayAway.Kind.HOLIDAY),
 )
 
 
@@ -302,7 +333,7 @@ def demo_organisation_create(*, today: date | None = None) -> DemoOrganisation:
             if seat.days_ago is not None
             else rng.randint(_MIN_TENURE_DAYS, _MAX_TENURE_DAYS)
         )
-        return Person(
+        person = Person(
             email=_demo_email(seat),
             name=seat.name,
             title=seat.title,
@@ -313,6 +344,11 @@ def demo_organisation_create(*, today: date | None = None) -> DemoOrganisation:
             password=password,
             is_demo=True,
         )
+        if hours := _WORKING_HOURS.get(seat.name):
+            person.work_days = hours.work_days
+            person.work_starts = hours.starts
+            person.work_ends = hours.ends
+        return person
 
     def create_level(pairs: Sequence[tuple[_Seat, Person | None]]) -> list[Person]:
         # A level at a time, because a manager needs its primary key before its reports do.
@@ -344,6 +380,7 @@ def demo_organisation_create(*, today: date | None = None) -> DemoOrganisation:
         person.left_on = today - timedelta(days=leaver.left_days_ago)
         person.left_reason = leaver.reason
     Person.objects.bulk_create(leavers)
+    _demo_days_away_create(manager, today)
     return DemoOrganisation(
         ceo=ceo,
         skip_level=skip_level,
@@ -353,6 +390,31 @@ def demo_organisation_create(*, today: date | None = None) -> DemoOrganisation:
         hr=hr,
         admin=admin,
     )
+
+
+def _demo_days_away_create(manager: Person, today: date) -> None:
+    """A few holidays in the coming weeks, and the manager's own over the turn of the year.
+
+    TODO(merge): create these through the `day_away_add` service (meetings/services.py) once it
+    is on this branch, after the demo's meetings exist, so the 1:1s in them are skipped; as
+    plain rows they only show on the week view and in the days-away lists."""
+    people = {person.name: person for person in demo_people().filter(is_active=True)}
+    rows = [
+        DayAway(
+            person=people[name],
+            starts_on=today + timedelta(days=first),
+            ends_on=today + timedelta(days=last),
+            kind=kind,
+        )
+        for name, first, last, kind in _DAYS_AWAY
+    ]
+    # The manager's winter holiday: the one under way, else the next.
+    ends = date(today.year, 1, 2)
+    starts = date(today.year - 1, 12, 23)
+    if ends < today:
+        starts, ends = date(today.year, 12, 23), date(today.year + 1, 1, 2)
+    rows.append(DayAway(person=manager, starts_on=starts, ends_on=ends, kind=DayAway.Kind.HOLIDAY))
+    DayAway.objects.bulk_create(rows)
 
 
 _LEAVER_WEEKS = 30  # how far back each leaver's weekly 1:1s go from the day they left

@@ -22,7 +22,7 @@ from rapport.people.demo import (
     demo_organisation_get,
     demo_people,
 )
-from rapport.people.models import Person, Role
+from rapport.people.models import DayAway, Person, Role
 from tests.cast import Cast
 
 TODAY = date(2026, 3, 2)
@@ -222,3 +222,23 @@ def test_it_refuses_to_create_the_demo_in_production(db: None, settings: Setting
     with pytest.raises(CommandError, match="RAPPORT_PRODUCTION"):
         run_demo("--if-absent")
     assert not demo_organisation_exists()
+
+
+def test_most_keep_office_hours_and_a_few_work_differently(demo: DemoOrganisation) -> None:
+    team = list(demo.manager.reports.filter(is_active=True))
+    usual = [p for p in team if p.working_day_names()[:5] == ["Mon", "Tue", "Wed", "Thu", "Fri"]]
+    assert len(usual) >= 25
+    by_name = {person.name: person for person in team}
+    assert by_name["Sofia Esposito"].working_day_names() == ["Mon", "Tue", "Wed", "Thu"]
+    assert by_name["Omar Haddad"].working_day_names() == ["Mon", "Tue", "Wed", "Thu", "Sun"]
+    assert by_name["Marcus Johnson"].work_starts.hour == 8
+
+
+def test_a_few_people_are_away_in_the_coming_weeks_and_the_manager_at_years_end(
+    demo: DemoOrganisation,
+) -> None:
+    away = DayAway.objects.filter(person__in=demo_people())
+    assert away.filter(person__manager=demo.manager, starts_on__gt=TODAY).count() >= 3
+    assert away.filter(starts_on__lte=TODAY + timedelta(weeks=4)).count() >= 4
+    [holiday] = away.filter(person=demo.manager)
+    assert (holiday.starts_on, holiday.ends_on) == (date(2026, 12, 23), date(2027, 1, 2))
