@@ -143,6 +143,8 @@ NOT_A_PERSONS_WRITE = {
     "notify.services.outbox_claim": BOOKKEEPING,
     "notify.services.outbox_deliver": BOOKKEEPING,
     "notify.services.outbox_send_due": BOOKKEEPING,
+    "notify.services.pairs_to_invite": READ,
+    "notify.services.invites_queue_due": BOOKKEEPING + " (invites for calendar sequences)",
     "notify.services.preference_of": READ,
     "notify.services.preference_set": OWN_ROW + " (their email choices)",
     "notify.services.render": READ,
