@@ -77,6 +77,9 @@ RECORD_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # A meeting marked held later than this after its time gets no recap (no surprise floods).
 RECAP_WINDOW = timedelta(days=3)
 DIGEST_WEEKDAY = 0  # Monday
+# Pairs invited per tick: the first tick after invites arrive on a big organisation invites
+# every pair, a batch a minute, so no tick runs for minutes.
+INVITE_BATCH = 200
 
 
 # --- Preferences ----------------------------------------------------------------------------
@@ -246,7 +249,7 @@ def invites_queue_due(*, now: datetime) -> int:
     key names the person, the pair and the sequence, so two workers make one row; then the
     sequence is recorded, never lowered. Returns how many emails were added."""
     added = 0
-    for pair in pairs_to_invite():
+    for pair in pairs_to_invite()[:INVITE_BATCH]:
         # A pair that closed before any invite went out is in no calendar: nothing to cancel.
         if pair.is_active or pair.invited is not None:  # type: ignore[attr-defined]
             added += _invite_pair(pair, now=now)

@@ -150,20 +150,26 @@ def test_a_caldav_server_expands_our_series_into_exactly_our_meetings(
             meeting_set_status(meeting=skipped, status="skipped", reason="Offsite", by=pair.report)
         agree(caldav, collection, pairs)
 
-        # A new rhythm: every 2 weeks on Thursdays at 9:30 for 45 minutes. Two Tuesdays that
-        # already hold notes stay, off the new rule (one before the EU change, one after).
+        # A new rhythm: every 2 weeks on Thursdays at 9:30 (45 minutes long in New York). Two
+        # Tuesdays that already hold notes stay, off the new rule (one before the EU change,
+        # one after): extra dates of the series, and in New York also of another length.
         clock.move_to(datetime(2027, 3, 17, 8, 0, tzinfo=UTC))
-        for pair in pairs:
+        for pair, minutes in ((berlin, 30), (york, 45)):
             for day in (date(2027, 3, 23), date(2027, 3, 30)):
                 Note.objects.create(
                     meeting=nth(pair, day), author=pair.manager, kind="shared", body="Prep"
                 )
-            rule = Rule("biweekly", THURSDAY, time(9, 30), 45, date(2027, 3, 17))
+            rule = Rule("biweekly", THURSDAY, time(9, 30), minutes, date(2027, 3, 17))
             one_on_one_change_rule(one_on_one=pair, rule=rule, by=pair.manager)
         agree(caldav, collection, pairs)
-        kept = [s for s in rapports_list(berlin) if s[0].astimezone(ZoneInfo(BERLIN)).hour == 10]
-        assert len(kept) == 2
-        assert {end - start for start, end in rapports_list(berlin)} == {
+        for pair in pairs:
+            days = {
+                start.astimezone(ZoneInfo(pair.timezone)).weekday()
+                for start, _ in rapports_list(pair)
+            }
+            # The moved Wednesday, the kept Tuesdays and the new Thursdays.
+            assert days == {TUESDAY, TUESDAY + 1, THURSDAY}
+        assert {end - start for start, end in rapports_list(york)} == {
             timedelta(minutes=30),
             timedelta(minutes=45),
         }

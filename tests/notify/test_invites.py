@@ -20,6 +20,7 @@ from rapport.meetings.services import (
     meeting_reschedule,
     meeting_set_status,
     one_on_one_change_rule,
+    one_on_one_set_up,
     rule_from,
 )
 from rapport.notify import services
@@ -268,3 +269,25 @@ def test_invites_are_on_by_default_and_switch_off_on_the_email_choices_page(cast
     assert not services.preference_of(cast.report).wants(Kind.CALENDAR_INVITE)
     client.post(reverse("notify:preferences"), {"kinds": ["calendar_invite"]})
     assert services.preference_of(cast.report).wants(Kind.CALENDAR_INVITE)
+
+
+def test_a_tick_invites_a_batch_of_pairs_and_the_next_tick_the_rest(
+    cast: Cast, dummy_tasks: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "INVITE_BATCH", 1)
+    rule = rule_from(
+        {
+            "cadence": "weekly",
+            "weekday": 4,
+            "start_time": cast.one_on_one.start_time,
+            "duration_minutes": 30,
+            "starts_on": timezone.now().date(),
+        }
+    )
+    one_on_one_set_up(manager=cast.manager, report=cast.report_two, rule=rule, by=cast.manager)
+    pairs = OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE).count()
+    assert pairs >= 2
+    for tick in range(1, pairs + 1):
+        services.notify_tick(now=timezone.now())
+        assert SeriesInvite.objects.count() == tick
+    assert not services.pairs_to_invite().exists()
