@@ -351,3 +351,11 @@ def test_an_address_that_is_no_feed_token_is_not_found_before_any_lookup(
     answers = []
     assert count_queries(lambda: answers.append(Client().get(path))) == 0
     assert answers[0].status_code == 404
+
+
+def test_the_calendar_page_says_to_use_the_feed_or_invites_not_both(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.report)
+    html = client.get(reverse("meetings:calendar")).content.decode()
+    assert "Feed or invites: pick one" in html
+    assert f'href="{reverse("notify:preferences")}"' in html
