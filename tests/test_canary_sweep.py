@@ -9,11 +9,19 @@ its 1:1 and to nobody else.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from rapport.meetings.calendar import feed_for
+from rapport.meetings.models import Meeting
+from rapport.meetings.services import meeting_reschedule
+from rapport.notify.models import Kind, Outbox
+from rapport.notify.services import notify_tick
+from rapport.people.services import person_change_manager
 from tests.canaries import (
     CHECKIN_OUTSIDE,
     CHECKIN_SHARED,
@@ -130,3 +138,25 @@ def test_the_check_in_notes_reach_the_people_they_are_for(cast: Cast) -> None:
         for route in ("meetings:meeting", "checkins:checkin"):
             page = client.get(reverse(route, args=[meeting.uuid])).content.decode()
             assert marker in page, (role, route)
+
+
+def test_no_marker_at_all_reaches_an_invite_email(cast: Cast) -> None:
+    # Invites go to both people, and on into calendars that get shared and synced: they carry
+    # no agenda, note, goal or check-in text, whoever may see it elsewhere. Every change of the
+    # pair's schedule and its end each make an invite; all of them are swept.
+    authors = plant_canaries(cast)
+    Meeting.objects.filter(pk=cast.meeting.pk).update(status_reason=f"Away {REPORT_POINT}")
+    now = timezone.now()
+    notify_tick(now=now)
+    later = second_meeting(cast)
+    meeting_reschedule(meeting=later, to=later.scheduled_for + timedelta(hours=1), by=cast.manager)
+    notify_tick(now=now)
+    person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
+    notify_tick(now=now)
+    rows = list(Outbox.objects.filter(kind=Kind.CALENDAR_INVITE))
+    assert {row.calendar_method for row in rows} == {"REQUEST", "CANCEL"}
+    assert len(rows) == 6  # set-up, move and end, to both people
+    for row in rows:
+        whole = "\n".join((row.subject, row.body_text, row.body_html, row.calendar))
+        leaked = [marker for marker in [*authors, "CANARY"] if marker in whole]
+        assert not leaked, f"invite to {row.to_address} carries {leaked}"

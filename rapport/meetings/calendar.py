@@ -1,30 +1,28 @@
-"""Calendar files: each person's secret feed of their 1:1s, and one meeting as an invite.
+"""Calendar files: each person's secret feed of their 1:1s, and one meeting's series to import.
 
-An event carries the time, the other person's name and a link to the meeting page, nothing
-else: calendars get synced to phones, shared with assistants and copied into other systems, so
-agenda, note and action text never go into them (DESIGN.md section 5).
+Both carry each pair as one recurring series (rapport/meetings/ical.py), the very data of the
+invite emails. An event carries the time, the two names, the video room and links to Rapport,
+nothing else: calendars get synced to phones, shared with assistants and copied into other
+systems, so agenda, note and action text never go into them (DESIGN.md section 5).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
-from icalendar import Calendar, Event
-from icalendar.enums import STATUS
 
 from rapport import access
+from rapport.meetings import ical
 from rapport.meetings.models import CalendarFeed, Meeting, OneOnOne, new_feed_token
 from rapport.people.models import Person
 
 CALENDAR_NAME = "Rapport 1:1s"
-PRODID = "-//Rapport//Rapport 1:1s//EN"
-# Recent meetings stay in the feed for a while, so last week's 1:1 does not vanish from the
-# calendar the moment it is over.
-FEED_LOOKBACK = timedelta(weeks=2)
+# Recent meetings stay in the feed for a while (ical.SERIES_LOOKBACK).
+FEED_LOOKBACK = ical.SERIES_LOOKBACK
 # A hint to calendar programs; most poll on their own schedule whatever we say.
 FEED_REFRESH = timedelta(hours=1)
 
@@ -51,80 +49,43 @@ def feed_person(token: str) -> Person | None:
 
 
 def meeting_path(meeting: Meeting) -> str:
-    # The meeting page is not routed yet; switch to reverse("meetings:meeting",
-    # kwargs={"meeting_uuid": meeting.uuid}) once it is.
-    return f"/meetings/{meeting.uuid}/"
+    return reverse("meetings:meeting", kwargs={"meeting_uuid": meeting.uuid})
 
 
 def meeting_link(meeting: Meeting) -> str:
     return settings.BASE_URL + meeting_path(meeting)
 
 
-def feed_meetings(person: Person, *, now: datetime) -> QuerySet[Meeting]:
-    """The person's meetings in active 1:1s (as manager and as report), from a little in the
-    past onwards. Skipped and cancelled ones are left out: a subscribed calendar then drops
-    them on its next refresh in every program, which STATUS:CANCELLED does not manage."""
+def feed_one_on_ones(person: Person) -> QuerySet[OneOnOne]:
+    """The person's active 1:1s, as manager and as report. A closed 1:1 leaves the feed: a
+    subscribed calendar then drops its series on the next refresh."""
     return (
-        access.meetings_visible_to(person)
-        .filter(one_on_one__status=OneOnOne.Status.ACTIVE, scheduled_for__gte=now - FEED_LOOKBACK)
-        .exclude(status__in=(Meeting.Status.SKIPPED, Meeting.Status.CANCELLED))
-        .select_related("one_on_one__manager", "one_on_one__report")
-        .order_by("scheduled_for")
+        access.one_on_ones_visible_to(person)
+        .filter(status=OneOnOne.Status.ACTIVE)
+        .select_related("manager", "report")
+        .order_by("created_at", "pk")
     )
 
 
 def calendar_for_person(person: Person, *, now: datetime) -> bytes:
-    calendar = _calendar(
+    """Every series of the person's 1:1s, exactly as their invites carry them (ical.py):
+    skipped and cancelled meetings are excluded dates, never events that seem to happen."""
+    pairs = list(feed_one_on_ones(person))
+    meetings = ical.live_meetings(pairs, now=now)
+    events = [
+        event for pair in pairs for event in ical.series_events(pair, meetings[pair.pk], now=now)
+    ]
+    calendar = ical.calendar_of(
+        events,
         uid=f"{person.uuid}@rapport",
         name=CALENDAR_NAME,
         refresh_interval=FEED_REFRESH,
-        events=(_event(person, meeting, stamp=now) for meeting in feed_meetings(person, now=now)),
     )
     return calendar.to_ical()
 
 
-def invite_for_meeting(viewer: Person, meeting: Meeting) -> bytes:
-    """One meeting as a file to import. `meeting` must come from a viewer-scoped selector."""
-    calendar = _calendar(
-        uid=f"invite-{meeting.uuid}@rapport",
-        events=[_event(viewer, meeting, stamp=timezone.now())],
-    )
-    return calendar.to_ical()
-
-
-def _calendar(
-    *,
-    uid: str,
-    events: Iterable[Event],
-    name: str | None = None,
-    refresh_interval: timedelta | None = None,
-) -> Calendar:
-    # A fixed UID: the library would otherwise make up a new one on every download.
-    calendar = Calendar.new(
-        prodid=PRODID,
-        method="PUBLISH",
-        uid=uid,
-        name=name,
-        refresh_interval=refresh_interval,
-    )
-    for event in events:
-        calendar.add_component(event)
-    return calendar
-
-
-def _event(viewer: Person, meeting: Meeting, *, stamp: datetime) -> Event:
-    link = meeting_link(meeting)
-    other = meeting.one_on_one.other_person(viewer)
-    cancelled = meeting.status in (Meeting.Status.SKIPPED, Meeting.Status.CANCELLED)
-    return Event.new(
-        # One UID per meeting, whoever downloads it: both people's calendars, the feed and an
-        # imported invite all update the same event when the meeting moves.
-        uid=f"{meeting.uuid}@rapport",
-        start=meeting.scheduled_for.astimezone(UTC),
-        end=meeting.ends_at.astimezone(UTC),
-        stamp=stamp.astimezone(UTC),
-        summary=f"1:1 with {other.name}",
-        url=link,
-        description=link,
-        status=STATUS.CANCELLED if cancelled else STATUS.CONFIRMED,
-    )
+def invite_for_meeting(viewer: Person, meeting: Meeting, *, now: datetime | None = None) -> bytes:
+    """The series the meeting belongs to, as a file to import: the same event (UID, SEQUENCE,
+    dates) as the feed and the invite emails, so importing it never makes a second copy.
+    `meeting` must come from a viewer-scoped selector."""
+    return ical.series_ics(meeting.one_on_one, now=now or timezone.now(), method=ical.PUBLISH)

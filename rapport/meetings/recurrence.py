@@ -59,6 +59,31 @@ def local_dates(cadence: str, starts_on: date, weekday: int) -> Iterator[date]:
         raise ValueError(f"unknown cadence {cadence!r}")
 
 
+def local_dates_since(cadence: str, starts_on: date, weekday: int, since: date) -> Iterator[date]:
+    """The rule's dates from `since` on, as if the rule had always run: the same weekday, the
+    same fortnight phase, the same nth weekday of the month, also before `starts_on`. Calendar
+    files need it: a series starts on a date of its rule, and may have to start earlier than
+    the rule (with that start excluded) to hold meetings kept from an earlier rule."""
+    start = first_date(starts_on, weekday)
+    if cadence in (WEEKLY, BIWEEKLY):
+        step = 7 if cadence == WEEKLY else 14
+        steps = -(-(since - start).days // step)  # ceiling, in both directions
+        current = start + timedelta(days=step * steps)
+        while True:
+            yield current
+            current += timedelta(days=step)
+    elif cadence == MONTHLY:
+        nth = nth_weekday_of_month(start)
+        year, month = since.year, since.month
+        while True:
+            day = _monthly_date(year, month, weekday, nth)
+            if day >= since:
+                yield day
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        raise ValueError(f"unknown cadence {cadence!r}")
+
+
 def to_utc(day: date, at: time, zone: str) -> datetime:
     """A wall-clock moment in `zone` as UTC. A time that does not exist (inside a spring-forward
     gap) is read with the offset from before the change, as calendar programs do."""

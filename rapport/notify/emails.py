@@ -17,7 +17,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from rapport.markdown import render_markdown
-from rapport.meetings.models import Meeting
+from rapport.meetings import ical
+from rapport.meetings.models import Meeting, OneOnOne
 from rapport.notify import selectors
 from rapport.notify.models import CHOOSABLE_KINDS, Kind
 from rapport.notify.unsubscribe import unsubscribe_url
@@ -34,6 +35,9 @@ class Email:
     text: str
     html: str
     unsubscribe_url: str
+    # An iCalendar invite to send along (text/calendar), and its METHOD.
+    calendar: str = ""
+    calendar_method: str = ""
 
 
 def local_time(moment: datetime, person: Person) -> str:
@@ -146,6 +150,37 @@ def weekly_digest(*, manager: Person, week_start: datetime) -> Email:
     year, week, _ = today.isocalendar()
     key = f"{Kind.WEEKLY_DIGEST}:{manager.uuid}:{year}-W{week:02d}"
     return _render(Kind.WEEKLY_DIGEST, key, manager, context)
+
+
+def calendar_invite(
+    *, one_on_one: OneOnOne, person: Person, method: str, calendar: bytes, now: datetime
+) -> Email:
+    """The pair's series as an invite (REQUEST) or its end (CANCEL), the same file for both
+    people; the text says when in the recipient's own zone. Never any agenda or note text."""
+    upcoming = (
+        one_on_one.meetings.filter(status=Meeting.Status.UPCOMING, scheduled_for__gte=now)
+        .order_by("scheduled_for")
+        .first()
+    )
+    context = {
+        "method": method,
+        "other": one_on_one.other_person(person),
+        # The rule on the manager's clock, which it follows through daylight saving; the next
+        # meeting on the recipient's own.
+        "rule": (
+            f"{one_on_one.get_cadence_display()} on {one_on_one.get_weekday_display()}"
+            f" at {one_on_one.start_time:%H:%M}"
+        ),
+        "rule_zone": one_on_one.timezone,
+        "same_zone": one_on_one.timezone == person.timezone,
+        "next": local_time(upcoming.scheduled_for, person) if upcoming else "",
+        "room": one_on_one.room,
+        "pair_url": ical.pair_url(one_on_one),
+        "sequence": one_on_one.calendar_sequence,
+    }
+    key = f"{Kind.CALENDAR_INVITE}:{person.uuid}:{one_on_one.uuid}:{one_on_one.calendar_sequence}"
+    email = _render(Kind.CALENDAR_INVITE, key, person, context)
+    return Email(**{**email.__dict__, "calendar": calendar.decode(), "calendar_method": method})
 
 
 def test_email(*, to: str, by: Person | None, nonce: str) -> Email:

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     WEEKLY_DIGEST = "weekly_digest", "Monday digest of your team (to managers)"
     TEST = "test", "Test email"
     PASSWORD_RESET = "password_reset", "Password reset link"
+    CALENDAR_INVITE = "calendar_invite", "Calendar invites for your 1:1s (set-up and every change)"
 
 
 # Every kind a person may turn off; a test email is asked for by an admin, never a subscription.
@@ -24,6 +25,7 @@ CHOOSABLE_KINDS = (
     Kind.MANAGER_AGENDA,
     Kind.MEETING_RECAP,
     Kind.WEEKLY_DIGEST,
+    Kind.CALENDAR_INVITE,
 )
 
 
@@ -43,6 +45,10 @@ class Outbox(models.Model):
     body_html = models.TextField()
     # The signed one-click unsubscribe address (empty for test emails).
     unsubscribe_url = models.CharField(max_length=500, blank=True)
+    # An iCalendar invite (iMIP, RFC 6047) sent with the email, and its METHOD (REQUEST or
+    # CANCEL); empty for every other kind.
+    calendar = models.TextField(blank=True, default="", db_default="")
+    calendar_method = models.CharField(max_length=8, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=django_timezone.now)
     send_after = models.DateTimeField(default=django_timezone.now)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -73,6 +79,7 @@ class NotificationPreference(models.Model):
     manager_agenda = models.BooleanField(default=True)
     meeting_recap = models.BooleanField(default=True)
     weekly_digest = models.BooleanField(default=True)
+    calendar_invite = models.BooleanField(default=True, db_default=True)
     updated_at = models.DateTimeField(default=django_timezone.now)
 
     def __str__(self) -> str:
@@ -80,3 +87,18 @@ class NotificationPreference(models.Model):
 
     def wants(self, kind: str) -> bool:
         return kind not in CHOOSABLE_KINDS or bool(getattr(self, kind))
+
+
+class SeriesInvite(models.Model):
+    """The newest calendar SEQUENCE of a pair whose invites were queued. The worker queues
+    invites for a pair whose `calendar_sequence` is higher: only the newest, so five changes
+    between two ticks make one update, not five."""
+
+    one_on_one = models.OneToOneField(
+        "meetings.OneOnOne", on_delete=models.CASCADE, related_name="+"
+    )
+    sequence = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    def __str__(self) -> str:
+        return f"invites of {self.one_on_one_id} up to sequence {self.sequence}"

@@ -32,15 +32,22 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from rapport import access
+from rapport.meetings import ical
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.services import schedules_extend_due
 from rapport.notify import emails
 from rapport.notify.emails import Email
-from rapport.notify.models import CHOOSABLE_KINDS, Kind, NotificationPreference, Outbox
+from rapport.notify.models import (
+    CHOOSABLE_KINDS,
+    Kind,
+    NotificationPreference,
+    Outbox,
+    SeriesInvite,
+)
 from rapport.notify.selectors import blank_addresses, managers_with_active_pairs
 from rapport.people.models import Person, normalise_email
 
@@ -70,6 +77,9 @@ RECORD_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0)
 # A meeting marked held later than this after its time gets no recap (no surprise floods).
 RECAP_WINDOW = timedelta(days=3)
 DIGEST_WEEKDAY = 0  # Monday
+# Pairs invited per tick: the first tick after invites arrive on a big organisation invites
+# every pair, a batch a minute, so no tick runs for minutes.
+INVITE_BATCH = 200
 
 
 # --- Preferences ----------------------------------------------------------------------------
@@ -210,10 +220,72 @@ def outbox_add(email: Email, *, send_after: datetime | None = None) -> bool:
             "body_text": email.text,
             "body_html": email.html,
             "unsubscribe_url": email.unsubscribe_url,
+            "calendar": email.calendar,
+            "calendar_method": email.calendar_method,
             "send_after": send_after or timezone.now(),
         },
     )
     return created
+
+
+# --- Calendar invites -------------------------------------------------------------------------
+
+
+def pairs_to_invite() -> QuerySet[OneOnOne]:
+    """Pairs whose calendar SEQUENCE is newer than the last one invited (a new pair: never
+    invited). One query."""
+    invited = SeriesInvite.objects.filter(one_on_one=OuterRef("pk")).values("sequence")[:1]
+    return (
+        OneOnOne.objects.annotate(invited=Subquery(invited))
+        .filter(Q(invited__isnull=True) | Q(invited__lt=F("calendar_sequence")))
+        .select_related("manager", "report")
+        .order_by("pk")
+    )
+
+
+def invites_queue_due(*, now: datetime) -> int:
+    """Queue one invite email per person for the newest SEQUENCE of every pair that changed:
+    the whole series as a REQUEST, or a CANCEL once the pair closed. Exactly once: the outbox
+    key names the person, the pair and the sequence, so two workers make one row; then the
+    sequence is recorded, never lowered. Returns how many emails were added."""
+    added = 0
+    for pair in pairs_to_invite()[:INVITE_BATCH]:
+        # A pair that closed before any invite went out is in no calendar: nothing to cancel.
+        if pair.is_active or pair.invited is not None:  # type: ignore[attr-defined]
+            added += _invite_pair(pair, now=now)
+        with transaction.atomic():
+            record, _ = SeriesInvite.objects.get_or_create(
+                one_on_one=pair, defaults={"sequence": pair.calendar_sequence}
+            )
+            SeriesInvite.objects.filter(pk=record.pk, sequence__lt=pair.calendar_sequence).update(
+                sequence=pair.calendar_sequence, updated_at=now
+            )
+    return added
+
+
+def _invite_pair(pair: OneOnOne, *, now: datetime) -> int:
+    method = ical.REQUEST if pair.is_active else ical.CANCEL
+    people = [person for person in (pair.manager, pair.report) if person.is_active]
+    wanted = [person for person in people if preference_of(person).wants(Kind.CALENDAR_INVITE)]
+    keys = {
+        person.pk: message_key(
+            Kind.CALENDAR_INVITE, person, f"{pair.uuid}:{pair.calendar_sequence}"
+        )
+        for person in wanted
+    }
+    fresh = [p for p in wanted if not Outbox.objects.filter(key=keys[p.pk]).exists()]
+    if not fresh:
+        return 0
+    calendar = ical.series_ics(pair, now=now, method=method)
+    return sum(
+        outbox_add(
+            emails.calendar_invite(
+                one_on_one=pair, person=person, method=method, calendar=calendar, now=now
+            ),
+            send_after=now,
+        )
+        for person in fresh
+    )
 
 
 @dataclass(frozen=True)
@@ -246,6 +318,7 @@ def notify_tick(*, now: datetime | None = None) -> TickResult:
         if preference is not None and not preference.wants(due.kind):
             continue
         added += outbox_add(render(due), send_after=now)
+    added += invites_queue_due(now=now)
     enqueued = sending_due_exists(now)
     if enqueued:
         enqueue_sending()
@@ -325,11 +398,19 @@ def retry_schedule_total() -> timedelta:
 
 
 class OutboxMessage(EmailMultiAlternatives):
+    # iMIP (RFC 6047): the text/calendar part names the iTIP method, REQUEST or CANCEL.
+    calendar_method = ""
+
     def message(self, *, policy: Policy[Message[str, str]] | None = None) -> Any:
         # A List-Unsubscribe address is longer than 78 characters and has no space to fold at;
         # at the default length Python would turn it into an encoded word that mail programs
         # cannot read. 998 is RFC 5322's hard limit, so every header still stays legal.
-        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
+        built = super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
+        if self.calendar_method:
+            for part in built.walk():
+                if part.get_content_type() == "text/calendar":
+                    part.set_param("method", self.calendar_method)
+        return built
 
 
 def message_domain() -> str:
@@ -361,6 +442,11 @@ def message_for(row: Outbox) -> EmailMultiAlternatives:
         headers=headers,
     )
     message.attach_alternative(row.body_html, "text/html")
+    if row.calendar:
+        # Inline for the mail programs that show Accept buttons, and as a file for the rest.
+        message.attach_alternative(row.calendar, "text/calendar")
+        message.attach("invite.ics", row.calendar.encode(), "application/ics")
+        message.calendar_method = row.calendar_method
     return message
 
 

@@ -26,6 +26,7 @@ from rapport.meetings.services import (
 )
 from rapport.people.models import Person
 from tests.cast import PASSWORD, Cast
+from tests.helpers.ical import events_by_uid, excluded, expand, master_of, prop
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -40,19 +41,25 @@ def invite_url(meeting: Meeting) -> str:
     return reverse("meetings:meeting_invite", kwargs={"meeting_uuid": meeting.uuid})
 
 
-def events_of(content: bytes) -> dict[str, Event]:
-    calendar = Calendar.from_ical(content)
-    return {str(event["UID"]): event for event in calendar.events}
+def events_of(content: bytes) -> dict[str, list[Event]]:
+    return events_by_uid(content)
 
 
-def start_of(event: Event) -> datetime:
-    # Rapport never writes all-day events; a bare date here would be a bug.
-    assert isinstance(event.start, datetime)
-    return event.start
+def uid(one_on_one: OneOnOne) -> str:
+    """One series per pair: the feed, downloads and invite emails all use this UID."""
+    return f"{one_on_one.uuid}@rapport"
 
 
-def uid(meeting: Meeting) -> str:
-    return f"{meeting.uuid}@rapport"
+EVER = (datetime(2000, 1, 1, tzinfo=UTC), datetime(2100, 1, 1, tzinfo=UTC))
+
+
+def times_of(content: bytes, one_on_one: OneOnOne) -> list[tuple[datetime, datetime]]:
+    """The (start, end) of every occurrence of the pair's series, as a calendar expands it."""
+    return expand(events_of(content)[uid(one_on_one)], after=EVER[0], until=EVER[1])
+
+
+def times(meetings: list[Meeting]) -> list[tuple[datetime, datetime]]:
+    return [(meeting.scheduled_for, meeting.ends_at) for meeting in meetings]
 
 
 def feed_of(person: Person) -> bytes:
@@ -86,16 +93,19 @@ def berlin_pair(db: None) -> OneOnOne:
     return one_on_one
 
 
-def test_the_feed_parses_and_each_event_has_the_meetings_time(cast: Cast) -> None:
-    meetings = scheduled(cast.one_on_one)
-    events = events_of(feed_of(cast.manager))
-    assert set(events) == {uid(meeting) for meeting in meetings}
-    for meeting in meetings:
-        event = events[uid(meeting)]
-        assert event.start == meeting.scheduled_for
-        assert event.end == meeting.scheduled_for + timedelta(minutes=meeting.duration_minutes)
-        assert start_of(event).utcoffset() == timedelta(0)
-        assert event["DTSTAMP"] is not None
+def test_the_feed_holds_one_series_per_pair_whose_occurrences_are_its_meetings(
+    cast: Cast,
+) -> None:
+    content = feed_of(cast.manager)
+    assert set(events_of(content)) == {uid(cast.one_on_one)}
+    (master,) = events_of(content)[uid(cast.one_on_one)]
+    assert prop(master, "RRULE").to_ical() == b"FREQ=WEEKLY;INTERVAL=1;BYDAY=TU"
+    assert master["DTSTAMP"] is not None
+    assert prop(master, "SEQUENCE") == cast.one_on_one.calendar_sequence
+    # The rows exist ten weeks ahead; the rule goes on beyond them.
+    horizon = scheduled(cast.one_on_one)[-1].scheduled_for + timedelta(minutes=1)
+    occurrences = [o for o in times_of(content, cast.one_on_one) if o[0] < horizon]
+    assert occurrences == times(scheduled(cast.one_on_one))
 
 
 def test_the_feed_is_named_and_answers_as_a_private_calendar(cast: Cast) -> None:
@@ -109,9 +119,11 @@ def test_a_meeting_keeps_its_berlin_wall_clock_time_across_daylight_saving(
     berlin_pair: OneOnOne,
 ) -> None:
     content = calendar_for_person(berlin_pair.manager, now=datetime(2026, 3, 20, 12, 0, tzinfo=UTC))
+    (master,) = events_of(content)[uid(berlin_pair)]
+    assert prop(master, "DTSTART").params["TZID"] == "Europe/Berlin"
+    assert [tz.tz_name for tz in Calendar.from_ical(content).timezones] == ["Europe/Berlin"]
     starts = {
-        start_of(event).astimezone(BERLIN).date(): start_of(event)
-        for event in events_of(content).values()
+        start.astimezone(BERLIN).date(): start for start, _end in times_of(content, berlin_pair)
     }
     before, after = starts[date(2026, 3, 24)], starts[date(2026, 3, 31)]
     assert before.astimezone(BERLIN).time() == after.astimezone(BERLIN).time() == time(10, 0)
@@ -120,15 +132,20 @@ def test_a_meeting_keeps_its_berlin_wall_clock_time_across_daylight_saving(
 
 def test_the_feed_starts_two_weeks_back(berlin_pair: OneOnOne) -> None:
     content = calendar_for_person(berlin_pair.report, now=datetime(2026, 4, 1, tzinfo=UTC))
-    days = sorted(start_of(event).date() for event in events_of(content).values())
+    days = [start.date() for start, _end in times_of(content, berlin_pair)]
     assert days[0] == date(2026, 3, 24)
 
 
-def test_each_side_sees_the_other_persons_name(cast: Cast) -> None:
-    managers_event = events_of(feed_of(cast.manager))[uid(cast.meeting)]
-    reports_event = events_of(feed_of(cast.report))[uid(cast.meeting)]
-    assert str(managers_event["SUMMARY"]) == "1:1 with Rui Report"
-    assert str(reports_event["SUMMARY"]) == "1:1 with Mia Manager"
+def test_both_sides_hold_the_same_event_naming_both_people(cast: Cast) -> None:
+    (managers_event,) = events_of(feed_of(cast.manager))[uid(cast.one_on_one)]
+    (reports_event,) = events_of(feed_of(cast.report))[uid(cast.one_on_one)]
+    for event in (managers_event, reports_event):
+        assert str(event["SUMMARY"]) == "1:1 Mia Manager / Rui Report"
+        assert str(event["ORGANIZER"]) == f"mailto:{cast.manager.email}"
+        assert {str(a) for a in prop(event, "ATTENDEE")} == {
+            f"mailto:{cast.manager.email}",
+            f"mailto:{cast.report.email}",
+        }
 
 
 def test_a_manager_and_a_report_see_both_their_1_1s_in_one_feed(cast: Cast) -> None:
@@ -140,15 +157,34 @@ def test_a_manager_and_a_report_see_both_their_1_1s_in_one_feed(cast: Cast) -> N
         rule=Rule("weekly", 3, time(14, 0), 30, timezone.now().date()),
         by=cast.report,
     )
-    summaries = {str(event["SUMMARY"]) for event in events_of(feed_of(cast.report)).values()}
-    assert summaries == {"1:1 with Mia Manager", "1:1 with Ivy Intern"}
+    summaries = {
+        str(master_of(events)["SUMMARY"]) for events in events_of(feed_of(cast.report)).values()
+    }
+    assert summaries == {"1:1 Mia Manager / Rui Report", "1:1 Rui Report / Ivy Intern"}
 
 
-def test_events_link_to_the_meeting_page_and_say_nothing_else(cast: Cast) -> None:
-    event = events_of(feed_of(cast.report))[uid(cast.meeting)]
-    link = "http://127.0.0.1:8000" + meeting_path(cast.meeting)
-    assert str(event["URL"]) == link
-    assert str(event["DESCRIPTION"]) == link
+def test_the_series_links_to_the_pair_page_and_its_room_and_says_nothing_else(
+    cast: Cast,
+) -> None:
+    OneOnOne.objects.filter(pk=cast.one_on_one.pk).update(video_link="https://meet.example/rui")
+    (event,) = events_of(feed_of(cast.report))[uid(cast.one_on_one)]
+    page = "http://127.0.0.1:8000" + reverse(
+        "meetings:one_on_one", kwargs={"one_on_one_uuid": cast.one_on_one.uuid}
+    )
+    assert str(event["URL"]) == page
+    assert str(event["LOCATION"]) == "https://meet.example/rui"
+    assert str(event["DESCRIPTION"]) == f"Video: https://meet.example/rui\nIn Rapport: {page}"
+
+
+def test_a_moved_meeting_links_to_its_own_page(cast: Cast) -> None:
+    meeting_reschedule(
+        meeting=cast.meeting, to=cast.meeting.scheduled_for + timedelta(hours=3), by=cast.manager
+    )
+    (override,) = [
+        e for e in events_of(feed_of(cast.report))[uid(cast.one_on_one)] if "RECURRENCE-ID" in e
+    ]
+    assert str(override["URL"]) == "http://127.0.0.1:8000" + meeting_path(cast.meeting)
+    assert str(override["DESCRIPTION"]).endswith(meeting_path(cast.meeting))
 
 
 def test_the_meeting_link_is_the_meeting_pages_address(cast: Cast) -> None:
@@ -180,28 +216,35 @@ def test_no_agenda_note_or_action_text_reaches_a_calendar(cast: Cast) -> None:
         invite_for_meeting(cast.report, meeting),
     ]
     for content in files:
-        assert uid(meeting) in events_of(content)  # the meeting is there, its text is not
+        assert uid(pair) in events_of(content)  # the meeting is there, its text is not
         assert b"CANARY" not in content
 
 
-def test_skipped_and_cancelled_meetings_leave_the_feed(cast: Cast) -> None:
-    skipped, cancelled, *_ = scheduled(cast.one_on_one)
+def test_skipped_and_cancelled_meetings_are_excluded_dates_not_meetings(cast: Cast) -> None:
+    _first, skipped, cancelled, *_ = scheduled(cast.one_on_one)
     Meeting.objects.filter(pk=skipped.pk).update(status=Meeting.Status.SKIPPED)
     Meeting.objects.filter(pk=cancelled.pk).update(status=Meeting.Status.CANCELLED)
-    events = events_of(feed_of(cast.manager))
-    assert uid(skipped) not in events
-    assert uid(cancelled) not in events
     skipped.refresh_from_db()
-    invite = events_of(invite_for_meeting(cast.manager, skipped))[uid(skipped)]
-    assert str(invite["STATUS"]) == "CANCELLED"
+    for content in (feed_of(cast.manager), invite_for_meeting(cast.manager, skipped)):
+        events = events_of(content)[uid(cast.one_on_one)]
+        starts = [start for start, _end in expand(events, after=EVER[0], until=EVER[1])]
+        assert skipped.scheduled_for not in starts
+        assert cancelled.scheduled_for not in starts
+        assert {skipped.slot, cancelled.slot} <= set(excluded(events))
+        assert str(master_of(events)["STATUS"]) == "CONFIRMED"
 
 
 def test_a_rescheduled_meeting_shows_at_its_new_time(cast: Cast) -> None:
     moved_to = cast.meeting.scheduled_for + timedelta(days=1, hours=2)
     meeting_reschedule(meeting=cast.meeting, to=moved_to, by=cast.manager)
-    event = events_of(feed_of(cast.report))[uid(cast.meeting)]
-    assert event.start == moved_to
-    assert event.end == moved_to + timedelta(minutes=30)
+    events = events_of(feed_of(cast.report))[uid(cast.one_on_one)]
+    (override,) = [event for event in events if "RECURRENCE-ID" in event]
+    assert prop(override, "RECURRENCE-ID").dt == cast.meeting.slot
+    assert prop(override, "SEQUENCE") == prop(master_of(events), "SEQUENCE") == 1
+    starts = [start for start, _end in expand(events, after=EVER[0], until=EVER[1])]
+    assert moved_to in starts
+    assert cast.meeting.slot not in starts
+    assert override.end == moved_to + timedelta(minutes=30)
 
 
 def test_meetings_of_a_closed_1_1_are_in_neither_feed(cast: Cast) -> None:
@@ -264,10 +307,12 @@ def test_a_meeting_downloads_as_an_invite_named_by_its_date(cast: Cast) -> None:
     assert response["Content-Disposition"] == f'attachment; filename="1-1-{day.isoformat()}.ics"'
     calendar = Calendar.from_ical(response.content)
     assert str(calendar["METHOD"]) == "PUBLISH"
+    # The meeting's whole series, the same event the feed and the invite emails carry.
     (event,) = calendar.events
-    assert str(event["UID"]) == uid(cast.meeting)
+    assert str(event["UID"]) == uid(cast.one_on_one)
     assert event.start == cast.meeting.scheduled_for
-    assert str(event["SUMMARY"]) == "1:1 with Rui Report"
+    assert str(event["SUMMARY"]) == "1:1 Mia Manager / Rui Report"
+    assert response.content.count(b"BEGIN:VEVENT") == feed_of(cast.manager).count(b"BEGIN:VEVENT")
 
 
 @pytest.mark.parametrize("role", ["peer_manager", "skip_level", "hr", "admin", "outsider"])
@@ -293,7 +338,7 @@ def test_the_feed_costs_the_same_queries_however_many_1_1s(cast: Cast) -> None:
             )
 
     assert_queries_do_not_grow(
-        lambda: count_queries(lambda: Client().get(url)), more_reports_and_history, pinned=2
+        lambda: count_queries(lambda: Client().get(url)), more_reports_and_history, pinned=3
     )
 
 
@@ -306,3 +351,11 @@ def test_an_address_that_is_no_feed_token_is_not_found_before_any_lookup(
     answers = []
     assert count_queries(lambda: answers.append(Client().get(path))) == 0
     assert answers[0].status_code == 404
+
+
+def test_the_calendar_page_says_to_use_the_feed_or_invites_not_both(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.report)
+    html = client.get(reverse("meetings:calendar")).content.decode()
+    assert "Feed or invites: pick one" in html
+    assert f'href="{reverse("notify:preferences")}"' in html

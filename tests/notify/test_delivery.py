@@ -142,9 +142,9 @@ def test_two_workers_at_once_send_each_email_exactly_once(
     assert not errors
     messages = [(address, item.subject) for item in smtp.arrived for address in item.to]
     assert len(messages) == len(set(messages)), "a message arrived twice"
-    assert len(smtp.to(pair.report.email)) == 1
-    assert len(smtp.to(pair.manager.email)) == 2  # the agenda and the Monday digest
-    assert len(messages) == 12 + 3
+    assert len(smtp.to(pair.report.email)) == 2  # the reminder and the calendar invite
+    assert len(smtp.to(pair.manager.email)) == 3  # the agenda, the Monday digest, the invite
+    assert len(messages) == 12 + 5
     assert Outbox.objects.filter(sent_at__isnull=True).count() == 0
 
 
