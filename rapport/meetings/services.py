@@ -84,7 +84,8 @@ def one_on_one_change_rule(
     *, one_on_one: OneOnOne, rule: Rule, by: Person, target_connection_share: int | None = None
 ) -> OneOnOne:
     """A new cadence or time replaces the future meetings that hold nothing yet; meetings with
-    notes, actions or discussed points, and moved or skipped ones, stay as they are.
+    notes, actions or discussed points, and ones moved, skipped or cancelled by hand, stay as
+    they are, and the new rule keeps their weeks skipped or free (see _carry_hand_changes).
     `target_connection_share`, when given, is the pair's new target split."""
     access.require(access.can_change_one_on_one(by, one_on_one))
     now = timezone.now()
@@ -97,12 +98,20 @@ def one_on_one_change_rule(
     one_on_one.starts_on = max(rule.starts_on, now.date())
     one_on_one.timezone = one_on_one.manager.timezone
     one_on_one.full_clean()
-    empty_future = one_on_one.meetings.filter(
-        status=Meeting.Status.UPCOMING, scheduled_for__gt=now, scheduled_for=F("slot")
-    ).exclude(
-        Q(notes__isnull=False)
-        | Q(created_actions__isnull=False)
-        | Q(discussed_points__isnull=False)
+    # Skips made for a day away go with the old rule too: meetings_extend applies days away to
+    # the new rule's rows, and a stale one would come back as a second meeting of its week when
+    # the day away is removed.
+    empty_future = (
+        one_on_one.meetings.filter(scheduled_for__gt=now, scheduled_for=F("slot"))
+        .filter(
+            Q(status=Meeting.Status.UPCOMING)
+            | Q(status=Meeting.Status.SKIPPED, skipped_for_away__isnull=False)
+        )
+        .exclude(
+            Q(notes__isnull=False)
+            | Q(created_actions__isnull=False)
+            | Q(discussed_points__isnull=False)
+        )
     )
     hand_skips, moved_weeks = _kept_by_hand(one_on_one, now)
     empty_future.delete()

@@ -200,7 +200,7 @@ def test_days_away_that_started_in_the_past_and_go_on_are_accepted(cast: Cast) -
 
 
 def test_nobody_records_or_removes_someone_elses_days_away(cast: Cast) -> None:
-    today = timezone.localdate()
+    today = timezone.now().astimezone(cast.report.zone).date()
     for intruder in (cast.manager, cast.outsider, cast.skip_level):
         with pytest.raises(Refused):
             day_away_add(
@@ -341,3 +341,25 @@ def test_a_cancelled_week_stays_cancelled_after_a_rhythm_change(db: None) -> Non
     assert (monday.status, monday.status_reason) == (Meeting.Status.CANCELLED, "Team offsite")
     (next_monday,) = _on(pair, date(2027, 1, 18))
     assert next_monday.status == Meeting.Status.UPCOMING
+
+
+@pytest.mark.usefixtures("december")
+def test_a_skip_for_days_away_follows_the_new_rhythm_and_removing_them_leaves_one_meeting(
+    db: None,
+) -> None:
+    manager, maya, pair = _maya_and_her_manager()
+    away = day_away_add(
+        person=maya, starts_on=date(2026, 12, 16), ends_on=date(2026, 12, 16), kind="other", by=maya
+    )
+    (wednesday,) = _on(pair, date(2026, 12, 16))
+    assert wednesday.skipped_for_away == away
+    one_on_one_change_rule(
+        one_on_one=pair, rule=Rule("weekly", 4, time(16, 0), 30, date(2026, 12, 1)), by=manager
+    )
+    # The old rule's skipped row held nothing and goes with the old rule; Friday is not covered.
+    assert _on(pair, date(2026, 12, 16)) == []
+    (friday,) = _on(pair, date(2026, 12, 18))
+    assert friday.status == Meeting.Status.UPCOMING
+    day_away_remove(day_away=away, by=maya)
+    week = [m for m in pair.meetings.all() if m.scheduled_for.date().isocalendar()[1] == 51]
+    assert [m.status for m in week] == [Meeting.Status.UPCOMING]
