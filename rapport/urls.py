@@ -19,6 +19,13 @@ urlpatterns = [
     path("insights/", include("rapport.insights.urls")),
     path("notifications/", include("rapport.notify.urls")),
     path("account/", people_views.account, name="account"),
+    path("account/hours/", people_views.account_hours, name="account_hours"),
+    path("account/days-away/", people_views.account_days_away, name="account_days_away"),
+    path(
+        "account/days-away/<uuid:day_away_uuid>/remove/",
+        people_views.account_day_away_remove,
+        name="account_day_away_remove",
+    ),
     path("sign-in/", sign_in_views.sign_in, name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(

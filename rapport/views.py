@@ -38,10 +38,15 @@ def home(request: SignedInRequest) -> HttpResponse:
         if access.can_see_organisation_overview(viewer)
         else None
     )
+    meetings = list(
+        meeting_selectors.meetings_between(viewer, week_start, week_start + timedelta(weeks=2))
+    )
+    zone = timezone.get_current_timezone()
+    for meeting in meetings:
+        # Never "Upcoming" for a time that has passed (Meeting.state_at).
+        meeting.state_label, meeting.state_key = meeting.state_at(now, zone)  # type: ignore[attr-defined]
     context = {
-        "meetings": meeting_selectors.meetings_between(
-            viewer, week_start, week_start + timedelta(weeks=2)
-        ),
+        "meetings": meetings,
         "open_actions": len(open_actions),
         "overdue_actions": sum(action.is_overdue(timezone.localdate()) for action in open_actions),
         "team": team,

@@ -110,10 +110,11 @@ NOT_A_PERSONS_WRITE = {
     "meetings.notes.conflict_copy_for": READ,
     "meetings.notes.notes_for": READ,
     "meetings.services.meetings_extend": BOOKKEEPING,
-    "meetings.services.series_changed": BOOKKEEPING,
     "meetings.services.schedules_extend_due": BOOKKEEPING,
     "meetings.services.one_on_ones_close_where_manager_changed": BOOKKEEPING,
     "meetings.services.rule_from": PURE,
+    "meetings.services.away_reason": PURE,
+    # Called by the checked services after their check (and by bookkeeping): raises a counter.
     "meetings.services.series_changed": BOOKKEEPING + " (raises the calendar sequence)",
     "meetings.calendar.calendar_for_person": READ,
     "meetings.calendar.feed_for": OWN_ROW + " (their calendar feed, made on first use)",
@@ -254,6 +255,47 @@ def _person_record_departure(cast: Cast) -> Call:
         left_reason=LeftReason.VOLUNTARY,
         by=by,
     )
+
+
+# A person's own schedule: themselves (and admins), never their manager nor anyone else.
+NOT_THEIR_SCHEDULE = ("outsider", "manager", "peer_manager", "skip_level", "hr")
+
+
+@case("people.services.working_hours_set", allowed="report", refused=NOT_THEIR_SCHEDULE)
+def _working_hours_set(cast: Cast) -> Call:
+    return lambda by: people.working_hours_set(
+        person=cast.report,
+        work_days=0b0001111,
+        work_starts=time(8, 0),
+        work_ends=time(16, 0),
+        video_link="https://meet.example.com/rui",
+        by=by,
+    )
+
+
+@case("meetings.services.day_away_add", allowed="report", refused=NOT_THEIR_SCHEDULE)
+def _day_away_add(cast: Cast) -> Call:
+    today = timezone.localdate()
+    return lambda by: meetings.day_away_add(
+        person=cast.report,
+        starts_on=today + timedelta(days=7),
+        ends_on=today + timedelta(days=14),
+        kind="holiday",
+        by=by,
+    )
+
+
+@case("meetings.services.day_away_remove", allowed="report", refused=NOT_THEIR_SCHEDULE)
+def _day_away_remove(cast: Cast) -> Call:
+    today = timezone.localdate()
+    away = meetings.day_away_add(
+        person=cast.report,
+        starts_on=today + timedelta(days=7),
+        ends_on=today + timedelta(days=14),
+        kind="holiday",
+        by=cast.report,
+    )
+    return lambda by: meetings.day_away_remove(day_away=away, by=by)
 
 
 @case("people.importing.import_people", allowed="admin", refused=("outsider", "manager", "hr"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
 
-from rapport.people.models import Person, validate_timezone
+from rapport.people.models import DayAway, Person, validate_timezone
 
 
 class Cadence(models.TextChoices):
@@ -115,6 +115,11 @@ class Meeting(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(default=30)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPCOMING)
     status_reason = models.CharField(max_length=300, blank=True)
+    # The day away that skipped this meeting: removing the day away puts the meeting back, and a
+    # skip made by hand (null here) is never undone by one.
+    skipped_for_away = models.ForeignKey(
+        DayAway, null=True, blank=True, on_delete=models.SET_NULL, related_name="skipped_meetings"
+    )
     # Meeting mode: when the timer first started and when the meeting was ended.
     started_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -156,6 +161,19 @@ class Meeting(models.Model):
     @property
     def ends_at(self) -> datetime:
         return self.scheduled_for + timedelta(minutes=self.duration_minutes)
+
+    def state_at(self, now: datetime, zone: tzinfo) -> tuple[str, str]:
+        """The (label, badge key) a list shows at `now`, dates read in `zone`: an open meeting
+        whose time has passed is no longer "Upcoming", it is waiting to be marked held."""
+        if self.status != self.Status.UPCOMING:
+            return self.get_status_display(), self.status
+        if now < self.scheduled_for:
+            return "Upcoming", "upcoming"
+        if now < self.ends_at:
+            return "Now", "upcoming"
+        if self.scheduled_for.astimezone(zone).date() == now.astimezone(zone).date():
+            return "Earlier today, not marked held", "unmarked"
+        return "Not marked held", "unmarked"
 
     @staticmethod
     def accounted_before(now: datetime) -> datetime:

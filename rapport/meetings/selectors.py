@@ -133,9 +133,11 @@ def timeline_for(
 ) -> QuerySet[Meeting]:
     """Past meetings of the pair, newest first; with a query, only those whose text the viewer
     may see (shared points and notes, their own private ones, actions) contains it."""
-    # The past only: a meeting skipped ahead of time shows under "coming up" instead.
-    meetings = Meeting.objects.filter(one_on_one=one_on_one, scheduled_for__lt=now()).exclude(
-        status=Meeting.Status.UPCOMING
+    # The past, and meetings held already (marked held before their time): a meeting skipped
+    # ahead of time shows under "coming up" instead.
+    meetings = Meeting.objects.filter(one_on_one=one_on_one).filter(
+        Q(scheduled_for__lt=now()) & ~Q(status=Meeting.Status.UPCOMING)
+        | Q(status=Meeting.Status.HELD)
     )
     if query:
         points = visible_points(viewer, one_on_one).filter(text__icontains=query)
@@ -195,11 +197,12 @@ def team_one_on_ones(manager: Person) -> list[TeamRow]:
 
 
 def upcoming_of(one_on_one: OneOnOne, moment: datetime, *, limit: int = 5) -> list[Meeting]:
-    """The next meetings, including ones already skipped or cancelled ahead of time."""
+    """The next meetings, including ones already skipped or cancelled ahead of time; one marked
+    held before its time is history already (timeline_for)."""
     return list(
-        Meeting.objects.filter(one_on_one=one_on_one, scheduled_for__gte=moment).order_by(
-            "scheduled_for"
-        )[:limit]
+        Meeting.objects.filter(one_on_one=one_on_one, scheduled_for__gte=moment)
+        .exclude(status=Meeting.Status.HELD)
+        .order_by("scheduled_for")[:limit]
     )
 
 

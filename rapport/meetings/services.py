@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +17,7 @@ from rapport import access
 from rapport.goals.services import ensure_next_goal_prompt
 from rapport.meetings import recurrence
 from rapport.meetings.models import Meeting, OneOnOne
-from rapport.people.models import Person
+from rapport.people.models import DayAway, Person
 
 # Meetings exist as rows this far ahead; `schedules_extend_due` keeps the horizon moving.
 HORIZON = timedelta(weeks=10)
@@ -83,7 +84,8 @@ def one_on_one_change_rule(
     *, one_on_one: OneOnOne, rule: Rule, by: Person, target_connection_share: int | None = None
 ) -> OneOnOne:
     """A new cadence or time replaces the future meetings that hold nothing yet; meetings with
-    notes, actions or discussed points, and moved or skipped ones, stay as they are.
+    notes, actions or discussed points, and ones moved, skipped or cancelled by hand, stay as
+    they are, and the new rule keeps their weeks skipped or free (see _carry_hand_changes).
     `target_connection_share`, when given, is the pair's new target split."""
     access.require(access.can_change_one_on_one(by, one_on_one))
     now = timezone.now()
@@ -96,19 +98,84 @@ def one_on_one_change_rule(
     one_on_one.starts_on = max(rule.starts_on, now.date())
     one_on_one.timezone = one_on_one.manager.timezone
     one_on_one.full_clean()
-    empty_future = one_on_one.meetings.filter(
-        status=Meeting.Status.UPCOMING, scheduled_for__gt=now, scheduled_for=F("slot")
-    ).exclude(
-        Q(notes__isnull=False)
-        | Q(created_actions__isnull=False)
-        | Q(discussed_points__isnull=False)
+    # Skips made for a day away go with the old rule too: meetings_extend applies days away to
+    # the new rule's rows, and a stale one would come back as a second meeting of its week when
+    # the day away is removed.
+    empty_future = (
+        one_on_one.meetings.filter(scheduled_for__gt=now, scheduled_for=F("slot"))
+        .filter(
+            Q(status=Meeting.Status.UPCOMING)
+            | Q(status=Meeting.Status.SKIPPED, skipped_for_away__isnull=False)
+        )
+        .exclude(
+            Q(notes__isnull=False)
+            | Q(created_actions__isnull=False)
+            | Q(discussed_points__isnull=False)
+        )
     )
+    hand_skips, moved_weeks = _kept_by_hand(one_on_one, now)
     empty_future.delete()
+    kept = set(one_on_one.meetings.filter(scheduled_for__gt=now).values_list("pk", flat=True))
     one_on_one.scheduled_until = now
     one_on_one.save()
     meetings_extend(one_on_one=one_on_one, until=now + HORIZON)
+    _carry_hand_changes(one_on_one, now, kept, hand_skips, moved_weeks)
     series_changed(one_on_one)
     return one_on_one
+
+
+Week = tuple[int, int]
+
+
+def _week_of(moment: datetime, zone: ZoneInfo) -> Week:
+    year, week, _ = moment.astimezone(zone).isocalendar()
+    return year, week
+
+
+def _kept_by_hand(one_on_one: OneOnOne, now: datetime) -> tuple[dict[Week, Meeting], set[Week]]:
+    """The weeks (ISO, on the pair's clock) of future meetings skipped or cancelled by hand, and
+    of upcoming ones moved by hand: a new rhythm must not undo either. Skips made for a day
+    away are left out, as meetings_extend applies days away to the new rows itself."""
+    zone = ZoneInfo(one_on_one.timezone)
+    skips: dict[Week, Meeting] = {}
+    moved: set[Week] = set()
+    by_hand = one_on_one.meetings.filter(scheduled_for__gt=now).filter(
+        Q(
+            status__in=(Meeting.Status.SKIPPED, Meeting.Status.CANCELLED),
+            skipped_for_away__isnull=True,
+        )
+        | (Q(status=Meeting.Status.UPCOMING) & ~Q(scheduled_for=F("slot")))
+    )
+    for meeting in by_hand.order_by("scheduled_for"):
+        week = _week_of(meeting.scheduled_for, zone)
+        if meeting.status == Meeting.Status.UPCOMING:
+            moved.add(week)
+        else:
+            skips.setdefault(week, meeting)
+    return skips, moved
+
+
+def _carry_hand_changes(
+    one_on_one: OneOnOne,
+    now: datetime,
+    kept: set[int],
+    hand_skips: dict[Week, Meeting],
+    moved_weeks: set[Week],
+) -> None:
+    """The new rule's rows inherit the hand-made changes of the old rule's week: a week with a
+    moved meeting gets no second one, a skipped or cancelled week stays so, with its reason."""
+    if not hand_skips and not moved_weeks:
+        return
+    zone = ZoneInfo(one_on_one.timezone)
+    new_rows = one_on_one.meetings.filter(scheduled_for__gt=now).exclude(pk__in=kept)
+    for meeting in new_rows:
+        week = _week_of(meeting.scheduled_for, zone)
+        if week in moved_weeks:
+            meeting.delete()
+        elif (old := hand_skips.get(week)) is not None and meeting.is_open:
+            meeting.status = old.status
+            meeting.status_reason = old.status_reason
+            meeting.save(update_fields=["status", "status_reason"])
 
 
 def series_changed(one_on_one: OneOnOne) -> None:
@@ -133,18 +200,27 @@ def meetings_extend(*, one_on_one: OneOnOne, until: datetime) -> int:
         after=after,
         until=until,
     )
-    Meeting.objects.bulk_create(
-        [
-            Meeting(
-                one_on_one=one_on_one,
-                slot=slot,
-                scheduled_for=slot,
-                duration_minutes=one_on_one.duration_minutes,
-            )
-            for slot in slots
-        ],
-        ignore_conflicts=True,
+    days_away = (
+        _days_away_around((one_on_one.manager_id, one_on_one.report_id), slots[0], slots[-1])
+        if slots
+        else []
     )
+    rows = []
+    for slot in slots:
+        meeting = Meeting(
+            one_on_one=one_on_one,
+            slot=slot,
+            scheduled_for=slot,
+            duration_minutes=one_on_one.duration_minutes,
+        )
+        # Days away are applied to every row a rule makes, so no rhythm change nor the horizon
+        # moving on ever books a 1:1 on a day one of the two is away.
+        if (away := _away_at(slot, days_away)) is not None:
+            meeting.status = Meeting.Status.SKIPPED
+            meeting.status_reason = away_reason(away, one_on_one)
+            meeting.skipped_for_away = away
+        rows.append(meeting)
+    Meeting.objects.bulk_create(rows, ignore_conflicts=True)
     OneOnOne.objects.filter(pk=one_on_one.pk).update(scheduled_until=until)
     one_on_one.scheduled_until = until
     return len(slots)
@@ -190,6 +266,118 @@ def one_on_ones_close_where_manager_changed() -> int:
     )
 
 
+# --- Days away ----------------------------------------------------------------------------------
+# A people-app row with a meetings-app effect, so the workflow lives here (the higher app).
+
+AWAY_AHEAD = timedelta(days=2 * 366)
+
+
+def away_reason(away: DayAway, one_on_one: OneOnOne) -> str:
+    """The skip reason both people of the pair read. The kind of a day away is told only to
+    the person's own manager, who schedules them (docs/privacy.md): a manager's reports read
+    only that their manager is away."""
+    if away.person_id == one_on_one.report_id and away.kind != DayAway.Kind.OTHER:
+        return f"{away.person.name} is away ({away.get_kind_display().lower()})"
+    return f"{away.person.name} is away"
+
+
+def _days_away_around(person_ids: Iterable[int], first: datetime, last: datetime) -> list[DayAway]:
+    # A local date is at most a day off the UTC date, either way.
+    return list(
+        DayAway.objects.filter(
+            person_id__in=list(person_ids),
+            starts_on__lte=last.date() + timedelta(days=1),
+            ends_on__gte=first.date() - timedelta(days=1),
+        )
+        .select_related("person")
+        .order_by("starts_on", "pk")
+    )
+
+
+def _away_at(moment: datetime, days_away: Iterable[DayAway]) -> DayAway | None:
+    """The first day away that covers `moment`'s date on its person's own calendar."""
+    for away in days_away:
+        if away.covers(moment.astimezone(away.person.zone).date()):
+            return away
+    return None
+
+
+@transaction.atomic
+def day_away_add(
+    *, person: Person, starts_on: date, ends_on: date, kind: str, by: Person
+) -> DayAway:
+    """Record days away and skip the upcoming meetings of the person's active 1:1s (as manager
+    and as report) on those days, on the person's own calendar. A meeting already held, or
+    running in meeting mode, is never touched; open points carry over to the next meeting."""
+    access.require(access.can_change_schedule_of(by, person))
+    away = DayAway(person=person, starts_on=starts_on, ends_on=ends_on, kind=kind)
+    away.full_clean()
+    now = timezone.now()
+    today = now.astimezone(person.zone).date()
+    if ends_on < today:
+        raise ValidationError(
+            {"ends_on": "These days are all in the past: add days away from today on."}
+        )
+    if starts_on > today + AWAY_AHEAD:
+        raise ValidationError(
+            {"starts_on": "Days away can be added up to two years ahead; add these later."}
+        )
+    away.save()
+    zone = person.zone
+    start = max(now, datetime.combine(starts_on, time(), tzinfo=zone))
+    end = datetime.combine(ends_on + timedelta(days=1), time(), tzinfo=zone)
+    pairs = OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE).filter(
+        Q(manager=person) | Q(report=person)
+    )
+    for pair in pairs:
+        skipped = pair.meetings.filter(
+            status=Meeting.Status.UPCOMING,
+            started_at__isnull=True,
+            scheduled_for__gte=start,
+            scheduled_for__lt=end,
+        ).update(
+            status=Meeting.Status.SKIPPED,
+            status_reason=away_reason(away, pair),
+            skipped_for_away=away,
+        )
+        if skipped:
+            series_changed(pair)
+    return away
+
+
+@transaction.atomic
+def day_away_remove(*, day_away: DayAway, by: Person) -> None:
+    """Delete days away and put back the upcoming meetings they skipped, unless another day away
+    of either person still covers them. Past skips keep their reason."""
+    access.require(access.can_change_schedule_of(by, day_away.person))
+    skipped = list(
+        Meeting.objects.filter(
+            skipped_for_away=day_away,
+            status=Meeting.Status.SKIPPED,
+            scheduled_for__gte=timezone.now(),
+            one_on_one__status=OneOnOne.Status.ACTIVE,
+        ).select_related("one_on_one")
+    )
+    day_away.delete()
+    changed: dict[int, OneOnOne] = {}
+    for meeting in skipped:
+        pair = meeting.one_on_one
+        others = _days_away_around(
+            (pair.manager_id, pair.report_id), meeting.scheduled_for, meeting.scheduled_for
+        )
+        if (away := _away_at(meeting.scheduled_for, others)) is not None:
+            meeting.status_reason = away_reason(away, pair)
+            meeting.skipped_for_away = away
+        else:
+            meeting.status = Meeting.Status.UPCOMING
+            meeting.status_reason = ""
+            meeting.skipped_for_away = None
+            changed[pair.pk] = pair
+        meeting.save(update_fields=["status", "status_reason", "skipped_for_away"])
+    for pair in changed.values():
+        series_changed(pair)
+
+
 # --- One meeting ------------------------------------------------------------------------------
 
 
@@ -220,7 +408,9 @@ def meeting_set_status(*, meeting: Meeting, status: str, reason: str, by: Person
     )
     meeting.status = status
     meeting.status_reason = reason.strip()
-    meeting.save(update_fields=["status", "status_reason"])
+    # A hand-made status is the pair's own: removing a day away no longer changes it.
+    meeting.skipped_for_away = None
+    meeting.save(update_fields=["status", "status_reason", "skipped_for_away"])
     if calendar_changes:
         series_changed(meeting.one_on_one)
     schedules_extend_due(manager=meeting.one_on_one.manager)

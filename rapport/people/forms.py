@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from rapport.people import throttle
 from rapport.people.importing import MAX_BYTES
-from rapport.people.models import LeftReason, Person, Role
+from rapport.people.models import DayAway, LeftReason, Person, Role
 from rapport.people.timezones import is_known_timezone, timezone_choices
 
 # One message for every counter, so a refusal says nothing about the account or the cause.
@@ -100,6 +100,91 @@ class ProfileForm(forms.Form):
 
     name = forms.CharField(max_length=150)
     timezone = TimezoneField(help_text="Meeting times are shown to you in this time zone.")
+
+
+WEEKDAY_CHOICES = [
+    (str(index), name)
+    for index, name in enumerate(
+        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    )
+]
+
+
+class WorkingHoursForm(forms.Form):
+    """A person's working days and hours, on their own clock, and their usual video room."""
+
+    work_days = forms.MultipleChoiceField(
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="Working days",
+        error_messages={"required": "Choose at least one working day."},
+    )
+    work_starts = forms.TimeField(
+        label="Day starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    work_ends = forms.TimeField(
+        label="Day ends at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    video_link = forms.URLField(
+        required=False,
+        max_length=500,
+        label="Your video room",
+        help_text="Your usual meeting link (Zoom, Meet, Teams, Jitsi), starting with https://. "
+        "Your 1:1s use it unless a 1:1 has a room of its own.",
+        assume_scheme="https",
+    )
+
+    def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("work_starts", "work_ends"):
+            self.fields[name].help_text = f"In your own time zone, {zone}."
+
+    def clean_work_days(self) -> int:
+        days = self.cleaned_data["work_days"]
+        return sum(1 << int(day) for day in set(days))
+
+    def clean_video_link(self) -> str:
+        link: str = self.cleaned_data["video_link"]
+        if link and not link.lower().startswith("https://"):
+            raise ValidationError(
+                "Use a secure link that starts with https:// (copy it from your video app)."
+            )
+        return link
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("work_starts"), data.get("work_ends")
+        if starts is not None and ends is not None and ends <= starts:
+            self.add_error("work_ends", "The working day must end after it starts.")
+        return data
+
+    @staticmethod
+    def initial_for(person: Person) -> dict[str, Any]:
+        return {
+            "work_days": [str(day) for day in range(7) if person.works_on(day)],
+            "work_starts": person.work_starts,
+            "work_ends": person.work_ends,
+            "video_link": person.video_link,
+        }
+
+
+class DayAwayForm(forms.Form):
+    kind = forms.ChoiceField(choices=DayAway.Kind.choices, label="Kind")
+    starts_on = forms.DateField(
+        label="First day away", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label="Last day away",
+        help_text="The same as the first day for a single day.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts is not None and ends is not None and ends < starts:
+            self.add_error("ends_on", "The last day away cannot be before the first.")
+        return data
 
 
 class DepartureForm(forms.Form):

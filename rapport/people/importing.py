@@ -22,7 +22,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from functools import cache, lru_cache
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
@@ -33,19 +33,47 @@ from django.db import transaction
 from rapport import access
 from rapport.access import System
 from rapport.meetings.services import one_on_ones_close_where_manager_changed
-from rapport.people.models import Person, Role, normalise_email
+from rapport.people.models import (
+    DEFAULT_WORK_ENDS,
+    DEFAULT_WORK_STARTS,
+    WEEKDAYS_MONDAY_TO_FRIDAY,
+    Person,
+    Role,
+    normalise_email,
+)
 from rapport.people.timezones import known_timezones
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
-COLUMNS = ("email", "name", "title", "manager_email", "timezone", "started_on", "role")
+COLUMNS = (
+    "email",
+    "name",
+    "title",
+    "manager_email",
+    "timezone",
+    "started_on",
+    "role",
+    "work_days",
+    "work_starts",
+    "work_ends",
+)
 REQUIRED_COLUMNS = ("email", "name")
 BATCH_SIZE = 1000
 
 NOT_UTF8 = "the file is not UTF-8 text; in Excel choose 'CSV UTF-8' when saving it"
-EXAMPLE_HEADER = ",".join(COLUMNS)
+EXAMPLE_HEADER = ",".join(COLUMNS[:7])
 # Fields a row sets on a Person; `manager` is handled apart because it needs ids.
-FIELDS = ("name", "title", "timezone", "role", "started_on", "is_active")
+FIELDS = (
+    "name",
+    "title",
+    "timezone",
+    "role",
+    "started_on",
+    "is_active",
+    "work_days",
+    "work_starts",
+    "work_ends",
+)
 
 Progress = Callable[[int, int], None]
 
@@ -75,8 +103,8 @@ class ImportReport:
 class Row:
     """One person as the file states them, already cleaned.
 
-    Blank `timezone` and `role` mean "not stated"; blank `title`, `manager_email` and
-    `started_on` mean "none".
+    Blank `timezone`, `role` and working hours (None) mean "not stated"; blank `title`,
+    `manager_email` and `started_on` mean "none".
     """
 
     line: int
@@ -87,6 +115,9 @@ class Row:
     timezone: str
     started_on: date | None
     role: str
+    work_days: int | None = None
+    work_starts: time | None = None
+    work_ends: time | None = None
 
 
 @dataclass
@@ -111,6 +142,9 @@ class Target:
     started_on: date | None
     is_active: bool
     manager_email: str | None
+    work_days: int
+    work_starts: time
+    work_ends: time
 
     def values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in FIELDS)
@@ -394,6 +428,10 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
         problem(f"the role “{values['role']}” is not one of {', '.join(Role.values)}")
         role = ""
 
+    work_days = _work_days(values.get("work_days", ""), problem)
+    work_starts = _clock_time("work_starts", values.get("work_starts", ""), problem)
+    work_ends = _clock_time("work_ends", values.get("work_ends", ""), problem)
+
     if not email_is_valid:
         return None
     return Row(
@@ -405,7 +443,60 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
         timezone=timezone,
         started_on=started_on,
         role=role,
+        work_days=work_days,
+        work_starts=work_starts,
+        work_ends=work_ends,
     )
+
+
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_SPELLINGS = {
+    **{name: index for index, name in enumerate(DAY_NAMES)},
+    **{name[:3]: index for index, name in enumerate(DAY_NAMES)},
+    "tues": 1,
+    "thur": 3,
+    "thurs": 3,
+}
+
+
+def _work_days(value: str, problem: Callable[[str], None]) -> int | None:
+    """`Mon-Fri`, `Mon,Tue,Thu`, `Sun-Thu` (a range may wrap past Sunday) as the bit set of
+    Person.work_days; None when blank (not stated) or wrong (with a problem)."""
+    if not value:
+        return None
+    days = 0
+    spaced_ranges_closed = re.sub(r"\s*[-\u2013]\s*", "-", value.strip().lower())
+    for part in re.split(r"[,;/\s]+", spaced_ranges_closed):
+        if not part:
+            continue
+        first, _, last = part.partition("-")
+        start = DAY_SPELLINGS.get(first.strip())
+        end = DAY_SPELLINGS.get(last.strip()) if last else start
+        if start is None or end is None:
+            problem(
+                f"the work_days “{value}” is not a list of days; write them like Mon-Fri, "
+                "Mon,Tue,Thu or Sun-Thu"
+            )
+            return None
+        for offset in range((end - start) % 7 + 1):
+            days |= 1 << ((start + offset) % 7)
+    if not days:
+        problem("the work_days names no day; write them like Mon-Fri")
+        return None
+    return days
+
+
+def _clock_time(column: str, value: str, problem: Callable[[str], None]) -> time | None:
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        problem(
+            f"the {column} “{value}” is not a time written as HH:MM on a 24-hour clock "
+            "(for example 09:00 or 17:30)"
+        )
+        return None
+    return time(int(match[1]), int(match[2]))
 
 
 def _date(value: str, problem: Callable[[str], None]) -> date | None:
@@ -468,7 +559,17 @@ def plan_import(
             ),
             is_active=current.is_active if current and current.left_on else True,
             manager_email=manager_email,
+            work_days=_or_current(row.work_days, current, "work_days", WEEKDAYS_MONDAY_TO_FRIDAY),
+            work_starts=_or_current(row.work_starts, current, "work_starts", DEFAULT_WORK_STARTS),
+            work_ends=_or_current(row.work_ends, current, "work_ends", DEFAULT_WORK_ENDS),
         )
+        target = targets[row.email]
+        if target.work_ends <= target.work_starts:
+            problem(
+                row,
+                f"the working day would end at {target.work_ends:%H:%M}, not after it starts at "
+                f"{target.work_starts:%H:%M}; work_ends must be later than work_starts",
+            )
 
     if deactivate_missing:
         plan.deactivate = [
@@ -533,6 +634,13 @@ def plan_import(
         else:
             plan.update.append(target)
     return plan
+
+
+def _or_current[T](stated: T | None, current: Person | None, name: str, default: T) -> T:
+    """What the file states, else the person's current value, else the default for someone new."""
+    if stated is not None:
+        return stated
+    return getattr(current, name) if current is not None else default
 
 
 def _is_unchanged(target: Target, email_of: dict[int, str]) -> bool:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from rapport import access
-from rapport.people.models import Person
+from rapport.people.models import DayAway, Person
 
 
 def get_person_for(viewer: Person, person_uuid: uuid.UUID | str) -> Person:
@@ -148,3 +148,22 @@ def organisation_overview(viewer: Person, *, today: datetime) -> OrganisationOve
         for low, high in TEAM_SIZE_BUCKETS
     ]
     return OrganisationOverview(managers=len(team_sizes), managers_by_team_size=by_size, **figures)
+
+
+# --- Working hours and days away ---------------------------------------------------------------
+
+
+def days_away_of(viewer: Person, person: Person, *, today: date) -> list[DayAway]:
+    """The person's days away that are not over by `today` (their calendar), first first; empty
+    for anyone who may not see their schedule."""
+    if not access.can_see_schedule_of(viewer, person):
+        return []
+    return list(DayAway.objects.filter(person=person, ends_on__gte=today).order_by("starts_on"))
+
+
+def get_own_day_away(viewer: Person, day_away_uuid: uuid.UUID | str) -> DayAway:
+    """One of the viewer's own days away: someone else's, even a report's, is a 404."""
+    try:
+        return DayAway.objects.select_related("person").get(uuid=day_away_uuid, person=viewer)
+    except (DayAway.DoesNotExist, ValueError) as missing:
+        raise Http404("No such days away.") from missing

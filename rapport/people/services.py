@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -93,6 +93,40 @@ def person_record_departure(
     person.save(update_fields=["left_on", "left_reason", "is_active"])
     Person.objects.filter(manager=person).update(manager=person.manager)
     one_on_ones_close_where_manager_changed()
+    return person
+
+
+def working_hours_set(
+    *,
+    person: Person,
+    work_days: int,
+    work_starts: time,
+    work_ends: time,
+    video_link: str,
+    by: Person,
+) -> Person:
+    """The person's working days and hours, on their own clock, and their usual video room."""
+    access.require(access.can_change_schedule_of(by, person))
+    if not work_days:
+        raise ValidationError({"work_days": "Choose at least one working day."})
+    if work_ends <= work_starts:
+        raise ValidationError({"work_ends": "The working day must end after it starts."})
+    if video_link and not video_link.lower().startswith("https://"):
+        raise ValidationError(
+            {"video_link": "Use a secure link that starts with https:// (copy it from the app)."}
+        )
+    person.work_days = work_days
+    person.work_starts = work_starts
+    person.work_ends = work_ends
+    person.video_link = video_link
+    person.full_clean(
+        exclude=[
+            field.name
+            for field in Person._meta.fields
+            if field.name not in ("work_days", "work_starts", "work_ends", "video_link")
+        ]
+    )
+    person.save(update_fields=["work_days", "work_starts", "work_ends", "video_link"])
     return person
 
 

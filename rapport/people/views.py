@@ -4,13 +4,24 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access
 from rapport.http import SignedInRequest
+from rapport.meetings import services as meeting_services
 from rapport.people import selectors, services
-from rapport.people.forms import DepartureForm, PeopleSearchForm, PersonForm, ProfileForm
-from rapport.people.models import LeftReason
+from rapport.people.forms import (
+    DayAwayForm,
+    DepartureForm,
+    PeopleSearchForm,
+    PersonForm,
+    ProfileForm,
+    WorkingHoursForm,
+)
+from rapport.people.models import DayAway, LeftReason
 
 
 @require_GET
@@ -90,6 +101,26 @@ def person_departure(request: SignedInRequest, person_uuid: str) -> HttpResponse
     return render(request, "people/person_departure.html", {"person": person, "form": form})
 
 
+def _account_page(
+    request: SignedInRequest,
+    *,
+    profile: ProfileForm | None = None,
+    hours: WorkingHoursForm | None = None,
+    away: DayAwayForm | None = None,
+) -> HttpResponse:
+    viewer = request.user
+    today = timezone.now().astimezone(viewer.zone).date()
+    context = {
+        "form": profile or ProfileForm(initial={"name": viewer.name, "timezone": viewer.timezone}),
+        "hours_form": hours
+        or WorkingHoursForm(initial=WorkingHoursForm.initial_for(viewer), zone=viewer.timezone),
+        "away_form": away or DayAwayForm(initial={"kind": DayAway.Kind.HOLIDAY}),
+        "days_away": selectors.days_away_of(viewer, viewer, today=today),
+        "working_days": ", ".join(viewer.working_day_names()),
+    }
+    return render(request, "people/account.html", context)
+
+
 @require_http_methods(["GET", "POST"])
 def account(request: SignedInRequest) -> HttpResponse:
     viewer = request.user
@@ -102,4 +133,48 @@ def account(request: SignedInRequest) -> HttpResponse:
         viewer.save(update_fields=["name", "timezone"])
         messages.success(request, "Your profile is saved.")
         return redirect("account")
-    return render(request, "people/account.html", {"form": form})
+    return _account_page(request, profile=form)
+
+
+@require_POST
+def account_hours(request: SignedInRequest) -> HttpResponse:
+    viewer = request.user
+    form = WorkingHoursForm(request.POST, zone=viewer.timezone)
+    if form.is_valid():
+        try:
+            services.working_hours_set(person=viewer, by=viewer, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your working hours are saved.")
+            return redirect(reverse("account") + "#hours-heading")
+    return _account_page(request, hours=form)
+
+
+@require_POST
+def account_days_away(request: SignedInRequest) -> HttpResponse:
+    viewer = request.user
+    form = DayAwayForm(request.POST)
+    if form.is_valid():
+        try:
+            away = meeting_services.day_away_add(person=viewer, by=viewer, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            skipped = away.skipped_meetings.count()
+            messages.success(
+                request,
+                f"Added your days away. {skipped} 1:1{pluralize(skipped)} on those days "
+                f"{pluralize(skipped, 'is,are')} skipped; open points move on to the next one.",
+            )
+            return redirect(reverse("account") + "#away-heading")
+    return _account_page(request, away=form)
+
+
+@require_POST
+def account_day_away_remove(request: SignedInRequest, day_away_uuid: str) -> HttpResponse:
+    viewer = request.user
+    away = selectors.get_own_day_away(viewer, day_away_uuid)
+    meeting_services.day_away_remove(day_away=away, by=viewer)
+    messages.success(request, "Removed those days away; the 1:1s they skipped are back on.")
+    return redirect(reverse("account") + "#away-heading")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -8,6 +11,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from rapport.meetings.services import day_away_add
+from rapport.people.models import DayAway
 from tests.access_rows.base import (
     PUBLIC,
     SIGNED_IN,
@@ -27,6 +32,12 @@ ROWS: dict[str, Row] = {
     "health": Row(fixed("health"), PUBLIC),
     "alive": Row(fixed("alive"), PUBLIC),
     "account": Row(fixed("account"), everyone(200)),
+    # A person's own schedule: the writes are POST only, each on the signed-in person's rows.
+    "account_hours": Row(fixed("account_hours"), everyone(405)),
+    "account_days_away": Row(fixed("account_days_away"), everyone(405)),
+    "account_day_away_remove": Row(
+        lambda cast: reverse("account_day_away_remove", args=[uuid.uuid4()]), everyone(405)
+    ),
     # Signed-in people who open the sign-in page are sent on home.
     "login": Row(fixed("login"), everyone(302, anonymous=200)),
     "logout": Row(fixed("logout"), everyone(405)),
@@ -86,9 +97,49 @@ def org_chart_file(cast: Cast) -> Payload:
     return {"file": SimpleUploadedFile("people.csv", rows.encode(), "text/csv")}
 
 
+def days_away(cast: Cast) -> Payload:
+    today = timezone.localdate()
+    return {
+        "kind": "holiday",
+        "starts_on": (today + timedelta(days=7)).isoformat(),
+        "ends_on": (today + timedelta(days=10)).isoformat(),
+    }
+
+
+def reports_day_away(cast: Cast) -> None:
+    today = timezone.localdate()
+    day_away_add(
+        person=cast.report,
+        starts_on=today + timedelta(days=7),
+        ends_on=today + timedelta(days=10),
+        kind="holiday",
+        by=cast.report,
+    )
+
+
+def reports_day_away_url(cast: Cast) -> str:
+    away = DayAway.objects.get(person=cast.report)
+    return reverse("account_day_away_remove", args=[away.uuid])
+
+
 WRITES: dict[str, Write] = {
     "account": Write(
         fixed("account"), data(name="A New Name", timezone="Asia/Tokyo"), allowed=SIGNED_IN
+    ),
+    "account_hours": Write(
+        fixed("account_hours"),
+        data(
+            work_days=["0", "1", "3"],
+            work_starts="08:00",
+            work_ends="16:00",
+            video_link="https://meet.example.com/abc-defg",
+        ),
+        allowed=SIGNED_IN,
+    ),
+    "account_days_away": Write(fixed("account_days_away"), days_away, allowed=SIGNED_IN),
+    # Only the person removes their own days away; their manager and admins get 404 here.
+    "account_day_away_remove": Write(
+        reports_day_away_url, data(), allowed=("report",), arrange=reports_day_away
     ),
     # Whoever knows the password signs in (a signed-in person too: that switches the account).
     "login": Write(fixed("login"), sign_in_as_the_report, allowed=ROLES),
