@@ -3,6 +3,7 @@ confirmation, naming who it is bad for, before a time outside someone's working 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -198,10 +199,11 @@ class ProposalsForm(forms.Form):
         reports: list[Person],
         starts_on: date,
         duration_minutes: int,
+        busy: Sequence[slots.Busy] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.manager, self.reports = manager, reports
+        self.manager, self.reports, self.busy = manager, reports, busy
         self.starts_on, self.duration = starts_on, duration_minutes
         self.checks: dict[int, slots.HoursCheck] = {}
         for report in reports:
@@ -243,7 +245,29 @@ class ProposalsForm(forms.Form):
                 continue
             _untick(self, name)
             self.add_error(name, f"Tick to confirm: {'; '.join(found.sentences())}.")
+        self._refuse_clashes(data)
         return data
+
+    def _refuse_clashes(self, data: dict[str, Any]) -> None:
+        """A time the manager changed onto another 1:1 is a double booking: refused."""
+        placed: list[tuple[str, slots.Slot, int]] = [
+            ("another of the manager's 1:1s", item.slot, item.duration_minutes)
+            for item in self.busy
+        ]
+        for report in self.reports:
+            weekday = data.get(_field_name("weekday", report))
+            at = data.get(_field_name("start", report))
+            if weekday is None or at is None:
+                continue
+            slot = slots.Slot(weekday, at)
+            for whose, other, minutes in placed:
+                if slots.overlaps(slot, self.duration, other, minutes):
+                    self.add_error(
+                        _field_name("start", report),
+                        f"Overlaps {whose} at {other.label()}: choose another time.",
+                    )
+                    break
+            placed.append((f"the 1:1 with {report.name}", slot, self.duration))
 
     def rules(self, cadence: str) -> list[tuple[Person, Rule]]:
         return [

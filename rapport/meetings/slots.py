@@ -402,6 +402,15 @@ class _Week:
         return True
 
 
+def overlaps(slot: Slot, minutes: int, other: Slot, other_minutes: int) -> bool:
+    """Whether two weekly slots on the same clock overlap (around the week's end too)."""
+    return any(
+        slot.minute_of_week < other.minute_of_week + shift + other_minutes
+        and other.minute_of_week + shift < slot.minute_of_week + minutes
+        for shift in (-WEEK_MINUTES, 0, WEEK_MINUTES)
+    )
+
+
 def _span(starts_on: date) -> tuple[date, date]:
     # Two days either side of the week: a slot on the manager's Monday may be someone's Sunday.
     return starts_on - timedelta(days=2), starts_on + timedelta(days=9)

@@ -118,6 +118,9 @@ def team_setup(request: SignedInRequest) -> HttpResponse:
             reports=reports,
             starts_on=data["starts_on"],
             duration_minutes=data["duration_minutes"],
+            busy=selectors.busy_slots_of(
+                manager, excluding=[report.pk for report in reports], starts_on=data["starts_on"]
+            ),
         )
         if saving and proposals.is_valid():
             try:

@@ -81,6 +81,7 @@ def test_a_new_one_on_one_with_the_new_manager_starts_empty(cast: Cast, client: 
         report=cast.report,
         rule=Rule("weekly", 3, time(11), 30, date.today()),
         by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
     client.force_login(cast.peer_manager)
     first = fresh.meetings.order_by("scheduled_for")[0]
@@ -170,6 +171,7 @@ def grow_team(cast: Cast, size: int) -> None:
             report=report,
             rule=Rule("weekly", 2, time(9), 30, date.today()),
             by=cast.manager,
+            confirmed_out_of_hours=True,
         )
 
 

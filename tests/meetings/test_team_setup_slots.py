@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings import services, slots
+from rapport.meetings import selectors, services, slots
 from rapport.meetings.models import OneOnOne
 from tests.cast import Cast
 from tests.helpers.team_setup import proposed, save_payload
@@ -132,6 +132,29 @@ def test_bad_input_on_step_two_is_a_clear_error(
     response = client.post(url, payload)
     assert response.status_code == 200
     assert response.context["proposals"].errors
+    assert not OneOnOne.objects.filter(report=zoned.report_two).exists()
+
+
+def test_a_row_changed_onto_another_one_on_one_is_refused(zoned: Cast, client: Client) -> None:
+    client.force_login(zoned.manager)
+    url = reverse(URL)
+    # Rosa alone: Rui's 1:1 stays, and Rosa's row is moved onto it.
+    [rui] = selectors.busy_slots_of(
+        zoned.manager, excluding=[zoned.report_two.pk], starts_on=timezone.localdate()
+    )
+    response = proposed(client, url, step_one(zoned))
+    payload = save_payload(response, step_one(zoned))
+    pk = zoned.report_two.pk
+    payload.update(
+        {f"weekday_{pk}": str(rui.slot.weekday), f"start_{pk}": f"{rui.slot.start:%H:%M}"}
+    )
+    response = client.post(url, payload)
+    assert response.status_code == 200
+    [error] = response.context["proposals"].errors[f"start_{pk}"]
+    assert (
+        error
+        == f"Overlaps another of the manager's 1:1s at {rui.slot.label()}: choose another time."
+    )
     assert not OneOnOne.objects.filter(report=zoned.report_two).exists()
 
 
