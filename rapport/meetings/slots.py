@@ -145,6 +145,8 @@ class Proposal:
     # For a report no slot fits: (inside the manager's hours, inside the report's hours).
     alternating: tuple[Slot, Slot] | None = None
     problem: str = ""
+    # One of the alternating times falls in someone's night (22:00-07:00 on their clock).
+    alternating_at_night: bool = False
 
 
 @dataclass
@@ -502,7 +504,7 @@ def plan_team(
     for key, hours in reports:
         option = chosen.get(key)
         has_fit = bool(fitting[key])
-        alternating = None if has_fit else _alternating(options[key])
+        alternating, alternating_at_night = (None, False) if has_fit else _alternating(options[key])
         if option is None:
             proposals.append(
                 Proposal(
@@ -512,6 +514,7 @@ def plan_team(
                     False,
                     alternating=alternating,
                     problem="No free time is left in the week under the limit per day.",
+                    alternating_at_night=alternating_at_night,
                 )
             )
             continue
@@ -533,23 +536,23 @@ def plan_team(
                 tuple(explain(option.candidate.start, option.candidate.end, (manager, hours))),
                 alternating,
                 problem,
+                alternating_at_night,
             )
         )
     return Plan(proposals)
 
 
-def _alternating(options: Sequence[_Option]) -> tuple[Slot, Slot] | None:
+def _alternating(options: Sequence[_Option]) -> tuple[tuple[Slot, Slot] | None, bool]:
     """Two slots for alternate weeks: the first inside the manager's hours, the second inside the
     report's, each the kindest to the other person (no night, then fewest minutes outside)."""
     for_manager = [o for o in options if not o.candidate.manager.outside]
     for_report = [o for o in options if not o.report.outside]
     if not for_manager or not for_report:
-        return None
+        return None, False
 
     def kindness(option: _Option) -> tuple[tuple[int, int, int], Slot]:
         return (option.badness, option.candidate.slot)
 
-    return (
-        min(for_manager, key=kindness).candidate.slot,
-        min(for_report, key=kindness).candidate.slot,
-    )
+    first, second = min(for_manager, key=kindness), min(for_report, key=kindness)
+    at_night = bool(first.badness[0] or second.badness[0])
+    return (first.candidate.slot, second.candidate.slot), at_night

@@ -93,6 +93,8 @@ def test_twelve_hours_apart_says_no_slot_fits_and_offers_the_least_bad_and_alter
     for_manager, for_report = proposal.alternating
     assert time(9) <= for_manager.start < time(17, 30)
     assert for_report != for_manager
+    # New York and Tokyo are 13-14 hours apart: one of the two is in someone's night.
+    assert proposal.alternating_at_night
 
 
 def test_the_least_bad_slot_is_at_the_edge_of_someones_day_not_in_the_small_hours() -> None:
