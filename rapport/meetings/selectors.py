@@ -183,13 +183,31 @@ def neighbours_of(meeting: Meeting) -> Neighbours:
 class TeamRow:
     report: Person
     one_on_one: OneOnOne | None
+    # The 1:1's next time on the report's clock ("Tue 17:00"), when their zone differs.
+    report_time: str = ""
 
 
 def team_one_on_ones(manager: Person) -> list[TeamRow]:
     """Each active report of the manager with their active 1:1, if any (two queries)."""
     pairs = {pair.report_id: pair for pair in active_one_on_ones_managed_by(manager)}
     reports = manager.reports.filter(is_active=True).order_by("name")
-    return [TeamRow(report=report, one_on_one=pairs.get(report.pk)) for report in reports]
+    return [
+        TeamRow(report=report, one_on_one=pairs.get(report.pk), report_time=_report_time(pair))
+        if (pair := pairs.get(report.pk))
+        else TeamRow(report=report, one_on_one=None)
+        for report in reports
+    ]
+
+
+def _report_time(pair: OneOnOne) -> str:
+    if pair.report.timezone == pair.timezone:
+        return ""
+    start = slots.moment_of(
+        slots.Slot(pair.weekday, pair.start_time),
+        starts_on=max(pair.starts_on, now().date()),
+        zone=pair.timezone,
+    )
+    return slots.local_label(start, pair.report.timezone)
 
 
 def upcoming_of(one_on_one: OneOnOne, moment: datetime, *, limit: int = 5) -> list[Meeting]:

@@ -263,3 +263,17 @@ def test_the_team_service_books_only_the_confirmed_out_of_hours_rows(zoned: Cast
             by=zoned.manager,
         )
     assert not OneOnOne.objects.filter(report=zoned.report_two).exists()
+
+
+def test_the_team_list_shows_each_time_on_the_reports_clock_too(
+    zoned: Cast, client: Client
+) -> None:
+    client.force_login(zoned.manager)
+    [rui] = [row for row in client.get(reverse(URL)).context["rows"] if row.one_on_one]
+    start = slots.moment_of(
+        slots.Slot(rui.one_on_one.weekday, rui.one_on_one.start_time),
+        starts_on=max(rui.one_on_one.starts_on, timezone.now().date()),
+        zone=rui.one_on_one.timezone,
+    )
+    assert rui.report_time == slots.local_label(start, "Europe/Lisbon")
+    assert f"{rui.report_time} for Rui (Europe/Lisbon)" in client.get(reverse(URL)).content.decode()
