@@ -84,6 +84,8 @@ def build_cast() -> Cast:
         report=report,
         rule=Rule("weekly", 1, time(10, 0), 30, timezone.now().date()),
         by=manager,
+        # 10:00 on the manager's clock is night in Lisbon when CI puts the manager far east.
+        confirmed_out_of_hours=True,
     )
     # A new pair starts with "Define the next goal" on its agenda (meetings/services.py). The cast
     # starts from a clean agenda so each test's points are its own; tests/goals hold the prompt.

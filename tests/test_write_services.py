@@ -313,8 +313,14 @@ def _import_people(cast: Cast) -> Call:
     refused=("outsider", "peer_manager", "skip_level", "hr", "report"),
 )
 def _one_on_one_set_up(cast: Cast) -> Call:
+    # These cases test the actor check; the working-hours guard has its own tests
+    # (tests/meetings/test_team_setup_slots.py), and under the far-east manager zone 14:00 is night.
     return lambda by: meetings.one_on_one_set_up(
-        manager=cast.manager, report=cast.report_two, rule=rule(), by=by
+        manager=cast.manager,
+        report=cast.report_two,
+        rule=rule(),
+        by=by,
+        confirmed_out_of_hours=True,
     )
 
 
@@ -325,7 +331,25 @@ def _one_on_one_set_up(cast: Cast) -> Call:
 )
 def _one_on_ones_set_up_for_team(cast: Cast) -> Call:
     return lambda by: meetings.one_on_ones_set_up_for_team(
-        manager=cast.manager, reports=[cast.report_two], rule=rule(), by=by
+        manager=cast.manager,
+        reports=[cast.report_two],
+        rule=rule(),
+        by=by,
+        confirmed_out_of_hours=True,
+    )
+
+
+@case(
+    "meetings.services.one_on_ones_set_up_planned",
+    allowed="manager",
+    refused=("outsider", "peer_manager", "skip_level", "hr", "report"),
+)
+def _one_on_ones_set_up_planned(cast: Cast) -> Call:
+    return lambda by: meetings.one_on_ones_set_up_planned(
+        manager=cast.manager,
+        rules=[(cast.report_two, rule())],
+        confirmed={cast.report_two.pk},
+        by=by,
     )
 
 
@@ -336,14 +360,20 @@ def _one_on_ones_set_up_for_team(cast: Cast) -> Call:
 )
 def _one_on_one_change_rule(cast: Cast) -> Call:
     return lambda by: meetings.one_on_one_change_rule(
-        one_on_one=cast.one_on_one, rule=rule(), by=by, target_connection_share=60
+        one_on_one=cast.one_on_one,
+        rule=rule(),
+        by=by,
+        target_connection_share=60,
+        confirmed_out_of_hours=True,
     )
 
 
 @case("meetings.services.meeting_reschedule", allowed="report")
 def _meeting_reschedule(cast: Cast) -> Call:
     later = cast.meeting.scheduled_for + timedelta(hours=2)
-    return lambda by: meetings.meeting_reschedule(meeting=cast.meeting, to=later, by=by)
+    return lambda by: meetings.meeting_reschedule(
+        meeting=cast.meeting, to=later, by=by, confirmed_out_of_hours=True
+    )
 
 
 @case("meetings.services.meeting_set_status", allowed="manager")

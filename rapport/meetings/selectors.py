@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.timezone import now
 
 from rapport import access
+from rapport.meetings import slots
 from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, Section, TalkingPoint
 from rapport.people.models import DayAway, Person
 
@@ -187,13 +190,31 @@ def neighbours_of(meeting: Meeting) -> Neighbours:
 class TeamRow:
     report: Person
     one_on_one: OneOnOne | None
+    # The 1:1's next time on the report's clock ("Tue 17:00"), when their zone differs.
+    report_time: str = ""
 
 
 def team_one_on_ones(manager: Person) -> list[TeamRow]:
     """Each active report of the manager with their active 1:1, if any (two queries)."""
     pairs = {pair.report_id: pair for pair in active_one_on_ones_managed_by(manager)}
     reports = manager.reports.filter(is_active=True).order_by("name")
-    return [TeamRow(report=report, one_on_one=pairs.get(report.pk)) for report in reports]
+    return [
+        TeamRow(report=report, one_on_one=pairs.get(report.pk), report_time=_report_time(pair))
+        if (pair := pairs.get(report.pk))
+        else TeamRow(report=report, one_on_one=None)
+        for report in reports
+    ]
+
+
+def _report_time(pair: OneOnOne) -> str:
+    if pair.report.timezone == pair.timezone:
+        return ""
+    start = slots.moment_of(
+        slots.Slot(pair.weekday, pair.start_time),
+        starts_on=max(pair.starts_on, now().date()),
+        zone=pair.timezone,
+    )
+    return slots.local_label(start, pair.report.timezone)
 
 
 def upcoming_of(one_on_one: OneOnOne, moment: datetime, *, limit: int = 5) -> list[Meeting]:
@@ -384,4 +405,39 @@ def week_of(viewer: Person, monday: date, *, person: uuid.UUID | None = None) ->
         reports=reports,
         selected=selected,
         days_away=days_away,
+    )
+
+
+def busy_slots_of(
+    manager: Person, *, excluding: Collection[int], starts_on: date
+) -> list[slots.Busy]:
+    """The manager's other active 1:1s as weekly slots on the manager's current clock, for the
+    planner: those of the reports in `excluding` are being planned again and do not count."""
+    busy = []
+    zone = ZoneInfo(manager.timezone)
+    for pair in active_one_on_ones_managed_by(manager).exclude(report__in=excluding):
+        start = slots.moment_of(
+            slots.Slot(pair.weekday, pair.start_time), starts_on=starts_on, zone=pair.timezone
+        ).astimezone(zone)
+        busy.append(slots.Busy(slots.Slot(start.weekday(), start.time()), pair.duration_minutes))
+    return busy
+
+
+def team_plan(
+    manager: Person,
+    reports: list[Person],
+    *,
+    duration_minutes: int,
+    starts_on: date,
+    max_per_day: int,
+) -> slots.Plan:
+    """The planner's proposal for `reports` (keyed by their id), around the manager's other 1:1s."""
+    busy = busy_slots_of(manager, excluding=[report.pk for report in reports], starts_on=starts_on)
+    return slots.plan_team(
+        manager=slots.Hours.of(manager),
+        reports=[(str(report.pk), slots.Hours.of(report)) for report in reports],
+        busy=busy,
+        duration_minutes=duration_minutes,
+        starts_on=starts_on,
+        max_per_day=max_per_day,
     )

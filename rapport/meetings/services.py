@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.goals.services import ensure_next_goal_prompt
-from rapport.meetings import recurrence
+from rapport.meetings import recurrence, slots
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.people.models import DayAway, Person
 
@@ -33,14 +33,53 @@ class Rule:
     starts_on: date
 
 
-def one_on_one_set_up(*, manager: Person, report: Person, rule: Rule, by: Person) -> OneOnOne:
-    """Start the 1:1 of a manager and one of their reports, or change its rule if it exists."""
+def _first_meeting(rule: Rule, zone: str) -> tuple[datetime, datetime]:
+    return slots.first_meeting(
+        weekday=rule.weekday,
+        at=rule.start_time,
+        duration_minutes=rule.duration_minutes,
+        starts_on=rule.starts_on,
+        zone=zone,
+    )
+
+
+def _require_in_hours(
+    *, start: datetime, end: datetime, people: Sequence[Person], confirmed: bool
+) -> None:
+    """Nothing is booked outside someone's working hours unless the caller says it asked: the
+    error names who the time is bad for, with their local time."""
+    if confirmed:
+        return
+    if problems := slots.explain(start, end, people):
+        listed = "; ".join(problem.sentence() for problem in problems)
+        raise ValidationError(
+            f"This time is outside working hours: {listed}. Confirm to book it anyway.",
+            code="out_of_hours",
+        )
+
+
+def one_on_one_set_up(
+    *,
+    manager: Person,
+    report: Person,
+    rule: Rule,
+    by: Person,
+    confirmed_out_of_hours: bool = False,
+) -> OneOnOne:
+    """Start the 1:1 of a manager and one of their reports, or change its rule if it exists.
+    A first meeting outside either person's hours needs `confirmed_out_of_hours`."""
     access.require(access.can_set_up_one_on_ones(by, manager))
     if report.manager_id != manager.pk or not report.is_active:
         raise ValidationError(f"{report.name} does not report to {manager.name}.")
     existing = OneOnOne.objects.filter(report=report, status=OneOnOne.Status.ACTIVE).first()
     if existing is not None and existing.manager_id == manager.pk:
-        return one_on_one_change_rule(one_on_one=existing, rule=rule, by=by)
+        return one_on_one_change_rule(
+            one_on_one=existing, rule=rule, by=by, confirmed_out_of_hours=confirmed_out_of_hours
+        )
+    start, end = _first_meeting(rule, manager.timezone)
+    _require_in_hours(
+        start=start, end=end, people=(manager, report), confirmed=confirmed_out_of_hours
+    )
     one_on_one = OneOnOne.objects.create(
         manager=manager,
         report=report,
@@ -59,7 +98,13 @@ def one_on_one_set_up(*, manager: Person, report: Person, rule: Rule, by: Person
 
 @transaction.atomic
 def one_on_ones_set_up_for_team(
-    *, manager: Person, reports: Iterable[Person], rule: Rule, by: Person, spacing_minutes: int = 0
+    *,
+    manager: Person,
+    reports: Iterable[Person],
+    rule: Rule,
+    by: Person,
+    spacing_minutes: int = 0,
+    confirmed_out_of_hours: bool = False,
 ) -> list[OneOnOne]:
     """One form for the whole team. With `spacing_minutes`, each report gets the next slot of
     the day (a 30-minute 1:1 every 30 minutes), otherwise all share the rule's time."""
@@ -74,21 +119,68 @@ def one_on_ones_set_up_for_team(
                 report=report,
                 rule=Rule(rule.cadence, rule.weekday, at, rule.duration_minutes, rule.starts_on),
                 by=by,
+                confirmed_out_of_hours=confirmed_out_of_hours,
             )
         )
     return created
 
 
 @transaction.atomic
+def one_on_ones_set_up_planned(
+    *,
+    manager: Person,
+    rules: Sequence[tuple[Person, Rule]],
+    confirmed: Collection[int],
+    by: Person,
+) -> list[OneOnOne]:
+    """The whole-team form's plan: a rule per report. `confirmed` holds the ids of the reports
+    whose time the manager confirmed although it is outside someone's hours; any other such time
+    refuses the whole plan, naming who it is bad for."""
+    access.require(access.can_set_up_one_on_ones(by, manager))
+    return [
+        one_on_one_set_up(
+            manager=manager,
+            report=report,
+            rule=rule,
+            by=by,
+            confirmed_out_of_hours=report.pk in confirmed,
+        )
+        for report, rule in rules
+    ]
+
+
+@transaction.atomic
 def one_on_one_change_rule(
-    *, one_on_one: OneOnOne, rule: Rule, by: Person, target_connection_share: int | None = None
+    *,
+    one_on_one: OneOnOne,
+    rule: Rule,
+    by: Person,
+    target_connection_share: int | None = None,
+    confirmed_out_of_hours: bool = False,
 ) -> OneOnOne:
     """A new cadence or time replaces the future meetings that hold nothing yet; meetings with
     notes, actions or discussed points, and ones moved, skipped or cancelled by hand, stay as
     they are, and the new rule keeps their weeks skipped or free (see _carry_hand_changes).
-    `target_connection_share`, when given, is the pair's new target split."""
+    `target_connection_share`, when given, is the pair's new target split. A new first meeting
+    outside either person's hours needs `confirmed_out_of_hours`."""
     access.require(access.can_change_one_on_one(by, one_on_one))
     now = timezone.now()
+    start, end = _first_meeting(
+        Rule(
+            rule.cadence,
+            rule.weekday,
+            rule.start_time,
+            rule.duration_minutes,
+            max(rule.starts_on, now.date()),
+        ),
+        one_on_one.manager.timezone,
+    )
+    _require_in_hours(
+        start=start,
+        end=end,
+        people=(one_on_one.manager, one_on_one.report),
+        confirmed=confirmed_out_of_hours,
+    )
     if target_connection_share is not None:
         one_on_one.target_connection_share = target_connection_share
     one_on_one.cadence = rule.cadence
@@ -185,9 +277,12 @@ def series_changed(one_on_one: OneOnOne) -> None:
     one_on_one.refresh_from_db(fields=["calendar_sequence"])
 
 
-def meetings_extend(*, one_on_one: OneOnOne, until: datetime) -> int:
+def meetings_extend(
+    *, one_on_one: OneOnOne, until: datetime, days_away: Sequence[DayAway] | None = None
+) -> int:
     """Create the meeting rows of the rule up to `until`. Safe to run twice: a slot that has a
-    meeting already is left alone."""
+    meeting already is left alone. Rows on either person's days away are created skipped;
+    `days_away`, when given, are those days (a caller that knows there are none saves a query)."""
     after = one_on_one.scheduled_until or datetime.combine(
         one_on_one.starts_on, time(), tzinfo=UTC
     ) - timedelta(days=1)
@@ -200,11 +295,12 @@ def meetings_extend(*, one_on_one: OneOnOne, until: datetime) -> int:
         after=after,
         until=until,
     )
-    days_away = (
-        _days_away_around((one_on_one.manager_id, one_on_one.report_id), slots[0], slots[-1])
-        if slots
-        else []
-    )
+    if days_away is None:
+        days_away = (
+            _days_away_around((one_on_one.manager_id, one_on_one.report_id), slots[0], slots[-1])
+            if slots
+            else []
+        )
     rows = []
     for slot in slots:
         meeting = Meeting(
@@ -326,22 +422,27 @@ def day_away_add(
     zone = person.zone
     start = max(now, datetime.combine(starts_on, time(), tzinfo=zone))
     end = datetime.combine(ends_on + timedelta(days=1), time(), tzinfo=zone)
-    pairs = OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE).filter(
-        Q(manager=person) | Q(report=person)
-    )
-    for pair in pairs:
-        skipped = pair.meetings.filter(
+    pairs = OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE)
+    # One write per side: the person's own 1:1 as report, and every 1:1 they lead (all with the
+    # same reason), so a manager of 30 going on holiday costs a few queries, not 30.
+    for side in (pairs.filter(report=person), pairs.filter(manager=person)):
+        pair = side.first()
+        if pair is None:
+            continue
+        covered = Meeting.objects.filter(
+            one_on_one__in=side,
             status=Meeting.Status.UPCOMING,
             started_at__isnull=True,
             scheduled_for__gte=start,
             scheduled_for__lt=end,
-        ).update(
+        )
+        changed = list(covered.values_list("one_on_one_id", flat=True).distinct())
+        covered.update(
             status=Meeting.Status.SKIPPED,
             status_reason=away_reason(away, pair),
             skipped_for_away=away,
         )
-        if skipped:
-            series_changed(pair)
+        OneOnOne.objects.filter(pk__in=changed).update(calendar_sequence=F("calendar_sequence") + 1)
     return away
 
 
@@ -387,10 +488,20 @@ def _require_writer(by: Person, meeting: Meeting) -> None:
         raise ValidationError("This 1:1 is closed; its meetings can no longer change.")
 
 
-def meeting_reschedule(*, meeting: Meeting, to: datetime, by: Person) -> Meeting:
+def meeting_reschedule(
+    *, meeting: Meeting, to: datetime, by: Person, confirmed_out_of_hours: bool = False
+) -> Meeting:
+    """Move one meeting. A time outside either person's hours needs `confirmed_out_of_hours`."""
     _require_writer(by, meeting)
     if meeting.status not in (Meeting.Status.UPCOMING,):
         raise ValidationError("Only an upcoming meeting can be moved.")
+    pair = meeting.one_on_one
+    _require_in_hours(
+        start=to,
+        end=to + timedelta(minutes=meeting.duration_minutes),
+        people=(pair.manager, pair.report),
+        confirmed=confirmed_out_of_hours,
+    )
     meeting.scheduled_for = to
     meeting.save(update_fields=["scheduled_for"])
     series_changed(meeting.one_on_one)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -17,13 +15,8 @@ from rapport.goals.selectors import open_goals_of_pair
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services
 from rapport.meetings.cards import person_card_for
-from rapport.meetings.forms import (
-    ActionForm,
-    PointForm,
-    RescheduleForm,
-    SearchForm,
-    StatusForm,
-)
+from rapport.meetings.forms import ActionForm, PointForm, SearchForm, StatusForm
+from rapport.meetings.forms_slots import MoveForm
 from rapport.meetings.models import Meeting
 from rapport.meetings.notes import notes_for
 
@@ -91,14 +84,19 @@ def meeting_reschedule(request: SignedInRequest, meeting_uuid: str) -> HttpRespo
         messages.error(request, "Only an upcoming meeting of an active 1:1 can be moved.")
         return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     local = timezone.localtime(meeting.scheduled_for)
-    form = RescheduleForm(request.POST or None, initial={"day": local.date(), "at": local.time()})
+    form = MoveForm(
+        request.POST or None,
+        initial={"day": local.date(), "at": local.time()},
+        meeting=meeting,
+        zone=timezone.get_current_timezone_name(),
+    )
     if request.method == "POST" and form.is_valid():
-        moment = datetime.combine(
-            form.cleaned_data["day"],
-            form.cleaned_data["at"],
-            tzinfo=timezone.get_current_timezone(),
+        services.meeting_reschedule(
+            meeting=meeting,
+            to=form.cleaned_data["moment"],
+            by=request.user,
+            confirmed_out_of_hours=form.cleaned_data["confirm_out_of_hours"],
         )
-        services.meeting_reschedule(meeting=meeting, to=moment, by=request.user)
         messages.success(request, "Moved. The agenda moves with it.")
         return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form})

@@ -13,16 +13,17 @@ from rapport import access
 from rapport.checkins.charts import pair_trends
 from rapport.checkins.selectors import checkin_trend
 from rapport.http import SignedInRequest
-from rapport.meetings import selectors, services
+from rapport.meetings import selectors, services, slots
 from rapport.meetings.balance import split_history
 from rapport.meetings.charts import split_chart
-from rapport.meetings.forms import (
-    HistorySearchForm,
-    JustDoneForm,
-    OneOnOneRuleForm,
-    TeamSetupFilterForm,
-    TeamSetupForm,
+from rapport.meetings.forms import HistorySearchForm, JustDoneForm, TeamSetupFilterForm
+from rapport.meetings.forms_slots import (
+    ProposalsForm,
+    RhythmForm,
+    TeamPlanForm,
+    proposals_initial,
 )
+from rapport.people.models import Person
 from rapport.people.selectors import get_person_for
 
 
@@ -63,7 +64,7 @@ def one_on_one_edit(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespo
         "starts_on": timezone.localdate(),
         "target_connection_share": one_on_one.target_connection_share,
     }
-    form = OneOnOneRuleForm(request.POST or None, initial=initial)
+    form = RhythmForm(request.POST or None, initial=initial, one_on_one=one_on_one)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.one_on_one_change_rule(
@@ -71,6 +72,7 @@ def one_on_one_edit(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespo
             rule=services.rule_from(data),
             by=request.user,
             target_connection_share=data["target_connection_share"],
+            confirmed_out_of_hours=data["confirm_out_of_hours"],
         )
         messages.success(request, "Saved. Future meetings follow the new rhythm.")
         return redirect("meetings:one_on_one", one_on_one_uuid=one_on_one.uuid)
@@ -82,7 +84,9 @@ def one_on_one_edit(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def team_setup(request: SignedInRequest) -> HttpResponse:
     """A manager sets up the 1:1s of their team in one form; an admin can for any manager
-    (?manager=<uuid>)."""
+    (?manager=<uuid>). Step 1 chooses who and how; step 2 shows a proposed time per report in
+    both zones, which the manager may change, and books nothing before "Set up" is pressed with
+    every out-of-hours time confirmed."""
     viewer = request.user
     manager = viewer
     chosen = TeamSetupFilterForm(request.GET)
@@ -94,25 +98,79 @@ def team_setup(request: SignedInRequest) -> HttpResponse:
         raise Http404
     rows = selectors.team_one_on_ones(manager)
     without = [row.report.pk for row in rows if row.one_on_one is None]
-    form = TeamSetupForm(request.POST or None, manager=manager, initial={"reports": without})
+    form = TeamPlanForm(request.POST or None, manager=manager, initial={"reports": without})
+    context = {"manager": manager, "rows": rows, "form": form, "is_self": manager == viewer}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        spacing = data["duration_minutes"] + max(data["spacing"], 0) if data["spacing"] else 0
-        try:
-            done = services.one_on_ones_set_up_for_team(
-                manager=manager,
-                reports=data["reports"],
-                rule=services.rule_from(data),
-                by=viewer,
-                spacing_minutes=spacing,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"{len(done)} 1:1{'s' if len(done) != 1 else ''} set up.")
-            return redirect(request.get_full_path())
-    context = {"manager": manager, "rows": rows, "form": form, "is_self": manager == viewer}
+        reports = list(data["reports"])
+        plan = selectors.team_plan(
+            manager,
+            reports,
+            duration_minutes=data["duration_minutes"],
+            starts_on=data["starts_on"],
+            max_per_day=data["max_per_day"],
+        )
+        saving = request.POST.get("step") == "save"
+        proposals = ProposalsForm(
+            request.POST if saving else None,
+            initial=proposals_initial(plan, reports),
+            manager=manager,
+            reports=reports,
+            starts_on=data["starts_on"],
+            duration_minutes=data["duration_minutes"],
+            busy=selectors.busy_slots_of(
+                manager, excluding=[report.pk for report in reports], starts_on=data["starts_on"]
+            ),
+        )
+        if saving and proposals.is_valid():
+            try:
+                done = services.one_on_ones_set_up_planned(
+                    manager=manager,
+                    rules=proposals.rules(data["cadence"]),
+                    confirmed=proposals.confirmed,
+                    by=viewer,
+                )
+            except ValidationError as error:
+                proposals.add_error(None, error)
+            else:
+                messages.success(request, set_up_message(len(done), len(proposals.confirmed)))
+                return redirect(request.get_full_path())
+        context.update(proposal_rows(plan, proposals, reports), proposals=proposals)
     return render(request, "meetings/team_setup.html", context)
+
+
+def set_up_message(count: int, outside: int) -> str:
+    said = f"{count} 1:1{'s' if count != 1 else ''} set up"
+    if not outside:
+        return f"{said}, all inside both people's working hours."
+    return f"{said}; {outside} outside someone's working hours, as you confirmed."
+
+
+def proposal_rows(
+    plan: slots.Plan, proposals: ProposalsForm, reports: list[Person]
+) -> dict[str, object]:
+    """Display-ready rows of step 2: the fields, both zones, and what the planner found."""
+    by_key = plan.by_key()
+    rows = []
+    for report in reports:
+        row = proposals.row(report)
+        proposal = by_key[str(report.pk)]
+        if row["check"] is None and proposal.slot is not None:
+            row["check"] = proposals.check_row(report, proposal.slot.weekday, proposal.slot.start)
+        alternating = proposal.alternating
+        rows.append(
+            {
+                **row,
+                "report": report,
+                "proposal": proposal,
+                "alternating": [slot.label() for slot in alternating] if alternating else None,
+            }
+        )
+    return {
+        "proposal_rows": rows,
+        "outside_count": sum(1 for row in rows if row["check"] and row["check"].problems),
+        "no_fit_count": sum(1 for row in rows if not row["proposal"].has_fitting_slot),
+    }
 
 
 @require_GET

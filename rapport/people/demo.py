@@ -380,7 +380,6 @@ def demo_organisation_create(*, today: date | None = None) -> DemoOrganisation:
         person.left_on = today - timedelta(days=leaver.left_days_ago)
         person.left_reason = leaver.reason
     Person.objects.bulk_create(leavers)
-    _demo_days_away_create(manager, today)
     return DemoOrganisation(
         ceo=ceo,
         skip_level=skip_level,
@@ -392,19 +391,22 @@ def demo_organisation_create(*, today: date | None = None) -> DemoOrganisation:
     )
 
 
-def _demo_days_away_create(manager: Person, today: date) -> None:
-    """A few holidays in the coming weeks, and the manager's own over the turn of the year.
+@dataclass(frozen=True)
+class DemoDaysAway:
+    person: Person
+    starts_on: date
+    ends_on: date
+    kind: str
 
-    TODO(merge): create these through the `day_away_add` service (meetings/services.py) once it
-    is on this branch, after the demo's meetings exist, so the 1:1s in them are skipped; as
-    plain rows they only show on the week view and in the days-away lists."""
+
+def demo_days_away(manager: Person, today: date) -> list[DemoDaysAway]:
+    """A few holidays in the coming weeks, and the manager's own over the turn of the year. Plain
+    data: the demo command records them through the days-away service once the meetings exist,
+    so the 1:1s on those days are skipped as they would be for anyone."""
     people = {person.name: person for person in demo_people().filter(is_active=True)}
-    rows = [
-        DayAway(
-            person=people[name],
-            starts_on=today + timedelta(days=first),
-            ends_on=today + timedelta(days=last),
-            kind=kind,
+    planned = [
+        DemoDaysAway(
+            people[name], today + timedelta(days=first), today + timedelta(days=last), kind
         )
         for name, first, last, kind in _DAYS_AWAY
     ]
@@ -413,8 +415,8 @@ def _demo_days_away_create(manager: Person, today: date) -> None:
     starts = date(today.year - 1, 12, 23)
     if ends < today:
         starts, ends = date(today.year, 12, 23), date(today.year + 1, 1, 2)
-    rows.append(DayAway(person=manager, starts_on=starts, ends_on=ends, kind=DayAway.Kind.HOLIDAY))
-    DayAway.objects.bulk_create(rows)
+    planned.append(DemoDaysAway(manager, starts, ends, DayAway.Kind.HOLIDAY))
+    return planned
 
 
 _LEAVER_WEEKS = 30  # how far back each leaver's weekly 1:1s go from the day they left

@@ -103,6 +103,7 @@ def a_new_manager(cast: Cast) -> None:
         report=cast.report,
         rule=Rule("weekly", 2, time(9, 0), 30, timezone.localdate()),
         by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.urls import reverse
+from django.utils import timezone
 
+from rapport.meetings import slots
 from tests.access_rows.base import Payload, Row, Write, data, everyone, fixed, only
 from tests.cast import Cast
 
@@ -78,23 +80,58 @@ def action_url(cast: Cast) -> str:
 
 
 def rhythm(cast: Cast) -> Payload:
+    starts_on = cast.meeting.scheduled_for.date()
+    start, _ = slots.first_meeting(
+        weekday=3,
+        at=time(11, 0),
+        duration_minutes=45,
+        starts_on=max(starts_on, timezone.now().date()),
+        zone=cast.manager.timezone,
+    )
     return {
         "cadence": "biweekly",
         "weekday": "3",
         "start_time": "11:00",
         "duration_minutes": "45",
-        "starts_on": cast.meeting.scheduled_for.date().isoformat(),
+        "starts_on": starts_on.isoformat(),
         "target_connection_share": "40",
+        # Confirmed in case the cast's manager zone puts 11:00 in Rui's night (CI runs one).
+        "confirm_out_of_hours": "on",
+        "confirmed_slot": slots.confirmation_key(start),
     }
 
 
 def team_rhythm(cast: Cast) -> Payload:
-    return {**rhythm(cast), "reports": [str(cast.report_two.pk)], "spacing": "-1"}
+    """Step 2 of the whole-team set-up: Thursday 11:00 for Rosa, confirmed in case the cast's
+    manager zone makes it night for her."""
+    starts_on = cast.meeting.scheduled_for.date()
+    start = slots.moment_of(
+        slots.Slot(3, time(11, 0)), starts_on=starts_on, zone=cast.manager.timezone
+    )
+    pk = cast.report_two.pk
+    return {
+        "step": "save",
+        "reports": [str(pk)],
+        "cadence": "biweekly",
+        "duration_minutes": "30",
+        "max_per_day": "6",
+        "starts_on": starts_on.isoformat(),
+        f"weekday_{pk}": "3",
+        f"start_{pk}": "11:00",
+        f"confirm_{pk}": "on",
+        f"shown_{pk}": slots.confirmation_key(start),
+    }
 
 
 def reschedule(cast: Cast) -> Payload:
     later = cast.meeting.scheduled_for + timedelta(days=1)
-    return {"day": later.date().isoformat(), "at": "15:30"}
+    day = later.date().isoformat()
+    return {
+        "day": day,
+        "at": "15:30",
+        "confirm_out_of_hours": "on",
+        "confirmed_slot": f"{day}T15:30",
+    }
 
 
 # The agenda is edited through htmx: the pair gets the fresh fragment back.

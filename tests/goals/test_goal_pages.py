@@ -174,6 +174,7 @@ def test_the_report_brings_an_earlier_goal_to_the_new_manager(cast: Cast) -> Non
         report=cast.report,
         rule=Rule("weekly", 2, time(11, 0), 30, timezone.localdate()),
         by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
     url = reverse("goals:detail", args=[goal.uuid])
     assert client_of(cast.peer_manager).get(url).status_code == 404
@@ -232,6 +233,7 @@ def grow(manager: Person, size: int, *, first: int = 0) -> None:
             report=report,
             rule=Rule("weekly", 3, time(9), 30, timezone.localdate()),
             by=manager,
+            confirmed_out_of_hours=True,
         )
         add_goals(pair, manager)
 

@@ -55,6 +55,7 @@ def test_an_action_for_a_goal_of_another_pair_is_refused_and_nothing_is_saved(
         report=cast.peer_report,
         rule=Rule("weekly", 3, cast.one_on_one.start_time, 30, cast.one_on_one.starts_on),
         by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
     foreign = active_goal(cast)
     foreign.one_on_one = other_pair

@@ -171,6 +171,7 @@ def test_a_new_pair_starts_with_the_prompt_so_its_first_meetings_set_goals(cast:
         report=cast.report_two,
         rule=Rule("weekly", 2, time(11, 0), 30, timezone.localdate()),
         by=cast.manager,
+        confirmed_out_of_hours=True,
     )
     prompts = TalkingPoint.objects.filter(one_on_one=pair, text=NEXT_GOAL_PROMPT)
     assert [(p.section, p.discussed_in_id, p.is_private) for p in prompts] == [
@@ -205,6 +206,7 @@ def change_manager_to_pete(cast: Cast) -> OneOnOne:
         report=cast.report,
         rule=Rule("weekly", 2, time(11, 0), 30, timezone.localdate()),
         by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
 
 

@@ -135,7 +135,11 @@ def test_an_action_added_for_a_goal_is_tied_to_it(cast: Cast) -> None:
 def test_an_action_cannot_be_tied_to_a_goal_of_another_pair(cast: Cast) -> None:
     rule = Rule("weekly", 2, time(9), 30, timezone.localdate())
     other = one_on_one_set_up(
-        manager=cast.peer_manager, report=cast.peer_report, rule=rule, by=cast.peer_manager
+        manager=cast.peer_manager,
+        report=cast.peer_report,
+        rule=rule,
+        by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
     action = action_add(
         one_on_one=cast.one_on_one,

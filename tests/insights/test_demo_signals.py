@@ -25,6 +25,7 @@ def test_it_lets_one_pair_lapse_so_the_rule_has_an_example(cast: Cast) -> None:
         report=kwame,
         rule=Rhythm("weekly", 1, time(9), 30, timezone.localdate()),
         by=cast.manager,
+        confirmed_out_of_hours=True,
     )
     held_meetings(pair, 6)
     rules_before = {s.rule for s in team_view(cast.manager, one_on_one=pair).members[0].signals}

@@ -206,6 +206,7 @@ def grow(manager: Person, size: int, *, first: int = 0) -> None:
             report=report,
             rule=Rhythm("weekly", 3, time(9), 30, timezone.localdate()),
             by=manager,
+            confirmed_out_of_hours=True,
         )
         held_meetings(pair, 5, mood=2 + index % 3, connection=5)
         overdue_actions(pair)

@@ -29,7 +29,9 @@ def other_pairs_meeting(cast: Cast, *, of_the_manager: bool) -> Meeting:
     manager, report = (
         (cast.manager, cast.report_two) if of_the_manager else (cast.peer_manager, cast.peer_report)
     )
-    pair = one_on_one_set_up(manager=manager, report=report, rule=rule, by=manager)
+    pair = one_on_one_set_up(
+        manager=manager, report=report, rule=rule, by=manager, confirmed_out_of_hours=True
+    )
     return pair.meetings.order_by("scheduled_for")[0]
 
 

@@ -48,7 +48,10 @@ def test_a_point_not_discussed_carries_over_to_the_next_meeting(
     agenda.point_set_discussed(point=discussed, meeting=first, discussed=True, by=cast.manager)
     if what_happened == "rescheduled":
         services.meeting_reschedule(
-            meeting=first, to=first.scheduled_for + timedelta(days=2), by=cast.report
+            meeting=first,
+            to=first.scheduled_for + timedelta(days=2),
+            by=cast.report,
+            confirmed_out_of_hours=True,
         )
         services.meeting_set_status(meeting=first, status="held", reason="", by=cast.manager)
     else:

@@ -69,6 +69,7 @@ def pair_for(manager: Person, name: str, *, target: int = 50) -> OneOnOne:
         report=report,
         rule=Rule("weekly", 3, time(9), 30, timezone.localdate()),
         by=manager,
+        confirmed_out_of_hours=True,
     )
     one_on_one.target_connection_share = target
     one_on_one.save(update_fields=["target_connection_share"])
@@ -299,6 +300,7 @@ def test_the_team_view_shows_only_the_managers_own_active_one_on_ones(cast: Cast
         report=cast.peer_report,
         rule=Rule("weekly", 1, time(9), 30, timezone.localdate()),
         by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
     held(peer_pair, 1, measured=(60, 1740))
     person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)

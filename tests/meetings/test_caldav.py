@@ -28,6 +28,7 @@ from icalendar import Calendar
 from rapport.meetings.models import Meeting, Note, OneOnOne
 from rapport.meetings.services import (
     Rule,
+    day_away_add,
     meeting_reschedule,
     meeting_set_status,
     one_on_one_change_rule,
@@ -124,8 +125,12 @@ def test_a_caldav_server_expands_our_series_into_exactly_our_meetings(
         nora = person("nora@example.com", "Nora York", NEW_YORK)
         bernd = person("bernd@example.com", "Bernd Berlin", BERLIN, manager=nora)
         weekly = Rule("weekly", TUESDAY, time(10, 0), 30, START.date())
-        berlin = one_on_one_set_up(manager=bea, report=nate, rule=weekly, by=bea)
-        york = one_on_one_set_up(manager=nora, report=bernd, rule=weekly, by=nora)
+        berlin = one_on_one_set_up(
+            manager=bea, report=nate, rule=weekly, by=bea, confirmed_out_of_hours=True
+        )
+        york = one_on_one_set_up(
+            manager=nora, report=bernd, rule=weekly, by=nora, confirmed_out_of_hours=True
+        )
         pairs = [berlin, york]
 
         # Set up: the wall clocks of both zones drift apart for two weeks, and the series
@@ -141,7 +146,7 @@ def test_a_caldav_server_expands_our_series_into_exactly_our_meetings(
         for pair in pairs:
             moved = nth(pair, date(2027, 3, 9))
             to = datetime(2027, 3, 10, 15, 0, tzinfo=ZoneInfo(pair.timezone))
-            meeting_reschedule(meeting=moved, to=to, by=pair.manager)
+            meeting_reschedule(meeting=moved, to=to, by=pair.manager, confirmed_out_of_hours=True)
         agree(caldav, collection, pairs)
 
         # One skipped, after the US change.
@@ -160,7 +165,9 @@ def test_a_caldav_server_expands_our_series_into_exactly_our_meetings(
                     meeting=nth(pair, day), author=pair.manager, kind="shared", body="Prep"
                 )
             rule = Rule("biweekly", THURSDAY, time(9, 30), minutes, date(2027, 3, 17))
-            one_on_one_change_rule(one_on_one=pair, rule=rule, by=pair.manager)
+            one_on_one_change_rule(
+                one_on_one=pair, rule=rule, by=pair.manager, confirmed_out_of_hours=True
+            )
         agree(caldav, collection, pairs)
         for pair in pairs:
             days = {
@@ -174,10 +181,16 @@ def test_a_caldav_server_expands_our_series_into_exactly_our_meetings(
             timedelta(minutes=45),
         }
 
-        # Days away: the days-away service skips the meetings they cover (simulated here).
+        # Days away: each manager is away on Thursday 1 April; the service skips that meeting.
         for pair in pairs:
-            away = nth(pair, date(2027, 4, 1))
-            meeting_set_status(meeting=away, status="skipped", reason="Days away", by=pair.manager)
+            day_away_add(
+                person=pair.manager,
+                starts_on=date(2027, 4, 1),
+                ends_on=date(2027, 4, 1),
+                kind="holiday",
+                by=pair.manager,
+            )
+            assert nth(pair, date(2027, 4, 1)).status == "skipped"
         agree(caldav, collection, pairs)
 
         # The end: the reports move to other managers, the pairs close, invites say CANCEL.

@@ -87,6 +87,7 @@ def berlin_pair(db: None) -> OneOnOne:
         report=report,
         rule=Rule("weekly", TUESDAY, time(10, 0), 30, date(2026, 3, 10)),
         by=manager,
+        confirmed_out_of_hours=True,
     )
     # The set-up schedules from today; the test needs March 2026 whatever today is.
     meetings_extend(one_on_one=one_on_one, until=datetime(2026, 5, 1, tzinfo=UTC))
@@ -156,6 +157,7 @@ def test_a_manager_and_a_report_see_both_their_1_1s_in_one_feed(cast: Cast) -> N
         ),
         rule=Rule("weekly", 3, time(14, 0), 30, timezone.now().date()),
         by=cast.report,
+        confirmed_out_of_hours=True,
     )
     summaries = {
         str(master_of(events)["SUMMARY"]) for events in events_of(feed_of(cast.report)).values()
@@ -236,7 +238,9 @@ def test_skipped_and_cancelled_meetings_are_excluded_dates_not_meetings(cast: Ca
 
 def test_a_rescheduled_meeting_shows_at_its_new_time(cast: Cast) -> None:
     moved_to = cast.meeting.scheduled_for + timedelta(days=1, hours=2)
-    meeting_reschedule(meeting=cast.meeting, to=moved_to, by=cast.manager)
+    meeting_reschedule(
+        meeting=cast.meeting, to=moved_to, by=cast.manager, confirmed_out_of_hours=True
+    )
     events = events_of(feed_of(cast.report))[uid(cast.one_on_one)]
     (override,) = [event for event in events if "RECURRENCE-ID" in event]
     assert prop(override, "RECURRENCE-ID").dt == cast.meeting.slot
@@ -335,6 +339,7 @@ def test_the_feed_costs_the_same_queries_however_many_1_1s(cast: Cast) -> None:
                 report=report,
                 rule=Rule("weekly", number, time(9, 0), 30, timezone.now().date()),
                 by=cast.manager,
+                confirmed_out_of_hours=True,
             )
 
     assert_queries_do_not_grow(

@@ -43,6 +43,7 @@ def _second_pair(cast: Cast) -> OneOnOne:
         report=cast.report_two,
         rule=Rule("weekly", 1, time(11, 0), 30, timezone.localdate()),
         by=cast.manager,
+        confirmed_out_of_hours=True,
     )
 
 
@@ -258,6 +259,7 @@ def _maya_and_her_manager() -> tuple[Person, Person, OneOnOne]:
         report=maya,
         rule=Rule("weekly", 2, time(16, 0), 30, date(2026, 12, 1)),
         by=manager,
+        confirmed_out_of_hours=True,
     )
     return manager, maya, pair
 
@@ -286,7 +288,10 @@ def test_issue_12_a_rhythm_change_keeps_the_holiday_skip_and_books_nothing_on_ch
 
     # From Wednesdays to Fridays: Friday 25 December and Friday 1 January (the week of the 30th).
     one_on_one_change_rule(
-        one_on_one=pair, rule=Rule("weekly", 4, time(16, 0), 30, date(2026, 12, 1)), by=manager
+        one_on_one=pair,
+        rule=Rule("weekly", 4, time(16, 0), 30, date(2026, 12, 1)),
+        by=manager,
+        confirmed_out_of_hours=True,
     )
 
     (christmas,) = _on(pair, date(2026, 12, 25))
@@ -317,10 +322,16 @@ def test_a_week_with_a_moved_meeting_gets_no_second_one_after_a_rhythm_change(db
     manager, _maya, pair = _maya_and_her_manager()
     (wednesday,) = _on(pair, date(2026, 12, 16))
     meeting_reschedule(
-        meeting=wednesday, to=wednesday.scheduled_for + timedelta(days=1), by=manager
+        meeting=wednesday,
+        to=wednesday.scheduled_for + timedelta(days=1),
+        by=manager,
+        confirmed_out_of_hours=True,
     )
     one_on_one_change_rule(
-        one_on_one=pair, rule=Rule("weekly", 4, time(16, 0), 30, date(2026, 12, 1)), by=manager
+        one_on_one=pair,
+        rule=Rule("weekly", 4, time(16, 0), 30, date(2026, 12, 1)),
+        by=manager,
+        confirmed_out_of_hours=True,
     )
     assert _on(pair, date(2026, 12, 18)) == []
     (moved,) = _on(pair, date(2026, 12, 17))
@@ -335,7 +346,10 @@ def test_a_cancelled_week_stays_cancelled_after_a_rhythm_change(db: None) -> Non
     (wednesday,) = _on(pair, date(2027, 1, 13))
     meeting_set_status(meeting=wednesday, status="cancelled", reason="Team offsite", by=manager)
     one_on_one_change_rule(
-        one_on_one=pair, rule=Rule("weekly", 0, time(9, 0), 30, date(2026, 12, 1)), by=manager
+        one_on_one=pair,
+        rule=Rule("weekly", 0, time(9, 0), 30, date(2026, 12, 1)),
+        by=manager,
+        confirmed_out_of_hours=True,
     )
     (monday,) = _on(pair, date(2027, 1, 11))
     assert (monday.status, monday.status_reason) == (Meeting.Status.CANCELLED, "Team offsite")
@@ -354,7 +368,10 @@ def test_a_skip_for_days_away_follows_the_new_rhythm_and_removing_them_leaves_on
     (wednesday,) = _on(pair, date(2026, 12, 16))
     assert wednesday.skipped_for_away == away
     one_on_one_change_rule(
-        one_on_one=pair, rule=Rule("weekly", 4, time(16, 0), 30, date(2026, 12, 1)), by=manager
+        one_on_one=pair,
+        rule=Rule("weekly", 4, time(16, 0), 30, date(2026, 12, 1)),
+        by=manager,
+        confirmed_out_of_hours=True,
     )
     # The old rule's skipped row held nothing and goes with the old rule; Friday is not covered.
     assert _on(pair, date(2026, 12, 16)) == []

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from rapport.goals.services import NEXT_GOAL_PROMPT
 from rapport.meetings import timing
@@ -30,7 +31,7 @@ from rapport.meetings.models import (
 )
 from rapport.meetings.services import HORIZON
 from rapport.people.demo import DemoOrganisation, demo_organisation_create, demo_people
-from rapport.people.models import Person
+from rapport.people.models import DayAway, Person
 
 # A year of history for 52 pairs takes seconds to build: not part of the fast tier.
 pytestmark = pytest.mark.slow
@@ -416,8 +417,9 @@ class TestTheDemoHistory(TestCase):
         assert str(self.summary) in output.splitlines()
         assert fingerprint() == before
         # Bulk writes: queries grow with the number of 1:1s, not with the thousands of rows
-        # (about 40 of them build the team's goals).
-        assert len(queries) < 7 * self.summary.one_on_ones
+        # (about 40 of them build the team's goals), plus a few for each of the story's days
+        # away, which go through the days-away service (at most 6 of them, 5 queries each).
+        assert len(queries) < 7 * self.summary.one_on_ones + 6 * 5
 
     def test_reset_refuses_and_keeps_everything_when_a_1_1_reaches_outside_the_demo(
         self,
@@ -435,3 +437,22 @@ class TestTheDemoHistory(TestCase):
         with pytest.raises(CommandError, match="cannot be deleted"):
             run_demo("--reset")
         assert fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_the_demos_days_away_skip_every_1_1_they_cover() -> None:
+    # The command records the demo's days away through the days-away service after the
+    # history exists, so the 1:1s on those days are skipped as they would be for anyone.
+    run_demo()
+    on_days_away = [
+        meeting
+        for day_away in DayAway.objects.filter(person__in=demo_people()).select_related("person")
+        for meeting in Meeting.objects.filter(
+            one_on_one__status=OneOnOne.Status.ACTIVE, scheduled_for__gte=timezone.now()
+        ).filter(Q(one_on_one__report=day_away.person) | Q(one_on_one__manager=day_away.person))
+        if day_away.covers(meeting.scheduled_for.astimezone(day_away.person.zone).date())
+    ]
+    assert on_days_away, "the demo's days away cover no 1:1 at this instant"
+    for meeting in on_days_away:
+        assert meeting.status == Meeting.Status.SKIPPED, meeting
+        assert "is away" in meeting.status_reason

@@ -81,9 +81,15 @@ def test_after_any_history_the_series_expands_to_exactly_the_meetings(
             report=report,
             rule=Rule(cadence, 1, time(10), 30, NOW.date()),
             by=manager,
+            confirmed_out_of_hours=True,
         )
         first, second, third, *_ = pair.meetings.order_by("slot")
-        meeting_reschedule(meeting=first, to=first.slot + timedelta(days=1, hours=3), by=manager)
+        meeting_reschedule(
+            meeting=first,
+            to=first.slot + timedelta(days=1, hours=3),
+            by=manager,
+            confirmed_out_of_hours=True,
+        )
         meeting_set_status(meeting=second, status="skipped", reason="Away", by=manager)
         Note.objects.create(meeting=third, author=manager, kind="shared", body="Keep me")
         clock.move_to(NOW + timedelta(days=20))
@@ -91,6 +97,7 @@ def test_after_any_history_the_series_expands_to_exactly_the_meetings(
             one_on_one=pair,
             rule=Rule(new_cadence, 4, time(8, 15), 50, (NOW + timedelta(days=20)).date()),
             by=manager,
+            confirmed_out_of_hours=True,
         )
         pair.refresh_from_db()
         assert pair.scheduled_until is not None
@@ -111,7 +118,10 @@ def test_after_any_history_the_series_expands_to_exactly_the_meetings(
 
 def test_a_cancel_holds_the_master_alone_marked_cancelled(cast: Cast) -> None:
     meeting_reschedule(
-        meeting=cast.meeting, to=cast.meeting.scheduled_for + timedelta(hours=1), by=cast.manager
+        meeting=cast.meeting,
+        to=cast.meeting.scheduled_for + timedelta(hours=1),
+        by=cast.manager,
+        confirmed_out_of_hours=True,
     )
     content = ical.series_ics(cast.one_on_one, now=cast.meeting.scheduled_for, method=ical.CANCEL)
     calendar = Calendar.from_ical(content)

@@ -14,6 +14,7 @@ from rapport.people.models import Person
 from rapport.people.services import person_change_manager
 from tests.cast import Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
+from tests.helpers.team_setup import proposed, save_payload
 
 
 def test_a_manager_sets_up_the_whole_team_in_one_form(cast: Cast, client: Client) -> None:
@@ -22,24 +23,24 @@ def test_a_manager_sets_up_the_whole_team_in_one_form(cast: Cast, client: Client
             f"r{index}@example.com", None, name=f"Report {index:02d}", manager=cast.manager
         )
     client.force_login(cast.manager)
-    reports = list(cast.manager.reports.values_list("pk", flat=True))
-    response = client.post(
-        reverse("meetings:team_setup"),
-        {
-            "reports": reports,
-            "cadence": "weekly",
-            "weekday": "2",
-            "start_time": "09:00",
-            "duration_minutes": "30",
-            "spacing": "-1",
-            "starts_on": timezone.localdate().isoformat(),
-        },
-    )
+    url = reverse("meetings:team_setup")
+    step_one = {
+        "everyone": "on",
+        "cadence": "weekly",
+        "duration_minutes": "30",
+        "max_per_day": "6",
+        "starts_on": timezone.localdate().isoformat(),
+    }
+    response = proposed(client, url, step_one)
+    assert OneOnOne.objects.filter(manager=cast.manager).count() == 1  # nothing saved yet
+    response = client.post(url, save_payload(response, step_one))
     assert response.status_code == 302
     pairs = OneOnOne.objects.filter(manager=cast.manager, status="active")
     assert pairs.count() == 30
-    times = sorted(pair.start_time for pair in pairs)
-    assert times[0] == time(9, 0) and times[-1] == time(23, 30)  # back to back, 30 minutes each
+    per_day: dict[int, int] = {}
+    for pair in pairs:
+        per_day[pair.weekday] = per_day.get(pair.weekday, 0) + 1
+    assert max(per_day.values()) <= 6  # not 30 back to back on one day any more
     assert all(pair.meetings.filter(status="upcoming").count() >= 9 for pair in pairs)
 
 
@@ -80,6 +81,7 @@ def test_a_new_one_on_one_with_the_new_manager_starts_empty(cast: Cast, client: 
         report=cast.report,
         rule=Rule("weekly", 3, time(11), 30, date.today()),
         by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
     client.force_login(cast.peer_manager)
     first = fresh.meetings.order_by("scheduled_for")[0]
@@ -170,6 +172,7 @@ def grow_team(cast: Cast, size: int) -> None:
             report=report,
             rule=Rule("weekly", 2, time(9), 30, date.today()),
             by=cast.manager,
+            confirmed_out_of_hours=True,
         )
 
 
@@ -239,18 +242,14 @@ def test_an_admin_sets_up_one_on_ones_for_another_manager(cast: Cast, client: Cl
     client.force_login(cast.admin)
     url = reverse("meetings:team_setup") + f"?manager={cast.peer_manager.uuid}"
     assert "Priya Peer" in client.get(url).content.decode()
-    response = client.post(
-        url,
-        {
-            "reports": [cast.peer_report.pk],
-            "cadence": "biweekly",
-            "weekday": "0",
-            "start_time": "14:00",
-            "duration_minutes": "30",
-            "spacing": "0",
-            "starts_on": timezone.localdate().isoformat(),
-        },
-    )
+    step_one = {
+        "reports": [cast.peer_report.pk],
+        "cadence": "biweekly",
+        "duration_minutes": "30",
+        "max_per_day": "6",
+        "starts_on": timezone.localdate().isoformat(),
+    }
+    response = client.post(url, save_payload(proposed(client, url, step_one), step_one))
     assert response.status_code == 302
     pair = OneOnOne.objects.get(report=cast.peer_report, status="active")
     assert (pair.manager, pair.cadence) == (cast.peer_manager, "biweekly")

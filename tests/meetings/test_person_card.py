@@ -138,6 +138,7 @@ def test_when_the_manager_changes_the_card_closes_and_the_new_manager_starts_bla
         report=cast.report,
         rule=Rule("weekly", 2, time(11), 30, timezone.localdate()),
         by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
     old_manager, new_manager = client_of(cast.manager), client_of(cast.peer_manager)
     assert old_manager.get(card_url(cast.one_on_one)).status_code == 404

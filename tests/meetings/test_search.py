@@ -126,7 +126,9 @@ def _pair_with_matches(cast: Cast, number: int) -> None:
         f"report{number}@example.com", name=f"Report {number}", manager=cast.manager
     )
     rule = Rule("weekly", 2, time(11, 0), 30, timezone.localdate())
-    pair = one_on_one_set_up(manager=cast.manager, report=report, rule=rule, by=cast.manager)
+    pair = one_on_one_set_up(
+        manager=cast.manager, report=report, rule=rule, by=cast.manager, confirmed_out_of_hours=True
+    )
     meeting = pair.meetings.order_by("scheduled_for").first()
     assert meeting is not None
     Note.objects.create(

@@ -45,6 +45,7 @@ def second_pair_meeting(cast: Cast) -> Meeting:
         report=cast.report_two,
         rule=Rule("weekly", 3, time(14), 30, cast.meeting.scheduled_for.date()),
         by=cast.manager,
+        confirmed_out_of_hours=True,
     )
     return pair.meetings.order_by("scheduled_for").first()  # type: ignore[return-value]
 
@@ -176,6 +177,7 @@ def grow_team(cast: Cast, size: int) -> None:
             report=report,
             rule=Rule("weekly", index % 5, time(8 + index % 10), 30, timezone.localdate()),
             by=cast.manager,
+            confirmed_out_of_hours=True,
         )
         DayAway.objects.create(
             person=report, starts_on=timezone.localdate(), ends_on=timezone.localdate()
@@ -205,6 +207,7 @@ def grow_team_more(cast: Cast) -> None:
             report=report,
             rule=Rule("weekly", index % 7, time(index % 24), 45, timezone.localdate()),
             by=cast.manager,
+            confirmed_out_of_hours=True,
         )
 
 

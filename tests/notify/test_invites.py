@@ -108,7 +108,10 @@ def test_several_changes_between_ticks_send_one_update_with_a_higher_sequence(
     tick_and_send()
     _first, second, third, *_ = cast.one_on_one.meetings.order_by("scheduled_for")
     meeting_reschedule(
-        meeting=second, to=second.scheduled_for + timedelta(hours=2), by=cast.manager
+        meeting=second,
+        to=second.scheduled_for + timedelta(hours=2),
+        by=cast.manager,
+        confirmed_out_of_hours=True,
     )
     meeting_set_status(meeting=third, status="skipped", reason="Offsite", by=cast.report)
     pair = OneOnOne.objects.get(pk=cast.one_on_one.pk)
@@ -142,7 +145,7 @@ def test_a_rhythm_change_sends_the_new_rule(
             "starts_on": timezone.now().date(),
         }
     )
-    one_on_one_change_rule(one_on_one=pair, rule=rule, by=cast.manager)
+    one_on_one_change_rule(one_on_one=pair, rule=rule, by=cast.manager, confirmed_out_of_hours=True)
     tick_and_send()
     latest = attached(invites(smtp, cast.report.email)[-1])
     master = master_of(list(latest.events))
@@ -284,7 +287,13 @@ def test_a_tick_invites_a_batch_of_pairs_and_the_next_tick_the_rest(
             "starts_on": timezone.now().date(),
         }
     )
-    one_on_one_set_up(manager=cast.manager, report=cast.report_two, rule=rule, by=cast.manager)
+    one_on_one_set_up(
+        manager=cast.manager,
+        report=cast.report_two,
+        rule=rule,
+        by=cast.manager,
+        confirmed_out_of_hours=True,
+    )
     pairs = OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE).count()
     assert pairs >= 2
     for tick in range(1, pairs + 1):

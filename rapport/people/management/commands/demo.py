@@ -13,11 +13,13 @@ from rapport.goals.demo import GoalsSummary, demo_goals_create
 from rapport.insights.demo import demo_signals_create
 from rapport.meetings.demo import HistorySummary, demo_history_create, demo_history_delete
 from rapport.meetings.models import OneOnOne
+from rapport.meetings.services import day_away_add
 from rapport.people.demo import (
     DEMO_DOMAIN,
     DEMO_PASSWORD,
     DemoOrganisation,
     DemoResetError,
+    demo_days_away,
     demo_departures_history_create,
     demo_organisation_create,
     demo_organisation_delete,
@@ -91,6 +93,18 @@ class Command(BaseCommand):
             checkins = demo_checkins_create(one_on_ones=team, today=today)
             # The leavers' closed 1:1s, for the organisation view's retention figures.
             demo_departures_history_create()
+            # Days away go through the service, so the 1:1s on those days are skipped. The
+            # story's dates follow `today`; any already over by the clock are left out.
+            for away in demo_days_away(demo.manager, today):
+                if away.ends_on < timezone.now().astimezone(away.person.zone).date():
+                    continue
+                day_away_add(
+                    person=away.person,
+                    starts_on=away.starts_on,
+                    ends_on=away.ends_on,
+                    kind=away.kind,
+                    by=away.person,
+                )
         return demo, (history, goals, checkins)
 
     def _recreate(
