@@ -1,15 +1,17 @@
 """Setting up five 1:1s in one form in a real browser: select-all, the proposals in both zones,
-and one time outside someone's hours that is saved only after its warning is confirmed. (The week
-view the manager lands on afterwards is another page; the merger adds that last step.)"""
+and one time outside someone's hours that is saved only after its warning is confirmed, then the
+week view with that 1:1 marked as outside someone's hours."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.meetings.models import OneOnOne
+from rapport.meetings.models import Meeting, OneOnOne
 from rapport.people.models import Person
 from tests.browser.conftest import screenshot
 from tests.browser.test_meeting_flow import sign_in
@@ -64,4 +66,17 @@ def test_the_manager_sets_up_five_reports_and_confirms_the_one_out_of_hours(
         "5 1:1s set up; 1 outside someone's working hours, as you confirmed."
     )
     assert OneOnOne.objects.filter(manager=cast.manager, status="active").count() == 5
+
+    # The week of Aroha's first 1:1: on the grid, marked as outside someone's hours.
+    first = (
+        Meeting.objects.filter(one_on_one__report__name="Aroha Ngata")
+        .order_by("scheduled_for")
+        .first()
+    )
+    assert first is not None
+    day = first.scheduled_for.astimezone(ZoneInfo("Europe/London")).date()
+    page.goto(f"{live_server.url}/week/?week={day.isoformat()}")
+    block = page.locator(".week-block", has_text="Aroha Ngata").first
+    expect(block).to_have_class(re.compile(r"\bis-outside\b"))
+    screenshot(page, "team-slots-week")
     assert page.console_problems == []
