@@ -325,21 +325,6 @@ def _one_on_one_set_up(cast: Cast) -> Call:
 
 
 @case(
-    "meetings.services.one_on_ones_set_up_for_team",
-    allowed="manager",
-    refused=("outsider", "peer_manager", "skip_level", "hr", "report"),
-)
-def _one_on_ones_set_up_for_team(cast: Cast) -> Call:
-    return lambda by: meetings.one_on_ones_set_up_for_team(
-        manager=cast.manager,
-        reports=[cast.report_two],
-        rule=rule(),
-        by=by,
-        confirmed_out_of_hours=True,
-    )
-
-
-@case(
     "meetings.services.one_on_ones_set_up_planned",
     allowed="manager",
     refused=("outsider", "peer_manager", "skip_level", "hr", "report"),

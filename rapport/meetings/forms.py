@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 
 from rapport.meetings.models import Cadence, Meeting, Section, Weekday
-from rapport.people.models import Person
 
 DURATIONS = [
     (15, "15 minutes"),
@@ -14,12 +13,6 @@ DURATIONS = [
     (30, "30 minutes"),
     (45, "45 minutes"),
     (60, "1 hour"),
-]
-SPACING = [
-    (0, "All at the same time"),
-    (-1, "One after another"),
-    (5, "One after another, 5 minutes apart"),
-    (15, "One after another, 15 minutes apart"),
 ]
 
 
@@ -68,34 +61,6 @@ class TeamSetupFilterForm(forms.Form):
     """The set-up page's filter: whose team (admins may choose any manager)."""
 
     manager = forms.UUIDField(required=False)
-
-
-class TeamSetupForm(RuleFields):
-    """Set up (or change) the 1:1s of many reports in one go."""
-
-    reports = PeopleChoiceField(
-        queryset=Person.objects.none(), widget=forms.CheckboxSelectMultiple, label="Who"
-    )
-    spacing = forms.TypedChoiceField(
-        choices=SPACING,
-        coerce=int,
-        initial=-1,
-        label="On the day",
-        help_text="Back-to-back slots from the time above, or all at the same time.",
-    )
-    field_order = [
-        "reports",
-        "cadence",
-        "weekday",
-        "start_time",
-        "duration_minutes",
-        "spacing",
-        "starts_on",
-    ]
-
-    def __init__(self, *args: Any, manager: Person, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["reports"].queryset = manager.reports.filter(is_active=True).order_by("name")  # type: ignore[attr-defined]
 
 
 class OneOnOneRuleForm(RuleFields):

@@ -97,35 +97,6 @@ def one_on_one_set_up(
 
 
 @transaction.atomic
-def one_on_ones_set_up_for_team(
-    *,
-    manager: Person,
-    reports: Iterable[Person],
-    rule: Rule,
-    by: Person,
-    spacing_minutes: int = 0,
-    confirmed_out_of_hours: bool = False,
-) -> list[OneOnOne]:
-    """One form for the whole team. With `spacing_minutes`, each report gets the next slot of
-    the day (a 30-minute 1:1 every 30 minutes), otherwise all share the rule's time."""
-    access.require(access.can_set_up_one_on_ones(by, manager))
-    created = []
-    start = datetime.combine(rule.starts_on, rule.start_time)
-    for index, report in enumerate(sorted(reports, key=lambda person: person.name)):
-        at = (start + timedelta(minutes=spacing_minutes * index)).time()
-        created.append(
-            one_on_one_set_up(
-                manager=manager,
-                report=report,
-                rule=Rule(rule.cadence, rule.weekday, at, rule.duration_minutes, rule.starts_on),
-                by=by,
-                confirmed_out_of_hours=confirmed_out_of_hours,
-            )
-        )
-    return created
-
-
-@transaction.atomic
 def one_on_ones_set_up_planned(
     *,
     manager: Person,
