@@ -147,6 +147,8 @@ class Proposal:
     problem: str = ""
     # One of the alternating times falls in someone's night (22:00-07:00 on their clock).
     alternating_at_night: bool = False
+    # The daily cap, not the hours, put it on the manager's day off: how to avoid that.
+    cap_hint: str = ""
 
 
 @dataclass
@@ -527,6 +529,16 @@ def plan_team(
                 else "No time in the week is inside both people's working hours."
             )
         )
+        cap_hint = ""
+        if (
+            not option.fits
+            and not manager.works_on(option.candidate.slot.weekday)
+            and any(week.per_day[day] >= max_per_day for day in preferred)
+        ):
+            cap_hint = (
+                f"The working days are full at {max_per_day} 1:1s a day; allow"
+                f" {max_per_day + 1} a day for a time on one of them."
+            )
         proposals.append(
             Proposal(
                 key,
@@ -537,6 +549,7 @@ def plan_team(
                 alternating,
                 problem,
                 alternating_at_night,
+                cap_hint,
             )
         )
     return Plan(proposals)

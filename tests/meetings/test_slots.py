@@ -305,3 +305,15 @@ def test_a_time_inside_hours_by_the_planner_is_inside_hours_in_the_persons_own_z
         start = slots.moment_of(proposal.slot, starts_on=MONDAY, zone="Europe/London")
         local = start.astimezone(ZoneInfo(dict(reports)[proposal.key].zone))
         assert time(9) <= local.time() and (local + timedelta(minutes=30)).time() <= time(17, 30)
+
+
+def test_a_day_off_forced_by_the_daily_cap_says_how_to_avoid_it() -> None:
+    # Two reports in London and one 1:1 a day allowed to a manager who works Mondays only: the
+    # second goes to a day off, and the proposal says raising the cap keeps it on a working day.
+    manager = Hours("Maya Okafor", "Europe/London", time(9), time(17, 30), days=0b0000001)
+    reports = [("a", hours("Ann", "Europe/London")), ("b", hours("Bo", "Europe/London"))]
+    plan = plan_team(manager=manager, reports=reports, starts_on=MONDAY, max_per_day=1)
+    off = [p for p in plan.proposals if p.slot is not None and p.slot.weekday != 0]
+    assert len(off) == 1
+    assert "allow 2 a day" in off[0].cap_hint
+    assert all(not p.cap_hint for p in plan.proposals if p is not off[0])
