@@ -71,6 +71,22 @@ class OneOnOneRuleForm(RuleFields):
         label="Time on connection (%)",
         help_text="The share of each meeting you aim to spend on the person rather than the work.",
     )
+    video_link = forms.URLField(
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        label="Video link for this 1:1",
+        help_text="Goes into both people's calendar invites. Leave empty to use the manager's "
+        "usual room (Your account).",
+    )
+
+    def clean_video_link(self) -> str:
+        link: str = self.cleaned_data["video_link"]
+        if link and not link.lower().startswith("https://"):
+            raise forms.ValidationError(
+                "Use a secure link that starts with https:// (copy it from the app)."
+            )
+        return link
 
 
 class PointForm(forms.Form):

@@ -128,6 +128,7 @@ def one_on_one_change_rule(
     by: Person,
     target_connection_share: int | None = None,
     confirmed_out_of_hours: bool = False,
+    video_link: str | None = None,
 ) -> OneOnOne:
     """A new cadence or time replaces the future meetings that hold nothing yet; meetings with
     notes, actions or discussed points, and ones moved, skipped or cancelled by hand, stay as
@@ -154,6 +155,10 @@ def one_on_one_change_rule(
     )
     if target_connection_share is not None:
         one_on_one.target_connection_share = target_connection_share
+    if video_link is not None:
+        if video_link and not video_link.lower().startswith("https://"):
+            raise ValidationError({"video_link": "Use a secure link that starts with https://."})
+        one_on_one.video_link = video_link
     one_on_one.cadence = rule.cadence
     one_on_one.weekday = rule.weekday
     one_on_one.start_time = rule.start_time

@@ -63,19 +63,25 @@ def one_on_one_edit(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespo
         "duration_minutes": one_on_one.duration_minutes,
         "starts_on": timezone.localdate(),
         "target_connection_share": one_on_one.target_connection_share,
+        "video_link": one_on_one.video_link,
     }
     form = RhythmForm(request.POST or None, initial=initial, one_on_one=one_on_one)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.one_on_one_change_rule(
-            one_on_one=one_on_one,
-            rule=services.rule_from(data),
-            by=request.user,
-            target_connection_share=data["target_connection_share"],
-            confirmed_out_of_hours=data["confirm_out_of_hours"],
-        )
-        messages.success(request, "Saved. Future meetings follow the new rhythm.")
-        return redirect("meetings:one_on_one", one_on_one_uuid=one_on_one.uuid)
+        try:
+            services.one_on_one_change_rule(
+                one_on_one=one_on_one,
+                rule=services.rule_from(data),
+                by=request.user,
+                target_connection_share=data["target_connection_share"],
+                confirmed_out_of_hours=data["confirm_out_of_hours"],
+                video_link=data["video_link"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Saved. Future meetings follow the new rhythm.")
+            return redirect("meetings:one_on_one", one_on_one_uuid=one_on_one.uuid)
     return render(
         request, "meetings/one_on_one_edit.html", {"one_on_one": one_on_one, "form": form}
     )

@@ -202,6 +202,37 @@ def test_a_new_rhythm_inside_hours_needs_no_confirmation(zoned: Cast, client: Cl
     assert client.post(url, rhythm("11:00")).status_code == 302
 
 
+def test_the_pair_gets_its_own_video_room_and_a_new_calendar_sequence(
+    zoned: Cast, client: Client
+) -> None:
+    client.force_login(zoned.manager)
+    url = reverse("meetings:one_on_one_edit", args=[zoned.one_on_one.uuid])
+    before = zoned.one_on_one.calendar_sequence
+    plain = client.post(url, rhythm("11:00", video_link="http://meet.example/mia-rui"))
+    assert plain.status_code == 200
+    assert "starts with https://" in plain.context["form"].errors["video_link"][0]
+    zoned.one_on_one.refresh_from_db()
+    assert zoned.one_on_one.video_link == ""
+    saved = client.post(url, rhythm("11:00", video_link="https://meet.example/mia-rui"))
+    assert saved.status_code == 302
+    zoned.one_on_one.refresh_from_db()
+    assert zoned.one_on_one.room == "https://meet.example/mia-rui"
+    assert zoned.one_on_one.calendar_sequence > before
+    page = client.get(url).content.decode()
+    assert 'value="https://meet.example/mia-rui"' in page
+
+
+def test_a_plain_http_room_is_refused_by_the_service_too(zoned: Cast) -> None:
+    with pytest.raises(ValidationError, match="https://"):
+        services.one_on_one_change_rule(
+            one_on_one=zoned.one_on_one,
+            rule=services.Rule("weekly", 1, time(11, 0), 30, timezone.localdate()),
+            by=zoned.manager,
+            confirmed_out_of_hours=True,
+            video_link="http://meet.example/x",
+        )
+
+
 def test_moving_a_meeting_out_of_hours_needs_a_confirmation(zoned: Cast, client: Client) -> None:
     client.force_login(zoned.report)  # Rui, in Lisbon, moves it to 07:00 his time
     url = reverse("meetings:meeting_reschedule", args=[zoned.meeting.uuid])
