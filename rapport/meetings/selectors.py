@@ -333,17 +333,20 @@ def search_hits(viewer: Person, query: str) -> SearchResult:
 
 
 def _next_meetings(pair_ids: set[int]) -> dict[int, Meeting]:
-    """Each pair's next open meeting (one query)."""
+    """Each pair's next open meeting: the one under way, else the next to come (one query)."""
     if not pair_ids:
         return {}
+    moment = now()
     upcoming = Meeting.objects.filter(
         one_on_one_id__in=pair_ids,
         status=Meeting.Status.UPCOMING,
-        scheduled_for__gte=now() - timedelta(hours=12),
+        # A meeting lasts at most 4 hours (OneOnOne.duration_minutes).
+        scheduled_for__gte=moment - timedelta(hours=4),
     ).order_by("scheduled_for")
     found: dict[int, Meeting] = {}
-    for meeting in upcoming.only("uuid", "scheduled_for", "one_on_one_id"):
-        found.setdefault(meeting.one_on_one_id, meeting)
+    for meeting in upcoming.only("uuid", "scheduled_for", "duration_minutes", "one_on_one_id"):
+        if meeting.ends_at > moment:
+            found.setdefault(meeting.one_on_one_id, meeting)
     return found
 
 

@@ -25,12 +25,10 @@ SEARCH = reverse("meetings:search")
 
 
 def _upcoming(cast: Cast) -> Meeting:
-    meeting = (
-        cast.one_on_one.meetings.filter(
-            status=Meeting.Status.UPCOMING, scheduled_for__gte=timezone.now()
-        )
-        .order_by("scheduled_for")
-        .first()
+    """The pair's open meeting under way, else the next one."""
+    meetings = cast.one_on_one.meetings.filter(status=Meeting.Status.UPCOMING)
+    meeting = next(
+        (m for m in meetings.order_by("scheduled_for") if m.ends_at > timezone.now()), None
     )
     assert meeting is not None
     return meeting
