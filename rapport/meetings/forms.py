@@ -126,6 +126,18 @@ class JustDoneForm(forms.Form):
     done = forms.UUIDField(required=False)
 
 
+class TeamActionsFilterForm(forms.Form):
+    """The team part of the actions page: everything open or only what is overdue, for the
+    whole team or one report."""
+
+    show = forms.ChoiceField(
+        choices=[("open", "Everything open"), ("overdue", "Only overdue")],
+        required=False,
+        label="Show",
+    )
+    person = forms.UUIDField(required=False, label="Report")
+
+
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[

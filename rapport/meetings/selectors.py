@@ -123,12 +123,52 @@ def open_actions_of(viewer: Person) -> QuerySet[ActionItem]:
     )
 
 
+@dataclass(frozen=True)
+class PairActions:
+    """The open actions of one of the manager's 1:1s, split by who owes them."""
+
+    one_on_one: OneOnOne
+    they_owe: list[ActionItem]
+    i_owe: list[ActionItem]
+
+
+def team_open_actions(
+    manager: Person, *, report_uuid: uuid.UUID | None = None
+) -> list[PairActions]:
+    """Follow-through across the manager's active 1:1s: per report, what they owe and what the
+    manager owes them, each overdue first (earliest date), undated last. Pairs whose earliest
+    item is due soonest come first; pairs with nothing open are left out. Two queries."""
+    pairs = active_one_on_ones_managed_by(manager)
+    if report_uuid is not None:
+        pairs = pairs.filter(report__uuid=report_uuid)
+    by_pair = {pair.pk: pair for pair in pairs}
+    actions = ActionItem.objects.filter(
+        one_on_one_id__in=list(by_pair), done_at__isnull=True
+    ).order_by(F("due_on").asc(nulls_last=True), "created_at")
+    grouped: dict[int, PairActions] = {}
+    for action in actions:
+        pair = by_pair[action.one_on_one_id]
+        action.one_on_one = pair
+        group = grouped.setdefault(pair.pk, PairActions(pair, [], []))
+        (group.they_owe if action.owner_id == pair.report_id else group.i_owe).append(action)
+    far = date.max
+
+    def soonest(group: PairActions) -> tuple[date, str]:
+        dates = [a.due_on for a in (*group.they_owe, *group.i_owe) if a.due_on is not None]
+        return (min(dates, default=far), group.one_on_one.report.name)
+
+    return sorted(grouped.values(), key=soonest)
+
+
 def done_action_of(viewer: Person, action_uuid: uuid.UUID) -> ActionItem | None:
-    """One of the viewer's own actions that is done, in a 1:1 they see (for its undo)."""
+    """A done action the viewer may have just ticked on the actions page (for its undo): their
+    own, or one of a 1:1 they lead, in a 1:1 they see."""
     visible = access.one_on_ones_visible_to(viewer)
-    return ActionItem.objects.filter(
-        uuid=action_uuid, owner=viewer, done_at__isnull=False, one_on_one__in=visible
-    ).first()
+    return (
+        ActionItem.objects.filter(uuid=action_uuid, done_at__isnull=False, one_on_one__in=visible)
+        .filter(Q(owner=viewer) | Q(one_on_one__manager=viewer))
+        .first()
+    )
 
 
 def timeline_for(

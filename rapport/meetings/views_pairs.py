@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -16,7 +18,12 @@ from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services, slots
 from rapport.meetings.balance import split_history
 from rapport.meetings.charts import split_chart
-from rapport.meetings.forms import HistorySearchForm, JustDoneForm, TeamSetupFilterForm
+from rapport.meetings.forms import (
+    HistorySearchForm,
+    JustDoneForm,
+    TeamActionsFilterForm,
+    TeamSetupFilterForm,
+)
 from rapport.meetings.forms_slots import (
     ProposalsForm,
     RhythmForm,
@@ -192,5 +199,42 @@ def my_actions(request: SignedInRequest) -> HttpResponse:
         "actions": actions,
         "today": today,
         "overdue": sum(action.is_overdue(today) for action in actions),
+        **_team_follow_through(request, today),
     }
     return render(request, "meetings/my_actions.html", context)
+
+
+def _team_follow_through(request: SignedInRequest, today: date) -> dict[str, object]:
+    """For a manager: per report, what they owe and what the manager owes them."""
+    reports = list(
+        selectors.active_one_on_ones_managed_by(request.user).values_list(
+            "report__uuid", "report__name"
+        )
+    )
+    if not reports:
+        return {"team": None}
+    form = TeamActionsFilterForm(request.GET)
+    show, person = "open", None
+    if form.is_valid():
+        show = form.cleaned_data["show"] or "open"
+        person = form.cleaned_data["person"]
+    # Only one of the viewer's own reports can be chosen; anything else shows the whole team.
+    chosen = next(((uuid, name) for uuid, name in reports if uuid == person), None)
+    groups = selectors.team_open_actions(request.user, report_uuid=chosen[0] if chosen else None)
+    if show == "overdue":
+        groups = [
+            selectors.PairActions(
+                group.one_on_one,
+                [a for a in group.they_owe if a.is_overdue(today)],
+                [a for a in group.i_owe if a.is_overdue(today)],
+            )
+            for group in groups
+        ]
+        groups = [group for group in groups if group.they_owe or group.i_owe]
+    return {
+        "team": groups,
+        "team_form": form,
+        "team_reports": reports,
+        "team_show": show,
+        "team_person": chosen[0] if chosen else None,
+    }

@@ -3,7 +3,7 @@ first, old dates carry their year, and a tick on My actions can be undone."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,8 +13,11 @@ from django.utils import timezone
 
 from rapport.meetings.agenda import action_add
 from rapport.meetings.models import ActionItem
+from rapport.meetings.services import Rule, one_on_one_set_up
 from rapport.meetings.templatetags.actions_ui import day_label, due_phrase
+from rapport.people.models import Person
 from tests.cast import Cast
+from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +115,88 @@ def test_the_undo_offer_names_only_the_viewers_own_done_items(cast: Cast, client
         assert "Manager's own item" not in page
     client.force_login(cast.report)
     assert client.get(reverse("meetings:my_actions") + "?done=not-a-uuid").status_code == 200
+
+
+def _team_page(client: Client, **params: str) -> str:
+    return client.get(reverse("meetings:my_actions"), params).content.decode()
+
+
+def test_a_manager_sees_what_each_report_owes_and_what_she_owes_them(
+    cast: Cast, client: Client
+) -> None:
+    today = timezone.localdate()
+    _add(cast, text="Rui sends the draft", due_on=today - timedelta(days=3), already_late=True)
+    _add(cast, text="Rui books the room")
+    _add(cast, owner=cast.manager, by=cast.manager, text="Mia reviews the plan")
+    client.force_login(cast.manager)
+    page = _team_page(client)
+    team = page[page.index("Across your team") :]
+    assert "They owe you" in team and "You owe them" in team
+    they, mine = team.index("They owe you"), team.index("You owe them")
+    assert they < team.index("Rui sends the draft") < team.index("Rui books the room") < mine
+    assert mine < team.index("Mia reviews the plan")
+    assert "overdue since" in team
+    only_overdue = _team_page(client, show="overdue")
+    team = only_overdue[only_overdue.index("Across your team") :]
+    assert "Rui sends the draft" in team
+    assert "Rui books the room" not in team and "Mia reviews the plan" not in team
+
+
+def test_the_report_filter_takes_only_the_managers_own_reports(cast: Cast, client: Client) -> None:
+    _add(cast, text="Rui books the room")
+    client.force_login(cast.manager)
+    mine = _team_page(client, person=str(cast.report.uuid))
+    assert "Rui books the room" in mine[mine.index("Across your team") :]
+    stranger = _team_page(client, person=str(cast.outsider.uuid))  # not hers: the whole team
+    assert "Rui books the room" in stranger[stranger.index("Across your team") :]
+    assert (
+        client.get(reverse("meetings:my_actions"), {"person": "x", "show": "?"}).status_code == 200
+    )
+
+
+def test_a_report_has_no_team_section(cast: Cast, client: Client) -> None:
+    client.force_login(cast.report)
+    assert "Across your team" not in _team_page(client)
+
+
+def test_the_manager_can_undo_a_tick_on_a_reports_item(cast: Cast, client: Client) -> None:
+    action = _add(cast, text="Rui books the room")
+    client.force_login(cast.manager)
+    done_url = reverse("meetings:action_done", kwargs={"action_uuid": action.uuid})
+    page = client.post(done_url, {"done": "1"}, follow=True).content.decode()
+    assert "Undo" in page and "Done: <strong>Rui books the room" in page
+
+
+def test_the_team_section_makes_the_same_queries_for_3_or_30_reports(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.manager)
+
+    def grow() -> None:
+        for number in range(27):
+            report = Person.objects.create_user(
+                f"r{number}@example.com", name=f"R {number}", manager=cast.manager
+            )
+            rule = Rule("weekly", 2, time(11, 0), 30, timezone.localdate())
+            pair = one_on_one_set_up(
+                manager=cast.manager,
+                report=report,
+                rule=rule,
+                by=cast.manager,
+                confirmed_out_of_hours=True,
+            )
+            for owner in (report, cast.manager):
+                action_add(
+                    one_on_one=pair,
+                    meeting=None,
+                    owner=owner,
+                    text=f"Item {number}",
+                    due_on=None,
+                    by=owner,
+                )
+
+    _add(cast, text="Rui books the room")
+    assert_queries_do_not_grow(
+        lambda: count_queries(lambda: client.get(reverse("meetings:my_actions"))),
+        grow,
+        pinned=7,
+    )

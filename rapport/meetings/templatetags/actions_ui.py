@@ -41,3 +41,9 @@ def due_phrase(item: Dated, today: date) -> str:
     if item.due_on == today:
         return "due today"
     return f"due {day_label(item.due_on, today)}"
+
+
+@register.filter
+def owe_columns(they_owe: list[Dated], i_owe: list[Dated]) -> list[tuple[str, list[Dated]]]:
+    """The two columns of one report on the team's actions page."""
+    return [("They owe you", they_owe), ("You owe them", i_owe)]
