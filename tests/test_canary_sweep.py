@@ -160,3 +160,25 @@ def test_no_marker_at_all_reaches_an_invite_email(cast: Cast) -> None:
         whole = "\n".join((row.subject, row.body_text, row.body_html, row.calendar))
         leaked = [marker for marker in [*authors, "CANARY"] if marker in whole]
         assert not leaked, f"invite to {row.to_address} carries {leaked}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_last_time_on_the_next_meeting_carries_no_private_marker(cast: Cast, role: str) -> None:
+    # Once the canaries' meeting is held, the next meeting shows it as "last time".
+    authors = plant_canaries(cast)
+    Meeting.objects.filter(pk=cast.meeting.pk).update(status=Meeting.Status.HELD)
+    following = (
+        cast.one_on_one.meetings.filter(scheduled_for__gt=cast.meeting.scheduled_for)
+        .order_by("scheduled_for")
+        .first()
+    )
+    assert following is not None
+    client = Client()
+    viewer = cast.person(role)
+    if viewer is not None:
+        client.force_login(viewer)
+    body = client.get(reverse("meetings:meeting", args=[following.uuid])).content.decode()
+    if role in ("manager", "report"):
+        assert 'id="last-time-heading"' in body  # the panel is there to be swept
+    leaked = [m for m, allowed in authors.items() if m in body and role not in allowed]
+    assert not leaked, f"{role} saw {leaked} on last time"

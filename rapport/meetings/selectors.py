@@ -206,6 +206,50 @@ def timeline_for(
 
 
 @dataclass(frozen=True)
+class LastTime:
+    """What the pair's previous held meeting left: its shared notes (never private ones), the
+    actions agreed in it, and how many of the points raised by then are still open."""
+
+    meeting: Meeting
+    shared_notes: list[Note]
+    actions: list[ActionItem]
+    still_open: int
+
+
+def last_time_for(viewer: Person, meeting: Meeting) -> LastTime | None:
+    """The last held meeting of the pair before `meeting`, for preparing this one (four
+    queries, whatever the history)."""
+    previous = (
+        Meeting.objects.filter(
+            one_on_one_id=meeting.one_on_one_id,
+            status=Meeting.Status.HELD,
+            scheduled_for__lt=meeting.scheduled_for,
+        )
+        .order_by("-scheduled_for")
+        .first()
+    )
+    if previous is None:
+        return None
+    notes = list(
+        Note.objects.filter(meeting=previous, kind=Note.Kind.SHARED)
+        .exclude(body="")
+        .select_related("author")
+        .order_by("author__name")
+    )
+    actions = list(
+        ActionItem.objects.filter(created_in=previous)
+        .select_related("owner")
+        .order_by("created_at")
+    )
+    still_open = (
+        visible_points(viewer, meeting.one_on_one)
+        .filter(discussed_in__isnull=True, is_recurring=False, created_at__lt=previous.ends_at)
+        .count()
+    )
+    return LastTime(previous, notes, actions, still_open)
+
+
+@dataclass(frozen=True)
 class Neighbours:
     previous: Meeting | None
     next: Meeting | None

@@ -46,7 +46,11 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
 @require_GET
 def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
-    return render(request, "meetings/meeting.html", meeting_context(request, meeting))
+    context = meeting_context(request, meeting)
+    # Only the whole page shows last time; the fragments it polls and swaps do not need it.
+    if meeting.is_open:
+        context["last_time"] = selectors.last_time_for(request.user, meeting)
+    return render(request, "meetings/meeting.html", context)
 
 
 @require_GET
