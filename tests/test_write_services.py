@@ -17,7 +17,7 @@ import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from rapport.goals import services as goals
 from rapport.goals.models import Goal
 from rapport.insights import signals
 from rapport.insights.rules import Rule as SignalRule
+from rapport.insights.rules import Signal as SignalRecord
 from rapport.meetings import agenda, cards, meeting_mode, notes
 from rapport.meetings import services as meetings
 from rapport.meetings.models import Note, NoteConflictCopy, Section
@@ -572,6 +573,14 @@ def _signal_dismiss(cast: Cast) -> Call:
         reason="We talked it through",
         by=by,
     )
+
+
+@case("insights.signals.signal_to_agenda", allowed="manager", refused=MANAGER_ONLY)
+def _signal_to_agenda(cast: Cast) -> Call:
+    signal = SignalRecord(
+        SignalRule.MOOD_FALLING, "Mood is falling", ("5, 4, 2",), date(2026, 1, 5)
+    )
+    return lambda by: signals.signal_to_agenda(one_on_one=cast.one_on_one, signal=signal, by=by)
 
 
 @case(

@@ -34,3 +34,10 @@ class DismissForm(forms.Form):
         strip=True,
         error_messages={"required": "Give a reason: a word on why this signal can rest."},
     )
+
+
+class SignalToAgendaForm(forms.Form):
+    rule = forms.ChoiceField(choices=Rule.choices)
+    since = forms.DateField()
+    # The meeting page the button was pressed on, to go back to (optional).
+    meeting = forms.UUIDField(required=False)

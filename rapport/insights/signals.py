@@ -1,4 +1,5 @@
-"""Writes about signals: dismissing one occurrence. (Not Django signals: this app has none.)"""
+"""Writes about signals: dismissing one occurrence, putting one on the agenda. (Not Django
+signals: this app has none.)"""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.core.exceptions import ValidationError
 
 from rapport import access
 from rapport.insights.models import SignalDismissal
-from rapport.insights.rules import Rule
-from rapport.meetings.models import OneOnOne
+from rapport.insights.rules import Rule, Signal
+from rapport.meetings.agenda import point_add
+from rapport.meetings.models import OneOnOne, Section, TalkingPoint
 from rapport.people.models import Person
 
 
@@ -29,3 +31,20 @@ def signal_dismiss(
         defaults={"reason": reason, "dismissed_by": by},
     )
     return dismissal
+
+
+def signal_to_agenda(*, one_on_one: OneOnOne, signal: Signal, by: Person) -> TalkingPoint:
+    """Put a signal on the pair's agenda as the manager's private point, with its evidence, to
+    raise in the next 1:1 in their own words. Only the manager sees the point."""
+    access.require(access.can_see_team_signals(by, one_on_one))
+    evidence = "; ".join(signal.evidence[:3])
+    text = f"{signal.title}: {evidence}" if evidence else signal.title
+    if len(text) > 500:
+        text = text[:499] + "…"
+    return point_add(
+        one_on_one=one_on_one,
+        author=by,
+        text=text,
+        section=Section.CONNECTION,
+        is_private=True,
+    )

@@ -12,4 +12,9 @@ urlpatterns: list[URLPattern] = [
         views_team.signal_dismiss,
         name="signal_dismiss",
     ),
+    path(
+        "team/<uuid:one_on_one_uuid>/signals/to-agenda/",
+        views_team.signal_to_agenda,
+        name="signal_to_agenda",
+    ),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,8 +12,9 @@ from rapport import access
 from rapport.http import SignedInRequest
 from rapport.insights import signals
 from rapport.insights import team as selectors
-from rapport.insights.forms_team import DismissForm, TeamFilterForm
+from rapport.insights.forms_team import DismissForm, SignalToAgendaForm, TeamFilterForm
 from rapport.insights.rules import Rule
+from rapport.meetings.selectors import get_meeting_for
 
 
 @require_GET
@@ -70,3 +71,32 @@ def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespon
         "reason": form.data.get("reason", ""),
     }
     return render(request, "insights/team.html#member-card", context)
+
+
+@require_POST
+def signal_to_agenda(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
+    """Put one of the pair's open signals on its agenda as the manager's private point."""
+    one_on_one = get_object_or_404(
+        access.one_on_ones_led_by(request.user).select_related("report"), uuid=one_on_one_uuid
+    )
+    form = SignalToAgendaForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such signal.")
+    data = form.cleaned_data
+    back = None
+    if data["meeting"]:
+        back = get_meeting_for(request.user, data["meeting"])
+        if back.one_on_one_id != one_on_one.pk:
+            raise Http404("That meeting belongs to another 1:1.")
+    member = selectors.team_view(request.user, one_on_one=one_on_one).members[0]
+    signal = next(
+        (s for s in member.signals if s.rule == data["rule"] and s.since == data["since"]), None
+    )
+    if signal is None:
+        messages.error(request, "That signal is no longer open: nothing was added.")
+    else:
+        signals.signal_to_agenda(one_on_one=one_on_one, signal=signal, by=request.user)
+        messages.success(request, "Added to the agenda as your private point.")
+    if back is not None:
+        return redirect("meetings:meeting", meeting_uuid=back.uuid)
+    return redirect("insights:team")

@@ -13,6 +13,7 @@ from rapport import access
 from rapport.checkins.selectors import checkin_panel_for
 from rapport.goals.selectors import open_goals_of_pair
 from rapport.http import SignedInRequest
+from rapport.insights.team import team_view
 from rapport.meetings import selectors, services
 from rapport.meetings.cards import person_card_for
 from rapport.meetings.forms import ActionForm, PointForm, SearchForm, StatusForm
@@ -47,9 +48,13 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
 def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     context = meeting_context(request, meeting)
-    # Only the whole page shows last time; the fragments it polls and swaps do not need it.
+    # Only the whole page shows last time and the signals; the fragments it polls and swaps do
+    # not need them.
     if meeting.is_open:
         context["last_time"] = selectors.last_time_for(request.user, meeting)
+        if access.can_see_team_signals(request.user, meeting.one_on_one):
+            view = team_view(request.user, one_on_one=meeting.one_on_one)
+            context["signals"] = view.members[0].signals
     return render(request, "meetings/meeting.html", context)
 
 

@@ -7,9 +7,14 @@ reports they lead (an empty state otherwise). Dismissing a signal is POST-only: 
 
 from __future__ import annotations
 
-from django.urls import reverse
+from datetime import timedelta
 
+from django.urls import reverse
+from django.utils import timezone
+
+from rapport.meetings.agenda import action_add
 from tests.access_rows.base import Row, Write, everyone, fixed
+from tests.cast import Cast
 
 ROWS: dict[str, Row] = {
     "insights:team": Row(fixed("insights:team"), everyone(200)),
@@ -17,7 +22,26 @@ ROWS: dict[str, Row] = {
         lambda cast: reverse("insights:signal_dismiss", args=[cast.one_on_one.uuid]),
         everyone(405),
     ),
+    "insights:signal_to_agenda": Row(
+        lambda cast: reverse("insights:signal_to_agenda", args=[cast.one_on_one.uuid]),
+        everyone(405),
+    ),
 }
+
+
+def three_overdue_actions(cast: Cast) -> None:
+    """An open "actions overdue" signal on the cast's pair (the threshold is 3)."""
+    today = timezone.localdate()
+    for days in (10, 9, 8):
+        action_add(
+            one_on_one=cast.one_on_one,
+            meeting=None,
+            owner=cast.report,
+            text=f"Overdue {days}",
+            due_on=today - timedelta(days=days),
+            by=cast.manager,
+            already_late=True,
+        )
 
 
 WRITES: dict[str, Write] = {
@@ -29,5 +53,16 @@ WRITES: dict[str, Write] = {
             "reason": "We agreed new dates",
         },
         allowed=("manager",),
+    ),
+    "insights:signal_to_agenda": Write(
+        lambda cast: reverse("insights:signal_to_agenda", args=[cast.one_on_one.uuid]),
+        lambda cast: {
+            "rule": "overdue_actions",
+            # The day the third action became overdue.
+            "since": (timezone.localdate() - timedelta(days=7)).isoformat(),
+            "meeting": str(cast.meeting.uuid),
+        },
+        allowed=("manager",),
+        arrange=three_overdue_actions,
     ),
 }
