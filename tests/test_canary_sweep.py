@@ -149,7 +149,12 @@ def test_no_marker_at_all_reaches_an_invite_email(cast: Cast) -> None:
     now = timezone.now()
     notify_tick(now=now)
     later = second_meeting(cast)
-    meeting_reschedule(meeting=later, to=later.scheduled_for + timedelta(hours=1), by=cast.manager)
+    meeting_reschedule(
+        meeting=later,
+        to=later.scheduled_for + timedelta(hours=1),
+        by=cast.manager,
+        confirmed_out_of_hours=True,
+    )
     notify_tick(now=now)
     person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     notify_tick(now=now)

@@ -529,7 +529,11 @@ def _goal_move_to_current_one_on_one(cast: Cast) -> Call:
     goal = active_goal(cast)
     people.person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     meetings.one_on_one_set_up(
-        manager=cast.peer_manager, report=cast.report, rule=rule(), by=cast.peer_manager
+        manager=cast.peer_manager,
+        report=cast.report,
+        rule=rule(),
+        by=cast.peer_manager,
+        confirmed_out_of_hours=True,
     )
     closed = Goal.objects.select_related("one_on_one").get(pk=goal.pk)
     return lambda by: goals.goal_move_to_current_one_on_one(goal=closed, by=by)

@@ -180,7 +180,10 @@ def test_the_series_links_to_the_pair_page_and_its_room_and_says_nothing_else(
 
 def test_a_moved_meeting_links_to_its_own_page(cast: Cast) -> None:
     meeting_reschedule(
-        meeting=cast.meeting, to=cast.meeting.scheduled_for + timedelta(hours=3), by=cast.manager
+        meeting=cast.meeting,
+        to=cast.meeting.scheduled_for + timedelta(hours=3),
+        by=cast.manager,
+        confirmed_out_of_hours=True,
     )
     (override,) = [
         e for e in events_of(feed_of(cast.report))[uid(cast.one_on_one)] if "RECURRENCE-ID" in e
