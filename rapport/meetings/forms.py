@@ -80,14 +80,6 @@ class OneOnOneRuleForm(RuleFields):
         "usual room (Your account).",
     )
 
-    def clean_video_link(self) -> str:
-        link: str = self.cleaned_data["video_link"]
-        if link and not link.lower().startswith("https://"):
-            raise forms.ValidationError(
-                "Use a secure link that starts with https:// (copy it from the app)."
-            )
-        return link
-
 
 class PointForm(forms.Form):
     text = forms.CharField(max_length=500, label="Talking point")

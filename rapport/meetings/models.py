@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
 
-from rapport.people.models import DayAway, Person, validate_timezone
+from rapport.people.models import DayAway, Person, validate_timezone, validate_video_link
 
 
 class Cadence(models.TextChoices):
@@ -62,7 +62,9 @@ class OneOnOne(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     closed_at = models.DateTimeField(null=True, blank=True)
     # The pair's video room; empty means the manager's usual room (Person.video_link).
-    video_link = models.URLField(max_length=500, blank=True, db_default="", default="")
+    video_link = models.URLField(
+        max_length=500, blank=True, db_default="", default="", validators=[validate_video_link]
+    )
     # The iCalendar SEQUENCE of the pair's series: raised by every change of its schedule
     # (set-up, rhythm, one meeting moved, skipped or cancelled, end), so calendars take the
     # newest invite. The worker sends invites for sequences not yet sent.

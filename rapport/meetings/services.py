@@ -156,9 +156,7 @@ def one_on_one_change_rule(
     if target_connection_share is not None:
         one_on_one.target_connection_share = target_connection_share
     if video_link is not None:
-        if video_link and not video_link.lower().startswith("https://"):
-            raise ValidationError({"video_link": "Use a secure link that starts with https://."})
-        one_on_one.video_link = video_link
+        one_on_one.video_link = video_link  # full_clean below runs validate_video_link
     one_on_one.cadence = rule.cadence
     one_on_one.weekday = rule.weekday
     one_on_one.start_time = rule.start_time

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from rapport.people import throttle
 from rapport.people.importing import MAX_BYTES
-from rapport.people.models import DayAway, LeftReason, Person, Role
+from rapport.people.models import DayAway, LeftReason, Person, Role, validate_video_link
 from rapport.people.timezones import is_known_timezone, timezone_choices
 
 # One message for every counter, so a refusal says nothing about the account or the cause.
@@ -132,6 +132,7 @@ class WorkingHoursForm(forms.Form):
         help_text="Your usual meeting link (Zoom, Meet, Teams, Jitsi), starting with https://. "
         "Your 1:1s use it unless a 1:1 has a room of its own.",
         assume_scheme="https",
+        validators=[validate_video_link],
     )
 
     def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
@@ -142,14 +143,6 @@ class WorkingHoursForm(forms.Form):
     def clean_work_days(self) -> int:
         days = self.cleaned_data["work_days"]
         return sum(1 << int(day) for day in set(days))
-
-    def clean_video_link(self) -> str:
-        link: str = self.cleaned_data["video_link"]
-        if link and not link.lower().startswith("https://"):
-            raise ValidationError(
-                "Use a secure link that starts with https:// (copy it from your video app)."
-            )
-        return link
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

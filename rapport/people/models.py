@@ -36,6 +36,14 @@ DEFAULT_WORK_STARTS = time(9, 0)
 DEFAULT_WORK_ENDS = time(17, 30)
 
 
+def validate_video_link(value: str) -> None:
+    """A video room is a secure link: the person's usual room and a pair's own (meetings)."""
+    if value and not value.lower().startswith("https://"):
+        raise ValidationError(
+            "Use a secure link that starts with https:// (copy it from your video app)."
+        )
+
+
 def validate_work_days(value: int) -> None:
     if not 0 < value < 2**7:
         raise ValidationError("Choose at least one working day.")
@@ -89,7 +97,9 @@ class Person(AbstractBaseUser):
     work_starts = models.TimeField(default=DEFAULT_WORK_STARTS, db_default=DEFAULT_WORK_STARTS)
     work_ends = models.TimeField(default=DEFAULT_WORK_ENDS, db_default=DEFAULT_WORK_ENDS)
     # A manager's usual video room, used for a 1:1 that has no link of its own.
-    video_link = models.URLField(max_length=500, blank=True, db_default="", default="")
+    video_link = models.URLField(
+        max_length=500, blank=True, db_default="", default="", validators=[validate_video_link]
+    )
     left_reason = models.CharField(max_length=16, choices=LeftReason.choices, blank=True)
     is_active = models.BooleanField(default=True)
     # Set by `rapport demo` and `rapport synth`, whose accounts share a published password: in

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.meetings.services import one_on_ones_close_where_manager_changed
-from rapport.people.models import LeftReason, PasswordResetRequest, Person, normalise_email
+from rapport.people.models import (
+    LeftReason,
+    PasswordResetRequest,
+    Person,
+    normalise_email,
+    validate_video_link,
+)
 
 
 class ReportingCycleError(ValidationError):
@@ -111,10 +117,10 @@ def working_hours_set(
         raise ValidationError({"work_days": "Choose at least one working day."})
     if work_ends <= work_starts:
         raise ValidationError({"work_ends": "The working day must end after it starts."})
-    if video_link and not video_link.lower().startswith("https://"):
-        raise ValidationError(
-            {"video_link": "Use a secure link that starts with https:// (copy it from the app)."}
-        )
+    try:
+        validate_video_link(video_link)
+    except ValidationError as error:
+        raise ValidationError({"video_link": error.messages}) from error
     person.work_days = work_days
     person.work_starts = work_starts
     person.work_ends = work_ends
