@@ -133,11 +133,12 @@ class PairActions:
 
 
 def team_open_actions(
-    manager: Person, *, report_uuid: uuid.UUID | None = None
+    manager: Person, *, report_uuid: uuid.UUID | None = None, overdue_on: date | None = None
 ) -> list[PairActions]:
     """Follow-through across the manager's active 1:1s: per report, what they owe and what the
     manager owes them, each overdue first (earliest date), undated last. Pairs whose earliest
-    item is due soonest come first; pairs with nothing open are left out. Two queries."""
+    item is due soonest come first; pairs with nothing open are left out. With `overdue_on`
+    (the viewer's today), only the items overdue by then. Two queries."""
     pairs = active_one_on_ones_managed_by(manager)
     if report_uuid is not None:
         pairs = pairs.filter(report__uuid=report_uuid)
@@ -145,6 +146,8 @@ def team_open_actions(
     actions = ActionItem.objects.filter(
         one_on_one_id__in=list(by_pair), done_at__isnull=True
     ).order_by(F("due_on").asc(nulls_last=True), "created_at")
+    if overdue_on is not None:
+        actions = actions.filter(due_on__lt=overdue_on)
     grouped: dict[int, PairActions] = {}
     for action in actions:
         pair = by_pair[action.one_on_one_id]

@@ -220,17 +220,11 @@ def _team_follow_through(request: SignedInRequest, today: date) -> dict[str, obj
         person = form.cleaned_data["person"]
     # Only one of the viewer's own reports can be chosen; anything else shows the whole team.
     chosen = next(((uuid, name) for uuid, name in reports if uuid == person), None)
-    groups = selectors.team_open_actions(request.user, report_uuid=chosen[0] if chosen else None)
-    if show == "overdue":
-        groups = [
-            selectors.PairActions(
-                group.one_on_one,
-                [a for a in group.they_owe if a.is_overdue(today)],
-                [a for a in group.i_owe if a.is_overdue(today)],
-            )
-            for group in groups
-        ]
-        groups = [group for group in groups if group.they_owe or group.i_owe]
+    groups = selectors.team_open_actions(
+        request.user,
+        report_uuid=chosen[0] if chosen else None,
+        overdue_on=today if show == "overdue" else None,
+    )
     return {
         "team": groups,
         "team_form": form,
