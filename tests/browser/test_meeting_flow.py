@@ -71,7 +71,8 @@ def test_a_typed_note_survives_a_reload(
     page.goto(meeting_url(live_server.url, cast))
     editor = page.locator("#note-shared")
     editor.click()
-    page.keyboard.type("- Shipped the **search** rewrite\n- Want feedback on my talk")
+    # Enter at the end of a list item starts the next item by itself.
+    page.keyboard.type("- Shipped the **search** rewrite\nWant feedback on my talk")
     status = page.locator('[data-note][data-kind="shared"] [data-status]')
     status.filter(has_text=re.compile(r"^Saved \d")).wait_for()
     page.reload()

@@ -82,10 +82,13 @@ def test_a_note_saves_itself_while_the_person_types(
     status.filter(has_text=SAVED).wait_for()
     assert shared_note(cast).body == "Rui is **happy** with the new team"
 
-    page.get_by_text("Preview").first.click()
-    assert page.locator("[data-preview] strong").first.inner_text() == "happy"
     private = page.get_by_label("Only you")
     private.fill("just for me")
+    # Out of the editor, the shared note shows as rendered Markdown (the server's rendering).
+    rendered = page.locator("[data-note][data-kind=shared] [data-preview]")
+    rendered.wait_for()
+    assert rendered.locator("strong").inner_text() == "happy"
+    assert editor.is_hidden()
     private.blur()  # leaving the field saves at once
     status_of(page, "private").filter(has_text=SAVED).wait_for()
     assert Note.objects.get(author=cast.report, kind=Note.Kind.PRIVATE).body == "just for me"
@@ -222,6 +225,8 @@ def test_a_save_the_database_refuses_says_why_survives_a_reload_and_is_saved_onc
     )
     refusing.start()
     try:
+        # The saved note shows rendered; editing starts from its Edit button.
+        page.get_by_role("button", name="Edit shared with mia").click()
         editor.fill(text)
         status_of(page, "shared").filter(has_text=REFUSES).wait_for()
         assert "kept on this device" in status_of(page, "shared").inner_text()
@@ -288,3 +293,48 @@ def test_a_save_whose_answer_was_lost_is_not_a_conflict_with_itself(
     assert not NoteConflictCopy.objects.exists()
     assert page.locator("[data-conflicts] [data-conflict]").count() == 0
     assert "key=" in answers_lost[0]
+
+
+@pytest.mark.usefixtures("notes_urls")
+def test_markdown_shortcuts_and_the_rendered_view_between_edits(
+    live_server: LiveServer, page: Any, transactional_db: None
+) -> None:
+    cast = open_notes(live_server, page)
+    editor = page.get_by_label("Shared with Mia")
+    editor.click()
+    editor.press_sequentially("Plan", delay=10)
+    editor.press("Control+a")
+    editor.press("Control+b")
+    editor.press("End")
+    editor.press("Enter")
+    editor.press_sequentially("- first", delay=10)
+    editor.press("Enter")  # the list goes on by itself
+    editor.press_sequentially("second", delay=10)
+    editor.press("Enter")
+    editor.press("Enter")  # Enter on an empty item ends the list
+    editor.press_sequentially("Thanks", delay=10)
+    assert editor.input_value() == "**Plan**\n- first\n- second\n\nThanks"
+
+    editor.press("Escape")  # leaves the editor; the note saves and shows rendered
+    rendered = page.locator("[data-note][data-kind=shared] [data-preview]")
+    rendered.wait_for()
+    assert shared_note(cast).body == "**Plan**\n- first\n- second\n\nThanks"
+    assert rendered.locator("strong").inner_text() == "Plan"
+    assert rendered.locator("li").all_inner_texts() == ["first", "second"]
+    assert editor.is_hidden()
+    screenshot(page, "notes-writing-rendered")
+
+    # Editing again, from the keyboard: the Edit button puts the caret at the end.
+    edit = page.get_by_role("button", name="Edit shared with mia")
+    edit.focus()
+    page.keyboard.press("Enter")
+    assert editor.is_visible()
+    assert edit.is_hidden(), "no Edit button beside an editor already open"
+    # An empty note is simply an editor: nothing to render, nothing to click first.
+    assert page.get_by_label("Only you").is_visible()
+    assert page.get_by_role("button", name="Edit only you").is_hidden()
+    editor.press_sequentially("!", delay=10)
+    status_of(page, "shared").filter(has_text=SAVED).wait_for()
+    assert shared_note(cast).body.endswith("Thanks!")
+    screenshot(page, "notes-writing")
+    assert page.console_problems == [], "the page logged errors (a CSP violation shows up here)"
