@@ -9,7 +9,6 @@ import re
 from datetime import timedelta
 from typing import Any
 
-from django.core import mail
 from playwright.sync_api import expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer

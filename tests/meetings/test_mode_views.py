@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings import selectors, services
+from rapport.meetings import services
 from rapport.meetings.agenda import action_add, point_add, point_set_discussed
 from rapport.meetings.models import Meeting, Note, TimeSegment
 from rapport.meetings.services import (

@@ -107,8 +107,11 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 });
 
 document.addEventListener("htmx:beforeSwap", (event) => {
-  // A refused press (400, 403, 409) answers with the fragment and its reason: show it.
-  if (fromClock(event) && [400, 403, 409].includes(event.detail.xhr.status)) {
+  // A refused press (400, 403, 409) answers with the fragment and its reason: show it. (Django's
+  // own CSRF refusal is a 403 too, but a whole page: that one is not swapped in.)
+  const { xhr } = event.detail;
+  const fragment = xhr.responseText.includes('id="mode-clock"');
+  if (fromClock(event) && fragment && [400, 403, 409].includes(xhr.status)) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }
