@@ -302,6 +302,8 @@ def summary_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any
         other=one_on_one.other_person(viewer),
         notes=notes_for(viewer, meeting),
         asked=asked_in(viewer, meeting),
+        # The question prompts are the manager's own: only their summary lists what was asked.
+        asks_questions=access.can_run_meeting_mode(viewer, meeting),
         covered=selectors.points_covered_in(viewer, meeting),
         left=selectors.points_left_after(viewer, meeting),
         actions=selectors.actions_created_in(meeting),

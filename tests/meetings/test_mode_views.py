@@ -22,6 +22,8 @@ from rapport.meetings.services import (
 )
 from rapport.meetings.views_mode import balance_verdict, clock_text
 from rapport.people.models import Person
+from rapport.questions.models import Question
+from rapport.questions.services import question_mark_asked
 from tests.cast import Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 
@@ -452,3 +454,32 @@ def test_the_clock_fragment_and_the_summary_make_as_many_queries_with_a_long_his
 
 # The fragment: session, person, meeting, its segments (4); the summary (hundreds digit apart).
 CLOCK_AND_SUMMARY = 400 + 10
+
+
+def test_the_summary_shows_notes_questions_asked_and_the_points_left(cast: Cast) -> None:
+    question = Question.objects.filter(section="connection").first()
+    assert question is not None
+    question_mark_asked(meeting=cast.meeting, question=question, by=cast.manager)
+    Note.objects.create(
+        meeting=cast.meeting,
+        author=cast.report,
+        kind="shared",
+        body="Rui's shared words",
+        version=1,
+    )
+    Note.objects.create(
+        meeting=cast.meeting, author=cast.manager, kind="private", body="Mia's own words", version=1
+    )
+    run_a_measured_meeting(cast)  # nothing ticked: every point is left for next time
+
+    manager = client_of(cast.manager).get(url(cast, "meeting_summary")).content.decode()
+    assert "Questions asked" in manager and question.text in manager
+    assert "Rui's shared words" in manager and "Mia's own words" in manager
+    left = manager[manager.index('id="left-heading"') :]
+    assert "How the move went" in left and "family news" in left  # her own private point
+    assert "data-left-count>2<" in manager
+
+    report = client_of(cast.report).get(url(cast, "meeting_summary")).content.decode()
+    assert "Questions asked" not in report and question.text not in report
+    assert "Rui's shared words" in report and "Mia's own words" not in report
+    assert "data-left-count>1<" in report and "family news" not in report
