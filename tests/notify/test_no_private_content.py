@@ -87,6 +87,10 @@ def test_the_recap_lists_the_shared_points_left_and_never_a_private_one(
     Note.objects.create(
         meeting=cast.meeting, author=cast.manager, kind="shared", body=SHARED_NOTE, version=1
     )
+    # All raised before the meeting (at some instants the cast's meeting is already over).
+    TalkingPoint.objects.filter(one_on_one=cast.one_on_one).update(
+        created_at=cast.meeting.scheduled_for
+    )
     meeting_set_status(meeting=cast.meeting, status="held", reason="", by=cast.manager)
     for person in (cast.manager, cast.report):
         email = emails.meeting_recap(meeting=cast.meeting, person=person)
