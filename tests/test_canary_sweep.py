@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from rapport.meetings.calendar import feed_for
 from rapport.meetings.models import Meeting
-from rapport.meetings.services import meeting_reschedule
+from rapport.meetings.services import meeting_reschedule, mode_end, mode_start
 from rapport.notify.models import Kind, Outbox
 from rapport.notify.services import notify_tick
 from rapport.people.services import person_change_manager
@@ -187,3 +187,47 @@ def test_last_time_on_the_next_meeting_carries_no_private_marker(cast: Cast, rol
         assert 'id="last-time-heading"' in body  # the panel is there to be swept
     leaked = [m for m, allowed in authors.items() if m in body and role not in allowed]
     assert not leaked, f"{role} saw {leaked} on last time"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_meeting_mode_and_the_summary_carry_no_private_marker(cast: Cast, role: str) -> None:
+    # Meeting mode holds both notes, last time, the person card, the question prompts and the
+    # signals; the summary holds the notes and the points left. The canaries' meeting is held
+    # (measured in meeting mode), so the next meeting's mode shows it as last time.
+    authors = plant_canaries(cast)
+    mode_start(meeting=cast.meeting, by=cast.manager)
+    mode_end(meeting=cast.meeting, by=cast.manager)
+    following = second_meeting(cast)
+    client = Client()
+    viewer = cast.person(role)
+    if viewer is not None:
+        client.force_login(viewer)
+    for route, meeting in (
+        ("meetings:mode", following),
+        ("meetings:mode", cast.meeting),
+        ("meetings:mode_clock", following),
+        ("meetings:meeting_summary", cast.meeting),
+        ("meetings:meeting_summary", following),
+    ):
+        body = client.get(reverse(route, args=[meeting.uuid])).content.decode()
+        if role in ("manager", "report") and route == "meetings:mode" and meeting == following:
+            assert 'id="last-time-heading"' in body  # the panel is there to be swept
+        leaked = [m for m, allowed in authors.items() if m in body and role not in allowed]
+        assert not leaked, f"{role} saw {leaked} at {route} of {meeting}"
+
+
+def test_the_summary_shows_each_person_their_own_private_note_as_theirs_alone(
+    cast: Cast,
+) -> None:
+    # Guards the sweep above: the private notes do render on the summary, to their authors.
+    plant_canaries(cast)
+    for role, mine in (("manager", MANAGER_NOTE), ("report", REPORT_NOTE)):
+        client = Client()
+        client.force_login(cast.person(role))  # type: ignore[arg-type]
+        page = client.get(reverse("meetings:meeting_summary", args=[cast.meeting.uuid]))
+        body = page.content.decode()
+        private = body[body.index('data-summary-note="private"') :]
+        assert mine in private[: private.index("</div>\n  </div>")], role
+        assert "only you" in private[:400], role
+        mode = client.get(reverse("meetings:mode", args=[cast.meeting.uuid])).content.decode()
+        assert mine in mode, role  # the private note's editor in meeting mode

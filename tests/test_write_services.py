@@ -34,7 +34,7 @@ from rapport.goals.models import Goal
 from rapport.insights import signals
 from rapport.insights.rules import Rule as SignalRule
 from rapport.insights.rules import Signal as SignalRecord
-from rapport.meetings import agenda, cards, meeting_mode, notes
+from rapport.meetings import agenda, cards, notes
 from rapport.meetings import services as meetings
 from rapport.meetings.models import Note, NoteConflictCopy, Section
 from rapport.notify import emails
@@ -57,7 +57,6 @@ WRITE_MODULES = (
     signals,
     agenda,
     cards,
-    meeting_mode,
     notes,
     meetings,
     notify,
@@ -107,7 +106,6 @@ NOT_A_PERSONS_WRITE = {
     "goals.progress.stalled_goals": READ,
     "meetings.cards.card_is_empty": PURE,
     "meetings.cards.person_card_for": READ,
-    "meetings.meeting_mode.clock_of": READ,
     "meetings.notes.conflict_copy_for": READ,
     "meetings.notes.notes_for": READ,
     "meetings.services.meetings_extend": BOOKKEEPING,
@@ -426,40 +424,38 @@ def _action_set_done(cast: Cast) -> Call:
 MANAGER_ONLY = (*OUTSIDE_THE_PAIR, "report")
 
 
-@case("meetings.meeting_mode.mode_start", allowed="manager", refused=MANAGER_ONLY)
+@case("meetings.services.mode_start", allowed="manager", refused=MANAGER_ONLY)
 def _mode_start(cast: Cast) -> Call:
-    return lambda by: meeting_mode.mode_start(meeting=cast.meeting, by=by)
+    return lambda by: meetings.mode_start(meeting=cast.meeting, by=by)
 
 
-@case("meetings.meeting_mode.mode_switch", allowed="manager", refused=MANAGER_ONLY)
+@case("meetings.services.mode_switch", allowed="manager", refused=MANAGER_ONLY)
 def _mode_switch(cast: Cast) -> Call:
-    return lambda by: meeting_mode.mode_switch(
-        meeting=cast.meeting, section=Section.PERFORMANCE, by=by
-    )
+    return lambda by: meetings.mode_switch(meeting=cast.meeting, section=Section.PERFORMANCE, by=by)
 
 
-@case("meetings.meeting_mode.mode_pause", allowed="manager", refused=MANAGER_ONLY)
+@case("meetings.services.mode_pause", allowed="manager", refused=MANAGER_ONLY)
 def _mode_pause(cast: Cast) -> Call:
-    meeting_mode.mode_start(meeting=cast.meeting, by=cast.manager)
-    return lambda by: meeting_mode.mode_pause(meeting=cast.meeting, by=by)
+    meetings.mode_start(meeting=cast.meeting, by=cast.manager)
+    return lambda by: meetings.mode_pause(meeting=cast.meeting, by=by)
 
 
-@case("meetings.meeting_mode.mode_resume", allowed="manager", refused=MANAGER_ONLY)
+@case("meetings.services.mode_resume", allowed="manager", refused=MANAGER_ONLY)
 def _mode_resume(cast: Cast) -> Call:
-    meeting_mode.mode_start(meeting=cast.meeting, by=cast.manager)
-    meeting_mode.mode_pause(meeting=cast.meeting, by=cast.manager)
-    return lambda by: meeting_mode.mode_resume(meeting=cast.meeting, by=by)
+    meetings.mode_start(meeting=cast.meeting, by=cast.manager)
+    meetings.mode_pause(meeting=cast.meeting, by=cast.manager)
+    return lambda by: meetings.mode_resume(meeting=cast.meeting, by=by)
 
 
-@case("meetings.meeting_mode.mode_end", allowed="manager", refused=MANAGER_ONLY)
+@case("meetings.services.mode_end", allowed="manager", refused=MANAGER_ONLY)
 def _mode_end(cast: Cast) -> Call:
-    meeting_mode.mode_start(meeting=cast.meeting, by=cast.manager)
-    return lambda by: meeting_mode.mode_end(meeting=cast.meeting, by=by)
+    meetings.mode_start(meeting=cast.meeting, by=cast.manager)
+    return lambda by: meetings.mode_end(meeting=cast.meeting, by=by)
 
 
-@case("meetings.meeting_mode.meeting_estimate", allowed="report")
+@case("meetings.services.meeting_estimate", allowed="report")
 def _meeting_estimate(cast: Cast) -> Call:
-    return lambda by: meeting_mode.meeting_estimate(
+    return lambda by: meetings.meeting_estimate(
         meeting=cast.meeting, connection_minutes=15, performance_minutes=15, by=by
     )
 

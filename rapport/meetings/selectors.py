@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.timezone import now
 
 from rapport import access
-from rapport.meetings import slots
+from rapport.meetings import slots, timing
 from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, Section, TalkingPoint
 from rapport.people.models import DayAway, Person
 
@@ -530,4 +531,62 @@ def team_plan(
         duration_minutes=duration_minutes,
         starts_on=starts_on,
         max_per_day=max_per_day,
+    )
+
+
+# --- Meeting mode (moved from meeting_mode.py and views_mode.py) ------------------------------
+
+
+def clock_spans(meeting: Meeting) -> list[timing.Span]:
+    """The meeting's time segments as spans, oldest first (one query)."""
+    return [
+        timing.Span(segment.section, segment.started_at, segment.ended_at)
+        for segment in meeting.segments.all()
+    ]
+
+
+def clock_of(meeting: Meeting, *, now: datetime | None = None) -> timing.ClockState:
+    """The meeting-mode clock as of `now`: the server's reading, which every screen shows."""
+    return timing.clock_state(
+        clock_spans(meeting),
+        started=meeting.started_at is not None,
+        ended=meeting.ended_at is not None,
+        now=now or timezone.now(),
+    )
+
+
+def points_covered_in(viewer: Person, meeting: Meeting) -> list[TalkingPoint]:
+    """The points ticked as discussed in this meeting that the viewer may see, connection
+    first (for the summary)."""
+    return list(
+        visible_points(viewer, meeting.one_on_one)
+        .filter(discussed_in=meeting)
+        .select_related("author")
+        .order_by("section", "position", "created_at")
+    )
+
+
+def actions_created_in(meeting: Meeting) -> list[ActionItem]:
+    """The action items added during this meeting (shared content: both people see them)."""
+    return list(
+        ActionItem.objects.filter(one_on_one=meeting.one_on_one, created_in=meeting)
+        .select_related("owner")
+        .order_by("created_at")
+    )
+
+
+def points_left_after(viewer: Person, meeting: Meeting) -> list[TalkingPoint]:
+    """The one-off points the viewer may see that were on this meeting's agenda and not
+    discussed: they carry over to the next meeting. Connection first."""
+    until = meeting.ended_at or meeting.ends_at
+    return list(
+        visible_points(viewer, meeting.one_on_one)
+        .filter(
+            discussed_in__isnull=True,
+            is_recurring=False,
+            recurring_source__isnull=True,
+            created_at__lte=until,
+        )
+        .select_related("author")
+        .order_by("section", "position", "created_at")
     )

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.http import SignedInRequest
-from rapport.meetings import balance, cards, meeting_mode, selectors
+from rapport.meetings import balance, cards, selectors, services
 from rapport.meetings.charts import balance_bar
 from rapport.meetings.forms_balance import EstimateForm, PersonCardForm
 from rapport.meetings.models import Meeting
@@ -63,7 +63,7 @@ def meeting_estimate(request: SignedInRequest, meeting_uuid: str) -> HttpRespons
     else:
         data = form.cleaned_data
         try:
-            meeting_mode.meeting_estimate(
+            services.meeting_estimate(
                 meeting=meeting,
                 connection_minutes=data["connection_minutes"],
                 performance_minutes=data["performance_minutes"],

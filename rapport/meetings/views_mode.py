@@ -1,13 +1,15 @@
-"""Meeting mode: the focused page for running a 1:1, its clock controls and the summary.
+"""Meeting mode: the one screen for running a 1:1 (clock, agenda, notes, last time and the
+manager's context), its clock controls and the summary.
 
-The clock lives on the server (rapport/meetings/meeting_mode.py); these views only start,
-switch, pause, resume and end it, and report its state. Every control is a real form: a plain
-post is answered with a redirect, a fetch() from meeting_mode.js (Accept: application/json)
-with the clock state as JSON.
+The clock lives on the server (clock_of in selectors.py, its changes in services.py) and so do
+its texts: the page and `mode_clock` render the same fragment (mode.html#clock), which htmx
+swaps in after each press and every few seconds. Every control is a real form: a plain post is
+answered with a redirect back, an htmx post with the fresh fragment (or, after the end, an
+HX-Redirect to the summary).
 
-Statuses of the controls: 200 done; 400 bad input; 403 the report, or anyone when the 1:1 is
-closed (they can read the meeting, so 403 reveals nothing); 404 outside the pair; 405 to a
-GET; 409 the meeting has ended.
+Statuses of the controls: 200/302 done; 400 bad input; 403 the report, or anyone when the 1:1
+is closed (they can read the meeting, so 403 reveals nothing); 404 outside the pair; 405 to a
+GET; 409 the meeting has ended. A refused htmx press gets the fragment with the reason in it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,11 +31,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
 from rapport.http import SignedInRequest
-from rapport.meetings import meeting_mode, selectors, timing
-from rapport.meetings.models import ActionItem, Meeting, Section, TalkingPoint
+from rapport.insights.team import team_view
+from rapport.meetings import selectors, services, timing
+from rapport.meetings.models import Meeting, Section
+from rapport.meetings.notes import notes_for
 from rapport.meetings.views import meeting_context
 from rapport.people.models import Person
-from rapport.questions.selectors import question_panel_for
+from rapport.questions.selectors import asked_in, question_panel_for
 
 SECTION_HINTS = {
     Section.CONNECTION: "The person: how they are, at work and outside it.",
@@ -71,64 +75,63 @@ def split_label(connection: int | None, target: int) -> str:
     return f"{connection}% connection, {100 - connection}% performance; target {target}%"
 
 
-def clock_payload(meeting: Meeting, clock: timing.ClockState, now: datetime) -> dict[str, Any]:
+def _state(clock: timing.ClockState) -> tuple[str, str]:
+    """(name for CSS and the script, words for people)."""
+    if clock.ended:
+        return "ended", "Ended"
+    if clock.running:
+        return "running", f"{Section(clock.running).label} running"
+    return ("paused", "Paused") if clock.paused else ("idle", "Not started")
+
+
+def clock_context(
+    viewer: Person, meeting: Meeting, *, now: datetime, error: str = ""
+) -> dict[str, Any]:
+    """Everything the clock fragment shows, rendered by the server. The script only counts
+    the running section's seconds on from `seconds` until the next swap."""
+    clock = selectors.clock_of(meeting, now=now)
     target = meeting.one_on_one.target_connection_share
+    state, state_label = _state(clock)
+    share = clock.share("connection")
     return {
-        "running": clock.running,
-        "totals": clock.totals,
-        "running_since": clock.running_since.isoformat() if clock.running_since else None,
-        "started": clock.started,
-        "ended": clock.ended,
-        "paused": clock.paused,
-        "server_now": now.isoformat(),
-        "target": {"connection": target, "performance": 100 - target},
-        "share": {section: clock.share(section) for section in timing.SECTIONS},
-        "summary_url": reverse("meetings:meeting_summary", args=[meeting.uuid]),
+        "meeting": meeting,
+        "one_on_one": meeting.one_on_one,
+        "clock": clock,
+        "state": state,
+        "state_label": state_label,
+        "total_text": clock_text(clock.total),
+        "total_seconds": clock.total,
+        "running_since": clock.running_since.isoformat() if clock.running_since else "",
+        "sections": [
+            {
+                "value": value,
+                "label": label,
+                "step": step,
+                "hint": SECTION_HINTS[Section(value)],
+                "time": clock_text(clock.totals[value]),
+                "seconds": clock.totals[value],
+                "running": clock.running == value,
+            }
+            for step, (value, label) in enumerate(Section.choices, start=1)
+        ],
+        "split": Split(share, target, split_label(share, target)),
+        "can_run": access.can_run_meeting_mode(viewer, meeting),
+        "clock_error": error,
     }
 
 
-def _state_label(clock: timing.ClockState) -> str:
-    if clock.ended:
-        return "Ended"
-    if clock.running:
-        return f"{Section(clock.running).label} running"
-    return "Paused" if clock.paused else "Not started"
-
-
 def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
-    """The meeting page's context (so its agenda and actions partials work unchanged) plus
-    the clock. `person_card` and `question_panel` are the right column's slots."""
-    now = timezone.now()
-    clock = meeting_mode.clock_of(meeting, now=now)
-    target = meeting.one_on_one.target_connection_share
+    """The meeting page's context (so its agenda, actions, notes and signals partials work
+    unchanged) plus the clock and the context column. The person card, the question prompts
+    and the signals are the manager's alone: None or empty for the report."""
+    viewer = request.user
     context = meeting_context(request, meeting)
-    context.update(
-        {
-            "clock": clock,
-            "clock_state": clock_payload(meeting, clock, now),
-            "state_label": _state_label(clock),
-            "total_text": clock_text(clock.total),
-            "sections": [
-                {
-                    "value": value,
-                    "label": label,
-                    "step": step,
-                    "hint": SECTION_HINTS[Section(value)],
-                    "time": clock_text(clock.totals[value]),
-                    "running": clock.running == value,
-                }
-                for step, (value, label) in enumerate(Section.choices, start=1)
-            ],
-            "split": Split(
-                clock.share("connection"), target, split_label(clock.share("connection"), target)
-            ),
-            "can_run": access.can_run_meeting_mode(request.user, meeting),
-            # The right column: the manager's own card and question prompts (None for the
-            # report, who follows the clock without them).
-            "person_card": context.get("person_card"),
-            "question_panel": question_panel_for(request.user, meeting),
-        }
-    )
+    context.update(clock_context(viewer, meeting, now=timezone.now()))
+    context["question_panel"] = question_panel_for(viewer, meeting)
+    if meeting.is_open:
+        context["last_time"] = selectors.last_time_for(viewer, meeting)
+        if access.can_see_team_signals(viewer, meeting.one_on_one):
+            context["signals"] = team_view(viewer, one_on_one=meeting.one_on_one).members[0].signals
     return context
 
 
@@ -140,11 +143,12 @@ def mode(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
 
 @require_GET
 @never_cache
-def mode_clock(request: SignedInRequest, meeting_uuid: str) -> JsonResponse:
-    """Polled by the page, so a second device and the report follow the same clock."""
+def mode_clock(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    """The clock fragment alone: swapped in every few seconds, so a second device and the
+    report follow the same clock."""
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
-    now = timezone.now()
-    return JsonResponse(clock_payload(meeting, meeting_mode.clock_of(meeting, now=now), now))
+    context = clock_context(request.user, meeting, now=timezone.now())
+    return render(request, "meetings/mode.html#clock", context)
 
 
 # --- Controls ---------------------------------------------------------------------------------
@@ -152,13 +156,10 @@ def mode_clock(request: SignedInRequest, meeting_uuid: str) -> JsonResponse:
 Change = Callable[[Meeting, Person], Meeting]
 
 
-def _wants_json(request: SignedInRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
 def _refuse(request: SignedInRequest, meeting: Meeting, status: int, error: str) -> HttpResponse:
-    if _wants_json(request):
-        return JsonResponse({"error": error}, status=status)
+    if request.htmx:
+        context = clock_context(request.user, meeting, now=timezone.now(), error=error)
+        return render(request, "meetings/mode.html#clock", context, status=status)
     messages.error(request, error)
     return redirect("meetings:mode", meeting_uuid=meeting.uuid)
 
@@ -171,18 +172,21 @@ def _control(request: SignedInRequest, meeting_uuid: str, change: Change) -> Htt
         meeting = change(meeting, request.user)
     except ValidationError as error:
         return _refuse(request, meeting, 409, " ".join(error.messages))
-    if _wants_json(request):
-        now = timezone.now()
-        return JsonResponse(clock_payload(meeting, meeting_mode.clock_of(meeting, now=now), now))
     if meeting.ended_at is not None:
-        return redirect("meetings:meeting_summary", meeting_uuid=meeting.uuid)
+        summary = reverse("meetings:meeting_summary", kwargs={"meeting_uuid": meeting.uuid})
+        if request.htmx:
+            return HttpResponse(status=204, headers={"HX-Redirect": summary})
+        return redirect(summary)
+    if request.htmx:
+        context = clock_context(request.user, meeting, now=timezone.now())
+        return render(request, "meetings/mode.html#clock", context)
     return redirect("meetings:mode", meeting_uuid=meeting.uuid)
 
 
 @require_POST
 def mode_start(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     return _control(
-        request, meeting_uuid, lambda meeting, by: meeting_mode.mode_start(meeting=meeting, by=by)
+        request, meeting_uuid, lambda meeting, by: services.mode_start(meeting=meeting, by=by)
     )
 
 
@@ -196,28 +200,28 @@ def mode_switch(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     return _control(
         request,
         meeting_uuid,
-        lambda meeting, by: meeting_mode.mode_switch(meeting=meeting, section=section, by=by),
+        lambda meeting, by: services.mode_switch(meeting=meeting, section=section, by=by),
     )
 
 
 @require_POST
 def mode_pause(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     return _control(
-        request, meeting_uuid, lambda meeting, by: meeting_mode.mode_pause(meeting=meeting, by=by)
+        request, meeting_uuid, lambda meeting, by: services.mode_pause(meeting=meeting, by=by)
     )
 
 
 @require_POST
 def mode_resume(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     return _control(
-        request, meeting_uuid, lambda meeting, by: meeting_mode.mode_resume(meeting=meeting, by=by)
+        request, meeting_uuid, lambda meeting, by: services.mode_resume(meeting=meeting, by=by)
     )
 
 
 @require_POST
 def mode_end(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     return _control(
-        request, meeting_uuid, lambda meeting, by: meeting_mode.mode_end(meeting=meeting, by=by)
+        request, meeting_uuid, lambda meeting, by: services.mode_end(meeting=meeting, by=by)
     )
 
 
@@ -253,18 +257,11 @@ def balance_verdict(share: int | None, target: int) -> str:
     return f"Connection took more room: {share}%, {gap} points over the target of {target}%."
 
 
-def summary_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
-    viewer = request.user
-    one_on_one = meeting.one_on_one
-    target = one_on_one.target_connection_share
+def _split_context(meeting: Meeting) -> dict[str, Any]:
+    """The measured (or estimated) split against the pair's target."""
+    target = meeting.one_on_one.target_connection_share
     measured = meeting.ended_at is not None and meeting.connection_seconds is not None
-    context: dict[str, Any] = {
-        "meeting": meeting,
-        "one_on_one": one_on_one,
-        "other": one_on_one.other_person(viewer),
-        "measured": measured,
-        "target": target,
-    }
+    context: dict[str, Any] = {"measured": measured, "target": target}
     if measured:
         seconds = {
             Section.CONNECTION.value: meeting.connection_seconds or 0,
@@ -278,8 +275,7 @@ def summary_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any
             verdict=balance_verdict(share, target),
             measured_split=Split(share, target, "Measured: " + split_label(share, target)),
         )
-    estimated = meeting.estimated_connection_minutes is not None
-    if estimated and not measured:
+    elif meeting.estimated_connection_minutes is not None:
         minutes_c = meeting.estimated_connection_minutes or 0
         minutes_p = meeting.estimated_performance_minutes or 0
         share = timing.connection_share(minutes_c, minutes_p)
@@ -289,19 +285,28 @@ def summary_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any
             verdict=balance_verdict(share, target),
             measured_split=Split(share, target, "Estimated: " + split_label(share, target)),
         )
+    context["target_split"] = Split(target, target, f"Target: {target}% connection")
+    return context
+
+
+def summary_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
+    """What happened: the split, both of the viewer's notes (the private one marked as theirs
+    alone) and the other's shared note, the questions asked (the manager's own), the points
+    covered and left for next time, and the actions created."""
+    viewer = request.user
+    one_on_one = meeting.one_on_one
+    context = _split_context(meeting)
     context.update(
-        target_split=Split(target, target, f"Target: {target}% connection"),
-        covered=list(
-            TalkingPoint.objects.filter(one_on_one=one_on_one, discussed_in=meeting)
-            .filter(access.private_content_filter(viewer))
-            .select_related("author")
-            .order_by("section", "position", "created_at")  # connection sorts first
-        ),
-        actions=list(
-            ActionItem.objects.filter(one_on_one=one_on_one, created_in=meeting)
-            .select_related("owner")
-            .order_by("created_at")
-        ),
+        meeting=meeting,
+        one_on_one=one_on_one,
+        other=one_on_one.other_person(viewer),
+        notes=notes_for(viewer, meeting),
+        asked=asked_in(viewer, meeting),
+        # The question prompts are the manager's own: only their summary lists what was asked.
+        asks_questions=access.can_run_meeting_mode(viewer, meeting),
+        covered=selectors.points_covered_in(viewer, meeting),
+        left=selectors.points_left_after(viewer, meeting),
+        actions=selectors.actions_created_in(meeting),
         running=meeting.started_at is not None and meeting.ended_at is None,
     )
     return context

@@ -124,6 +124,7 @@ def meeting_recap(*, meeting: Meeting, person: Person) -> Email:
         "when": local_time(meeting.scheduled_for, person),
         "meeting_url": meeting_url(meeting),
         "discussed": selectors.shared_agenda(person, meeting),
+        "left": selectors.shared_points_left(person, meeting),
         "notes": notes,
         "actions": selectors.meeting_actions(meeting),
     }

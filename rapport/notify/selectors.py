@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 
 from rapport.insights.team import team_view
 from rapport.meetings import selectors as meeting_selectors
-from rapport.meetings.models import ActionItem, Meeting, OneOnOne
+from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section
 from rapport.meetings.notes import notes_for
 from rapport.notify.models import Kind, Outbox
 from rapport.people.models import Person
@@ -41,6 +41,16 @@ def shared_agenda(viewer: Person, meeting: Meeting) -> list[SharedSection]:
         ]
         sections.append(SharedSection(label=section.label, points=texts))
     return sections
+
+
+def shared_points_left(viewer: Person, meeting: Meeting) -> list[SharedSection]:
+    """The shared points that were on a held meeting's agenda and were not covered: they carry
+    over to the next meeting. Connection first; sections with nothing left are left out."""
+    sections = {value: SharedSection(label=str(label)) for value, label in Section.choices}
+    for point in meeting_selectors.points_left_after(viewer, meeting):
+        if not point.is_private:
+            sections[point.section].points.append(point.text)
+    return [section for section in sections.values() if section.points]
 
 
 def shared_notes(viewer: Person, meeting: Meeting) -> list[tuple[str, str]]:

@@ -463,3 +463,15 @@ def question_panel_for(viewer: Person, meeting: Meeting) -> QuestionPanel | None
         assert prompts is not None  # the access check above is the same
         sections.append(prompts)
     return QuestionPanel(meeting=meeting, sections=sections)
+
+
+def asked_in(viewer: Person, meeting: Meeting) -> list[AskedQuestion]:
+    """The questions the manager marked asked in this meeting, connection first, for the
+    summary; empty for anyone else (the prompts are the manager's own)."""
+    if not access.can_run_meeting_mode(viewer, meeting):
+        return []
+    return list(
+        AskedQuestion.objects.filter(meeting=meeting)
+        .select_related("question")
+        .order_by("question__section", "asked_at", "pk")
+    )

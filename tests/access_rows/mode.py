@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-from rapport.meetings.meeting_mode import mode_pause, mode_start
+from rapport.meetings.services import mode_pause, mode_start
 from tests.access_rows.base import Row, Write, data, everyone, only
 from tests.cast import Cast
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
 from rapport.access import Refused
-from rapport.meetings import meeting_mode, timing
+from rapport.meetings import selectors, services, timing
 from rapport.meetings.models import Meeting
 from tests.cast import build_cast
 
@@ -42,7 +42,7 @@ class TestMeetingModeRuns(TestCase):
         meeting = Meeting.objects.get(pk=self.cast.meeting.pk)
         manager = self.cast.manager
         now = T0
-        meeting_mode.mode_start(meeting=meeting, by=manager, now=now)
+        services.mode_start(meeting=meeting, by=manager, now=now)
         # An independent model of the clock: is it running, and for how long in all.
         running, expected_run = True, 0
         for gap, action in steps:
@@ -50,13 +50,13 @@ class TestMeetingModeRuns(TestCase):
                 expected_run += gap
             now += timedelta(seconds=gap)
             if action == "pause":
-                meeting_mode.mode_pause(meeting=meeting, by=manager, now=now)
+                services.mode_pause(meeting=meeting, by=manager, now=now)
                 running = False
             elif action == "resume":
-                meeting_mode.mode_resume(meeting=meeting, by=manager, now=now)
+                services.mode_resume(meeting=meeting, by=manager, now=now)
                 running = True
             else:
-                meeting_mode.mode_switch(
+                services.mode_switch(
                     meeting=meeting, section=action.split(":")[1], by=manager, now=now
                 )
                 running = True
@@ -65,12 +65,12 @@ class TestMeetingModeRuns(TestCase):
         now += timedelta(seconds=tail)
 
         # A reload: everything is read back from the database.
-        clock = meeting_mode.clock_of(Meeting.objects.get(pk=meeting.pk), now=now)
+        clock = selectors.clock_of(Meeting.objects.get(pk=meeting.pk), now=now)
         assert all(seconds >= 0 for seconds in clock.totals.values())
         assert clock.total == expected_run
         assert clock.paused is (not running)
 
-        ended = meeting_mode.mode_end(meeting=meeting, by=manager, now=now)
+        ended = services.mode_end(meeting=meeting, by=manager, now=now)
         assert ended.connection_seconds is not None and ended.performance_seconds is not None
         assert ended.connection_seconds + ended.performance_seconds == expected_run
         assert ended.status == "held"
@@ -82,9 +82,9 @@ class TestTheClockIsShared(TestCase):
 
     def test_a_second_device_pressing_start_keeps_the_same_clock(self) -> None:
         meeting, manager = self.cast.meeting, self.cast.manager
-        meeting_mode.mode_start(meeting=meeting, by=manager, now=T0)
-        meeting_mode.mode_start(meeting=meeting, by=manager, now=T0 + timedelta(minutes=3))
-        clock = meeting_mode.clock_of(
+        services.mode_start(meeting=meeting, by=manager, now=T0)
+        services.mode_start(meeting=meeting, by=manager, now=T0 + timedelta(minutes=3))
+        clock = selectors.clock_of(
             Meeting.objects.get(pk=meeting.pk), now=T0 + timedelta(minutes=5)
         )
         assert clock.running == "connection" and clock.totals["connection"] == 300
@@ -92,11 +92,11 @@ class TestTheClockIsShared(TestCase):
 
     def test_only_the_manager_runs_the_clock(self) -> None:
         with self.assertRaises(Refused):
-            meeting_mode.mode_start(meeting=self.cast.meeting, by=self.cast.report, now=T0)
+            services.mode_start(meeting=self.cast.meeting, by=self.cast.report, now=T0)
 
     def test_an_estimate_is_kept_apart_from_measured_time(self) -> None:
         meeting = self.cast.meeting
-        meeting_mode.meeting_estimate(
+        services.meeting_estimate(
             meeting=meeting, connection_minutes=10, performance_minutes=20, by=self.cast.report
         )
         meeting.refresh_from_db()

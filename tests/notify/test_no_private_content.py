@@ -71,3 +71,32 @@ def test_no_email_carries_private_content(cast: Cast, dummy_tasks: list[Any]) ->
             assert SHARED_NOTE in email.text and SHARED_NOTE in email.html
     digest = rendered[2]
     assert "Book the offsite" in digest.text
+
+
+LEFT_SHARED = "SHARED-POINT-LEFT-OPEN-7d21"
+
+
+def test_the_recap_lists_the_shared_points_left_and_never_a_private_one(
+    cast: Cast, dummy_tasks: list[Any]
+) -> None:
+    # Nothing ticked: every point is left for next time, the private ones of both people too.
+    plant_canaries(cast)
+    point_add(
+        one_on_one=cast.one_on_one, author=cast.report, text=LEFT_SHARED, section="connection"
+    )
+    Note.objects.create(
+        meeting=cast.meeting, author=cast.manager, kind="shared", body=SHARED_NOTE, version=1
+    )
+    # All raised before the meeting (at some instants the cast's meeting is already over).
+    TalkingPoint.objects.filter(one_on_one=cast.one_on_one).update(
+        created_at=cast.meeting.scheduled_for
+    )
+    meeting_set_status(meeting=cast.meeting, status="held", reason="", by=cast.manager)
+    for person in (cast.manager, cast.report):
+        email = emails.meeting_recap(meeting=cast.meeting, person=person)
+        whole = "\n".join((email.subject, email.text, email.html))
+        leaked = [marker for marker in PRIVATE if marker in whole]
+        assert not leaked, f"the recap to {email.to} carries {leaked}"
+        assert "Left for next time" in email.text and "Left for next time" in email.html
+        assert LEFT_SHARED in email.text and LEFT_SHARED in email.html
+        assert SHARED_NOTE in email.text and SHARED_NOTE in email.html

@@ -13,6 +13,8 @@
 // No eval, no inline handlers, and user text only ever goes into the page as text (server
 // HTML is sanitised).
 
+import { csrfToken, readJson } from "./common.js";
+
 const SAVE_AFTER_IDLE_MS = 800;
 const SAVE_WHILE_TYPING_MS = 5000;
 const RETRY_DELAYS_S = [2, 5, 10, 20, 30];
@@ -22,16 +24,6 @@ const LOCAL_PREFIX = "rapport:";
 
 const editors = new Set();
 const localTexts = new WeakMap();
-
-function csrfToken(root) {
-  const input = root.querySelector("input[name=csrfmiddlewaretoken]");
-  if (input) return input.value;
-  try {
-    return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || "";
-  } catch {
-    return "";
-  }
-}
 
 function timeFormatter(zone) {
   const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
@@ -73,16 +65,6 @@ const local = {
     }
   },
 };
-
-async function readJson(response) {
-  const type = response.headers.get("content-type") || "";
-  if (!type.includes("application/json")) return null;
-  try {
-    return await response.json();
-  } catch {
-    return null;
-  }
-}
 
 class NoteEditor {
   constructor(box, section) {
