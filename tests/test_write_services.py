@@ -31,7 +31,7 @@ from rapport.checkins import services as checkins
 from rapport.goals import progress
 from rapport.goals import services as goals
 from rapport.goals.models import Goal
-from rapport.insights import signals
+from rapport.insights import services as insights_services
 from rapport.insights.rules import Rule as SignalRule
 from rapport.insights.rules import Signal as SignalRecord
 from rapport.meetings import agenda, cards, meeting_mode, notes
@@ -54,7 +54,7 @@ WRITE_MODULES = (
     checkins,
     goals,
     progress,
-    signals,
+    insights_services,
     agenda,
     cards,
     meeting_mode,
@@ -568,9 +568,9 @@ def _action_add_for_goal(cast: Cast) -> Call:
 # Signals, check-ins, questions, email
 
 
-@case("insights.signals.signal_dismiss", allowed="manager", refused=MANAGER_ONLY)
+@case("insights.services.signal_dismiss", allowed="manager", refused=MANAGER_ONLY)
 def _signal_dismiss(cast: Cast) -> Call:
-    return lambda by: signals.signal_dismiss(
+    return lambda by: insights_services.signal_dismiss(
         one_on_one=cast.one_on_one,
         rule=SignalRule.MOOD_FALLING,
         since=timezone.localdate(),
@@ -579,12 +579,14 @@ def _signal_dismiss(cast: Cast) -> Call:
     )
 
 
-@case("insights.signals.signal_to_agenda", allowed="manager", refused=MANAGER_ONLY)
+@case("insights.services.signal_to_agenda", allowed="manager", refused=MANAGER_ONLY)
 def _signal_to_agenda(cast: Cast) -> Call:
     signal = SignalRecord(
         SignalRule.MOOD_FALLING, "Mood is falling", ("5, 4, 2",), date(2026, 1, 5)
     )
-    return lambda by: signals.signal_to_agenda(one_on_one=cast.one_on_one, signal=signal, by=by)
+    return lambda by: insights_services.signal_to_agenda(
+        one_on_one=cast.one_on_one, signal=signal, by=by
+    )
 
 
 @case(

@@ -13,7 +13,7 @@ from rapport import access
 from rapport.checkins.selectors import checkin_panel_for
 from rapport.goals.selectors import open_goals_of_pair
 from rapport.http import SignedInRequest
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services
 from rapport.meetings.cards import person_card_for
 from rapport.meetings.forms import ActionForm, PointForm, SearchForm, StatusForm

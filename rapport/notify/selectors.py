@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
 from rapport.meetings.notes import notes_for

@@ -16,7 +16,7 @@ from rapport.checkins.models import CheckIn
 from rapport.goals.services import goal_agree, goal_propose
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
 from rapport.meetings.services import Rule as Rhythm
 from rapport.meetings.services import one_on_one_set_up

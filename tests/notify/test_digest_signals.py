@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from rapport.insights.signals import signal_dismiss
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
+from rapport.insights.services import signal_dismiss
 from rapport.meetings.agenda import action_add
 from rapport.notify import emails
 from tests.cast import Cast

@@ -1,4 +1,7 @@
-"""The manager's team view and dismissing a signal from it."""
+"""The insights pages: the manager's team view with its signal writes (dismiss, restore, put on
+the agenda), and the organisation view (1:1 cadence per manager, check-in averages of groups of
+5 or more, and whether people whose 1:1s were kept stayed longer; aggregates only, see
+docs/organisation-view.md)."""
 
 from __future__ import annotations
 
@@ -6,13 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
 from rapport.http import SignedInRequest
-from rapport.insights import signals
-from rapport.insights import team as selectors
-from rapport.insights.forms_team import DismissForm, SignalToAgendaForm, TeamFilterForm
+from rapport.insights import org, selectors, services
+from rapport.insights.charts_org import share_bar
+from rapport.insights.forms import DismissForm, SignalToAgendaForm, TeamFilterForm
 from rapport.insights.rules import Rule
 from rapport.meetings.selectors import get_meeting_for
 
@@ -46,7 +50,7 @@ def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespon
     if form.is_valid():
         data = form.cleaned_data
         try:
-            signals.signal_dismiss(
+            services.signal_dismiss(
                 one_on_one=one_on_one,
                 rule=Rule(data["rule"]),
                 since=data["since"],
@@ -95,8 +99,61 @@ def signal_to_agenda(request: SignedInRequest, one_on_one_uuid: str) -> HttpResp
     if signal is None:
         messages.error(request, "That signal is no longer open: nothing was added.")
     else:
-        signals.signal_to_agenda(one_on_one=one_on_one, signal=signal, by=request.user)
+        services.signal_to_agenda(one_on_one=one_on_one, signal=signal, by=request.user)
         messages.success(request, "Added to the agenda as your private point.")
     if back is not None:
         return redirect("meetings:meeting", meeting_uuid=back.uuid)
     return redirect("insights:team")
+
+
+def _percent(share: float) -> int:
+    return round(share * 100)
+
+
+@require_GET
+def organisation(request: SignedInRequest) -> HttpResponse:
+    now = timezone.now()
+    view = selectors.organisation_view(request.user, now=now, today=timezone.localdate())
+    cadence = [
+        (
+            row,
+            _percent(row.cadence.held_share),
+            share_bar(
+                row.cadence.held_share,
+                marker=org.KEPT_SHARE,
+                label=f"{row.label}: {row.cadence.held} of {row.cadence.due} 1:1s held "
+                f"({_percent(row.cadence.held_share)}%)",
+            )
+            if row.blocks
+            else "",
+        )
+        for row in view.cadence
+    ]
+    retention = view.retention
+    groups = (
+        ("whose 1:1s were kept", retention.kept, "accent"),
+        ("whose 1:1s lapsed", retention.lapsed, "warn"),
+    )
+    retention_rows = [
+        (
+            label,
+            group,
+            _percent(group.left_share),
+            share_bar(
+                group.left_share,
+                tone=tone,
+                label=f"People {label}: {group.left} of {group.people} left "
+                f"({_percent(group.left_share)}%)",
+            ),
+        )
+        for label, group, tone in groups
+    ]
+    context = {
+        "view": view,
+        "cadence": cadence,
+        "retention_rows": retention_rows if retention.shown else [],
+        "minimum": org.MINIMUM_GROUP,
+        "kept_percent": _percent(org.KEPT_SHARE),
+        "window_weeks": selectors.WINDOW.days // 7,
+    }
+    return render(request, "insights/org.html", context)

@@ -1,5 +1,5 @@
-"""Writes about signals: dismissing one occurrence, putting one on the agenda. (Not Django
-signals: this app has none.)"""
+"""Every write of the insights app: dismissing one occurrence of a signal, restoring a dismissed
+one, putting a signal on the pair's agenda. Each is keyword-only and checks its actor."""
 
 from __future__ import annotations
 
