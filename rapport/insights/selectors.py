@@ -8,11 +8,11 @@ history: each query reads all pairs at once and Python groups the rows. Never a 
 The rules themselves are pure functions in rules.py.
 
 The organisation view (further down) reads aggregates only, over the people that
-`access.org_scope_of` gives the viewer. A constant number of queries whatever the size of the organisation: counting and
-summing happen in SQL, grouped per person; the privacy arithmetic runs in Python, in
-rapport/insights/org.py. Every figure is a sum over whole blocks of one partition of the
-organisation, the same for every viewer (org.partition), so that no two figures, on one page or
-across pages, differ by fewer than 5 people.
+`access.org_scope_of` gives the viewer, in a constant number of queries whatever the size of the
+organisation: counting and summing happen in SQL, grouped per person; the privacy arithmetic runs
+in Python, in rapport/insights/org.py. Every figure is a sum over whole blocks of one partition
+of the organisation, the same for every viewer (org.partition), so that no two figures, on one
+page or across pages, differ by fewer than 5 people.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -36,7 +37,8 @@ from django.utils.safestring import SafeString
 from rapport import access
 from rapport.checkins import window
 from rapport.checkins.models import CheckIn
-from rapport.goals.models import Goal, Status
+from rapport.goals.models import Goal, GoalUpdate, Status
+from rapport.goals.models import Kind as GoalKind
 from rapport.goals.progress import goal_started_at, stall_reasons
 from rapport.insights import load, org, rules
 from rapport.insights.charts_team import mood_sparkline
@@ -45,6 +47,7 @@ from rapport.meetings.balance import BALANCE_WINDOW, BalanceRow, Source, split_o
 from rapport.meetings.charts import balance_bar
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
 from rapport.people.models import LeftReason, Person
+from rapport.questions.models import AskedQuestion, Category
 
 CADENCE_DAYS = {"weekly": 7, "biweekly": 14, "monthly": 30}
 # How far back the view reads held meetings and check-ins: enough for four monthly meetings in
@@ -66,6 +69,7 @@ class TeamMember:
     last_held_at: datetime | None = None
     held_recently: int = 0
     moods: list[tuple[date, int]] = field(default_factory=list)
+    energies: list[int] = field(default_factory=list)
     workloads: list[tuple[date, int]] = field(default_factory=list)
     goals_active: int = 0
     goals_drafts: int = 0
@@ -75,6 +79,7 @@ class TeamMember:
     balance: BalanceRow | None = None
     signals: list[rules.Signal] = field(default_factory=list)
     dismissed: int = 0
+    last_career_talk: date | None = None
     steady: bool = False
     # The rules' inputs that the page does not show as such.
     open_actions: list[tuple[str, date | None]] = field(default_factory=list)
@@ -99,6 +104,20 @@ class TeamMember:
         if self.held_recently >= self.expected_recently - 1:
             return "on rhythm"
         return "behind"
+
+    @cached_property
+    def groups(self) -> list[rules.SignalGroup]:
+        """The open signals grouped by kind of trouble, act-now groups first."""
+        return rules.group_signals(self.signals)
+
+    @property
+    def severity(self) -> rules.Severity | None:
+        """The strongest severity among the open signals (None without any)."""
+        return rules.strongest(self.groups)
+
+    @property
+    def act_now(self) -> bool:
+        return self.severity is rules.Severity.ACT_NOW
 
     @property
     def mood_latest(self) -> int | None:
@@ -143,6 +162,10 @@ class TeamView:
         return sum(bool(member.signals) for member in self.members)
 
     @property
+    def act_now(self) -> int:
+        return sum(member.act_now for member in self.members)
+
+    @property
     def hours_saved(self) -> float:
         return round(
             sum(
@@ -168,6 +191,17 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
     last_held = meetings(Meeting.Status.HELD).filter(scheduled_for__lt=now)
     upcoming = meetings(Meeting.Status.UPCOMING).filter(scheduled_for__gte=now)
     last_goal_closed = Goal.objects.filter(one_on_one=OuterRef("pk"), closed_at__isnull=False)
+    # A career or growth conversation (rules.risk_of_leaving): a career question of the bank
+    # asked in a held 1:1, or a career goal created, updated or closed.
+    career_asked = AskedQuestion.objects.filter(
+        meeting__one_on_one=OuterRef("pk"),
+        meeting__status=Meeting.Status.HELD,
+        question__category=Category.CAREER,
+    )
+    career_goals = Goal.objects.filter(one_on_one=OuterRef("pk"), kind=GoalKind.CAREER)
+    career_updates = GoalUpdate.objects.filter(
+        goal__one_on_one=OuterRef("pk"), goal__kind=GoalKind.CAREER
+    )
     pairs = (
         access.one_on_ones_led_by(viewer)
         .select_related("report")
@@ -176,6 +210,21 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
             next_at=Subquery(upcoming.order_by("scheduled_for").values("scheduled_for")[:1]),
             last_goal_closed_at=Subquery(
                 last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
+            ),
+            career_asked_at=Subquery(
+                career_asked.order_by("-meeting__scheduled_for").values("meeting__scheduled_for")[
+                    :1
+                ]
+            ),
+            career_goal_at=Subquery(
+                career_goals.annotate(
+                    at=Greatest("created_at", Coalesce("closed_at", "created_at"))
+                )
+                .order_by("-at")
+                .values("at")[:1]
+            ),
+            career_update_at=Subquery(
+                career_updates.order_by("-created_at").values("created_at")[:1]
             ),
         )
     )
@@ -224,11 +273,21 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
         member.next_at = getattr(pair, "next_at", None)
         closed_at = getattr(pair, "last_goal_closed_at", None)
         member.last_closed = _local_day(closed_at) if closed_at else None
+        career = [
+            moment
+            for moment in (
+                getattr(pair, "career_asked_at", None),
+                getattr(pair, "career_goal_at", None),
+                getattr(pair, "career_update_at", None),
+            )
+            if moment is not None and moment <= now
+        ]
+        member.last_career_talk = _local_day(max(career)) if career else None
 
     zone = timezone.get_current_timezone()
     _read_held_meetings(by_pair, now, zone)
 
-    for pair_id, when, mood, workload in (
+    for pair_id, when, mood, energy, workload in (
         CheckIn.objects.filter(
             one_on_one_id__in=ids,
             meeting__scheduled_for__gte=now - CHECKINS_WINDOW,
@@ -237,11 +296,12 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
             submitted_at__gte=now - CHECKINS_WINDOW - window.opens_before(),
         )
         .order_by("meeting__scheduled_for")
-        .values_list("one_on_one_id", "meeting__scheduled_for", "mood", "workload")
+        .values_list("one_on_one_id", "meeting__scheduled_for", "mood", "energy", "workload")
     ):
         member = by_pair[pair_id]
         day = when.astimezone(zone).date()  # a year of check-ins: the zone is looked up once
         member.moods.append((day, mood))
+        member.energies.append(energy)
         member.workloads.append((day, workload))
 
     for pair_id, text, due_on in ActionItem.objects.filter(
@@ -327,24 +387,41 @@ def signals_for(member: TeamMember, today: date, limits: dict[str, Any]) -> list
     """Every rule, on the facts already read for this member (no query)."""
     pair = member.one_on_one
     assert pair is not None
+    mood = rules.mood_falling(
+        moods=member.moods,
+        recent=limits["MOOD_RECENT"],
+        window=limits["MOOD_WINDOW"],
+        drop=limits["MOOD_DROP"],
+        energies=member.energies,
+        act_now_drop=limits["MOOD_ACT_NOW_DROP"],
+        low_energy=limits["LOW_ENERGY"],
+    )
+    workload = rules.workload_high(
+        workloads=member.workloads,
+        high=limits["WORKLOAD_HIGH"],
+        run=limits["WORKLOAD_RUN"],
+        act_now_run=limits["WORKLOAD_ACT_NOW_RUN"],
+    )
+    stalled = rules.goal_stalled(stalled=member.stalled)
     found = [
+        rules.risk_of_leaving(
+            last_career_talk=member.last_career_talk,
+            started_on=pair.starts_on,
+            today=today,
+            gap_days=limits["CAREER_GAP_DAYS"],
+            factors=[signal for signal in (mood, workload, stalled) if signal is not None],
+        ),
         rules.lapsed_cadence(
             last_held=_local_day(member.last_held_at) if member.last_held_at else None,
             started_on=pair.starts_on,
             cadence_days=CADENCE_DAYS[pair.cadence],
             periods=limits["LAPSED_PERIODS"],
             today=today,
+            act_now_days=limits["LAPSED_ACT_NOW_DAYS"],
         ),
-        rules.mood_falling(
-            moods=member.moods,
-            recent=limits["MOOD_RECENT"],
-            window=limits["MOOD_WINDOW"],
-            drop=limits["MOOD_DROP"],
-        ),
-        rules.workload_high(
-            workloads=member.workloads, high=limits["WORKLOAD_HIGH"], run=limits["WORKLOAD_RUN"]
-        ),
-        rules.goal_stalled(stalled=member.stalled),
+        mood,
+        workload,
+        stalled,
         rules.no_active_goal(
             active=member.goals_active,
             drafts=member.goals_drafts,
@@ -373,9 +450,9 @@ def signals_for(member: TeamMember, today: date, limits: dict[str, Any]) -> list
 
 def _apply_signals(by_pair: dict[int, TeamMember], today: date, limits: dict[str, Any]) -> None:
     dismissed = set(
-        SignalDismissal.objects.filter(one_on_one_id__in=list(by_pair)).values_list(
-            "one_on_one_id", "rule", "since"
-        )
+        SignalDismissal.objects.filter(
+            one_on_one_id__in=list(by_pair), restored_at__isnull=True
+        ).values_list("one_on_one_id", "rule", "since")
     )
     for pair_id, member in by_pair.items():
         for signal in signals_for(member, today, limits):
@@ -385,13 +462,37 @@ def _apply_signals(by_pair: dict[int, TeamMember], today: date, limits: dict[str
                 member.signals.append(signal)
 
 
+def open_signal(
+    viewer: Person, one_on_one: OneOnOne, *, rule: str, since: date
+) -> rules.Signal | None:
+    """One open (not dismissed) signal of a pair the viewer leads, as the team view shows it."""
+    member = team_view(viewer, one_on_one=one_on_one).members[0]
+    return next((s for s in member.signals if s.rule == rule and s.since == since), None)
+
+
+def dismissal_history(viewer: Person, one_on_one: OneOnOne) -> QuerySet[SignalDismissal]:
+    """The pair's dismissed signals, newest first, restored ones included; only for the pair's
+    manager (empty for anyone else)."""
+    if not access.can_see_team_signals(viewer, one_on_one):
+        return SignalDismissal.objects.none()
+    return (
+        SignalDismissal.objects.filter(one_on_one=one_on_one)
+        .select_related("dismissed_by", "restored_by")
+        .order_by("-dismissed_at", "-pk")
+    )
+
+
 SORTS = {
     "name": lambda m: (m.report.name.casefold(),),
     # The lowest mood first: who may need attention.
     "mood": lambda m: (m.mood_latest is None, m.mood_latest or 0, m.report.name),
     # The heaviest workload first.
     "workload": lambda m: (m.workload_latest is None, -(m.workload_latest or 0), m.report.name),
-    "signals": lambda m: (-len(m.signals), m.report.name),
+    "signals": lambda m: (
+        m.severity.rank if m.severity else 2,
+        -len(m.signals),
+        m.report.name,
+    ),
 }
 
 

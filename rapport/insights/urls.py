@@ -18,5 +18,15 @@ urlpatterns: list[URLPattern] = [
         views.signal_to_agenda,
         name="signal_to_agenda",
     ),
+    path(
+        "team/<uuid:one_on_one_uuid>/signals/dismissed/",
+        views.dismissed,
+        name="dismissed",
+    ),
+    path(
+        "team/<uuid:one_on_one_uuid>/signals/dismissed/<int:dismissal_id>/restore/",
+        views.signal_restore,
+        name="signal_restore",
+    ),
     path("organisation/", views.organisation, name="org"),
 ]

@@ -18,6 +18,7 @@ from rapport.insights import org, selectors, services
 from rapport.insights.charts_org import share_bar
 from rapport.insights.forms import DismissForm, SignalToAgendaForm, TeamFilterForm
 from rapport.insights.rules import Rule
+from rapport.meetings.models import OneOnOne
 from rapport.meetings.selectors import get_meeting_for
 
 
@@ -56,6 +57,9 @@ def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespon
                 since=data["since"],
                 reason=data["reason"],
                 by=request.user,
+                signal=selectors.open_signal(
+                    request.user, one_on_one, rule=data["rule"], since=data["since"]
+                ),
             )
         except ValidationError as problem:
             error = " ".join(problem.messages)
@@ -92,10 +96,7 @@ def signal_to_agenda(request: SignedInRequest, one_on_one_uuid: str) -> HttpResp
         back = get_meeting_for(request.user, data["meeting"])
         if back.one_on_one_id != one_on_one.pk:
             raise Http404("That meeting belongs to another 1:1.")
-    member = selectors.team_view(request.user, one_on_one=one_on_one).members[0]
-    signal = next(
-        (s for s in member.signals if s.rule == data["rule"] and s.since == data["since"]), None
-    )
+    signal = selectors.open_signal(request.user, one_on_one, rule=data["rule"], since=data["since"])
     if signal is None:
         messages.error(request, "That signal is no longer open: nothing was added.")
     else:
@@ -104,6 +105,39 @@ def signal_to_agenda(request: SignedInRequest, one_on_one_uuid: str) -> HttpResp
     if back is not None:
         return redirect("meetings:meeting", meeting_uuid=back.uuid)
     return redirect("insights:team")
+
+
+def _pair_led_by(request: SignedInRequest, one_on_one_uuid: str) -> OneOnOne:
+    """Only the pair's manager finds the pair here: anyone else gets a 404."""
+    return get_object_or_404(
+        access.one_on_ones_led_by(request.user).select_related("report"), uuid=one_on_one_uuid
+    )
+
+
+@require_GET
+def dismissed(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
+    """The history of the pair's dismissed signals: who, when, why, and the evidence at the
+    time, with a way to restore each one still dismissed."""
+    one_on_one = _pair_led_by(request, one_on_one_uuid)
+    context = {
+        "one_on_one": one_on_one,
+        "other": one_on_one.report,
+        "dismissals": selectors.dismissal_history(request.user, one_on_one),
+    }
+    return render(request, "insights/dismissed.html", context)
+
+
+@require_POST
+def signal_restore(
+    request: SignedInRequest, one_on_one_uuid: str, dismissal_id: int
+) -> HttpResponse:
+    one_on_one = _pair_led_by(request, one_on_one_uuid)
+    dismissal = get_object_or_404(
+        selectors.dismissal_history(request.user, one_on_one), pk=dismissal_id
+    )
+    services.signal_restore(dismissal=dismissal, by=request.user, now=timezone.now())
+    messages.success(request, f"Signal restored for {one_on_one.report.name}.")
+    return redirect("insights:dismissed", one_on_one_uuid=one_on_one.uuid)
 
 
 def _percent(share: float) -> int:
