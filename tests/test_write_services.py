@@ -32,6 +32,7 @@ from rapport.goals import progress
 from rapport.goals import services as goals
 from rapport.goals.models import Goal
 from rapport.insights import services as insights_services
+from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule as SignalRule
 from rapport.insights.rules import Signal as SignalRecord
 from rapport.meetings import agenda, cards, meeting_mode, notes
@@ -576,6 +577,20 @@ def _signal_dismiss(cast: Cast) -> Call:
         since=timezone.localdate(),
         reason="We talked it through",
         by=by,
+    )
+
+
+@case("insights.services.signal_restore", allowed="manager", refused=MANAGER_ONLY)
+def _signal_restore(cast: Cast) -> Call:
+    dismissal = SignalDismissal.objects.create(
+        one_on_one=cast.one_on_one,
+        rule=SignalRule.MOOD_FALLING,
+        since=timezone.localdate(),
+        reason="We talked it through",
+        dismissed_by=cast.manager,
+    )
+    return lambda by: insights_services.signal_restore(
+        dismissal=dismissal, by=by, now=timezone.now()
     )
 
 

@@ -54,7 +54,7 @@ def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         context["last_time"] = selectors.last_time_for(request.user, meeting)
         if access.can_see_team_signals(request.user, meeting.one_on_one):
             view = team_view(request.user, one_on_one=meeting.one_on_one)
-            context["signals"] = view.members[0].signals
+            context["signal_groups"] = view.members[0].groups
     return render(request, "meetings/meeting.html", context)
 
 
