@@ -372,7 +372,8 @@ def risk_of_leaving(
     evidence = [first] + [f"{RISK_FACTORS[s.rule]}: {s.title.lower()}" for s in relevant]
     return Signal(
         Rule.RISK_OF_LEAVING,
-        f"Risk of leaving: {len(relevant) + 1} warning signs together",
+        f"No career talk for {gap} days, with {len(relevant)} more warning sign"
+        + ("s" if len(relevant) != 1 else ""),
         tuple(evidence),
         max(reference + timedelta(days=gap_days), *(s.since for s in relevant)),
         Severity.ACT_NOW if len(relevant) >= 2 else Severity.KEEP_AN_EYE,
