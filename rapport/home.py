@@ -202,14 +202,12 @@ def _attention(
     )
 
 
-def home_for(viewer: Person, *, now: datetime) -> Home:
+def home_for(viewer: Person, *, now: datetime, leads: bool) -> Home:
+    """`leads`: the viewer has direct reports (the view has read them already)."""
     today = timezone.localdate(now)
     start = _day_start(now)
     meetings = list(
         meeting_selectors.meetings_between(viewer, start, start + timedelta(days=LATER_DAYS))
-    )
-    leads = any(meeting.one_on_one.manager_id == viewer.pk for meeting in meetings) or (
-        access.one_on_ones_led_by(viewer).exists()
     )
     view = team_view(viewer, now=now) if leads else None
     members = {m.one_on_one.pk: m for m in view.members if m.one_on_one} if view else {}

@@ -31,8 +31,8 @@ def home(request: SignedInRequest) -> HttpResponse:
     viewer = request.user
     now = timezone.now()
     meeting_services.schedules_extend_due(manager=viewer, now=now)
-    board = home_for(viewer, now=now)
     team = selectors.team_of(viewer, viewer, now=now)
+    board = home_for(viewer, now=now, leads=bool(team))
     open_actions = list(meeting_selectors.open_actions_of(viewer))
     overview = (
         selectors.organisation_overview(viewer, today=now)
