@@ -345,6 +345,18 @@ def checkins_skipped(*, held: Sequence[tuple[date, bool]], run: int) -> Signal |
     )
 
 
+def energy_fall(
+    *, energies: Sequence[tuple[date, int]], recent: int, window: int, drop: float
+) -> tuple[float, date] | None:
+    """How far the energy fell, by the mood rule's arithmetic (the last `recent` check-ins
+    against the earlier ones among the last `window`), and since when; None if it did not."""
+    signal = mood_falling(moods=energies, recent=recent, window=window, drop=drop)
+    if signal is None:
+        return None
+    scores = [score for _, score in energies][-window:]
+    return mean(scores[:-recent]) - mean(scores[-recent:]), signal.since
+
+
 def risk_of_leaving(
     *,
     last_career_talk: date | None,
@@ -352,16 +364,22 @@ def risk_of_leaving(
     today: date,
     gap_days: int,
     factors: Sequence[Signal],
+    energy: tuple[float, date] | None = None,
 ) -> Signal | None:
     """No career or growth conversation for `gap_days` (from the last one, or from the pair's
-    start) together with at least one of: mood falling, workload high, a goal stalled (`factors`:
-    those rules' signals that hold). Act now when two or more of them hold with the gap.
+    start) together with at least one warning sign: mood or energy falling, workload high, a
+    goal stalled (`factors`: those rules' signals that hold; `energy`: energy_fall's answer).
+    Falling mood and falling energy are one sign. Act now when two or more signs hold with the
+    gap.
 
     A career conversation is a career-category question of the question bank asked in one of
     the pair's 1:1s, or a career goal of the pair created, updated or closed (selectors)."""
     reference = last_career_talk or started_on
     gap = (today - reference).days
     relevant = [s for s in factors if s.rule in RISK_FACTORS]
+    if energy is not None and not any(s.rule is Rule.MOOD_FALLING for s in relevant):
+        fall, since = energy
+        relevant.append(Signal(Rule.MOOD_FALLING, f"energy fell by {fall:.1f} points", (), since))
     if gap < gap_days or not relevant:
         return None
     first = (
@@ -381,7 +399,7 @@ def risk_of_leaving(
 
 
 RISK_FACTORS = {
-    Rule.MOOD_FALLING: "Mood falling",
+    Rule.MOOD_FALLING: "Mood or energy falling",
     Rule.WORKLOAD_HIGH: "Workload high for weeks",
     Rule.GOAL_STALLED: "Goal stalled",
 }

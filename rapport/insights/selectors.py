@@ -69,7 +69,7 @@ class TeamMember:
     last_held_at: datetime | None = None
     held_recently: int = 0
     moods: list[tuple[date, int]] = field(default_factory=list)
-    energies: list[int] = field(default_factory=list)
+    energies: list[tuple[date, int]] = field(default_factory=list)
     workloads: list[tuple[date, int]] = field(default_factory=list)
     goals_active: int = 0
     goals_drafts: int = 0
@@ -301,7 +301,7 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
         member = by_pair[pair_id]
         day = when.astimezone(zone).date()  # a year of check-ins: the zone is looked up once
         member.moods.append((day, mood))
-        member.energies.append(energy)
+        member.energies.append((day, energy))
         member.workloads.append((day, workload))
 
     for pair_id, text, due_on in ActionItem.objects.filter(
@@ -392,7 +392,7 @@ def signals_for(member: TeamMember, today: date, limits: dict[str, Any]) -> list
         recent=limits["MOOD_RECENT"],
         window=limits["MOOD_WINDOW"],
         drop=limits["MOOD_DROP"],
-        energies=member.energies,
+        energies=[score for _, score in member.energies],
         act_now_drop=limits["MOOD_ACT_NOW_DROP"],
         low_energy=limits["LOW_ENERGY"],
     )
@@ -410,6 +410,12 @@ def signals_for(member: TeamMember, today: date, limits: dict[str, Any]) -> list
             today=today,
             gap_days=limits["CAREER_GAP_DAYS"],
             factors=[signal for signal in (mood, workload, stalled) if signal is not None],
+            energy=rules.energy_fall(
+                energies=member.energies,
+                recent=limits["MOOD_RECENT"],
+                window=limits["MOOD_WINDOW"],
+                drop=limits["MOOD_DROP"],
+            ),
         ),
         rules.lapsed_cadence(
             last_held=_local_day(member.last_held_at) if member.last_held_at else None,

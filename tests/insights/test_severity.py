@@ -142,3 +142,29 @@ def test_risk_of_leaving_needs_the_career_gap_and_a_warning_sign(
     # Stable while the trouble lasts: the later of the gap's threshold and the factors' runs.
     reference = last_talk or days_ago(500)
     assert found.since == max(reference + timedelta(days=120), days_ago(10))
+
+
+def test_falling_energy_is_a_warning_sign_and_counts_once_with_falling_mood() -> None:
+    energy = rules.energy_fall(energies=series(4, 4, 4, 2, 2, 2), recent=3, window=12, drop=1.0)
+    assert energy is not None and energy[0] == 2.0
+    alone = rules.risk_of_leaving(
+        last_career_talk=None,
+        started_on=days_ago(300),
+        today=TODAY,
+        gap_days=120,
+        factors=[],
+        energy=energy,
+    )
+    assert alone is not None and alone.severity == EYE
+    assert "Mood or energy falling: energy fell by 2.0 points" in alone.evidence
+    with_mood = rules.risk_of_leaving(
+        last_career_talk=None,
+        started_on=days_ago(300),
+        today=TODAY,
+        gap_days=120,
+        factors=[signal(Rule.MOOD_FALLING)],
+        energy=energy,
+    )
+    assert with_mood is not None and with_mood.severity == EYE and len(with_mood.evidence) == 2
+    steady = rules.energy_fall(energies=series(3, 3, 3, 3, 3, 3), recent=3, window=12, drop=1.0)
+    assert steady is None
