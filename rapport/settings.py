@@ -253,14 +253,20 @@ CHECKIN_OPENS_DAYS_BEFORE = 3
 RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 300)
 
 RAPPORT_SIGNALS = {
+    # docs/signals.md explains each rule; the *_ACT_NOW* ones make a signal "act now".
     "LAPSED_PERIODS": 3,  # no 1:1 held for this many cadence periods
+    "LAPSED_ACT_NOW_DAYS": 21,  # ... act now once the gap is three weeks or more
     "MOOD_RECENT": 3,  # the last check-ins averaged ...
     "MOOD_WINDOW": 12,  # ... against the earlier ones among this many
     "MOOD_DROP": 1.0,  # points
+    "MOOD_ACT_NOW_DROP": 2.0,  # act now: mood fell this much ...
+    "LOW_ENERGY": 2.5,  # ... and the same check-ins' energy averages this or less
     "WORKLOAD_HIGH": 4,  # workload score counted as high
     "WORKLOAD_RUN": 3,  # high on this many check-ins in a row
+    "WORKLOAD_ACT_NOW_RUN": 6,  # act now: high on this many in a row
     "NO_GOAL_GRACE_DAYS": 28,  # time a pair has to agree on a goal
-    "OVERDUE_ACTIONS": 3,
+    "OVERDUE_ACTIONS": 4,  # open actions past their date (never act now on its own)
+    "CAREER_GAP_DAYS": 120,  # risk of leaving: no career or growth conversation for this long
     "LOW_CONNECTION_SHARE": 25,  # percent
     "LOW_CONNECTION_RUN": 4,  # meetings in a row
     "SKIPPED_CHECKINS": 3,  # held meetings in a row without a check-in

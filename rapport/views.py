@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 from rapport import access
 from rapport.checkins.selectors import pending_checkin_of
 from rapport.database import write_refusal
+from rapport.home import home_for
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings import services as meeting_services
@@ -24,29 +24,23 @@ from rapport.people.charts import team_hours_chart, team_sizes_chart
 
 @require_GET
 def home(request: SignedInRequest) -> HttpResponse:
-    """One page per person, made of the panels that fit what they do: their team if they
-    manage people, their manager if they have one, the organisation if they are HR or admin."""
+    """One page per person. A manager gets a triage board (rapport/home.py): the 1:1s of today
+    and the coming days with what needs attention before each, and who needs a 1:1 soon; the
+    rest is one click away. A report gets their next 1:1 and what they bring to it; HR and
+    admins the organisation at a glance."""
     viewer = request.user
     now = timezone.now()
     meeting_services.schedules_extend_due(manager=viewer, now=now)
-    week_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-    week_start -= timedelta(days=week_start.weekday())
     team = selectors.team_of(viewer, viewer, now=now)
+    board = home_for(viewer, now=now, leads=bool(team))
     open_actions = list(meeting_selectors.open_actions_of(viewer))
     overview = (
         selectors.organisation_overview(viewer, today=now)
         if access.can_see_organisation_overview(viewer)
         else None
     )
-    meetings = list(
-        meeting_selectors.meetings_between(viewer, week_start, week_start + timedelta(weeks=2))
-    )
-    zone = timezone.get_current_timezone()
-    for meeting in meetings:
-        # Never "Upcoming" for a time that has passed (Meeting.state_at).
-        meeting.state_label, meeting.state_key = meeting.state_at(now, zone)  # type: ignore[attr-defined]
     context = {
-        "meetings": meetings,
+        "home": board,
         "open_actions": len(open_actions),
         "overdue_actions": sum(action.is_overdue(timezone.localdate()) for action in open_actions),
         "team": team,

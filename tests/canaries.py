@@ -3,9 +3,13 @@ each marker names the roles that may ever be shown it."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from rapport.checkins.models import CheckIn
 from rapport.goals.models import GoalUpdate
 from rapport.goals.services import goal_propose
+from rapport.insights.models import SignalDismissal
+from rapport.insights.rules import Rule
 from rapport.meetings.agenda import point_add
 from rapport.meetings.cards import person_card_save
 from rapport.meetings.models import Meeting, Note
@@ -19,6 +23,7 @@ PERSONAL_GOAL = "CANARY-PERSONAL-GOAL-PAIR-3d92"
 GOAL_OBSTACLE = "CANARY-GOAL-OBSTACLE-PAIR-e7b5"
 CHECKIN_OUTSIDE = "CANARY-CHECKIN-OUTSIDE-REPORT-4b7e"
 CHECKIN_SHARED = "CANARY-CHECKIN-SHARED-PAIR-90fa"
+SIGNAL_NOTE = "CANARY-SIGNAL-DISMISSAL-MANAGER-6c3d"
 
 
 def second_meeting(cast: Cast) -> Meeting:
@@ -80,8 +85,19 @@ def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
         outside_work=f"Half marathon {CHECKIN_SHARED}",
         outside_work_shared=True,
     )
+    # The manager's reason for setting a signal aside, kept in the history of dismissed signals.
+    SignalDismissal.objects.create(
+        one_on_one=cast.one_on_one,
+        rule=Rule.MOOD_FALLING,
+        since=cast.meeting.scheduled_for.date() - timedelta(days=30),
+        reason=f"Knows about it {SIGNAL_NOTE}",
+        dismissed_by=cast.manager,
+        title="Mood fell by 1.3 points",
+        evidence="Last 3 check-ins: 3, 2, 2 (average 2.3)",
+    )
     return {
         PRIVATE_POINT_MARKER: ("manager",),
+        SIGNAL_NOTE: ("manager",),
         MANAGER_NOTE: ("manager",),
         REPORT_POINT: ("report",),
         REPORT_NOTE: ("report",),

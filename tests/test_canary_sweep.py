@@ -16,9 +16,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from rapport.meetings.agenda import action_add
 from rapport.meetings.calendar import feed_for
 from rapport.meetings.models import Meeting
 from rapport.meetings.services import meeting_reschedule, mode_end, mode_start
+from rapport.notify import emails
 from rapport.notify.models import Kind, Outbox
 from rapport.notify.services import notify_tick
 from rapport.people.services import person_change_manager
@@ -31,6 +33,7 @@ from tests.canaries import (
     PERSONAL_GOAL,
     REPORT_NOTE,
     REPORT_POINT,
+    SIGNAL_NOTE,
     plant_canaries,
     second_meeting,
 )
@@ -54,6 +57,9 @@ def pages_for(cast: Cast, role: str) -> list[str]:
     urls.append(reverse("goals:check") + "?title=Sleep+eight+hours&why=baby")
     # The week view with the report's hours shaded (a 404 for all but their manager).
     urls.append(reverse("meetings:week") + f"?person={cast.report.uuid}")
+    # The triage home and the history of dismissed signals (the manager's only).
+    urls.append(reverse("home"))
+    urls.append(reverse("insights:dismissed", args=[pair]))
     person = cast.person(role)
     if person is not None:
         urls.append(reverse("meetings:calendar_feed", args=[feed_for(person).token]))
@@ -95,6 +101,15 @@ def test_the_authors_do_see_their_own_markers(cast: Cast) -> None:
         client.force_login(cast.person(role))  # type: ignore[arg-type]
         page = client.get(reverse("meetings:meeting", args=[cast.meeting.uuid])).content.decode()
         assert all(marker in page for marker in markers), role
+
+
+def test_the_manager_sees_her_own_signal_note_in_the_dismissed_history(cast: Cast) -> None:
+    # Guards the sweep of the history page: the dismissal reason does render for its author.
+    plant_canaries(cast)
+    client = Client()
+    client.force_login(cast.manager)
+    page = client.get(reverse("insights:dismissed", args=[cast.one_on_one.uuid])).content
+    assert SIGNAL_NOTE in page.decode()
 
 
 def test_the_authors_find_their_own_markers_in_search(cast: Cast) -> None:
@@ -231,3 +246,37 @@ def test_the_summary_shows_each_person_their_own_private_note_as_theirs_alone(
         assert "only you" in private[:400], role
         mode = client.get(reverse("meetings:mode", args=[cast.meeting.uuid])).content.decode()
         assert mine in mode, role  # the private note's editor in meeting mode
+
+
+def test_the_emails_before_a_1_on_1_carry_signals_to_the_manager_only(cast: Cast) -> None:
+    # The day-before email to the manager lists the pair's open signals; the report's reminder
+    # for the same meeting never does, nor any private marker of the manager's.
+    authors = plant_canaries(cast)
+    for number in range(4):  # "actions overdue": an open signal on the pair
+        action_add(
+            one_on_one=cast.one_on_one,
+            meeting=None,
+            owner=cast.report,
+            text=f"Late thing {number}",
+            due_on=timezone.localdate() - timedelta(days=10),
+            by=cast.manager,
+            already_late=True,
+        )
+    sent = {
+        "manager": [
+            emails.manager_agenda(meeting=cast.meeting, manager=cast.manager),
+            emails.weekly_digest(manager=cast.manager, week_start=timezone.now()),
+        ],
+        "report": [emails.report_reminder(meeting=cast.meeting, report=cast.report)],
+    }
+    manager_agenda = sent["manager"][0]
+    assert "Signals to prepare for" in manager_agenda.text + manager_agenda.html
+    assert "4 actions overdue" in manager_agenda.text
+    for role, messages in sent.items():
+        for email in messages:
+            whole = "\n".join((email.subject, email.text, email.html))
+            leaked = [m for m, allowed in authors.items() if m in whole and role not in allowed]
+            assert not leaked, f"{email.kind} to the {role} carries {leaked}"
+            if role == "report":
+                assert "Signals" not in whole and "actions overdue" not in whole
+                assert "Keep an eye on" not in whole and "Act now" not in whole

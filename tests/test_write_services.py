@@ -31,7 +31,8 @@ from rapport.checkins import services as checkins
 from rapport.goals import progress
 from rapport.goals import services as goals
 from rapport.goals.models import Goal
-from rapport.insights import signals
+from rapport.insights import services as insights_services
+from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule as SignalRule
 from rapport.insights.rules import Signal as SignalRecord
 from rapport.meetings import agenda, cards, notes
@@ -54,7 +55,7 @@ WRITE_MODULES = (
     checkins,
     goals,
     progress,
-    signals,
+    insights_services,
     agenda,
     cards,
     notes,
@@ -564,9 +565,9 @@ def _action_add_for_goal(cast: Cast) -> Call:
 # Signals, check-ins, questions, email
 
 
-@case("insights.signals.signal_dismiss", allowed="manager", refused=MANAGER_ONLY)
+@case("insights.services.signal_dismiss", allowed="manager", refused=MANAGER_ONLY)
 def _signal_dismiss(cast: Cast) -> Call:
-    return lambda by: signals.signal_dismiss(
+    return lambda by: insights_services.signal_dismiss(
         one_on_one=cast.one_on_one,
         rule=SignalRule.MOOD_FALLING,
         since=timezone.localdate(),
@@ -575,12 +576,28 @@ def _signal_dismiss(cast: Cast) -> Call:
     )
 
 
-@case("insights.signals.signal_to_agenda", allowed="manager", refused=MANAGER_ONLY)
+@case("insights.services.signal_restore", allowed="manager", refused=MANAGER_ONLY)
+def _signal_restore(cast: Cast) -> Call:
+    dismissal = SignalDismissal.objects.create(
+        one_on_one=cast.one_on_one,
+        rule=SignalRule.MOOD_FALLING,
+        since=timezone.localdate(),
+        reason="We talked it through",
+        dismissed_by=cast.manager,
+    )
+    return lambda by: insights_services.signal_restore(
+        dismissal=dismissal, by=by, now=timezone.now()
+    )
+
+
+@case("insights.services.signal_to_agenda", allowed="manager", refused=MANAGER_ONLY)
 def _signal_to_agenda(cast: Cast) -> Call:
     signal = SignalRecord(
         SignalRule.MOOD_FALLING, "Mood is falling", ("5, 4, 2",), date(2026, 1, 5)
     )
-    return lambda by: signals.signal_to_agenda(one_on_one=cast.one_on_one, signal=signal, by=by)
+    return lambda by: insights_services.signal_to_agenda(
+        one_on_one=cast.one_on_one, signal=signal, by=by
+    )
 
 
 @case(

@@ -2,6 +2,12 @@
 today and thresholds in, a Signal or None out. No database, no clock: the selector in team.py
 gathers the data in bulk and the tests feed these functions tables of cases.
 
+Every signal has a severity: "act now" when its own evidence is strong (the thresholds named
+`*_ACT_NOW*` in settings.RAPPORT_SIGNALS), else "keep an eye on". Related signals of one person
+form a group (`group_signals`): mood falling, workload high and skipped check-ins are one
+"wellbeing" group, and mood falling together with a high workload makes the group act-now even
+when neither is on its own. docs/signals.md lists every rule and threshold.
+
 Every signal carries `since`, the first day of the current run of trouble (the first low score
 of the run, the last 1:1 before the gap, ...). It stays the same while the trouble goes on and
 changes when a new run starts, which is what a dismissal is keyed on (models.SignalDismissal).
@@ -26,6 +32,38 @@ class Rule(models.TextChoices):
     OVERDUE_ACTIONS = "overdue_actions", "Actions overdue"
     CONNECTION_SQUEEZED = "connection_squeezed", "Connection time squeezed out"
     CHECKINS_SKIPPED = "checkins_skipped", "Check-ins skipped"
+    RISK_OF_LEAVING = "risk_of_leaving", "Risk of leaving"
+
+
+class Severity(models.TextChoices):
+    # Declared strongest first: sorting by `rank` puts act-now first.
+    ACT_NOW = "act_now", "Act now"
+    KEEP_AN_EYE = "keep_an_eye", "Keep an eye on"
+
+    @property
+    def rank(self) -> int:
+        return 0 if self is Severity.ACT_NOW else 1
+
+
+class Group(models.TextChoices):
+    RETENTION = "retention", "Risk of leaving"
+    WELLBEING = "wellbeing", "Wellbeing"
+    RHYTHM = "rhythm", "1:1 rhythm"
+    GOALS = "goals", "Goals"
+    FOLLOW_THROUGH = "follow_through", "Follow-through"
+
+
+GROUP_OF = {
+    Rule.RISK_OF_LEAVING: Group.RETENTION,
+    Rule.MOOD_FALLING: Group.WELLBEING,
+    Rule.WORKLOAD_HIGH: Group.WELLBEING,
+    Rule.CHECKINS_SKIPPED: Group.WELLBEING,
+    Rule.LAPSED_CADENCE: Group.RHYTHM,
+    Rule.CONNECTION_SQUEEZED: Group.RHYTHM,
+    Rule.GOAL_STALLED: Group.GOALS,
+    Rule.NO_ACTIVE_GOAL: Group.GOALS,
+    Rule.OVERDUE_ACTIONS: Group.FOLLOW_THROUGH,
+}
 
 
 @dataclass(frozen=True)
@@ -35,6 +73,64 @@ class Signal:
     # The data points behind the signal, in words a manager can check.
     evidence: tuple[str, ...]
     since: date
+    severity: Severity = Severity.KEEP_AN_EYE
+
+    @property
+    def group(self) -> Group:
+        return GROUP_OF[self.rule]
+
+    @property
+    def act_now(self) -> bool:
+        return self.severity is Severity.ACT_NOW
+
+
+@dataclass(frozen=True)
+class SignalGroup:
+    """Related signals of one person, shown as one line with the strongest severity."""
+
+    group: Group
+    signals: tuple[Signal, ...]
+    severity: Severity
+    # Why the group is act-now when none of its signals is on its own ("" otherwise).
+    because: str = ""
+
+    @property
+    def act_now(self) -> bool:
+        return self.severity is Severity.ACT_NOW
+
+    @property
+    def title(self) -> str:
+        return " · ".join(signal.title for signal in self.signals)
+
+    @property
+    def since(self) -> date:
+        return min(signal.since for signal in self.signals)
+
+
+def group_signals(signals: Sequence[Signal]) -> list[SignalGroup]:
+    """One group per kind of trouble, act-now groups first. Mood falling together with a high
+    workload is act-now as a group: the two together are the burnout pattern."""
+    by_group: dict[Group, list[Signal]] = {}
+    for signal in signals:
+        by_group.setdefault(signal.group, []).append(signal)
+    groups = []
+    for group, members in by_group.items():
+        rules_here = {signal.rule for signal in members}
+        severity = min((signal.severity for signal in members), key=lambda s: s.rank)
+        because = ""
+        if (
+            severity is Severity.KEEP_AN_EYE
+            and {Rule.MOOD_FALLING, Rule.WORKLOAD_HIGH} <= rules_here
+        ):
+            severity = Severity.ACT_NOW
+            because = "Mood falling while the workload stays high"
+        ordered = sorted(members, key=lambda s: (s.severity.rank, list(Rule).index(s.rule)))
+        groups.append(SignalGroup(group, tuple(ordered), severity, because))
+    return sorted(groups, key=lambda g: (g.severity.rank, list(Group).index(g.group)))
+
+
+def strongest(groups: Sequence[SignalGroup]) -> Severity | None:
+    return min((g.severity for g in groups), key=lambda s: s.rank) if groups else None
 
 
 def _day(value: date) -> str:
@@ -52,10 +148,16 @@ def _trailing_run(flags: Sequence[bool]) -> int:
 
 
 def lapsed_cadence(
-    *, last_held: date | None, started_on: date, cadence_days: int, periods: int, today: date
+    *,
+    last_held: date | None,
+    started_on: date,
+    cadence_days: int,
+    periods: int,
+    today: date,
+    act_now_days: int = 10_000,
 ) -> Signal | None:
     """No 1:1 held for `periods` cadence periods, counted from the last held one (or from the
-    start of a pair that has never met)."""
+    start of a pair that has never met). Act now once the gap reaches `act_now_days`."""
     reference = last_held or started_on
     gap = (today - reference).days
     if gap < periods * cadence_days:
@@ -70,6 +172,7 @@ def lapsed_cadence(
         f"No 1:1 held for {gap // cadence_days} cadence periods",
         (first, f"The rhythm is one 1:1 every {cadence_days} days"),
         reference,
+        Severity.ACT_NOW if gap >= act_now_days else Severity.KEEP_AN_EYE,
     )
 
 
@@ -81,10 +184,19 @@ def _mood_has_fallen(scores: Sequence[int], recent: int, window: int, drop: floa
 
 
 def mood_falling(
-    *, moods: Sequence[tuple[date, int]], recent: int, window: int, drop: float
+    *,
+    moods: Sequence[tuple[date, int]],
+    recent: int,
+    window: int,
+    drop: float,
+    energies: Sequence[int] = (),
+    act_now_drop: float = 10.0,
+    low_energy: float = 0.0,
 ) -> Signal | None:
     """The average mood of the last `recent` check-ins lies `drop` points or more below the
-    average of the earlier ones among the last `window`. `moods` is oldest first."""
+    average of the earlier ones among the last `window`. `moods` is oldest first. Act now when
+    it fell by `act_now_drop` or more and the energy of those same check-ins (`energies`,
+    aligned with `moods`) averages `low_energy` or less."""
     scores = [score for _, score in moods]
     if not _mood_has_fallen(scores, recent, window, drop):
         return None
@@ -94,20 +206,34 @@ def mood_falling(
         start -= 1
     last_window = scores[-window:]
     earlier, last = last_window[:-recent], last_window[-recent:]
+    fall = mean(earlier) - mean(last)
+    evidence = [
+        f"Last {recent} check-ins: {', '.join(map(str, last))} (average {mean(last):.1f})",
+        f"The {len(earlier)} before: {', '.join(map(str, earlier))} (average {mean(earlier):.1f})",
+    ]
+    severity = Severity.KEEP_AN_EYE
+    if len(energies) >= recent:
+        energy = energies[-recent:]
+        evidence.append(
+            f"Energy in the last {recent}: {', '.join(map(str, energy))} "
+            f"(average {mean(energy):.1f})"
+        )
+        if fall >= act_now_drop and mean(energy) <= low_energy:
+            severity = Severity.ACT_NOW
     return Signal(
         Rule.MOOD_FALLING,
-        f"Mood fell by {mean(earlier) - mean(last):.1f} points",
-        (
-            f"Last {recent} check-ins: {', '.join(map(str, last))} (average {mean(last):.1f})",
-            f"The {len(earlier)} before: {', '.join(map(str, earlier))} "
-            f"(average {mean(earlier):.1f})",
-        ),
+        f"Mood fell by {fall:.1f} points",
+        tuple(evidence),
         moods[start - 1][0],
+        severity,
     )
 
 
-def workload_high(*, workloads: Sequence[tuple[date, int]], high: int, run: int) -> Signal | None:
-    """Workload at `high` or more on the last `run` check-ins in a row (oldest first)."""
+def workload_high(
+    *, workloads: Sequence[tuple[date, int]], high: int, run: int, act_now_run: int = 10_000
+) -> Signal | None:
+    """Workload at `high` or more on the last `run` check-ins in a row (oldest first); act now
+    once the run reaches `act_now_run` check-ins."""
     streak = _trailing_run([score >= high for _, score in workloads])
     if streak < run:
         return None
@@ -117,6 +243,7 @@ def workload_high(*, workloads: Sequence[tuple[date, int]], high: int, run: int)
         f"Workload {high} or more on {streak} check-ins in a row",
         tuple(f"{_day(day)}: workload {score} of 5" for day, score in points),
         points[0][0],
+        Severity.ACT_NOW if streak >= act_now_run else Severity.KEEP_AN_EYE,
     )
 
 
@@ -216,3 +343,63 @@ def checkins_skipped(*, held: Sequence[tuple[date, bool]], run: int) -> Signal |
         (f"1:1s without a check-in: {', '.join(_day(day) for day in days)}",),
         days[0],
     )
+
+
+def energy_fall(
+    *, energies: Sequence[tuple[date, int]], recent: int, window: int, drop: float
+) -> tuple[float, date] | None:
+    """How far the energy fell, by the mood rule's arithmetic (the last `recent` check-ins
+    against the earlier ones among the last `window`), and since when; None if it did not."""
+    signal = mood_falling(moods=energies, recent=recent, window=window, drop=drop)
+    if signal is None:
+        return None
+    scores = [score for _, score in energies][-window:]
+    return mean(scores[:-recent]) - mean(scores[-recent:]), signal.since
+
+
+def risk_of_leaving(
+    *,
+    last_career_talk: date | None,
+    started_on: date,
+    today: date,
+    gap_days: int,
+    factors: Sequence[Signal],
+    energy: tuple[float, date] | None = None,
+) -> Signal | None:
+    """No career or growth conversation for `gap_days` (from the last one, or from the pair's
+    start) together with at least one warning sign: mood or energy falling, workload high, a
+    goal stalled (`factors`: those rules' signals that hold; `energy`: energy_fall's answer).
+    Falling mood and falling energy are one sign. Act now when two or more signs hold with the
+    gap.
+
+    A career conversation is a career-category question of the question bank asked in one of
+    the pair's 1:1s, or a career goal of the pair created, updated or closed (selectors)."""
+    reference = last_career_talk or started_on
+    gap = (today - reference).days
+    relevant = [s for s in factors if s.rule in RISK_FACTORS]
+    if energy is not None and not any(s.rule is Rule.MOOD_FALLING for s in relevant):
+        fall, since = energy
+        relevant.append(Signal(Rule.MOOD_FALLING, f"energy fell by {fall:.1f} points", (), since))
+    if gap < gap_days or not relevant:
+        return None
+    first = (
+        f"Last career or growth conversation on {_day(last_career_talk)}, {gap} days ago"
+        if last_career_talk
+        else f"No career or growth conversation since the pair started, {gap} days ago"
+    )
+    evidence = [first] + [f"{RISK_FACTORS[s.rule]}: {s.title.lower()}" for s in relevant]
+    return Signal(
+        Rule.RISK_OF_LEAVING,
+        f"No career talk for {gap} days, with {len(relevant)} more warning sign"
+        + ("s" if len(relevant) != 1 else ""),
+        tuple(evidence),
+        max(reference + timedelta(days=gap_days), *(s.since for s in relevant)),
+        Severity.ACT_NOW if len(relevant) >= 2 else Severity.KEEP_AN_EYE,
+    )
+
+
+RISK_FACTORS = {
+    Rule.MOOD_FALLING: "Mood or energy falling",
+    Rule.WORKLOAD_HIGH: "Workload high for weeks",
+    Rule.GOAL_STALLED: "Goal stalled",
+}

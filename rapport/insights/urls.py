@@ -1,11 +1,32 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, path
+
+from rapport.insights import views
 
 app_name = "insights"
 
-# The manager's team view and the organisation's aggregates: one module each.
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("", include("rapport.insights.urls_team")),
-    path("", include("rapport.insights.urls_org")),
+urlpatterns: list[URLPattern] = [
+    path("team/", views.team, name="team"),
+    path(
+        "team/<uuid:one_on_one_uuid>/signals/dismiss/",
+        views.signal_dismiss,
+        name="signal_dismiss",
+    ),
+    path(
+        "team/<uuid:one_on_one_uuid>/signals/to-agenda/",
+        views.signal_to_agenda,
+        name="signal_to_agenda",
+    ),
+    path(
+        "team/<uuid:one_on_one_uuid>/signals/dismissed/",
+        views.dismissed,
+        name="dismissed",
+    ),
+    path(
+        "team/<uuid:one_on_one_uuid>/signals/dismissed/<int:dismissal_id>/restore/",
+        views.signal_restore,
+        name="signal_restore",
+    ),
+    path("organisation/", views.organisation, name="org"),
 ]

@@ -13,7 +13,7 @@ from rapport import access
 from rapport.checkins.selectors import checkin_panel_for
 from rapport.goals.selectors import open_goals_of_pair
 from rapport.http import SignedInRequest
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services
 from rapport.meetings.cards import person_card_for
 from rapport.meetings.forms import ActionForm, PointForm, SearchForm, StatusForm
@@ -54,7 +54,7 @@ def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         context["last_time"] = selectors.last_time_for(request.user, meeting)
         if access.can_see_team_signals(request.user, meeting.one_on_one):
             view = team_view(request.user, one_on_one=meeting.one_on_one)
-            context["signals"] = view.members[0].signals
+            context["signal_groups"] = view.members[0].groups
     return render(request, "meetings/meeting.html", context)
 
 

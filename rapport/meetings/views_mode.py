@@ -31,7 +31,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
 from rapport.http import SignedInRequest
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services, timing
 from rapport.meetings.models import Meeting, Section
 from rapport.meetings.notes import notes_for
@@ -131,7 +131,7 @@ def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
     if meeting.is_open:
         context["last_time"] = selectors.last_time_for(viewer, meeting)
         if access.can_see_team_signals(viewer, meeting.one_on_one):
-            context["signals"] = team_view(viewer, one_on_one=meeting.one_on_one).members[0].signals
+            context["signal_groups"] = team_view(viewer, one_on_one=meeting.one_on_one).members[0].groups
     return context
 
 

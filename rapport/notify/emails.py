@@ -108,6 +108,8 @@ def manager_agenda(*, meeting: Meeting, manager: Person) -> Email:
         "meeting_url": meeting_url(meeting),
         "agenda": selectors.shared_agenda(manager, meeting),
         "actions": [a for a in selectors.meeting_actions(meeting) if not a.is_done],
+        # The manager's own preparation: never in an email to the report.
+        "signals": selectors.pair_signals_for_manager(manager, meeting),
     }
     key = f"{Kind.MANAGER_AGENDA}:{manager.uuid}:{meeting.uuid}"
     return _render(Kind.MANAGER_AGENDA, key, manager, context)

@@ -14,7 +14,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from rapport.insights.team import team_view
+from rapport import access
+from rapport.insights.selectors import team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section
 from rapport.meetings.notes import notes_for
@@ -102,6 +103,36 @@ def team_signals_for_digest(manager: Person) -> list[DigestSignal]:
         DigestSignal(text=f"{member.report.name}: {signal.title}")
         for member in team_view(manager).members
         for signal in member.signals
+    ]
+
+
+@dataclass(frozen=True)
+class PairSignal:
+    """One open signal of the pair for the manager's day-before email: rule title, severity
+    and the first line of its evidence (figures from the rules, never the report's words)."""
+
+    title: str
+    severity: str
+    act_now: bool
+    evidence: str
+
+
+def pair_signals_for_manager(manager: Person, meeting: Meeting) -> list[PairSignal]:
+    """The pair's open signals, act-now first, for its manager only: anyone else (the report's
+    emails above all) gets an empty list."""
+    one_on_one = meeting.one_on_one
+    if not access.can_see_team_signals(manager, one_on_one):
+        return []
+    member = team_view(manager, one_on_one=one_on_one).members[0]
+    return [
+        PairSignal(
+            title=signal.title,
+            severity=signal.severity.label,
+            act_now=signal.act_now,
+            evidence=signal.evidence[0] if signal.evidence else "",
+        )
+        for group in member.groups
+        for signal in group.signals
     ]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from rapport.insights.demo import LAPSED_REPORT, demo_signals_create
 from rapport.insights.rules import Rule
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
 from rapport.meetings.services import Rule as Rhythm
 from rapport.meetings.services import one_on_one_set_up
 from rapport.people.models import Person

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from rapport.insights.org import retention
-from rapport.insights.selectors_org import retention_records
+from rapport.insights.selectors import retention_records
 from rapport.people.demo import demo_departures_history_create, demo_organisation_create
 from rapport.people.models import Person
 

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from rapport import access
 from rapport.checkins.models import CheckIn
 from rapport.insights import org
-from rapport.insights.selectors_org import (
+from rapport.insights.selectors import (
     KEPT_WINDOW,
     RETENTION_YEAR,
     WINDOW,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from rapport.insights.selectors_org import CheckInGroup, organisation_view
+from rapport.insights.selectors import CheckInGroup, organisation_view
 from rapport.people.models import Person, Role
 from tests.cast import PASSWORD
 from tests.insights.test_org_page import leader, team

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.meetings.models import TalkingPoint
-from tests.access_rows.insights import three_overdue_actions
+from tests.access_rows.insights import overdue_actions
 from tests.cast import Cast
 
 pytestmark = pytest.mark.django_db
@@ -29,28 +29,28 @@ def _to_agenda(client: Client, cast: Cast, since: str) -> None:
 
 
 def test_the_managers_meeting_page_shows_the_pairs_signals(cast: Cast, client: Client) -> None:
-    three_overdue_actions(cast)
+    overdue_actions(cast)
     client.force_login(cast.manager)
     page = _meeting_page(client, cast)
-    assert 'id="signals-heading"' in page and "3 actions overdue" in page
+    assert 'id="signals-heading-' in page and "4 actions overdue" in page
     client.force_login(cast.report)
     page = _meeting_page(client, cast)
-    assert 'id="signals-heading"' not in page and "3 actions overdue" not in page
+    assert 'id="signals-heading-' not in page and "4 actions overdue" not in page
 
 
 def test_a_signal_goes_on_the_agenda_as_the_managers_private_point(
     cast: Cast, client: Client
 ) -> None:
-    three_overdue_actions(cast)
+    overdue_actions(cast)
     client.force_login(cast.manager)
-    since = (timezone.localdate() - timedelta(days=7)).isoformat()
+    since = (timezone.localdate() - timedelta(days=6)).isoformat()
     _to_agenda(client, cast, since)
-    point = TalkingPoint.objects.get(text__startswith="3 actions overdue")
+    point = TalkingPoint.objects.get(text__startswith="4 actions overdue")
     assert point.is_private and point.author == cast.manager
     assert "Overdue 10" in point.text  # the evidence comes along
-    assert "3 actions overdue: Overdue 10" in _meeting_page(client, cast)
+    assert "4 actions overdue: Overdue 10" in _meeting_page(client, cast)
     client.force_login(cast.report)
-    assert "3 actions overdue" not in _meeting_page(client, cast)
+    assert "4 actions overdue" not in _meeting_page(client, cast)
 
 
 def test_a_signal_that_is_not_open_adds_nothing(cast: Cast, client: Client) -> None:

@@ -16,7 +16,7 @@ from rapport.checkins.models import CheckIn
 from rapport.goals.services import goal_agree, goal_propose
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
 from rapport.meetings.services import Rule as Rhythm
 from rapport.meetings.services import one_on_one_set_up
@@ -34,7 +34,7 @@ def client_of(person: Person) -> Client:
     return client
 
 
-def overdue_actions(pair: OneOnOne, count: int = 3, *, days: int = 5) -> None:
+def overdue_actions(pair: OneOnOne, count: int = 4, *, days: int = 5) -> None:
     for number in range(count):
         ActionItem.objects.create(
             one_on_one=pair,
@@ -78,7 +78,7 @@ def test_the_manager_sees_each_report_with_signals_and_their_evidence(cast: Cast
     overdue_actions(cast.one_on_one)
     body = client_of(cast.manager).get(URL).content.decode()
     assert "Rui Report" in body and "Rosa Report" in body
-    assert "3 actions overdue" in body and "Overdue thing 2" in body
+    assert "4 actions overdue" in body and "Overdue thing 3" in body
     assert "No 1:1 set up yet" in body  # Rosa has no pair
     assert 'name="reason"' in body
 
@@ -123,16 +123,16 @@ def test_a_dismissed_signal_stays_hidden_until_it_starts_again(cast: Cast) -> No
     response = dismiss(client, cast, "Rui is on holiday, we agreed new dates")
     assert response.status_code == 302
     body = client.get(URL).content.decode()
-    assert "3 actions overdue" not in body and "1 signal dismissed" in body
+    assert "4 actions overdue" not in body and "1 signal dismissed" in body
     record = SignalDismissal.objects.get()
     assert record.dismissed_by == cast.manager and record.reason.startswith("Rui is on")
-    # A fourth action falling overdue does not start a new run: three were overdue already.
+    # A fifth action falling overdue does not start a new run: four were overdue already.
     overdue_actions(cast.one_on_one, 1, days=1)
     assert "actions overdue" not in client.get(URL).content.decode()
-    # All done, then three new ones overdue: a new occurrence shows again.
+    # All done, then four new ones overdue: a new occurrence shows again.
     ActionItem.objects.update(done_at=timezone.now())
-    overdue_actions(cast.one_on_one, 3, days=1)
-    assert "3 actions overdue" in client.get(URL).content.decode()
+    overdue_actions(cast.one_on_one, 4, days=1)
+    assert "4 actions overdue" in client.get(URL).content.decode()
 
 
 def test_dismissing_with_htmx_answers_with_the_pairs_signals(cast: Cast) -> None:
@@ -148,7 +148,7 @@ def test_an_empty_reason_is_refused_with_a_clear_error(cast: Cast) -> None:
     overdue_actions(cast.one_on_one)
     client = client_of(cast.manager)
     body = dismiss(client, cast, "   ", htmx=True).content.decode()
-    assert "Give a reason" in body and "3 actions overdue" in body
+    assert "Give a reason" in body and "4 actions overdue" in body
     assert not SignalDismissal.objects.exists()
     response = dismiss(client, cast, "")
     assert response.status_code == 302

@@ -183,8 +183,8 @@ def test_the_managers_home_makes_the_same_queries_for_a_team_of_3_or_30(
     assert_queries_do_not_grow(
         lambda: count_queries(lambda: client.get(reverse("home"))),
         lambda: grow_team(cast, 27),
-        # Mia has a manager herself: one query for a check-in of hers that is open.
-        pinned=9,
+        # The triage board: tests/test_home.py lists the queries (the team view's among them).
+        pinned=20,
     )
 
 
@@ -196,7 +196,9 @@ def test_the_managers_home_makes_the_same_queries_for_1_or_50_past_meetings(
     assert_queries_do_not_grow(
         lambda: count_queries(lambda: client.get(reverse("home"))),
         lambda: add_history(cast, 49),
-        pinned=9,  # with the query for an open check-in of Mia's own (she has a manager)
+        # The triage board (tests/test_home.py), with the stall rule's second query: the
+        # history holds active goals.
+        pinned=21,
     )
 
 

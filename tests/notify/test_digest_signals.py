@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from rapport.insights.signals import signal_dismiss
-from rapport.insights.team import team_view
+from rapport.insights.selectors import team_view
+from rapport.insights.services import signal_dismiss
 from rapport.meetings.agenda import action_add
 from rapport.notify import emails
 from tests.cast import Cast
@@ -32,12 +32,12 @@ def digest_text(cast: Cast) -> str:
 
 
 def test_the_digest_lists_the_signals_of_the_team(cast: Cast) -> None:
-    overdue_actions(cast, 3)
-    assert "Rui Report: 3 actions overdue" in digest_text(cast)
+    overdue_actions(cast, 4)
+    assert "Rui Report: 4 actions overdue" in digest_text(cast)
 
 
 def test_a_dismissed_signal_stays_out_of_the_digest(cast: Cast) -> None:
-    overdue_actions(cast, 3)
+    overdue_actions(cast, 4)
     member = next(m for m in team_view(cast.manager).members if m.report == cast.report)
     signal = next(s for s in member.signals if "overdue" in s.title)
     signal_dismiss(

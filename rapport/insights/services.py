@@ -1,9 +1,9 @@
-"""Writes about signals: dismissing one occurrence, putting one on the agenda. (Not Django
-signals: this app has none.)"""
+"""Every write of the insights app: dismissing one occurrence of a signal, restoring a dismissed
+one, putting a signal on the pair's agenda. Each is keyword-only and checks its actor."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 
@@ -16,10 +16,17 @@ from rapport.people.models import Person
 
 
 def signal_dismiss(
-    *, one_on_one: OneOnOne, rule: Rule, since: date, reason: str, by: Person
+    *,
+    one_on_one: OneOnOne,
+    rule: Rule,
+    since: date,
+    reason: str,
+    by: Person,
+    signal: Signal | None = None,
 ) -> SignalDismissal:
     """Hide this occurrence of the signal from the team view. Dismissing twice keeps the first
-    reason."""
+    reason. `signal`, when given, is the open signal as the manager saw it: its title and
+    evidence are kept for the history of dismissed signals."""
     access.require(access.can_see_team_signals(by, one_on_one))
     reason = reason.strip()
     if not reason:
@@ -28,8 +35,25 @@ def signal_dismiss(
         one_on_one=one_on_one,
         rule=rule,
         since=since,
-        defaults={"reason": reason, "dismissed_by": by},
+        restored_at__isnull=True,
+        defaults={
+            "reason": reason,
+            "dismissed_by": by,
+            "title": signal.title[:200] if signal else "",
+            "evidence": "\n".join(signal.evidence) if signal else "",
+        },
     )
+    return dismissal
+
+
+def signal_restore(*, dismissal: SignalDismissal, by: Person, now: datetime) -> SignalDismissal:
+    """Undo a dismissal: the signal shows again (while its evidence still holds) and the
+    dismissal stays in the history, marked restored. Restoring twice changes nothing."""
+    access.require(access.can_see_team_signals(by, dismissal.one_on_one))
+    if dismissal.restored_at is None:
+        dismissal.restored_at = now
+        dismissal.restored_by = by
+        dismissal.save(update_fields=["restored_at", "restored_by"])
     return dismissal
 
 

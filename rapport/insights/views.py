@@ -1,0 +1,193 @@
+"""The insights pages: the manager's team view with its signal writes (dismiss, restore, put on
+the agenda), and the organisation view (1:1 cadence per manager, check-in averages of groups of
+5 or more, and whether people whose 1:1s were kept stayed longer; aggregates only, see
+docs/organisation-view.md)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from rapport import access
+from rapport.http import SignedInRequest
+from rapport.insights import org, selectors, services
+from rapport.insights.charts_org import share_bar
+from rapport.insights.forms import DismissForm, SignalToAgendaForm, TeamFilterForm
+from rapport.insights.rules import Rule
+from rapport.meetings.models import OneOnOne
+from rapport.meetings.selectors import get_meeting_for
+
+
+@require_GET
+def team(request: SignedInRequest) -> HttpResponse:
+    """The viewer's own team only; someone who leads nobody gets an empty state, not a 404:
+    the page is about their own team, so there is nothing to hide."""
+    form = TeamFilterForm(request.GET)
+    sort, only_signals = form.choice()
+    view = selectors.team_view(request.user)
+    context = {
+        "view": view,
+        "members": selectors.sorted_members(view.members, sort=sort, only_signals=only_signals),
+        "form": form,
+        "sort": sort,
+        "only_signals": only_signals,
+    }
+    template = "insights/team.html#team-rows" if request.htmx else "insights/team.html"
+    return render(request, template, context)
+
+
+@require_POST
+def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
+    # Only the pair's manager finds the pair here: anyone else gets a 404.
+    one_on_one = get_object_or_404(
+        access.one_on_ones_led_by(request.user).select_related("report"), uuid=one_on_one_uuid
+    )
+    form = DismissForm(request.POST)
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.signal_dismiss(
+                one_on_one=one_on_one,
+                rule=Rule(data["rule"]),
+                since=data["since"],
+                reason=data["reason"],
+                by=request.user,
+                signal=selectors.open_signal(
+                    request.user, one_on_one, rule=data["rule"], since=data["since"]
+                ),
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"Signal dismissed for {one_on_one.report.name}.")
+        return redirect("insights:team")
+    member = selectors.team_view(request.user, one_on_one=one_on_one).members[0]
+    context = {
+        "member": member,
+        "error": error,
+        "error_rule": form.data.get("rule", ""),
+        "reason": form.data.get("reason", ""),
+    }
+    return render(request, "insights/team.html#member-card", context)
+
+
+@require_POST
+def signal_to_agenda(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
+    """Put one of the pair's open signals on its agenda as the manager's private point."""
+    one_on_one = get_object_or_404(
+        access.one_on_ones_led_by(request.user).select_related("report"), uuid=one_on_one_uuid
+    )
+    form = SignalToAgendaForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such signal.")
+    data = form.cleaned_data
+    back = None
+    if data["meeting"]:
+        back = get_meeting_for(request.user, data["meeting"])
+        if back.one_on_one_id != one_on_one.pk:
+            raise Http404("That meeting belongs to another 1:1.")
+    signal = selectors.open_signal(request.user, one_on_one, rule=data["rule"], since=data["since"])
+    if signal is None:
+        messages.error(request, "That signal is no longer open: nothing was added.")
+    else:
+        services.signal_to_agenda(one_on_one=one_on_one, signal=signal, by=request.user)
+        messages.success(request, "Added to the agenda as your private point.")
+    if back is not None:
+        return redirect("meetings:meeting", meeting_uuid=back.uuid)
+    return redirect("insights:team")
+
+
+def _pair_led_by(request: SignedInRequest, one_on_one_uuid: str) -> OneOnOne:
+    """Only the pair's manager finds the pair here: anyone else gets a 404."""
+    return get_object_or_404(
+        access.one_on_ones_led_by(request.user).select_related("report"), uuid=one_on_one_uuid
+    )
+
+
+@require_GET
+def dismissed(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
+    """The history of the pair's dismissed signals: who, when, why, and the evidence at the
+    time, with a way to restore each one still dismissed."""
+    one_on_one = _pair_led_by(request, one_on_one_uuid)
+    context = {
+        "one_on_one": one_on_one,
+        "other": one_on_one.report,
+        "dismissals": selectors.dismissal_history(request.user, one_on_one),
+    }
+    return render(request, "insights/dismissed.html", context)
+
+
+@require_POST
+def signal_restore(
+    request: SignedInRequest, one_on_one_uuid: str, dismissal_id: int
+) -> HttpResponse:
+    one_on_one = _pair_led_by(request, one_on_one_uuid)
+    dismissal = get_object_or_404(
+        selectors.dismissal_history(request.user, one_on_one), pk=dismissal_id
+    )
+    services.signal_restore(dismissal=dismissal, by=request.user, now=timezone.now())
+    messages.success(request, f"Signal restored for {one_on_one.report.name}.")
+    return redirect("insights:dismissed", one_on_one_uuid=one_on_one.uuid)
+
+
+def _percent(share: float) -> int:
+    return round(share * 100)
+
+
+@require_GET
+def organisation(request: SignedInRequest) -> HttpResponse:
+    now = timezone.now()
+    view = selectors.organisation_view(request.user, now=now, today=timezone.localdate())
+    cadence = [
+        (
+            row,
+            _percent(row.cadence.held_share),
+            share_bar(
+                row.cadence.held_share,
+                marker=org.KEPT_SHARE,
+                label=f"{row.label}: {row.cadence.held} of {row.cadence.due} 1:1s held "
+                f"({_percent(row.cadence.held_share)}%)",
+            )
+            if row.blocks
+            else "",
+        )
+        for row in view.cadence
+    ]
+    retention = view.retention
+    groups = (
+        ("whose 1:1s were kept", retention.kept, "accent"),
+        ("whose 1:1s lapsed", retention.lapsed, "warn"),
+    )
+    retention_rows = [
+        (
+            label,
+            group,
+            _percent(group.left_share),
+            share_bar(
+                group.left_share,
+                tone=tone,
+                label=f"People {label}: {group.left} of {group.people} left "
+                f"({_percent(group.left_share)}%)",
+            ),
+        )
+        for label, group, tone in groups
+    ]
+    context = {
+        "view": view,
+        "cadence": cadence,
+        "retention_rows": retention_rows if retention.shown else [],
+        "minimum": org.MINIMUM_GROUP,
+        "kept_percent": _percent(org.KEPT_SHARE),
+        "window_weeks": selectors.WINDOW.days // 7,
+    }
+    return render(request, "insights/org.html", context)
