@@ -131,7 +131,9 @@ def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
     if meeting.is_open:
         context["last_time"] = selectors.last_time_for(viewer, meeting)
         if access.can_see_team_signals(viewer, meeting.one_on_one):
-            context["signal_groups"] = team_view(viewer, one_on_one=meeting.one_on_one).members[0].groups
+            context["signal_groups"] = (
+                team_view(viewer, one_on_one=meeting.one_on_one).members[0].groups
+            )
     return context
 
 

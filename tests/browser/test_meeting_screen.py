@@ -17,7 +17,7 @@ from rapport.meetings.cards import person_card_save
 from rapport.meetings.models import Meeting, TalkingPoint
 from rapport.notify.services import notify_tick, outbox_send_due
 from rapport.questions.models import AskedQuestion
-from tests.access_rows.insights import three_overdue_actions
+from tests.access_rows.insights import overdue_actions
 from tests.browser.conftest import screenshot
 from tests.browser.test_meeting_flow import sign_in
 from tests.canaries import PERSON_CARD
@@ -36,7 +36,7 @@ def test_a_whole_one_on_one_from_the_meeting_screen(
 ) -> None:
     settings.TASKS = DUMMY_TASKS  # the test sends the outbox itself, at the recap's moment
     cast = build_cast()
-    three_overdue_actions(cast)  # an open "actions overdue" signal on the pair
+    overdue_actions(cast)  # an open "actions overdue" signal on the pair
     person_card_save(one_on_one=cast.one_on_one, by=cast.manager, motivators=f"Craft {PERSON_CARD}")
     mode_url = f"{live_server.url}/meetings/{cast.meeting.uuid}/mode/"
 
@@ -70,9 +70,9 @@ def test_a_whole_one_on_one_from_the_meeting_screen(
     # A signal onto the agenda, as the manager's private point, without leaving the screen.
     manager.get_by_role("button", name="Add to the agenda (private)").first.click()
     agenda = manager.locator("#agenda-block")
-    expect(agenda.get_by_text(re.compile("^3 actions overdue"))).to_be_visible()
+    expect(agenda.get_by_text(re.compile("^4 actions overdue"))).to_be_visible()
     assert manager.url == mode_url
-    point = TalkingPoint.objects.get(text__startswith="3 actions overdue")
+    point = TalkingPoint.objects.get(text__startswith="4 actions overdue")
     assert point.is_private and point.author_id == cast.manager.pk
 
     # Ask a suggested question, and tick a point discussed.
@@ -130,7 +130,7 @@ def test_a_whole_one_on_one_from_the_meeting_screen(
     expect(covered).to_contain_text("How the move went")
     left = manager.get_by_role("region", name=re.compile("Points left"))
     expect(left).to_contain_text(LEFT_POINT)
-    expect(left).to_contain_text("3 actions overdue")  # the manager's own private point
+    expect(left).to_contain_text("4 actions overdue")  # the manager's own private point
     created = manager.get_by_role("region", name=re.compile("Actions created"))
     expect(created).to_contain_text(ACTION)
     expect(manager.locator("[data-measured]").first).to_have_text(re.compile(r"^\d+:\d\d$"))
@@ -152,7 +152,7 @@ def test_a_whole_one_on_one_from_the_meeting_screen(
             assert SHARED_TEXT in body
             assert "How the move went" in body and ACTION in body and LEFT_POINT in body
             assert "Left for next time" in body
-            for secret in (PRIVATE_TEXT, PERSON_CARD, PRIVATE_POINT_MARKER, "3 actions overdue"):
+            for secret in (PRIVATE_TEXT, PERSON_CARD, PRIVATE_POINT_MARKER, "4 actions overdue"):
                 assert secret not in body, (message.to, secret)
 
     assert manager.console_problems == []
