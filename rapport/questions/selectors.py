@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -21,6 +21,7 @@ from django.urls import reverse
 from rapport import access
 from rapport.checkins.coaching import checkin_hints
 from rapport.goals.coaching import goal_obstacle_hints
+from rapport.meetings.hints import ContextHint, ContextSource
 from rapport.meetings.models import Meeting, Section, TalkingPoint
 from rapport.people.models import Person
 from rapport.questions.models import AskedQuestion, Category, Question
@@ -86,15 +87,6 @@ def normalised(text: str) -> str:
 
 
 # --- Context: what the pair's recent talk says is worth asking about -------------------------
-
-
-@dataclass(frozen=True)
-class ContextHint:
-    category: str
-    reason: str
-
-
-ContextSource = Callable[[Meeting], list[ContextHint]]
 
 
 @dataclass(frozen=True)
