@@ -34,7 +34,7 @@ from rapport.goals.models import Goal
 from rapport.insights import signals
 from rapport.insights.rules import Rule as SignalRule
 from rapport.insights.rules import Signal as SignalRecord
-from rapport.meetings import agenda, cards, meeting_mode, notes
+from rapport.meetings import meeting_mode
 from rapport.meetings import services as meetings
 from rapport.meetings.models import Note, NoteConflictCopy, Section
 from rapport.notify import emails
@@ -55,10 +55,7 @@ WRITE_MODULES = (
     goals,
     progress,
     signals,
-    agenda,
-    cards,
     meeting_mode,
-    notes,
     meetings,
     notify,
     importing,
@@ -105,11 +102,7 @@ NOT_A_PERSONS_WRITE = {
     "goals.progress.stall_reason": PURE,
     "goals.progress.stall_reasons": READ,
     "goals.progress.stalled_goals": READ,
-    "meetings.cards.card_is_empty": PURE,
-    "meetings.cards.person_card_for": READ,
     "meetings.meeting_mode.clock_of": READ,
-    "meetings.notes.conflict_copy_for": READ,
-    "meetings.notes.notes_for": READ,
     "meetings.services.meetings_extend": BOOKKEEPING,
     "meetings.services.schedules_extend_due": BOOKKEEPING,
     "meetings.services.one_on_ones_close_where_manager_changed": BOOKKEEPING,
@@ -376,36 +369,36 @@ def shared_point(cast: Cast) -> Any:
     return cast.one_on_one.points.select_related("one_on_one").get(text="How the move went")
 
 
-@case("meetings.agenda.point_add", allowed="report")
+@case("meetings.services.point_add", allowed="report")
 def _point_add(cast: Cast) -> Call:
-    return lambda by: agenda.point_add(
+    return lambda by: meetings.point_add(
         one_on_one=cast.one_on_one, author=by, text="Holiday plans", section=Section.CONNECTION
     )
 
 
-@case("meetings.agenda.point_set_discussed", allowed="manager")
+@case("meetings.services.point_set_discussed", allowed="manager")
 def _point_set_discussed(cast: Cast) -> Call:
     point = shared_point(cast)
-    return lambda by: agenda.point_set_discussed(
+    return lambda by: meetings.point_set_discussed(
         point=point, meeting=cast.meeting, discussed=True, by=by
     )
 
 
-@case("meetings.agenda.point_move", allowed="manager")
+@case("meetings.services.point_move", allowed="manager")
 def _point_move(cast: Cast) -> Call:
     point = shared_point(cast)
-    return lambda by: agenda.point_move(point=point, meeting=cast.meeting, up=False, by=by)
+    return lambda by: meetings.point_move(point=point, meeting=cast.meeting, up=False, by=by)
 
 
-@case("meetings.agenda.point_delete", allowed="report", refused=(*OUTSIDE_THE_PAIR, "manager"))
+@case("meetings.services.point_delete", allowed="report", refused=(*OUTSIDE_THE_PAIR, "manager"))
 def _point_delete(cast: Cast) -> Call:
     point = shared_point(cast)
-    return lambda by: agenda.point_delete(point=point, by=by)
+    return lambda by: meetings.point_delete(point=point, by=by)
 
 
-@case("meetings.agenda.action_add", allowed="manager")
+@case("meetings.services.action_add", allowed="manager")
 def _action_add(cast: Cast) -> Call:
-    return lambda by: agenda.action_add(
+    return lambda by: meetings.action_add(
         one_on_one=cast.one_on_one,
         meeting=cast.meeting,
         owner=cast.report,
@@ -415,10 +408,10 @@ def _action_add(cast: Cast) -> Call:
     )
 
 
-@case("meetings.agenda.action_set_done", allowed="report")
+@case("meetings.services.action_set_done", allowed="report")
 def _action_set_done(cast: Cast) -> Call:
     action = cast.one_on_one.actions.select_related("one_on_one").get()
-    return lambda by: agenda.action_set_done(action=action, done=True, by=by)
+    return lambda by: meetings.action_set_done(action=action, done=True, by=by)
 
 
 # Meeting mode, estimates, notes, the person card
@@ -464,15 +457,17 @@ def _meeting_estimate(cast: Cast) -> Call:
     )
 
 
-@case("meetings.notes.note_save", allowed="report")
+@case("meetings.services.note_save", allowed="report")
 def _note_save(cast: Cast) -> Call:
-    return lambda by: notes.note_save(
+    return lambda by: meetings.note_save(
         meeting=cast.meeting, author=by, kind=Note.Kind.SHARED, body="Notes", base_version=0
     )
 
 
 @case(
-    "meetings.notes.note_conflict_resolve", allowed="report", refused=(*OUTSIDE_THE_PAIR, "manager")
+    "meetings.services.note_conflict_resolve",
+    allowed="report",
+    refused=(*OUTSIDE_THE_PAIR, "manager"),
 )
 def _note_conflict_resolve(cast: Cast) -> Call:
     note = Note.objects.create(
@@ -481,12 +476,12 @@ def _note_conflict_resolve(cast: Cast) -> Call:
     copy = NoteConflictCopy.objects.create(
         note=note, author=cast.report, body="Typed elsewhere", base_version=0
     )
-    return lambda by: notes.note_conflict_resolve(copy=copy, by=by, body=None, seen_version=1)
+    return lambda by: meetings.note_conflict_resolve(copy=copy, by=by, body=None, seen_version=1)
 
 
-@case("meetings.cards.person_card_save", allowed="manager", refused=MANAGER_ONLY)
+@case("meetings.services.person_card_save", allowed="manager", refused=MANAGER_ONLY)
 def _person_card_save(cast: Cast) -> Call:
-    return lambda by: cards.person_card_save(
+    return lambda by: meetings.person_card_save(
         one_on_one=cast.one_on_one, by=by, motivators="Shipping things people use"
     )
 

@@ -20,8 +20,8 @@ from rapport import access
 from rapport.goals.charts import ValuePoint, on_track, progress_chart
 from rapport.goals.forms_progress import ProgressForm
 from rapport.goals.models import Goal, GoalUpdate, Status
-from rapport.meetings.agenda import action_add
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
+from rapport.meetings.services import action_add
 from rapport.people.models import Person
 
 # A goal nobody has talked about for this long, or in this many held meetings, has stalled.

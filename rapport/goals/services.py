@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.goals.models import Goal, Status
-from rapport.meetings.agenda import point_add
 from rapport.meetings.models import OneOnOne, Section, TalkingPoint
+from rapport.meetings.services import NEXT_GOAL_PROMPT, point_add
 from rapport.people.models import Person
 
 # What the people of a 1:1 write into a goal; everything else (owner, status, agreement) is
@@ -34,7 +34,6 @@ EDITABLE_FIELDS = frozenset(
         "due_on",
     }
 )
-NEXT_GOAL_PROMPT = "Define the next goal"
 # A reflection is a few honest sentences, not a report.
 REFLECTION_MAX_CHARS = 500
 OUTCOMES = (Status.ACHIEVED, Status.DROPPED)

@@ -14,7 +14,7 @@ from rapport import access
 from rapport.goals.progress import action_add_for_goal
 from rapport.goals.selectors import active_goal_of_pair
 from rapport.http import SignedInRequest
-from rapport.meetings import agenda, selectors
+from rapport.meetings import selectors, services
 from rapport.meetings.forms import ActionDoneForm, ActionForm, PointForm
 from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
 from rapport.meetings.views import meeting_context
@@ -43,7 +43,7 @@ def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     form = PointForm(request.POST)
     if form.is_valid():
         try:
-            agenda.point_add(
+            services.point_add(
                 one_on_one=meeting.one_on_one, author=request.user, **form.cleaned_data
             )
         except ValidationError as error:
@@ -58,7 +58,7 @@ def point_discuss(request: SignedInRequest, meeting_uuid: str, point_uuid: str) 
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
-        agenda.point_set_discussed(
+        services.point_set_discussed(
             point=point,
             meeting=meeting,
             discussed=request.POST.get("discussed") == "1",
@@ -74,7 +74,7 @@ def point_move(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> 
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
-        agenda.point_move(
+        services.point_move(
             point=point, meeting=meeting, up=request.POST.get("direction") == "up", by=request.user
         )
     except ValidationError as error:
@@ -87,7 +87,7 @@ def point_delete(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
-        agenda.point_delete(point=point, by=request.user)
+        services.point_delete(point=point, by=request.user)
     except ValidationError as error:
         _report(request, error)
     return _answer(request, meeting, "agenda-block")
@@ -119,7 +119,7 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
                 raise ValidationError("That goal is not an active goal of this 1:1.")
             action_add_for_goal(goal=goal, by=request.user, **fields)
         else:
-            agenda.action_add(one_on_one=one_on_one, by=request.user, **fields)
+            services.action_add(one_on_one=one_on_one, by=request.user, **fields)
     except ValidationError as error:
         _report(request, error)
     return _answer(request, meeting, "actions-block")
@@ -142,7 +142,7 @@ def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
         if meeting.one_on_one_id != action.one_on_one_id:
             raise Http404("That meeting belongs to another 1:1.")
     try:
-        agenda.action_set_done(action=action, done=form.cleaned_data["done"], by=request.user)
+        services.action_set_done(action=action, done=form.cleaned_data["done"], by=request.user)
     except ValidationError as error:
         _report(request, error)
     if meeting is not None:

@@ -17,7 +17,6 @@ from django.db.models import Count, Q, QuerySet
 from rapport.insights.team import team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
-from rapport.meetings.notes import notes_for
 from rapport.notify.models import Kind, Outbox
 from rapport.people.models import Person
 
@@ -45,7 +44,7 @@ def shared_agenda(viewer: Person, meeting: Meeting) -> list[SharedSection]:
 
 def shared_notes(viewer: Person, meeting: Meeting) -> list[tuple[str, str]]:
     """(who, Markdown body) of the shared notes of both people; never a private note."""
-    view = notes_for(viewer, meeting)
+    view = meeting_selectors.notes_for(viewer, meeting)
     notes = []
     for slot, who in ((view.shared, viewer), (view.theirs, view.other)):
         if slot.note is not None and slot.note.kind == "shared" and slot.body.strip():

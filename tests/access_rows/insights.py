@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings.agenda import action_add
+from rapport.meetings.services import action_add
 from tests.access_rows.base import Row, Write, everyone, fixed
 from tests.cast import Cast
 

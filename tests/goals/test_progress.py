@@ -25,9 +25,8 @@ from rapport.goals.progress import (
     stall_reasons,
     stalled_goals,
 )
-from rapport.meetings.agenda import action_add
 from rapport.meetings.models import Meeting, OneOnOne
-from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.meetings.services import Rule, action_add, one_on_one_set_up
 from tests.cast import PASSWORD, Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 

@@ -12,9 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.meetings import meeting_mode
-from rapport.meetings.agenda import action_add, point_add, point_set_discussed
 from rapport.meetings.models import Meeting, TimeSegment
-from rapport.meetings.services import one_on_ones_close_where_manager_changed
+from rapport.meetings.services import (
+    action_add,
+    one_on_ones_close_where_manager_changed,
+    point_add,
+    point_set_discussed,
+)
 from rapport.meetings.views_mode import balance_verdict, clock_text
 from rapport.people.models import Person
 from tests.cast import Cast

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from rapport.goals.models import Goal
 from rapport.meetings import selectors
-from rapport.meetings.agenda import action_add, point_add
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
+from rapport.meetings.services import action_add, point_add
 from rapport.people.models import Person
 from rapport.people.services import person_change_manager
 from tests.cast import Cast

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from rapport.meetings.agenda import point_add
+from rapport.meetings.services import point_add
 from rapport.notify import services
 from rapport.notify.models import Kind, Outbox
 from tests.cast import Cast

@@ -7,8 +7,8 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from rapport.meetings.agenda import point_add
 from rapport.meetings.models import Meeting
+from rapport.meetings.services import point_add
 from rapport.people.models import Person
 from rapport.questions import services
 from rapport.questions.models import AskedQuestion, Category, Question
