@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from rapport.meetings.calendar import feed_for
 from rapport.meetings.models import Meeting
-from rapport.meetings.services import meeting_reschedule
+from rapport.meetings.services import meeting_reschedule, person_change_manager
 from rapport.notify.models import Kind, Outbox
 from rapport.notify.services import notify_tick
-from rapport.people.services import person_change_manager
 from tests.canaries import (
     CHECKIN_OUTSIDE,
     CHECKIN_SHARED,

@@ -27,7 +27,9 @@ from rapport.meetings.models import (
     TalkingPoint,
 )
 from rapport.meetings.selectors import CARD_FIELDS, agenda_for
-from rapport.people.models import DayAway, Person
+from rapport.people import importing
+from rapport.people.models import DayAway, LeftReason, Person
+from rapport.people.services import ReportingCycleError, cycle_message, would_create_cycle
 
 # Meetings exist as rows this far ahead; `schedules_extend_due` keeps the horizon moving.
 HORIZON = timedelta(weeks=10)
@@ -849,3 +851,80 @@ def person_card_save(*, one_on_one: OneOnOne, by: Person, **fields: str) -> Pers
     card.full_clean()
     card.save()
     return card
+
+
+# --- When a manager changes: people move, their 1:1s with the old manager close -------------
+#
+# These workflows change people (the people app) and close 1:1s (this app): they live here, in
+# the higher app, so that people never imports meetings. people/views.py calls them.
+
+
+@transaction.atomic
+def person_change_manager(*, person: Person, new_manager: Person | None, by: Person) -> Person:
+    access.require(access.can_edit_person(by, person))
+    if new_manager is not None and would_create_cycle(person=person, new_manager=new_manager):
+        raise ReportingCycleError(cycle_message(person, new_manager), code="cycle")
+    person.manager = new_manager
+    person.save(update_fields=["manager"])
+    one_on_ones_close_where_manager_changed()
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    name: str,
+    title: str,
+    timezone: str,
+    role: str,
+    manager: Person | None,
+    started_on: date | None,
+    by: Person,
+) -> Person:
+    access.require(access.can_edit_person(by, person))
+    if person.manager_id != (manager.pk if manager else None):
+        person_change_manager(person=person, new_manager=manager, by=by)
+    person.name = name
+    person.title = title
+    person.timezone = timezone
+    person.role = role
+    person.started_on = started_on
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_record_departure(
+    *, person: Person, left_on: date, left_reason: LeftReason, by: Person
+) -> Person:
+    """Someone has left: they can no longer sign in, and their reports move up a level."""
+    access.require(access.can_record_departure(by))
+    person.left_on = left_on
+    person.left_reason = left_reason
+    person.is_active = False
+    person.save(update_fields=["left_on", "left_reason", "is_active"])
+    Person.objects.filter(manager=person).update(manager=person.manager)
+    one_on_ones_close_where_manager_changed()
+    return person
+
+
+def import_people(
+    *,
+    data: bytes,
+    deactivate_missing: bool = False,
+    dry_run: bool = False,
+    progress: importing.Progress | None = None,
+    by: Person | access.System,
+) -> importing.ImportReport:
+    """The org-chart import (people.importing.update_people_from_file); in its transaction, once
+    everyone is written, the 1:1s whose report now has another manager close."""
+    return importing.update_people_from_file(
+        data=data,
+        deactivate_missing=deactivate_missing,
+        dry_run=dry_run,
+        progress=progress,
+        by=by,
+        after_writing=one_on_ones_close_where_manager_changed,
+    )

@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from rapport import access
+from rapport.meetings.services import import_people
 from rapport.people.forms import ImportUploadForm
-from rapport.people.importing import ImportReport, import_people
+from rapport.people.importing import ImportReport
 from rapport.people.models import Person
 
 # A file full of mistakes would make a page too long to use; the first ones are enough to

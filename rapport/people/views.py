@@ -73,7 +73,7 @@ def person_edit(request: SignedInRequest, person_uuid: str) -> HttpResponse:
     form = PersonForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, by=viewer, **form.cleaned_data)
+            meeting_services.person_update(person=person, by=viewer, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("manager" if error.code == "cycle" else None, error)
         else:
@@ -90,7 +90,7 @@ def person_departure(request: SignedInRequest, person_uuid: str) -> HttpResponse
         raise Http404
     form = DepartureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.person_record_departure(
+        meeting_services.person_record_departure(
             person=person,
             left_on=form.cleaned_data["left_on"],
             left_reason=LeftReason(form.cleaned_data["left_reason"]),
