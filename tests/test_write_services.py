@@ -28,7 +28,6 @@ from django.utils import timezone
 import rapport
 from rapport.access import Refused
 from rapport.checkins import services as checkins
-from rapport.goals import progress
 from rapport.goals import services as goals
 from rapport.goals.models import Goal
 from rapport.insights import signals
@@ -53,7 +52,6 @@ from tests.helpers.digest import database_digest
 WRITE_MODULES = (
     checkins,
     goals,
-    progress,
     signals,
     meeting_mode,
     meetings,
@@ -92,16 +90,7 @@ NOT_A_PERSONS_WRITE = {
     "people.services.password_reset_request": "a signed-out request, limited by count",
     "notify.services.password_reset_email_queue": "run by the worker for a reset request",
     "checkins.services.topic_lines": PURE,
-    "goals.services.activation_blockers": PURE,
-    "goals.services.has_agreed": PURE,
     "goals.services.ensure_next_goal_prompt": BOOKKEEPING,
-    "goals.progress.get_goal_for_progress": READ,
-    "goals.progress.goal_started_at": PURE,
-    "goals.progress.is_stalled": PURE,
-    "goals.progress.progress_panel_for": READ,
-    "goals.progress.stall_reason": PURE,
-    "goals.progress.stall_reasons": READ,
-    "goals.progress.stalled_goals": READ,
     "meetings.meeting_mode.clock_of": READ,
     "meetings.services.meetings_extend": BOOKKEEPING,
     "meetings.services.schedules_extend_due": BOOKKEEPING,
@@ -214,18 +203,20 @@ def rule() -> meetings.Rule:
 
 
 @case(
-    "people.services.person_change_manager", allowed="admin", refused=("outsider", "manager", "hr")
+    "meetings.services.person_change_manager",
+    allowed="admin",
+    refused=("outsider", "manager", "hr"),
 )
 def _person_change_manager(cast: Cast) -> Call:
-    return lambda by: people.person_change_manager(
+    return lambda by: meetings.person_change_manager(
         person=cast.report_two, new_manager=cast.peer_manager, by=by
     )
 
 
-@case("people.services.person_update", allowed="admin", refused=("outsider", "manager", "hr"))
+@case("meetings.services.person_update", allowed="admin", refused=("outsider", "manager", "hr"))
 def _person_update(cast: Cast) -> Call:
     someone = cast.report_two
-    return lambda by: people.person_update(
+    return lambda by: meetings.person_update(
         person=someone,
         name="Rosa R.",
         title="Staff Engineer",
@@ -238,12 +229,12 @@ def _person_update(cast: Cast) -> Call:
 
 
 @case(
-    "people.services.person_record_departure",
+    "meetings.services.person_record_departure",
     allowed="hr",
     refused=("outsider", "manager", "skip_level"),
 )
 def _person_record_departure(cast: Cast) -> Call:
-    return lambda by: people.person_record_departure(
+    return lambda by: meetings.person_record_departure(
         person=cast.report_two,
         left_on=timezone.localdate(),
         left_reason=LeftReason.VOLUNTARY,
@@ -292,10 +283,20 @@ def _day_away_remove(cast: Cast) -> Call:
     return lambda by: meetings.day_away_remove(day_away=away, by=by)
 
 
-@case("people.importing.import_people", allowed="admin", refused=("outsider", "manager", "hr"))
+@case("meetings.services.import_people", allowed="admin", refused=("outsider", "manager", "hr"))
 def _import_people(cast: Cast) -> Call:
     data = b"email,name,manager_email\nnew@example.com,New Person,mia@example.com\n"
-    return lambda by: importing.import_people(data=data, by=by)
+    return lambda by: meetings.import_people(data=data, by=by)
+
+
+@case(
+    "people.importing.update_people_from_file",
+    allowed="admin",
+    refused=("outsider", "manager", "hr"),
+)
+def _update_people_from_file(cast: Cast) -> Call:
+    data = b"email,name,manager_email\nnew@example.com,New Person,mia@example.com\n"
+    return lambda by: importing.update_people_from_file(data=data, by=by)
 
 
 # 1:1s and meetings
@@ -522,7 +523,7 @@ def _goal_close(cast: Cast) -> Call:
 )
 def _goal_move_to_current_one_on_one(cast: Cast) -> Call:
     goal = active_goal(cast)
-    people.person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
+    meetings.person_change_manager(person=cast.report, new_manager=cast.peer_manager, by=cast.admin)
     meetings.one_on_one_set_up(
         manager=cast.peer_manager,
         report=cast.report,
@@ -534,23 +535,23 @@ def _goal_move_to_current_one_on_one(cast: Cast) -> Call:
     return lambda by: goals.goal_move_to_current_one_on_one(goal=closed, by=by)
 
 
-@case("goals.progress.goal_record_progress", allowed="report")
+@case("goals.services.goal_record_progress", allowed="report")
 def _goal_record_progress(cast: Cast) -> Call:
     goal = active_goal(cast)
-    return lambda by: progress.goal_record_progress(goal=goal, by=by, value=Decimal(1))
+    return lambda by: goals.goal_record_progress(goal=goal, by=by, value=Decimal(1))
 
 
-@case("goals.progress.goal_tie_action", allowed="manager")
+@case("goals.services.goal_tie_action", allowed="manager")
 def _goal_tie_action(cast: Cast) -> Call:
     goal = active_goal(cast)
     action = cast.one_on_one.actions.select_related("one_on_one").get()
-    return lambda by: progress.goal_tie_action(goal=goal, action=action, by=by)
+    return lambda by: goals.goal_tie_action(goal=goal, action=action, by=by)
 
 
-@case("goals.progress.action_add_for_goal", allowed="manager")
+@case("goals.services.action_add_for_goal", allowed="manager")
 def _action_add_for_goal(cast: Cast) -> Call:
     goal = active_goal(cast)
-    return lambda by: progress.action_add_for_goal(
+    return lambda by: goals.action_add_for_goal(
         goal=goal,
         meeting=cast.meeting,
         owner=cast.report,

@@ -9,8 +9,7 @@ import bisect
 from django.db.models import DateTimeField, IntegerField, OuterRef, Subquery, TextField
 from django.utils import timezone
 
-from rapport.goals.models import Goal, GoalUpdate, Status
-from rapport.goals.progress import STALL_AFTER, goal_started_at, stall_reason
+from rapport.goals.models import STALL_AFTER, Goal, GoalUpdate, Status
 from rapport.meetings.hints import ContextHint
 from rapport.meetings.models import Meeting
 
@@ -65,9 +64,8 @@ def goal_obstacle_hints(meeting: Meeting) -> list[ContextHint]:
         if obstacle and is_fresh:
             reason = f"An obstacle on the goal “{goal.title}”."
             hints.extend(ContextHint(category, reason) for category in OBSTACLE_CATEGORIES)
-        since = last_at or goal_started_at(goal)
-        why = stall_reason(
-            goal=goal,
+        since = last_at or goal.started_at
+        why = goal.stall_reason(
             updates_at=[last_at] if last_at else [],
             meetings_since_last_update=len(held) - bisect.bisect_right(held, since),
             today=timezone.localdate(at),

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from rapport import access
-from rapport.goals.progress import action_add_for_goal
 from rapport.goals.selectors import active_goal_of_pair
+from rapport.goals.services import action_add_for_goal
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services
 from rapport.meetings.forms import ActionDoneForm, ActionForm, PointForm

@@ -10,7 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 
 from rapport.goals.coaching import goal_obstacle_hints
 from rapport.goals.models import GoalUpdate
-from rapport.goals.progress import goal_record_progress
+from rapport.goals.services import goal_record_progress
 from rapport.meetings.models import Meeting
 from rapport.questions.models import Category
 from rapport.questions.selectors import (
