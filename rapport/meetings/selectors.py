@@ -156,7 +156,7 @@ def team_open_actions(
         one_on_one_id__in=list(by_pair), done_at__isnull=True
     ).order_by(F("due_on").asc(nulls_last=True), "created_at")
     if overdue_on is not None:
-        actions = actions.filter(due_on__lt=overdue_on)
+        actions = actions.overdue(overdue_on)
     grouped: dict[int, PairActions] = {}
     for action in actions:
         pair = by_pair[action.one_on_one_id]

@@ -60,11 +60,8 @@ def meeting_actions(meeting: Meeting) -> list[ActionItem]:
 def overdue_team_actions(manager: Person, today: date) -> list[ActionItem]:
     """Open actions past their due date in the manager's active 1:1s (owned by either person)."""
     return list(
-        ActionItem.objects.filter(
-            one_on_one__in=meeting_selectors.active_one_on_ones_managed_by(manager),
-            done_at__isnull=True,
-            due_on__lt=today,
-        )
+        ActionItem.objects.overdue(today)
+        .filter(one_on_one__in=meeting_selectors.active_one_on_ones_managed_by(manager))
         .select_related("owner", "one_on_one__report")
         .order_by("due_on", "created_at")
     )
