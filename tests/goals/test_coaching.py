@@ -13,12 +13,8 @@ from rapport.goals.models import GoalUpdate
 from rapport.goals.services import goal_record_progress
 from rapport.meetings.models import Meeting
 from rapport.questions.models import Category
-from rapport.questions.selectors import (
-    CONTEXT_SOURCES,
-    context_hints,
-    section_prompts_for,
-    suggest,
-)
+from rapport.questions.presentation import section_prompts_for
+from rapport.questions.selectors import CONTEXT_SOURCES, context_hints, suggest
 from tests.cast import Cast
 from tests.goals.test_progress import active_goal
 
