@@ -606,10 +606,10 @@ def outbox_retry_failed(*, by: Person, now: datetime | None = None) -> int:
     return retried
 
 
-def test_email_queue(*, to: str, by: Person) -> Outbox:
+def sample_email_queue(*, to: str, by: Person) -> Outbox:
     """An admin's test message: stored like every other email, sent by the worker."""
     access.require(access.can_run_outbox(by))
-    email = emails.test_email(to=to, by=by, nonce=uuid.uuid4().hex)
+    email = emails.sample_email(to=to, by=by, nonce=uuid.uuid4().hex)
     outbox_add(email)
     enqueue_sending()
     return Outbox.objects.get(key=email.key)
