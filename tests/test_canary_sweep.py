@@ -16,9 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings.calendar import feed_for
 from rapport.meetings.models import Meeting
-from rapport.meetings.services import meeting_reschedule, person_change_manager
+from rapport.meetings.services import feed_for, meeting_reschedule, person_change_manager
 from rapport.notify.models import Kind, Outbox
 from rapport.notify.services import notify_tick
 from tests.canaries import (

@@ -48,7 +48,7 @@ WEB_PROJECT = {
     "rapport.middleware",
     "rapport.context_processors",
 }
-WEB_PARTS = {"management", "templatetags", "migrations", "synth"}
+WEB_PARTS = {"management", "templatetags", "migrations", "synth", "views"}
 WEB_PREFIXES = ("views", "urls", "forms", "auth_views", "import_views", "presentation")
 # The demo generators write through the services of several apps, like a management command.
 WEB_NAMES = {"demo", "apps"}

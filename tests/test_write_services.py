@@ -12,7 +12,6 @@ starts writing must be listed in WRITE_MODULES or NOT_WRITE_MODULES.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import re
 from collections.abc import Callable
@@ -59,7 +58,6 @@ WRITE_MODULES = (
     importing,
     people,
     questions,
-    importlib.import_module("rapport.meetings.calendar"),
 )
 
 # Modules that write to the database but hold no write service, and why.
@@ -99,14 +97,8 @@ NOT_A_PERSONS_WRITE = {
     "meetings.services.away_reason": PURE,
     # Called by the checked services after their check (and by bookkeeping): raises a counter.
     "meetings.services.series_changed": BOOKKEEPING + " (raises the calendar sequence)",
-    "meetings.calendar.calendar_for_person": READ,
-    "meetings.calendar.feed_for": OWN_ROW + " (their calendar feed, made on first use)",
-    "meetings.calendar.feed_regenerate": OWN_ROW + " (a new secret for their own feed)",
-    "meetings.calendar.feed_one_on_ones": READ,
-    "meetings.calendar.feed_person": READ,
-    "meetings.calendar.invite_for_meeting": READ,
-    "meetings.calendar.meeting_link": PURE,
-    "meetings.calendar.meeting_path": PURE,
+    "meetings.services.feed_for": OWN_ROW + " (their calendar feed, made on first use)",
+    "meetings.services.feed_regenerate": OWN_ROW + " (a new secret for their own feed)",
     "notify.services.backoff": PURE,
     "notify.services.claim_lifetime": PURE,
     "notify.services.message_domain": PURE,
@@ -614,14 +606,14 @@ def _question_mark_asked(cast: Cast) -> Call:
     )
 
 
-@case("notify.services.test_email_queue", allowed="admin", refused=("outsider", "manager", "hr"))
-def _test_email_queue(cast: Cast) -> Call:
-    return lambda by: notify.test_email_queue(to="it@example.com", by=by)
+@case("notify.services.sample_email_queue", allowed="admin", refused=("outsider", "manager", "hr"))
+def _sample_email_queue(cast: Cast) -> Call:
+    return lambda by: notify.sample_email_queue(to="it@example.com", by=by)
 
 
 @case("notify.services.outbox_retry_failed", allowed="admin", refused=("outsider", "manager", "hr"))
 def _outbox_retry_failed(cast: Cast) -> Call:
-    notify.outbox_add(emails.test_email(to="bounced@example.com", by=cast.admin, nonce="retry"))
+    notify.outbox_add(emails.sample_email(to="bounced@example.com", by=cast.admin, nonce="retry"))
     Outbox.objects.update(attempts=6)
     return lambda by: notify.outbox_retry_failed(by=by)
 

@@ -172,6 +172,19 @@ def team_open_actions(
     return sorted(grouped.values(), key=soonest)
 
 
+def get_action_for(viewer: Person, action_uuid: uuid.UUID | str) -> ActionItem:
+    """An action of a 1:1 the viewer sees, or 404."""
+    visible = access.one_on_ones_visible_to(viewer)
+    try:
+        return (
+            ActionItem.objects.filter(one_on_one__in=visible)
+            .select_related("one_on_one")
+            .get(uuid=action_uuid)
+        )
+    except (ActionItem.DoesNotExist, ValueError) as missing:
+        raise Http404("No such action.") from missing
+
+
 def done_action_of(viewer: Person, action_uuid: uuid.UUID) -> ActionItem | None:
     """A done action the viewer may have just ticked on the actions page (for its undo): their
     own, or one of a 1:1 they lead, in a 1:1 they see."""

@@ -18,6 +18,7 @@ from rapport import access
 from rapport.meetings import recurrence, slots
 from rapport.meetings.models import (
     ActionItem,
+    CalendarFeed,
     Meeting,
     Note,
     NoteConflictCopy,
@@ -25,6 +26,7 @@ from rapport.meetings.models import (
     PersonCard,
     Section,
     TalkingPoint,
+    new_feed_token,
 )
 from rapport.meetings.selectors import CARD_FIELDS, agenda_for
 from rapport.people import importing
@@ -928,3 +930,19 @@ def import_people(
         by=by,
         after_writing=one_on_ones_close_where_manager_changed,
     )
+
+
+# --- The calendar feed: the person's own secret address ---------------------------------------
+
+
+def feed_for(person: Person) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+def feed_regenerate(*, person: Person) -> CalendarFeed:
+    """A new secret address; the old one answers 404 from this moment on."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        person=person, defaults={"token": new_feed_token()}
+    )
+    return feed

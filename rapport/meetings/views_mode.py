@@ -33,7 +33,7 @@ from rapport.meetings import meeting_mode, selectors, timing
 from rapport.meetings.models import ActionItem, Meeting, Section, TalkingPoint
 from rapport.meetings.views import meeting_context
 from rapport.people.models import Person
-from rapport.questions.selectors import question_panel_for
+from rapport.questions.presentation import question_panel_for
 
 SECTION_HINTS = {
     Section.CONNECTION: "The person: how they are, at work and outside it.",

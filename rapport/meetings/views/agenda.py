@@ -10,14 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rapport import access
 from rapport.goals.selectors import active_goal_of_pair
 from rapport.goals.services import action_add_for_goal
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services
 from rapport.meetings.forms import ActionDoneForm, ActionForm, PointForm
-from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
-from rapport.meetings.views import meeting_context
+from rapport.meetings.models import Meeting, TalkingPoint
+from rapport.meetings.views.meeting import meeting_context
 
 
 def _answer(request: SignedInRequest, meeting: Meeting, fragment: str) -> HttpResponse:
@@ -33,7 +32,7 @@ def _point_for(request: SignedInRequest, meeting: Meeting, point_uuid: str) -> T
     return get_object_or_404(visible.select_related("one_on_one"), uuid=point_uuid)
 
 
-def _report(request: SignedInRequest, error: ValidationError) -> None:
+def _show_error(request: SignedInRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
@@ -47,7 +46,7 @@ def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
                 one_on_one=meeting.one_on_one, author=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _report(request, error)
+            _show_error(request, error)
     else:
         messages.error(request, "Write the point in a few words (500 characters at most).")
     return _answer(request, meeting, "agenda-block")
@@ -65,7 +64,7 @@ def point_discuss(request: SignedInRequest, meeting_uuid: str, point_uuid: str) 
             by=request.user,
         )
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     return _answer(request, meeting, "agenda-block")
 
 
@@ -78,7 +77,7 @@ def point_move(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> 
             point=point, meeting=meeting, up=request.POST.get("direction") == "up", by=request.user
         )
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     return _answer(request, meeting, "agenda-block")
 
 
@@ -89,7 +88,7 @@ def point_delete(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -
     try:
         services.point_delete(point=point, by=request.user)
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     return _answer(request, meeting, "agenda-block")
 
 
@@ -121,17 +120,13 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         else:
             services.action_add(one_on_one=one_on_one, by=request.user, **fields)
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     return _answer(request, meeting, "actions-block")
 
 
 @require_POST
 def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
-    visible = access.one_on_ones_visible_to(request.user)
-    action = get_object_or_404(
-        ActionItem.objects.filter(one_on_one__in=visible).select_related("one_on_one"),
-        uuid=action_uuid,
-    )
+    action = selectors.get_action_for(request.user, action_uuid)
     form = ActionDoneForm(request.POST)
     if not form.is_valid():
         raise Http404("No such meeting.")  # the only field that can be wrong is the meeting's id
@@ -144,7 +139,7 @@ def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
     try:
         services.action_set_done(action=action, done=form.cleaned_data["done"], by=request.user)
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     if meeting is not None:
         return _answer(request, meeting, "actions-block")
     if form.cleaned_data["done"]:

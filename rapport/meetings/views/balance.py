@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapport.http import SignedInRequest
 from rapport.meetings import balance, meeting_mode, selectors, services
 from rapport.meetings.charts import balance_bar
-from rapport.meetings.forms_balance import EstimateForm, PersonCardForm
+from rapport.meetings.forms import EstimateForm, PersonCardForm
 from rapport.meetings.models import Meeting
 
 

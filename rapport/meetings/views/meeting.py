@@ -15,8 +15,7 @@ from rapport.goals.selectors import open_goals_of_pair
 from rapport.http import SignedInRequest
 from rapport.insights.team import team_view
 from rapport.meetings import selectors, services
-from rapport.meetings.forms import ActionForm, PointForm, SearchForm, StatusForm
-from rapport.meetings.forms_slots import MoveForm
+from rapport.meetings.forms import ActionForm, MoveForm, PointForm, SearchForm, StatusForm
 from rapport.meetings.models import Meeting
 
 
