@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from rapport.insights.team import team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
-from rapport.notify.models import Kind, Outbox
+from rapport.notify.models import MAX_ATTEMPTS, Kind, Outbox
 from rapport.people.models import Person
 
 
@@ -271,8 +272,4 @@ def _emails(count: int) -> str:
 
 def email_health_fields() -> dict[str, object]:
     """The health view's email fields, as of now."""
-    from django.utils import timezone
-
-    from rapport.notify.services import MAX_ATTEMPTS
-
     return email_health(timezone.now(), max_attempts=MAX_ATTEMPTS).as_json()

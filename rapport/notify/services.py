@@ -43,6 +43,7 @@ from rapport.notify import emails
 from rapport.notify.emails import Email
 from rapport.notify.models import (
     CHOOSABLE_KINDS,
+    MAX_ATTEMPTS,
     Kind,
     NotificationPreference,
     Outbox,
@@ -56,7 +57,7 @@ logger = logging.getLogger(__name__)
 # Retries wait 1, 2, 4, 8, 16, 32, 64 minutes and then every 2 hours: 19 waits, 26 h 7 min in
 # all, so a mail server that is down for a whole day loses nothing. Rows that still gave up are
 # tried again when a later send succeeds (REVIVE_WINDOW) or from the outbox page.
-MAX_ATTEMPTS = 20
+# MAX_ATTEMPTS (20) is in notify/models.py.
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=2)
 # A claim older than this belongs to a worker that died; the row is free to send again. It must
