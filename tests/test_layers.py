@@ -49,7 +49,7 @@ WEB_PROJECT = {
     "rapport.context_processors",
 }
 WEB_PARTS = {"management", "templatetags", "migrations", "synth", "views"}
-WEB_PREFIXES = ("views", "urls", "forms", "auth_views", "import_views", "presentation")
+WEB_PREFIXES = ("views", "urls", "forms", "presentation")
 # The demo generators write through the services of several apps, like a management command.
 WEB_NAMES = {"demo", "apps"}
 
