@@ -71,7 +71,6 @@ NOT_WRITE_MODULES = {
     "rapport.synth.bulk": "`rapport synth`: the benchmark organisation, written in bulk",
     "rapport.people.models": "Django's create_user/create_superuser (commands and tests)",
     "rapport.people.throttle": "failed sign-ins of anonymous visitors: no person acts",
-    "rapport.people.views": "the account page saves the signed-in person's own name and zone",
     "rapport.database": "/health/'s probe: one row updated to itself, always rolled back",
 }
 
@@ -124,6 +123,7 @@ NOT_A_PERSONS_WRITE = {
     "notify.services.invites_queue_due": BOOKKEEPING + " (invites for calendar sequences)",
     "notify.services.preference_of": READ,
     "notify.services.preference_set": OWN_ROW + " (their email choices)",
+    "people.services.profile_set": OWN_ROW + " (their name and time zone, on the account page)",
     "notify.services.render": READ,
     "notify.services.sending_due_exists": READ,
     "notify.services.unsubscribe": OWN_ROW + " (the signed link names them)",

@@ -51,6 +51,15 @@ def cycle_message(person: Person, new_manager: Person) -> str:
     )
 
 
+def profile_set(*, person: Person, name: str, timezone: str) -> Person:
+    """The signed-in person's own name and time zone (the account page): the person is the
+    actor, so there is nobody else to check."""
+    person.name = name
+    person.timezone = timezone
+    person.save(update_fields=["name", "timezone"])
+    return person
+
+
 def working_hours_set(
     *,
     person: Person,

@@ -146,9 +146,9 @@ def account(request: SignedInRequest) -> HttpResponse:
         request.POST or None, initial={"name": viewer.name, "timezone": viewer.timezone}
     )
     if request.method == "POST" and form.is_valid():
-        viewer.name = form.cleaned_data["name"]
-        viewer.timezone = form.cleaned_data["timezone"]
-        viewer.save(update_fields=["name", "timezone"])
+        services.profile_set(
+            person=viewer, name=form.cleaned_data["name"], timezone=form.cleaned_data["timezone"]
+        )
         messages.success(request, "Your profile is saved.")
         return redirect("account")
     return _account_page(request, profile=form)
