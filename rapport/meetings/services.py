@@ -682,7 +682,8 @@ def action_set_done(*, action: ActionItem, done: bool, by: Person) -> ActionItem
 
 # --- Notes -----------------------------------------------------------------------------------
 #
-# Notes on a meeting: conflict-safe saving, resolving conflicts, and what a viewer sees.
+# Notes on a meeting: conflict-safe saving and resolving conflicts (what a viewer sees is
+# selectors.notes_for).
 #
 # Every save names the version it was typed on. A save on the current version wins; a save on
 # an older one (another tab, another device) is refused, and its text is kept on the server as a
