@@ -10,8 +10,9 @@ only import apps below its own. docs/development.md explains the order and how t
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -127,14 +128,16 @@ def is_models(name: str) -> bool:
     return app_of(name) is not None and name.split(".")[-1] == "models"
 
 
-def domain_imports() -> list[Import]:
+@cache
+def domain_imports() -> tuple[Import, ...]:
+    """Read once per test process: the files do not change while the tests run."""
     modules = all_modules()
-    return [
+    return tuple(
         found
         for name, path in sorted(modules.items())
         if in_domain(name)
         for found in imports_of(name, path, modules)
-    ]
+    )
 
 
 def violation(found: Import) -> str | None:
@@ -160,7 +163,7 @@ def violation(found: Import) -> str | None:
     return f"{source} imports {target}, which is not below it"
 
 
-def cycles(edges: list[Import]) -> list[list[Import]]:
+def cycles(edges: Iterable[Import]) -> list[list[Import]]:
     """Every import cycle of the module graph, each as the chain of imports that closes it."""
     graph: dict[str, list[Import]] = {}
     for edge in edges:
