@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-if TYPE_CHECKING:
-    from rapport.checkins.models import CheckIn
-    from rapport.goals.models import Goal
-    from rapport.meetings.models import Meeting, NoteConflictCopy, OneOnOne, TalkingPoint
-    from rapport.people.models import Person
+# access.py sits above every app's models and below every service and selector: it imports
+# models only, and no model imports it (tests/test_layers.py checks both).
+from rapport.checkins.models import CheckIn
+from rapport.goals.models import Goal
+from rapport.meetings.models import Meeting, NoteConflictCopy, OneOnOne, TalkingPoint
+from rapport.people.models import Person, Role
 
 # How far up a management chain we look; deeper than any real company, bounded so that a
 # corrupted chain cannot loop forever.
@@ -50,8 +51,6 @@ SYSTEM = System()
 def people_visible_to(viewer: Person) -> QuerySet[Person]:
     """The directory: everyone signed in sees the active people of the organisation (name,
     title, time zone, manager). HR and admins also see people who have left."""
-    from rapport.people.models import Person
-
     people = Person.objects.all()
     if viewer.is_hr or viewer.is_admin:
         return people
@@ -109,16 +108,12 @@ def can_see_organisation_overview(viewer: Person) -> bool:
 
 
 def one_on_ones_visible_to(viewer: Person) -> QuerySet[OneOnOne]:
-    from rapport.meetings.models import OneOnOne
-
     return OneOnOne.objects.filter(
         Q(report=viewer) | Q(manager=viewer, status=OneOnOne.Status.ACTIVE)
     )
 
 
 def meetings_visible_to(viewer: Person) -> QuerySet[Meeting]:
-    from rapport.meetings.models import Meeting, OneOnOne
-
     return Meeting.objects.filter(
         Q(one_on_one__report=viewer)
         | Q(one_on_one__manager=viewer, one_on_one__status=OneOnOne.Status.ACTIVE)
@@ -193,8 +188,6 @@ def can_add_questions(viewer: Person) -> bool:
 
 
 def goals_visible_to(viewer: Person) -> QuerySet[Goal]:
-    from rapport.goals.models import Goal
-
     return Goal.objects.filter(one_on_one__in=one_on_ones_visible_to(viewer))
 
 
@@ -226,8 +219,6 @@ def can_move_goal_to_new_one_on_one(viewer: Person, goal: Goal) -> bool:
 
 
 def checkins_visible_to(viewer: Person) -> QuerySet[CheckIn]:
-    from rapport.checkins.models import CheckIn
-
     return CheckIn.objects.filter(one_on_one__in=one_on_ones_visible_to(viewer))
 
 
@@ -250,8 +241,6 @@ def can_see_outside_work(viewer: Person, checkin: CheckIn) -> bool:
 
 
 def one_on_ones_led_by(viewer: Person) -> QuerySet[OneOnOne]:
-    from rapport.meetings.models import OneOnOne
-
     return OneOnOne.objects.filter(manager=viewer, status=OneOnOne.Status.ACTIVE)
 
 
@@ -269,8 +258,6 @@ def can_see_team_signals(viewer: Person, one_on_one: OneOnOne) -> bool:
 def management_depth(viewer: Person) -> int:
     """0 leads nobody, 1 leads people, 2 leads people who lead people: one query, shared by the
     navigation ("1:1s" for 1, "Organisation" for 2)."""
-    from rapport.people.models import Person
-
     leads = Person.objects.filter(manager=OuterRef("pk"), is_active=True)
     # Descending, True comes first on SQLite (1) and PostgreSQL (true) alike.
     first = (
@@ -297,8 +284,6 @@ class OrgChartRow(NamedTuple):
 def org_chart() -> list[OrgChartRow]:
     """Everyone ever in the org chart, in one query: the organisation view works out its viewer's
     scope, who may view it at all and its partition into blocks (insights/org.py) from this."""
-    from rapport.people.models import Person, Role
-
     rows = Person.objects.order_by("pk").values_list(
         "pk", "manager_id", "is_active", "role", "left_on", "name"
     )

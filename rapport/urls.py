@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from rapport import views
-from rapport.people import auth_views as sign_in_views
 from rapport.people import views as people_views
 
 urlpatterns = [
@@ -26,7 +25,7 @@ urlpatterns = [
         people_views.account_day_away_remove,
         name="account_day_away_remove",
     ),
-    path("sign-in/", sign_in_views.sign_in, name="login"),
+    path("sign-in/", people_views.sign_in, name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",
@@ -38,7 +37,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="people/password_change_done.html"),
         name="password_change_done",
     ),
-    path("password-reset/", sign_in_views.password_reset, name="password_reset"),
+    path("password-reset/", people_views.password_reset, name="password_reset"),
     path(
         "password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(template_name="people/password_reset_done.html"),
@@ -46,7 +45,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        sign_in_views.PasswordResetConfirmView.as_view(
+        people_views.PasswordResetConfirmView.as_view(
             template_name="people/password_reset_confirm.html"
         ),
         name="password_reset_confirm",

@@ -10,9 +10,8 @@ from rapport.goals.models import GoalUpdate
 from rapport.goals.services import goal_propose
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
-from rapport.meetings.agenda import point_add
-from rapport.meetings.cards import person_card_save
 from rapport.meetings.models import Meeting, Note
+from rapport.meetings.services import person_card_save, point_add
 from tests.cast import PRIVATE_POINT_MARKER, Cast
 
 REPORT_POINT = "CANARY-REPORT-PRIVATE-POINT-c41d"

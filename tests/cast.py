@@ -18,9 +18,8 @@ from datetime import time
 from django.utils import timezone
 
 from rapport.goals.services import NEXT_GOAL_PROMPT
-from rapport.meetings.agenda import action_add, point_add
 from rapport.meetings.models import Meeting, OneOnOne, TalkingPoint
-from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.meetings.services import Rule, action_add, one_on_one_set_up, point_add
 from rapport.people.models import Person, Role
 
 PASSWORD = "correct horse battery staple"

@@ -16,14 +16,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings.agenda import action_add
-from rapport.meetings.calendar import feed_for
 from rapport.meetings.models import Meeting
-from rapport.meetings.services import meeting_reschedule, mode_end, mode_start
+from rapport.meetings.services import (
+    action_add,
+    feed_for,
+    meeting_reschedule,
+    mode_end,
+    mode_start,
+    person_change_manager,
+)
 from rapport.notify import emails
 from rapport.notify.models import Kind, Outbox
 from rapport.notify.services import notify_tick
-from rapport.people.services import person_change_manager
 from tests.canaries import (
     CHECKIN_OUTSIDE,
     CHECKIN_SHARED,

@@ -49,7 +49,7 @@ def test_a_save_the_database_refuses_is_answered_503_with_the_reason_and_when_to
     cast: Cast,
 ) -> None:
     client = signed_in(cast)
-    with mock.patch("rapport.meetings.notes.Note.objects.create", side_effect=READ_ONLY):
+    with mock.patch("rapport.meetings.services.Note.objects.create", side_effect=READ_ONLY):
         status, retry_after, data, _ = save_as_script(client, cast)
     assert (status, retry_after) == (503, "5")
     assert data["retry_after"] == 5
@@ -68,7 +68,7 @@ def test_a_save_on_a_database_that_really_is_read_only_is_answered_503(cast: Cas
 
 def test_the_notes_endpoint_answers_503_json_whatever_the_accept_header(cast: Cast) -> None:
     client = signed_in(cast)
-    with mock.patch("rapport.meetings.notes.Note.objects.create", side_effect=READ_ONLY):
+    with mock.patch("rapport.meetings.services.Note.objects.create", side_effect=READ_ONLY):
         response = client.post(save_url(cast), {"body": "x", "version": 0}, HTTP_ACCEPT="*/*")
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
@@ -87,7 +87,7 @@ def test_a_page_the_database_refuses_still_gets_the_ordinary_500(cast: Cast) -> 
 def test_a_bug_is_still_a_500_even_for_a_script(cast: Cast) -> None:
     client = signed_in(cast)
     bug = ProgrammingError("no such column: meetings_note.last_save_key")
-    with mock.patch("rapport.meetings.notes.Note.objects.create", side_effect=bug):
+    with mock.patch("rapport.meetings.services.Note.objects.create", side_effect=bug):
         status, retry_after, _, _ = save_as_script(client, cast)
     assert (status, retry_after) == (500, "")
 
@@ -153,7 +153,7 @@ def test_a_refusal_drops_the_connection_so_the_next_request_opens_a_fresh_one(
     cast = build_cast()
     client = signed_in(cast)
     connection.ensure_connection()
-    with mock.patch("rapport.meetings.notes.Note.objects.create", side_effect=READ_ONLY):
+    with mock.patch("rapport.meetings.services.Note.objects.create", side_effect=READ_ONLY):
         status, *_ = save_as_script(client, cast)
     assert status == 503
     assert connection.connection is None

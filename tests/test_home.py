@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings.agenda import action_add
 from rapport.meetings.models import OneOnOne
+from rapport.meetings.services import action_add
 from tests.cast import Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 from tests.meetings.test_one_on_ones import add_history, grow_team

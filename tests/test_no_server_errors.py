@@ -32,7 +32,7 @@ from django.urls import resolve, reverse
 from hypothesis import HealthCheck, example, given, seed, settings
 from hypothesis import strategies as st
 
-from rapport.meetings.notes import note_save
+from rapport.meetings.services import note_save
 from tests.access_rows.base import Row
 from tests.cast import Cast
 from tests.helpers.urls import route_names

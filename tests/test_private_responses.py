@@ -9,7 +9,7 @@ from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
-from rapport.meetings.calendar import feed_for
+from rapport.meetings.services import feed_for
 from tests.cast import ROLES, Cast
 from tests.test_access_matrix import MATRIX
 

@@ -4,16 +4,11 @@ words the report wrote (and never the outside-work note, shared or not)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rapport.checkins.models import CheckIn
 from rapport.checkins.scales import MOOD, WORKLOAD
 from rapport.checkins.selectors import HIGH, LOW
+from rapport.meetings.hints import ContextHint
 from rapport.meetings.models import Meeting
-
-if TYPE_CHECKING:
-    # Imported late at run time: the question selectors import this module as a source.
-    from rapport.questions.selectors import ContextHint
 
 LOW_MOOD_CATEGORIES = ("wellbeing", "checking_in")
 HIGH_WORKLOAD_CATEGORIES = ("workload", "priorities")
@@ -21,8 +16,6 @@ HIGH_WORKLOAD_CATEGORIES = ("workload", "priorities")
 
 def checkin_hints(meeting: Meeting) -> list[ContextHint]:
     """One query: the scores of this meeting's check-in. Scores are the manager's to see."""
-    from rapport.questions.selectors import ContextHint
-
     scores = CheckIn.objects.filter(meeting=meeting).values_list("mood", "workload").first()
     if scores is None:
         return []

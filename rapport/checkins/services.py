@@ -9,8 +9,8 @@ from django.utils import timezone
 from rapport import access
 from rapport.checkins.models import CheckIn
 from rapport.checkins.window import window_of
-from rapport.meetings.agenda import point_add
 from rapport.meetings.models import Meeting, Section, TalkingPoint
+from rapport.meetings.services import point_add
 from rapport.people.models import Person
 
 # What the report writes; the meeting, the pair and the times are the workflow's.

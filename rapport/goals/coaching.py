@@ -5,19 +5,13 @@ will) so the person finds their own way past it."""
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING
 
 from django.db.models import DateTimeField, IntegerField, OuterRef, Subquery, TextField
 from django.utils import timezone
 
-from rapport.goals.models import Goal, GoalUpdate, Status
-from rapport.goals.progress import STALL_AFTER, goal_started_at, stall_reason
+from rapport.goals.models import STALL_AFTER, Goal, GoalUpdate, Status
+from rapport.meetings.hints import ContextHint
 from rapport.meetings.models import Meeting
-
-if TYPE_CHECKING:
-    # Imported late at run time: the question selectors import this module to list it as a
-    # context source.
-    from rapport.questions.selectors import ContextHint
 
 # Reality first: with an obstacle in the way, what is actually happening comes before options
 # and commitment; the goal itself is revisited last.
@@ -29,8 +23,6 @@ def goal_obstacle_hints(meeting: Meeting) -> list[ContextHint]:
     """Hints for the pair's active goals: an obstacle on the latest update recorded in this
     meeting or since the one before it, and goals that have stalled. Two queries: the goals
     with their latest update, and the pair's meetings of the last weeks."""
-    from rapport.questions.selectors import ContextHint
-
     latest = GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at", "-pk")
     goals = list(
         Goal.objects.filter(one_on_one_id=meeting.one_on_one_id, status=Status.ACTIVE)
@@ -72,9 +64,8 @@ def goal_obstacle_hints(meeting: Meeting) -> list[ContextHint]:
         if obstacle and is_fresh:
             reason = f"An obstacle on the goal “{goal.title}”."
             hints.extend(ContextHint(category, reason) for category in OBSTACLE_CATEGORIES)
-        since = last_at or goal_started_at(goal)
-        why = stall_reason(
-            goal=goal,
+        since = last_at or goal.started_at
+        why = goal.stall_reason(
             updates_at=[last_at] if last_at else [],
             meetings_since_last_update=len(held) - bisect.bisect_right(held, since),
             today=timezone.localdate(at),

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from rapport.goals.models import Goal, GoalUpdate, Kind, Status
-from rapport.goals.progress import stalled_goals
+from rapport.goals.selectors import stalled_goals
 from rapport.goals.services import NEXT_GOAL_PROMPT, ensure_next_goal_prompt
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section, TalkingPoint
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -16,6 +16,9 @@ from rapport.people.models import Person
 
 # A goal due within this time shows as due soon.
 DUE_SOON = timedelta(days=14)
+# A goal nobody has talked about for this long, or in this many held meetings, has stalled.
+STALL_AFTER = timedelta(days=28)
+STALL_AFTER_MEETINGS = 3
 
 
 class Kind(models.TextChoices):
@@ -29,6 +32,15 @@ class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     ACHIEVED = "achieved", "Achieved"
     DROPPED = "dropped", "Dropped"
+
+
+class GoalQuerySet(models.QuerySet["Goal"]):
+    def open(self) -> GoalQuerySet:
+        return self.filter(status__in=(Status.DRAFT, Status.ACTIVE))
+
+    def overdue(self, today: date) -> GoalQuerySet:
+        """The query of Goal.is_overdue: open, due before `today`."""
+        return self.open().filter(due_on__lt=today)
 
 
 class Goal(models.Model):
@@ -66,6 +78,8 @@ class Goal(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = GoalQuerySet.as_manager()
+
     class Meta:
         ordering = ("status", "due_on", "created_at")
         constraints: ClassVar[list[Any]] = [
@@ -97,6 +111,7 @@ class Goal(models.Model):
         return check(self.draft(), today=today)
 
     def is_overdue(self, today: date) -> bool:
+        """Open (a draft or active) and due before `today`; Goal.objects.overdue is the query."""
         return self.is_open and self.due_on is not None and self.due_on < today
 
     def is_due_soon(self, today: date) -> bool:
@@ -106,6 +121,85 @@ class Goal(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (Status.DRAFT, Status.ACTIVE)
+
+    # --- Agreement and activation ------------------------------------------------------------
+
+    def has_agreed(self, person: Person) -> bool:
+        if person.pk == self.one_on_one.manager_id:
+            return self.manager_agreed_at is not None
+        if person.pk == self.one_on_one.report_id:
+            return self.report_agreed_at is not None
+        return False
+
+    def record_agreement(self, person: Person, at: datetime) -> None:
+        """Note the agreement of one of the pair (nobody else's counts); not saved."""
+        if person.pk == self.one_on_one.manager_id:
+            self.manager_agreed_at = at
+        elif person.pk == self.one_on_one.report_id:
+            self.report_agreed_at = at
+
+    @property
+    def both_agreed(self) -> bool:
+        return self.manager_agreed_at is not None and self.report_agreed_at is not None
+
+    def activation_blockers(self, today: date) -> list[str]:
+        """What stops a draft from becoming active. The rest of the SMART check is advice; a
+        goal without a reason or a date drifts, so those two are required."""
+        smart = self.smart(today)
+        blockers = []
+        if not self.why.strip():
+            blockers.append("Write why this goal matters to the person.")
+        elif not smart["relevant"].met:
+            blockers.append(f"Why it matters: {smart['relevant'].hint}")
+        if not smart["time_bound"].met:
+            blockers.append(f"Time-bound: {smart['time_bound'].hint}")
+        return blockers
+
+    @property
+    def started_at(self) -> datetime:
+        """When the goal became active: both people agreed, or (for goals made before agreement
+        was recorded) when it was created."""
+        agreed = [at for at in (self.manager_agreed_at, self.report_agreed_at) if at is not None]
+        return max(agreed) if len(agreed) == 2 else self.created_at
+
+    # --- Status ------------------------------------------------------------------------------
+
+    def closing_problem(self, outcome: str) -> str | None:
+        """Why this goal cannot end with `outcome` now; None when it can."""
+        if outcome not in (Status.ACHIEVED, Status.DROPPED):
+            return "A goal ends achieved or dropped."
+        if outcome == Status.ACHIEVED and self.status != Status.ACTIVE:
+            return "Only an active goal, one you both agreed to, can be achieved."
+        if not self.is_open:
+            return "This goal is already closed."
+        return None
+
+    def stall_reason(
+        self, *, updates_at: list[datetime], meetings_since_last_update: int, today: date
+    ) -> str | None:
+        """Why an active goal counts as stalled, in words; None when it does not: no update in
+        STALL_AFTER (counted from activation when it has none) or in STALL_AFTER_MEETINGS held
+        meetings of the pair since the last update."""
+        if self.status != Status.ACTIVE:
+            return None
+        last = max(updates_at) if updates_at else self.started_at
+        idle = today - timezone.localdate(last)
+        if idle >= STALL_AFTER:
+            since = "progress was last recorded" if updates_at else "it became active"
+            return f"No progress recorded for {idle.days} days (since {since})."
+        if meetings_since_last_update >= STALL_AFTER_MEETINGS:
+            return f"No progress recorded in the last {meetings_since_last_update} held meetings."
+        return None
+
+    def is_stalled(
+        self, *, updates_at: list[datetime], meetings_since_last_update: int, today: date
+    ) -> bool:
+        reason = self.stall_reason(
+            updates_at=updates_at,
+            meetings_since_last_update=meetings_since_last_update,
+            today=today,
+        )
+        return reason is not None
 
     def progress(self) -> Decimal | None:
         """Share of the way from baseline to target, 0 to 1 (beyond 1 when exceeded)."""

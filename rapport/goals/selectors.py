@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from rapport import access
-from rapport.goals.models import Goal, Status
-from rapport.goals.progress import stalled_goals
+from rapport.goals.models import STALL_AFTER, Goal, Status
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.selectors import team_one_on_ones
 from rapport.people.models import Person
@@ -159,3 +162,69 @@ def meeting_of_goal(goal: Goal, meeting_uuid: str | None) -> Meeting | None:
     except ValueError:
         return None
     return Meeting.objects.filter(one_on_one_id=goal.one_on_one_id, uuid=parsed).first()
+
+
+# --- Progress: stalled goals, and the goal a progress form names ---------------------------
+
+
+def held_meetings(one_on_one_ids: Iterable[int], since: datetime, now: datetime) -> QuerySet:
+    return Meeting.objects.filter(
+        one_on_one_id__in=list(one_on_one_ids),
+        status=Meeting.Status.HELD,
+        scheduled_for__gt=since,
+        scheduled_for__lte=now,
+    )
+
+
+def stall_reasons(
+    one_on_ones: QuerySet[OneOnOne] | Iterable[OneOnOne], *, now: datetime | None = None
+) -> dict[int, str]:
+    """Goal id → why it stalled, for the active goals of many pairs in two queries however
+    many pairs, goals and meetings there are."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    goals_of_pairs = (
+        Goal.objects.filter(one_on_one__in=one_on_ones)
+        if isinstance(one_on_ones, QuerySet)
+        else Goal.objects.filter(one_on_one_id__in=[pair.pk for pair in one_on_ones])
+    )
+    goals = list(
+        goals_of_pairs.filter(status=Status.ACTIVE).annotate(last_update=Max("updates__created_at"))
+    )
+    if not goals:
+        return {}
+    # Only meetings inside the time window matter: a goal idle for longer stalls on time alone.
+    held: dict[int, list[datetime]] = {}
+    for pair_id, when in (
+        held_meetings({g.one_on_one_id for g in goals}, now - STALL_AFTER, now)
+        .order_by("scheduled_for")
+        .values_list("one_on_one_id", "scheduled_for")
+    ):
+        held.setdefault(pair_id, []).append(when)
+    reasons: dict[int, str] = {}
+    for goal in goals:
+        last: datetime | None = goal.last_update
+        since = last or goal.started_at
+        times = held.get(goal.one_on_one_id, [])
+        reason = goal.stall_reason(
+            updates_at=[last] if last else [],
+            meetings_since_last_update=len(times) - bisect.bisect_right(times, since),
+            today=today,
+        )
+        if reason:
+            reasons[goal.pk] = reason
+    return reasons
+
+
+def stalled_goals(
+    one_on_ones: QuerySet[OneOnOne] | Iterable[OneOnOne], *, now: datetime | None = None
+) -> set[int]:
+    """The ids of the stalled goals of these pairs (the team page's signal), two queries."""
+    return set(stall_reasons(one_on_ones, now=now))
+
+
+def get_goal_for_progress(viewer: Person, goal_uuid: object) -> Goal:
+    """A goal the viewer may see, or 404 (outsiders learn nothing of it)."""
+    return get_object_or_404(
+        access.goals_visible_to(viewer).select_related("one_on_one"), uuid=goal_uuid
+    )

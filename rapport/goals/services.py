@@ -1,8 +1,10 @@
-"""Goal workflows: proposing, agreeing, closing, and following the report to a new manager."""
+"""Every write about goals: proposing, agreeing, closing, following the report to a new manager,
+recording progress and tying actions to a goal. The rules of one goal are Goal's methods."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -10,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport import access
-from rapport.goals.models import Goal, Status
-from rapport.meetings.agenda import point_add
-from rapport.meetings.models import OneOnOne, Section, TalkingPoint
+from rapport.goals.models import Goal, GoalUpdate, Status
+from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section, TalkingPoint
+from rapport.meetings.services import NEXT_GOAL_PROMPT, action_add, point_add
 from rapport.people.models import Person
 
 # What the people of a 1:1 write into a goal; everything else (owner, status, agreement) is
@@ -34,7 +36,6 @@ EDITABLE_FIELDS = frozenset(
         "due_on",
     }
 )
-NEXT_GOAL_PROMPT = "Define the next goal"
 # A reflection is a few honest sentences, not a report.
 REFLECTION_MAX_CHARS = 500
 OUTCOMES = (Status.ACHIEVED, Status.DROPPED)
@@ -60,36 +61,6 @@ def _assign(goal: Goal, fields: dict[str, Any]) -> None:
         setattr(goal, name, value.strip() if isinstance(value, str) else value)
 
 
-def _record_agreement(goal: Goal, by: Person) -> None:
-    moment = timezone.now()
-    if by.pk == goal.one_on_one.manager_id:
-        goal.manager_agreed_at = moment
-    elif by.pk == goal.one_on_one.report_id:
-        goal.report_agreed_at = moment
-
-
-def has_agreed(goal: Goal, person: Person) -> bool:
-    if person.pk == goal.one_on_one.manager_id:
-        return goal.manager_agreed_at is not None
-    if person.pk == goal.one_on_one.report_id:
-        return goal.report_agreed_at is not None
-    return False
-
-
-def activation_blockers(goal: Goal, today: date) -> list[str]:
-    """What stops a draft from becoming active. The rest of the SMART check is advice; a goal
-    without a reason or a date drifts, so those two are required."""
-    smart = goal.smart(today)
-    blockers = []
-    if not goal.why.strip():
-        blockers.append("Write why this goal matters to the person.")
-    elif not smart["relevant"].met:
-        blockers.append(f"Why it matters: {smart['relevant'].hint}")
-    if not smart["time_bound"].met:
-        blockers.append(f"Time-bound: {smart['time_bound'].hint}")
-    return blockers
-
-
 @transaction.atomic
 def goal_propose(*, one_on_one: OneOnOne, by: Person, **fields: Any) -> Goal:
     """Either person drafts a goal; it always belongs to the report. Proposing counts as the
@@ -102,7 +73,7 @@ def goal_propose(*, one_on_one: OneOnOne, by: Person, **fields: Any) -> Goal:
         status=Status.DRAFT,
     )
     _assign(goal, fields)
-    _record_agreement(goal, by)
+    goal.record_agreement(by, timezone.now())
     goal.full_clean()
     goal.save()
     return goal
@@ -118,7 +89,7 @@ def goal_update_draft(*, goal: Goal, by: Person, **fields: Any) -> Goal:
     _assign(goal, fields)
     goal.manager_agreed_at = None
     goal.report_agreed_at = None
-    _record_agreement(goal, by)
+    goal.record_agreement(by, timezone.now())
     goal.full_clean()
     goal.save()
     return goal
@@ -131,9 +102,9 @@ def goal_agree(*, goal: Goal, by: Person, today: date | None = None) -> Goal:
     _require_changer(by, goal)
     if goal.status != Status.DRAFT:
         raise ValidationError("This goal is no longer a draft.")
-    _record_agreement(goal, by)
-    if goal.manager_agreed_at and goal.report_agreed_at:
-        blockers = activation_blockers(goal, today or timezone.localdate())
+    goal.record_agreement(by, timezone.now())
+    if goal.both_agreed:
+        blockers = goal.activation_blockers(today or timezone.localdate())
         if blockers:
             raise ValidationError(["Not ready to start yet.", *blockers])
         goal.status = Status.ACTIVE
@@ -146,12 +117,9 @@ def goal_close(*, goal: Goal, by: Person, outcome: str, reflection: str) -> Goal
     """End a goal as achieved or dropped, with a short reflection. Achieving one puts "define
     the next goal" on the pair's agenda; so does dropping the last active one."""
     _require_changer(by, goal)
-    if outcome not in OUTCOMES:
-        raise ValidationError("A goal ends achieved or dropped.")
-    if outcome == Status.ACHIEVED and goal.status != Status.ACTIVE:
-        raise ValidationError("Only an active goal, one you both agreed to, can be achieved.")
-    if not goal.is_open:
-        raise ValidationError("This goal is already closed.")
+    problem = goal.closing_problem(outcome)
+    if problem:
+        raise ValidationError(problem)
     reflection = reflection.strip()
     if not reflection:
         raise ValidationError("Add a short reflection: what helped, what you would do again.")
@@ -213,3 +181,91 @@ def goal_move_to_current_one_on_one(*, goal: Goal, by: Person) -> Goal:
         goal.manager_agreed_at = None
     goal.save(update_fields=["one_on_one", "status", "manager_agreed_at"])
     return goal
+
+
+# --- Progress: recording it, and tying actions to a goal -----------------------------------
+
+
+@transaction.atomic
+def goal_record_progress(
+    *,
+    goal: Goal,
+    by: Person,
+    meeting: Meeting | None = None,
+    value: Decimal | None = None,
+    confidence: int | None = None,
+    obstacle: str = "",
+    note: str = "",
+) -> GoalUpdate:
+    """Either person of the active 1:1 records where an active goal stands. The goal keeps the
+    latest value and confidence, so lists read them without the history."""
+    access.require(access.can_see_goal(by, goal))
+    if not access.can_change_goal(by, goal):
+        raise ValidationError("This 1:1 is closed: its goals take no more progress.")
+    if goal.status != Status.ACTIVE:
+        raise ValidationError("Progress is recorded on active goals only.")
+    if meeting is not None and meeting.one_on_one_id != goal.one_on_one_id:
+        raise ValidationError("That meeting belongs to another 1:1.")
+    if confidence is not None and not 1 <= confidence <= 10:
+        raise ValidationError("Confidence goes from 1 to 10.")
+    obstacle, note = obstacle.strip(), note.strip()
+    if value is None and confidence is None and not obstacle and not note:
+        raise ValidationError("Give a value, a confidence, an obstacle or a note.")
+    update = GoalUpdate.objects.create(
+        goal=goal,
+        meeting=meeting,
+        by=by,
+        value=value,
+        confidence=confidence,
+        obstacle=obstacle,
+        note=note,
+    )
+    changed = []
+    if value is not None:
+        goal.current = value
+        changed.append("current")
+    if confidence is not None:
+        goal.confidence = confidence
+        changed.append("confidence")
+    if changed:
+        goal.save(update_fields=changed)
+    return update
+
+
+def goal_tie_action(*, goal: Goal | None, action: ActionItem, by: Person) -> ActionItem:
+    """Tie an existing action to a goal of the same 1:1 (or untie it with goal=None)."""
+    access.require(access.can_see_one_on_one(by, action.one_on_one))
+    if not access.can_write_in(by, action.one_on_one):
+        raise ValidationError("This 1:1 is closed: its actions can no longer change.")
+    if goal is not None:
+        if goal.one_on_one_id != action.one_on_one_id:
+            raise ValidationError("That goal belongs to another 1:1.")
+        if not goal.is_open:
+            raise ValidationError("Actions are tied to open goals only.")
+    action.goal = goal
+    action.save(update_fields=["goal"])
+    return action
+
+
+@transaction.atomic
+def action_add_for_goal(
+    *,
+    goal: Goal,
+    meeting: Meeting | None,
+    owner: Person,
+    text: str,
+    due_on: date | None,
+    by: Person,
+    already_late: bool = False,
+) -> ActionItem:
+    """A new action of the goal's 1:1 that moves the goal forward."""
+    action = action_add(
+        one_on_one=goal.one_on_one,
+        meeting=meeting,
+        owner=owner,
+        text=text,
+        due_on=due_on,
+        by=by,
+        already_late=already_late,
+    )
+    return goal_tie_action(goal=goal, action=action, by=by)

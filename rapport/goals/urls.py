@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, path
 
 from rapport.goals import views
 
@@ -8,7 +8,7 @@ app_name = "goals"
 
 goal = "<uuid:goal_uuid>/"
 
-urlpatterns: list[URLPattern | URLResolver] = [
+urlpatterns: list[URLPattern] = [
     path("", views.mine, name="mine"),
     path("team/", views.team, name="team"),
     path("new/", views.new, name="new"),
@@ -18,6 +18,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(goal + "agree/", views.agree, name="agree"),
     path(goal + "close/", views.close, name="close"),
     path(goal + "move/", views.move, name="move"),
-    # Recording progress on a goal (its own feature, its own module).
-    path("", include("rapport.goals.urls_progress")),
+    path(goal + "progress/", views.goal_progress, name="progress"),
 ]

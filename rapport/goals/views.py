@@ -1,4 +1,5 @@
-"""Goal pages: one's own goals, the team's at a glance, the guided form, and one goal."""
+"""Goal pages: one's own goals, the team's at a glance, the guided form, one goal, and recording
+progress on a goal (from the goal page or from a meeting)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import access
 from rapport.goals import selectors, services
-from rapport.goals.forms import CloseForm, GoalForm, PairForm
+from rapport.goals.forms import CloseForm, GoalForm, PairForm, ProgressForm
 from rapport.goals.models import Status
-from rapport.goals.progress import progress_panel_for
+from rapport.goals.presentation import progress_panel_for
 from rapport.goals.smart import SmartResult, check
 from rapport.http import SignedInRequest
-from rapport.meetings.selectors import get_one_on_one_for
+from rapport.meetings.models import Meeting
+from rapport.meetings.selectors import get_meeting_for, get_one_on_one_for
 
 
 def smart_context(smart: SmartResult) -> dict[str, object]:
@@ -91,10 +93,8 @@ def detail(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
         "today": today,
         "smart": smart_context(goal.smart(today)),
         "can_change": can_change,
-        "viewer_agreed": services.has_agreed(goal, viewer),
-        "blockers": services.activation_blockers(goal, today)
-        if goal.status == Status.DRAFT
-        else [],
+        "viewer_agreed": goal.has_agreed(viewer),
+        "blockers": goal.activation_blockers(today) if goal.status == Status.DRAFT else [],
         "close_form": CloseForm(can_achieve=goal.status == Status.ACTIVE)
         if can_change and goal.is_open
         else None,
@@ -172,3 +172,42 @@ def move(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
     else:
         messages.success(request, "Brought to your current 1:1. Your manager can now see it.")
     return redirect("goals:detail", goal_uuid=goal.uuid)
+
+
+@require_POST
+def goal_progress(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
+    viewer = request.user
+    goal = selectors.get_goal_for_progress(viewer, goal_uuid)
+    form = ProgressForm(request.POST)
+    meeting: Meeting | None = None
+    recorded = False
+    if form.is_valid():
+        data = form.cleaned_data
+        meeting = get_meeting_for(viewer, data["meeting"]) if data["meeting"] else None
+        try:
+            services.goal_record_progress(
+                goal=goal,
+                by=viewer,
+                meeting=meeting,
+                value=data["value"],
+                confidence=data["confidence"],
+                obstacle=data["obstacle"],
+                note=data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            recorded = True
+    if request.htmx:
+        # After a success the panel comes back with an empty form; after a refusal, with this
+        # one and its errors.
+        panel = progress_panel_for(viewer, goal, meeting, form=None if recorded else form)
+        if panel is None:
+            raise Http404
+        return render(request, "goals/_progress.html", {"progress": panel})
+    if recorded:
+        messages.success(request, "Progress recorded.")
+    else:
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join(errors) or "Progress was not recorded.")
+    return redirect("goals:detail", goal.uuid)

@@ -39,7 +39,7 @@ from rapport.checkins import window
 from rapport.checkins.models import CheckIn
 from rapport.goals.models import Goal, GoalUpdate, Status
 from rapport.goals.models import Kind as GoalKind
-from rapport.goals.progress import goal_started_at, stall_reasons
+from rapport.goals.selectors import stall_reasons
 from rapport.insights import load, org, rules
 from rapport.insights.charts_team import mood_sparkline
 from rapport.insights.models import SignalDismissal
@@ -327,7 +327,7 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
                 rules.StalledGoal(
                     goal.title,
                     reasons[goal.pk],
-                    _local_day(goal.last_update or goal_started_at(goal)),
+                    _local_day(goal.last_update or goal.started_at),
                 )
             )
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from rapport import access
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule, Signal
-from rapport.meetings.agenda import point_add
 from rapport.meetings.models import OneOnOne, Section, TalkingPoint
+from rapport.meetings.services import point_add
 from rapport.people.models import Person
 
 

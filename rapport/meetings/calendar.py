@@ -1,4 +1,5 @@
 """Calendar files: each person's secret feed of their 1:1s, and one meeting's series to import.
+(Making and regenerating a feed's secret are writes: meetings/services.py.)
 
 Both carry each pair as one recurring series (rapport/meetings/ical.py), the very data of the
 invite emails. An event carries the time, the two names, the video room and links to Rapport,
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.meetings import ical
-from rapport.meetings.models import CalendarFeed, Meeting, OneOnOne, new_feed_token
+from rapport.meetings.models import CalendarFeed, Meeting, OneOnOne
 from rapport.people.models import Person
 
 CALENDAR_NAME = "Rapport 1:1s"
@@ -25,19 +26,6 @@ CALENDAR_NAME = "Rapport 1:1s"
 FEED_LOOKBACK = ical.SERIES_LOOKBACK
 # A hint to calendar programs; most poll on their own schedule whatever we say.
 FEED_REFRESH = timedelta(hours=1)
-
-
-def feed_for(person: Person) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(person=person)
-    return feed
-
-
-def feed_regenerate(*, person: Person) -> CalendarFeed:
-    """A new secret address; the old one answers 404 from this moment on."""
-    feed, _created = CalendarFeed.objects.update_or_create(
-        person=person, defaults={"token": new_feed_token()}
-    )
-    return feed
 
 
 def feed_person(token: str) -> Person | None:

@@ -247,6 +247,15 @@ class Note(models.Model):
         return f"{self.kind} note by {self.author} on {self.meeting}"
 
 
+class ActionItemQuerySet(models.QuerySet["ActionItem"]):
+    def open(self) -> ActionItemQuerySet:
+        return self.filter(done_at__isnull=True)
+
+    def overdue(self, today: date) -> ActionItemQuerySet:
+        """The query of ActionItem.is_overdue: open, due before `today`."""
+        return self.open().filter(due_on__lt=today)
+
+
 class ActionItem(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     one_on_one = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="actions")
@@ -264,6 +273,8 @@ class ActionItem(models.Model):
         "goals.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
 
+    objects = ActionItemQuerySet.as_manager()
+
     class Meta:
         ordering = ("done_at", "due_on", "created_at")
         indexes: ClassVar[list[Any]] = [
@@ -279,7 +290,8 @@ class ActionItem(models.Model):
         return self.done_at is not None
 
     def is_overdue(self, today: date) -> bool:
-        """Open, with a due date before `today` (the viewer's local date)."""
+        """Open, with a due date before `today` (the viewer's local date). The query of the same
+        rule is ActionItem.objects.overdue(today)."""
         return self.done_at is None and self.due_on is not None and self.due_on < today
 
 

@@ -15,7 +15,16 @@ from django.utils.timezone import now
 
 from rapport import access
 from rapport.meetings import slots, timing
-from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, Section, TalkingPoint
+from rapport.meetings.models import (
+    ActionItem,
+    Meeting,
+    Note,
+    NoteConflictCopy,
+    OneOnOne,
+    PersonCard,
+    Section,
+    TalkingPoint,
+)
 from rapport.people.models import DayAway, Person
 
 
@@ -148,7 +157,7 @@ def team_open_actions(
         one_on_one_id__in=list(by_pair), done_at__isnull=True
     ).order_by(F("due_on").asc(nulls_last=True), "created_at")
     if overdue_on is not None:
-        actions = actions.filter(due_on__lt=overdue_on)
+        actions = actions.overdue(overdue_on)
     grouped: dict[int, PairActions] = {}
     for action in actions:
         pair = by_pair[action.one_on_one_id]
@@ -162,6 +171,19 @@ def team_open_actions(
         return (min(dates, default=far), group.one_on_one.report.name)
 
     return sorted(grouped.values(), key=soonest)
+
+
+def get_action_for(viewer: Person, action_uuid: uuid.UUID | str) -> ActionItem:
+    """An action of a 1:1 the viewer sees, or 404."""
+    visible = access.one_on_ones_visible_to(viewer)
+    try:
+        return (
+            ActionItem.objects.filter(one_on_one__in=visible)
+            .select_related("one_on_one")
+            .get(uuid=action_uuid)
+        )
+    except (ActionItem.DoesNotExist, ValueError) as missing:
+        raise Http404("No such action.") from missing
 
 
 def done_action_of(viewer: Person, action_uuid: uuid.UUID) -> ActionItem | None:
@@ -534,7 +556,7 @@ def team_plan(
     )
 
 
-# --- Meeting mode (moved from meeting_mode.py and views_mode.py) ------------------------------
+# --- Meeting mode -------------------------------------------------------------------------------
 
 
 def clock_spans(meeting: Meeting) -> list[timing.Span]:
@@ -590,3 +612,108 @@ def points_left_after(viewer: Person, meeting: Meeting) -> list[TalkingPoint]:
         .select_related("author")
         .order_by("section", "position", "created_at")
     )
+
+
+# --- Notes: what a viewer sees ---------------------------------------------------------------
+
+
+@dataclass
+class NoteSlot:
+    """One note as the viewer meets it on the meeting page."""
+
+    kind: str
+    label: str
+    note: Note | None
+    editable: bool
+    conflicts: list[NoteConflictCopy] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        return self.note.body if self.note else ""
+
+    @property
+    def version(self) -> int:
+        return self.note.version if self.note else 0
+
+
+@dataclass
+class NotesView:
+    meeting: Meeting
+    other: Person
+    editable: bool
+    shared: NoteSlot
+    private: NoteSlot
+    theirs: NoteSlot
+
+    @property
+    def mine(self) -> list[NoteSlot]:
+        return [self.shared, self.private]
+
+
+def notes_for(viewer: Person, meeting: Meeting) -> NotesView:
+    """The viewer's own shared and private notes, the other person's shared note, and the
+    viewer's kept conflict copies. `meeting` must come from get_meeting_for(viewer, ...):
+    this selector trusts that the viewer is one of the pair. Two queries."""
+    one_on_one = meeting.one_on_one
+    other = one_on_one.other_person(viewer)
+    visible = Note.objects.filter(meeting=meeting).filter(
+        Q(author=viewer) | Q(author=other, kind=Note.Kind.SHARED)
+    )
+    notes = {(note.author_id, note.kind): note for note in visible}
+    copies = NoteConflictCopy.objects.filter(note__meeting=meeting, author=viewer)
+    copies_by_note: dict[int, list[NoteConflictCopy]] = {}
+    for copy in copies:
+        copies_by_note.setdefault(copy.note_id, []).append(copy)
+    editable = access.can_write_in(viewer, one_on_one)
+
+    def own(kind: str, label: str) -> NoteSlot:
+        note = notes.get((viewer.pk, kind))
+        conflicts = copies_by_note.get(note.pk, []) if note else []
+        return NoteSlot(kind=kind, label=label, note=note, editable=editable, conflicts=conflicts)
+
+    return NotesView(
+        meeting=meeting,
+        other=other,
+        editable=editable,
+        shared=own(Note.Kind.SHARED, f"Shared with {other.get_short_name()}"),
+        private=own(Note.Kind.PRIVATE, "Only you"),
+        theirs=NoteSlot(
+            kind=Note.Kind.SHARED,
+            label=f"Shared by {other.get_short_name()}",
+            note=notes.get((other.pk, Note.Kind.SHARED)),
+            editable=False,
+        ),
+    )
+
+
+def conflict_copy_for(
+    viewer: Person, meeting: Meeting, kind: str, copy_uuid: str
+) -> NoteConflictCopy | None:
+    """One of the viewer's own kept copies on this note, or None (the view answers 404)."""
+    try:
+        return (
+            NoteConflictCopy.objects.select_related("note__meeting__one_on_one")
+            .filter(author=viewer, note__meeting=meeting, note__kind=kind, note__author=viewer)
+            .get(uuid=copy_uuid)
+        )
+    except (NoteConflictCopy.DoesNotExist, ValueError):
+        return None
+
+
+# --- The person card ---------------------------------------------------------------------------
+
+
+CARD_FIELDS = ("motivators", "struggles", "outside_work", "working_style", "recognition")
+
+
+def person_card_for(viewer: Person, one_on_one: OneOnOne) -> PersonCard | None:
+    """None for anyone but the manager of the active 1:1. The manager gets the saved card, or
+    an unsaved blank one when there is none yet, so pages can invite them to fill it in."""
+    if not access.can_see_person_card(viewer, one_on_one):
+        return None
+    card = PersonCard.objects.filter(one_on_one=one_on_one).first()
+    return card or PersonCard(one_on_one=one_on_one)
+
+
+def card_is_empty(card: PersonCard) -> bool:
+    return not any(getattr(card, name).strip() for name in CARD_FIELDS)

@@ -1,4 +1,5 @@
-"""Changes to 1:1s: set-up, the schedule of meetings, and closing when a manager changes."""
+"""Every write of the meetings app: 1:1s and their schedule, the agenda (talking points and
+action items), notes, the person card, and the workflows that follow a change of manager."""
 
 from __future__ import annotations
 
@@ -8,20 +9,36 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from rapport import access
-from rapport.goals.services import ensure_next_goal_prompt
 from rapport.meetings import recurrence, selectors, slots, timing
-from rapport.meetings.models import Meeting, OneOnOne, Section, TimeSegment
-from rapport.people.models import DayAway, Person
+from rapport.meetings.models import (
+    ActionItem,
+    CalendarFeed,
+    Meeting,
+    Note,
+    NoteConflictCopy,
+    OneOnOne,
+    PersonCard,
+    Section,
+    TalkingPoint,
+    TimeSegment,
+    new_feed_token,
+)
+from rapport.meetings.selectors import CARD_FIELDS, agenda_for
+from rapport.people import importing
+from rapport.people.models import DayAway, LeftReason, Person
+from rapport.people.services import ReportingCycleError, cycle_message, would_create_cycle
 
 # Meetings exist as rows this far ahead; `schedules_extend_due` keeps the horizon moving.
 HORIZON = timedelta(weeks=10)
 EXTEND_WHEN_LESS_THAN = timedelta(weeks=6)
+# A pair without an active goal has this on its agenda (goals/services.py keeps it there).
+NEXT_GOAL_PROMPT = "Define the next goal"
 
 
 @dataclass(frozen=True)
@@ -91,8 +108,14 @@ def one_on_one_set_up(
         timezone=manager.timezone,
     )
     meetings_extend(one_on_one=one_on_one, until=timezone.now() + HORIZON)
-    # Early 1:1s set goals: a new pair starts with "Define the next goal" on its agenda.
-    ensure_next_goal_prompt(one_on_one)
+    # Early 1:1s set goals: a new pair starts with "Define the next goal" on its agenda. A new
+    # pair has no goal yet, so this is goals.services.ensure_next_goal_prompt's first case.
+    point_add(
+        one_on_one=one_on_one,
+        author=manager,
+        text=NEXT_GOAL_PROMPT,
+        section=Section.PERFORMANCE,
+    )
     return one_on_one
 
 
@@ -513,7 +536,7 @@ def rule_from(data: dict[str, Any]) -> Rule:
     )
 
 
-# --- Meeting mode (moved from meeting_mode.py) ------------------------------------------------
+# --- Meeting mode -------------------------------------------------------------------------------
 # Running a meeting in meeting mode. The clock lives on the server as time segments, so a
 # reload, a lost connection or a second device all continue the same clock. Every change takes
 # a row lock on the meeting, so two devices pressing at once cannot leave two clocks running.
@@ -637,3 +660,417 @@ def meeting_estimate(
     meeting.estimated_performance_minutes = performance_minutes
     meeting.save(update_fields=["estimated_connection_minutes", "estimated_performance_minutes"])
     return meeting
+
+
+# --- The agenda: talking points and action items ----------------------------------------
+
+
+def _require_agenda_writer(by: Person, one_on_one: OneOnOne) -> None:
+    access.require(access.can_see_one_on_one(by, one_on_one))
+    if not access.can_write_in(by, one_on_one):
+        raise ValidationError("This 1:1 is closed: its agenda can be read but no longer changed.")
+
+
+def _require_may_touch(by: Person, point: TalkingPoint) -> None:
+    access.require(access.can_see_point(by, point))
+    _require_agenda_writer(by, point.one_on_one)
+
+
+@transaction.atomic
+def point_add(
+    *,
+    one_on_one: OneOnOne,
+    author: Person,
+    text: str,
+    section: str,
+    is_private: bool = False,
+    is_recurring: bool = False,
+) -> TalkingPoint:
+    _require_agenda_writer(author, one_on_one)
+    last = TalkingPoint.objects.filter(one_on_one=one_on_one).aggregate(last=Max("position"))
+    return TalkingPoint.objects.create(
+        one_on_one=one_on_one,
+        author=author,
+        text=text.strip(),
+        section=section,
+        is_private=is_private,
+        is_recurring=is_recurring,
+        position=(last["last"] or 0) + 1,
+    )
+
+
+@transaction.atomic
+def point_set_discussed(
+    *, point: TalkingPoint, meeting: Meeting, discussed: bool, by: Person
+) -> None:
+    """Tick or untick a point in a meeting. A recurring point keeps its place on every agenda:
+    ticking it records a discussion of it in this meeting only."""
+    _require_may_touch(by, point)
+    if meeting.one_on_one_id != point.one_on_one_id:
+        raise ValidationError("That point belongs to another 1:1.")
+    if point.is_recurring:
+        existing = point.discussions.filter(discussed_in=meeting)
+        if discussed and not existing.exists():
+            TalkingPoint.objects.create(
+                one_on_one=point.one_on_one,
+                author=point.author,
+                text=point.text,
+                section=point.section,
+                is_private=point.is_private,
+                recurring_source=point,
+                position=point.position,
+                discussed_in=meeting,
+                discussed_at=timezone.now(),
+            )
+        elif not discussed:
+            existing.delete()
+        return
+    point.discussed_in = meeting if discussed else None
+    point.discussed_at = timezone.now() if discussed else None
+    point.save(update_fields=["discussed_in", "discussed_at"])
+
+
+@transaction.atomic
+def point_move(*, point: TalkingPoint, meeting: Meeting, up: bool, by: Person) -> None:
+    """Swap a point with its neighbour among the points the mover can see in that section;
+    points hidden from them (the other person's private ones) keep their places."""
+    _require_may_touch(by, point)
+    section = next(s for s in agenda_for(by, meeting) if s.section == point.section)
+    order = [
+        p for p in section.points if p.discussed_in_id is None or p.discussed_in_id == meeting.pk
+    ]
+    index = next((i for i, p in enumerate(order) if p.pk == point.pk), None)
+    if index is None:
+        return
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(order):
+        return
+    slots = sorted(p.position for p in order)
+    order[index], order[other] = order[other], order[index]
+    # Distinct positions, reusing the values these points already held.
+    for position, item in zip(_distinct(slots), order, strict=True):
+        if item.position != position:
+            TalkingPoint.objects.filter(pk=item.pk).update(position=position)
+
+
+def _distinct(values: list[int]) -> list[int]:
+    result: list[int] = []
+    for value in values:
+        result.append(max(value, result[-1] + 1) if result else value)
+    return result
+
+
+def point_delete(*, point: TalkingPoint, by: Person) -> None:
+    access.require(access.can_remove_point(by, point))
+    _require_agenda_writer(by, point.one_on_one)
+    if point.discussed_in_id is not None:
+        raise ValidationError("A discussed point is part of the record and stays.")
+    point.delete()
+
+
+def action_add(
+    *,
+    one_on_one: OneOnOne,
+    meeting: Meeting | None,
+    owner: Person,
+    text: str,
+    due_on: date | None,
+    by: Person,
+    already_late: bool = False,
+) -> ActionItem:
+    """A new action of the pair. A due date in the past (on the writer's calendar) is refused
+    unless `already_late` says the item is being recorded late on purpose."""
+    _require_agenda_writer(by, one_on_one)
+    if owner.pk not in (one_on_one.manager_id, one_on_one.report_id):
+        raise ValidationError("An action belongs to one of the two people of the 1:1.")
+    if due_on is not None and not already_late and due_on < timezone.localdate():
+        raise ValidationError(
+            f"{due_on:%-d %b %Y} has passed. Choose today or a later day, or tick "
+            "“Already late” to record it with that date."
+        )
+    if meeting is not None and meeting.one_on_one_id != one_on_one.pk:
+        raise ValidationError("That meeting belongs to another 1:1.")
+    return ActionItem.objects.create(
+        one_on_one=one_on_one,
+        created_in=meeting,
+        owner=owner,
+        created_by=by,
+        text=text.strip(),
+        due_on=due_on,
+    )
+
+
+def action_set_done(*, action: ActionItem, done: bool, by: Person) -> ActionItem:
+    _require_agenda_writer(by, action.one_on_one)
+    action.done_at = timezone.now() if done else None
+    action.save(update_fields=["done_at"])
+    return action
+
+
+# --- Notes -----------------------------------------------------------------------------------
+#
+# Notes on a meeting: conflict-safe saving and resolving conflicts (what a viewer sees is
+# selectors.notes_for).
+#
+# Every save names the version it was typed on. A save on the current version wins; a save on
+# an older one (another tab, another device) is refused, and its text is kept on the server as a
+# `NoteConflictCopy` until the person chooses. Nothing typed is ever overwritten unseen, and
+# nothing is lost when the browser closes.
+#
+# Each save also carries an idempotency key, one per save attempt, sent again unchanged when the
+# browser retries until an answer arrives. The note remembers the key of the save that produced
+# its current version, so a save whose answer was lost and that arrives again is answered as
+# saved, not as a conflict with itself, and leaves no spare copy.
+
+
+class NoteConflict(Exception):
+    """The save was made on an older version than the saved one. `copy` keeps the refused
+    text on the server; `current` is the note as it is saved now."""
+
+    def __init__(self, *, current: Note, rejected_body: str, copy: NoteConflictCopy) -> None:
+        super().__init__(f"note {current.pk} is at version {current.version}")
+        self.current = current
+        self.rejected_body = rejected_body
+        self.copy = copy
+
+
+class NotesClosed(PermissionDenied):
+    """The person may read these notes but no longer change them (the 1:1 is closed)."""
+
+
+class NoteVersionUnknown(ValueError):
+    """A save names a version of a note that was never written."""
+
+
+def _ensure_can_write(author: Person, meeting: Meeting) -> None:
+    access.require(access.can_see_one_on_one(author, meeting.one_on_one))
+    if not access.can_write_in(author, meeting.one_on_one):
+        raise NotesClosed("This 1:1 is closed: its notes can be read but no longer changed.")
+
+
+def _conditional_write(note_filter: Q, *, body: str, base_version: int, save_key: str = "") -> bool:
+    """One UPDATE that only matches the version the text was typed on: the database decides
+    who was first, so two writers can never both think they won."""
+    updated = Note.objects.filter(note_filter, version=base_version).update(
+        body=body, version=F("version") + 1, updated_at=timezone.now(), last_save_key=save_key
+    )
+    return updated == 1
+
+
+def _keep_rejected(current: Note, *, author: Person, body: str, base_version: int) -> NoteConflict:
+    # The same text refused twice (a retry, or two tabs holding the same words) is kept once.
+    copy = NoteConflictCopy.objects.filter(note=current, author=author, body=body).first()
+    if copy is None:
+        copy = NoteConflictCopy.objects.create(
+            note=current, author=author, body=body, base_version=base_version
+        )
+    return NoteConflict(current=current, rejected_body=body, copy=copy)
+
+
+def note_save(
+    *,
+    meeting: Meeting,
+    author: Person,
+    kind: str,
+    body: str,
+    base_version: int,
+    save_key: str = "",
+) -> Note:
+    """Save the author's note of this kind, typed on `base_version` (0: no note existed).
+
+    `save_key` names this save attempt (a retry sends the same key): when the current version
+    was produced by this very attempt, the retry is answered as saved, never as a conflict with
+    itself; text typed since is saved on top.
+
+    Raises NoteConflict when the note has moved on since (the refused text is kept),
+    NotesClosed when the author may no longer write here, NoteVersionUnknown for a version
+    that never existed. Only ever writes the author's own note: callers pass the viewer.
+    """
+    if kind not in Note.Kind.values:
+        raise ValueError(f"unknown kind of note: {kind!r}")
+    _ensure_can_write(author, meeting)
+    mine = Q(meeting=meeting, author=author, kind=kind)
+    if base_version == 0:
+        try:
+            with transaction.atomic():
+                return Note.objects.create(
+                    meeting=meeting,
+                    author=author,
+                    kind=kind,
+                    body=body,
+                    version=1,
+                    last_save_key=save_key,
+                )
+        except IntegrityError:
+            pass  # created meanwhile by another tab: a stale save like any other
+    else:
+        # Our UPDATE holds the row until commit, so the read shows our write, not a later one.
+        with transaction.atomic():
+            if _conditional_write(mine, body=body, base_version=base_version, save_key=save_key):
+                return Note.objects.get(mine)
+    current = Note.objects.filter(mine).first()
+    if current is None:
+        raise NoteVersionUnknown(f"no version {base_version} of this note")
+    if save_key and current.last_save_key == save_key and current.body != body:
+        # This very save attempt produced the current version, its answer was lost, and the
+        # browser sent it again with the words typed since: nobody else wrote in between, so
+        # there is nothing to choose between; the newer words go on top of the person's own.
+        with transaction.atomic():
+            if _conditional_write(mine, body=body, base_version=current.version, save_key=save_key):
+                return Note.objects.get(mine)
+        current = Note.objects.get(mine)  # another tab wrote meanwhile: a real conflict
+    if current.body == body:
+        # The save already happened (its answer was lost and the browser retried), or the
+        # other tab saved the very same words: nothing to choose between.
+        return current
+    raise _keep_rejected(current, author=author, body=body, base_version=base_version)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    note: Note
+    conflicts_left: int
+
+
+def note_conflict_resolve(
+    *, copy: NoteConflictCopy, by: Person, body: str | None, seen_version: int
+) -> Resolution:
+    """Settle one kept copy. `body=None` keeps the saved note and discards the copy; a text
+    (the copy's own, or a merge of both) is saved on top of `seen_version`, the version the
+    person had in front of them while choosing. If the note moved on again meanwhile the copy
+    stays and NoteConflict is raised, so the person chooses again with the newest text."""
+    access.require(access.can_settle_note_copy(by, copy))
+    note = copy.note
+    note.refresh_from_db()
+    if body is not None:
+        _ensure_can_write(by, note.meeting)
+        mine = Q(pk=note.pk)
+        if body != note.body and not _conditional_write(mine, body=body, base_version=seen_version):
+            # The newest text the person chose replaces the copy, so a merge is never lost.
+            copy.body, copy.base_version = body, seen_version
+            copy.save(update_fields=["body", "base_version"])
+            raise NoteConflict(current=Note.objects.get(mine), rejected_body=body, copy=copy)
+        note.refresh_from_db()
+    # Discarding is allowed even on a closed 1:1: it removes only the person's own spare copy.
+    copy.delete()
+    left = NoteConflictCopy.objects.filter(note=note, author=by).count()
+    return Resolution(note=note, conflicts_left=left)
+
+
+# --- The person card -------------------------------------------------------------------------
+#
+# The person card: the manager's private card about a report, in one 1:1.
+#
+# Only the manager of the active 1:1 ever reads or writes it (access.can_see_person_card). It
+# belongs to the 1:1, not to the person, so when the report's manager changes the card closes
+# with the old 1:1 and the new manager starts with a blank one.
+
+
+@transaction.atomic
+def person_card_save(*, one_on_one: OneOnOne, by: Person, **fields: str) -> PersonCard:
+    """Write the given fields of the card (creating it on first save); fields not given keep
+    their text. Refused for anyone but the manager of the active 1:1."""
+    access.require(access.can_see_person_card(by, one_on_one))
+    unknown = set(fields) - set(CARD_FIELDS)
+    if unknown:
+        raise TypeError(f"not fields of a person card: {sorted(unknown)}")
+    card, _ = PersonCard.objects.select_for_update().get_or_create(one_on_one=one_on_one)
+    for name, value in fields.items():
+        setattr(card, name, value.strip())
+    card.updated_at = timezone.now()
+    card.full_clean()
+    card.save()
+    return card
+
+
+# --- When a manager changes: people move, their 1:1s with the old manager close -------------
+#
+# These workflows change people (the people app) and close 1:1s (this app): they live here, in
+# the higher app, so that people never imports meetings. people/views.py calls them.
+
+
+@transaction.atomic
+def person_change_manager(*, person: Person, new_manager: Person | None, by: Person) -> Person:
+    access.require(access.can_edit_person(by, person))
+    if new_manager is not None and would_create_cycle(person=person, new_manager=new_manager):
+        raise ReportingCycleError(cycle_message(person, new_manager), code="cycle")
+    person.manager = new_manager
+    person.save(update_fields=["manager"])
+    one_on_ones_close_where_manager_changed()
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    person: Person,
+    name: str,
+    title: str,
+    timezone: str,
+    role: str,
+    manager: Person | None,
+    started_on: date | None,
+    by: Person,
+) -> Person:
+    access.require(access.can_edit_person(by, person))
+    if person.manager_id != (manager.pk if manager else None):
+        person_change_manager(person=person, new_manager=manager, by=by)
+    person.name = name
+    person.title = title
+    person.timezone = timezone
+    person.role = role
+    person.started_on = started_on
+    person.full_clean()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def person_record_departure(
+    *, person: Person, left_on: date, left_reason: LeftReason, by: Person
+) -> Person:
+    """Someone has left: they can no longer sign in, and their reports move up a level."""
+    access.require(access.can_record_departure(by))
+    person.left_on = left_on
+    person.left_reason = left_reason
+    person.is_active = False
+    person.save(update_fields=["left_on", "left_reason", "is_active"])
+    Person.objects.filter(manager=person).update(manager=person.manager)
+    one_on_ones_close_where_manager_changed()
+    return person
+
+
+def import_people(
+    *,
+    data: bytes,
+    deactivate_missing: bool = False,
+    dry_run: bool = False,
+    progress: importing.Progress | None = None,
+    by: Person | access.System,
+) -> importing.ImportReport:
+    """The org-chart import (people.importing.update_people_from_file); in its transaction, once
+    everyone is written, the 1:1s whose report now has another manager close."""
+    return importing.update_people_from_file(
+        data=data,
+        deactivate_missing=deactivate_missing,
+        dry_run=dry_run,
+        progress=progress,
+        by=by,
+        after_writing=one_on_ones_close_where_manager_changed,
+    )
+
+
+# --- The calendar feed: the person's own secret address ---------------------------------------
+
+
+def feed_for(person: Person) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(person=person)
+    return feed
+
+
+def feed_regenerate(*, person: Person) -> CalendarFeed:
+    """A new secret address; the old one answers 404 from this moment on."""
+    feed, _created = CalendarFeed.objects.update_or_create(
+        person=person, defaults={"token": new_feed_token()}
+    )
+    return feed

@@ -186,7 +186,7 @@ def calendar_invite(
     return Email(**{**email.__dict__, "calendar": calendar.decode(), "calendar_method": method})
 
 
-def test_email(*, to: str, by: Person | None, nonce: str) -> Email:
+def sample_email(*, to: str, by: Person | None, nonce: str) -> Email:
     """A test message an admin asks for; it names no one and carries nothing from a 1:1."""
     context = {"to": to, "home_url": absolute(reverse("home"))}
     recipient = by or Person(name="Rapport", email=to)

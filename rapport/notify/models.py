@@ -29,6 +29,11 @@ CHOOSABLE_KINDS = (
 )
 
 
+# An email is tried this many times before it counts as given up (notify/services.py spaces the
+# tries out; the outbox page and the health view count the rows that gave up).
+MAX_ATTEMPTS = 20
+
+
 class Outbox(models.Model):
     """One email, from the moment it is decided until it is sent. The unique `key` names the
     message (`report_reminder:<person>:<meeting>`), so deciding twice still makes one row; a

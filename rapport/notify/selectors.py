@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from rapport import access
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section
-from rapport.meetings.notes import notes_for
-from rapport.notify.models import Kind, Outbox
+from rapport.notify.models import MAX_ATTEMPTS, Kind, Outbox
 from rapport.people.models import Person
 
 
@@ -56,7 +56,7 @@ def shared_points_left(viewer: Person, meeting: Meeting) -> list[SharedSection]:
 
 def shared_notes(viewer: Person, meeting: Meeting) -> list[tuple[str, str]]:
     """(who, Markdown body) of the shared notes of both people; never a private note."""
-    view = notes_for(viewer, meeting)
+    view = meeting_selectors.notes_for(viewer, meeting)
     notes = []
     for slot, who in ((view.shared, viewer), (view.theirs, view.other)):
         if slot.note is not None and slot.note.kind == "shared" and slot.body.strip():
@@ -72,11 +72,8 @@ def meeting_actions(meeting: Meeting) -> list[ActionItem]:
 def overdue_team_actions(manager: Person, today: date) -> list[ActionItem]:
     """Open actions past their due date in the manager's active 1:1s (owned by either person)."""
     return list(
-        ActionItem.objects.filter(
-            one_on_one__in=meeting_selectors.active_one_on_ones_managed_by(manager),
-            done_at__isnull=True,
-            due_on__lt=today,
-        )
+        ActionItem.objects.overdue(today)
+        .filter(one_on_one__in=meeting_selectors.active_one_on_ones_managed_by(manager))
         .select_related("owner", "one_on_one__report")
         .order_by("due_on", "created_at")
     )
@@ -316,8 +313,4 @@ def _emails(count: int) -> str:
 
 def email_health_fields() -> dict[str, object]:
     """The health view's email fields, as of now."""
-    from django.utils import timezone
-
-    from rapport.notify.services import MAX_ATTEMPTS
-
     return email_health(timezone.now(), max_attempts=MAX_ATTEMPTS).as_json()

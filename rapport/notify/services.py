@@ -43,6 +43,7 @@ from rapport.notify import emails
 from rapport.notify.emails import Email
 from rapport.notify.models import (
     CHOOSABLE_KINDS,
+    MAX_ATTEMPTS,
     Kind,
     NotificationPreference,
     Outbox,
@@ -56,7 +57,7 @@ logger = logging.getLogger(__name__)
 # Retries wait 1, 2, 4, 8, 16, 32, 64 minutes and then every 2 hours: 19 waits, 26 h 7 min in
 # all, so a mail server that is down for a whole day loses nothing. Rows that still gave up are
 # tried again when a later send succeeds (REVIVE_WINDOW) or from the outbox page.
-MAX_ATTEMPTS = 20
+# MAX_ATTEMPTS (20) is in notify/models.py.
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=2)
 # A claim older than this belongs to a worker that died; the row is free to send again. It must
@@ -606,10 +607,10 @@ def outbox_retry_failed(*, by: Person, now: datetime | None = None) -> int:
     return retried
 
 
-def test_email_queue(*, to: str, by: Person) -> Outbox:
+def sample_email_queue(*, to: str, by: Person) -> Outbox:
     """An admin's test message: stored like every other email, sent by the worker."""
     access.require(access.can_run_outbox(by))
-    email = emails.test_email(to=to, by=by, nonce=uuid.uuid4().hex)
+    email = emails.sample_email(to=to, by=by, nonce=uuid.uuid4().hex)
     outbox_add(email)
     enqueue_sending()
     return Outbox.objects.get(key=email.key)

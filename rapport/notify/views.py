@@ -60,7 +60,7 @@ def outbox(request: SignedInRequest) -> HttpResponse:
         messages.success(request, f"{count} email{'s' if count != 1 else ''} will be tried again.")
         return redirect("notify:outbox")
     if form.is_valid():
-        services.test_email_queue(to=form.cleaned_data["to"], by=request.user)
+        services.sample_email_queue(to=form.cleaned_data["to"], by=request.user)
         messages.success(request, "The test email is queued; the worker sends it within a minute.")
         return redirect("notify:outbox")
     context = {

@@ -8,8 +8,9 @@ Three steps, so that each can be tested on its own:
   across rows: unknown managers, reporting loops (no database either: it is given the people);
 - `_apply_plan` writes the plan: bulk inserts, and one UPDATE per distinct set of changes.
 
-`import_people` runs the three and writes nothing unless the whole file is right: a half-imported
-org chart is worse than none.
+`update_people_from_file` runs the three and writes nothing unless the whole file is right: a
+half-imported org chart is worse than none. It changes people only: the import page and the
+command call meetings.services.import_people, which also closes the 1:1s whose manager changed.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ from django.db import transaction
 
 from rapport import access
 from rapport.access import System
-from rapport.meetings.services import one_on_ones_close_where_manager_changed
 from rapport.people.models import (
     DEFAULT_WORK_ENDS,
     DEFAULT_WORK_STARTS,
@@ -161,13 +161,14 @@ class Plan:
     ids: dict[str, int] = field(default_factory=dict)
 
 
-def import_people(
+def update_people_from_file(
     *,
     data: bytes,
     deactivate_missing: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
     by: Person | System,
+    after_writing: Callable[[], object] | None = None,
 ) -> ImportReport:
     """Check the whole file, then create and update people by email in one transaction.
 
@@ -187,7 +188,8 @@ def import_people(
     - New people get an unusable password: they set one through password reset.
 
     `progress(done, total)` is called once the file is checked, with done=0, and then as
-    people are written.
+    people are written. `after_writing` runs in the same transaction once everyone is written
+    (meetings.services.import_people closes the 1:1s whose manager changed there).
     """
     access.require(access.can_import_people(by))
     keep = None if isinstance(by, System) else by
@@ -212,7 +214,8 @@ def import_people(
             return report
         if not dry_run:
             _apply_plan(plan, progress=progress)
-            one_on_ones_close_where_manager_changed()
+            if after_writing is not None:
+                after_writing()
             report.applied = True
     return report
 

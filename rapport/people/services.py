@@ -1,18 +1,18 @@
-"""Changes to people and the org chart."""
+"""Changes to people: their details, working hours, password resets, and the rule that keeps
+the org chart free of loops. A change of manager also closes 1:1s, so it is a workflow of the
+meetings app (meetings/services.py: person_change_manager, person_update,
+person_record_departure, import_people)."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
 from rapport import access
-from rapport.meetings.services import one_on_ones_close_where_manager_changed
 from rapport.people.models import (
-    LeftReason,
     PasswordResetRequest,
     Person,
     normalise_email,
@@ -51,54 +51,12 @@ def cycle_message(person: Person, new_manager: Person) -> str:
     )
 
 
-@transaction.atomic
-def person_change_manager(*, person: Person, new_manager: Person | None, by: Person) -> Person:
-    access.require(access.can_edit_person(by, person))
-    if new_manager is not None and would_create_cycle(person=person, new_manager=new_manager):
-        raise ReportingCycleError(cycle_message(person, new_manager), code="cycle")
-    person.manager = new_manager
-    person.save(update_fields=["manager"])
-    one_on_ones_close_where_manager_changed()
-    return person
-
-
-@transaction.atomic
-def person_update(
-    *,
-    person: Person,
-    name: str,
-    title: str,
-    timezone: str,
-    role: str,
-    manager: Person | None,
-    started_on: date | None,
-    by: Person,
-) -> Person:
-    access.require(access.can_edit_person(by, person))
-    if person.manager_id != (manager.pk if manager else None):
-        person_change_manager(person=person, new_manager=manager, by=by)
+def profile_set(*, person: Person, name: str, timezone: str) -> Person:
+    """The signed-in person's own name and time zone (the account page): the person is the
+    actor, so there is nobody else to check."""
     person.name = name
-    person.title = title
     person.timezone = timezone
-    person.role = role
-    person.started_on = started_on
-    person.full_clean()
-    person.save()
-    return person
-
-
-@transaction.atomic
-def person_record_departure(
-    *, person: Person, left_on: date, left_reason: LeftReason, by: Person
-) -> Person:
-    """Someone has left: they can no longer sign in, and their reports move up a level."""
-    access.require(access.can_record_departure(by))
-    person.left_on = left_on
-    person.left_reason = left_reason
-    person.is_active = False
-    person.save(update_fields=["left_on", "left_reason", "is_active"])
-    Person.objects.filter(manager=person).update(manager=person.manager)
-    one_on_ones_close_where_manager_changed()
+    person.save(update_fields=["name", "timezone"])
     return person
 
 

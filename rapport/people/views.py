@@ -1,27 +1,45 @@
+"""People pages: the org chart, a person, editing and departures (admins and HR), the org-chart
+import upload, one's own account (hours, days away), and signing in with password resets.
+Signing out and changing a password use Django's own views (see rapport/urls.py)."""
+
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access
 from rapport.http import SignedInRequest
 from rapport.meetings import services as meeting_services
-from rapport.people import selectors, services
+from rapport.notify.tasks import enqueue_or_log, send_password_reset
+from rapport.people import selectors, services, throttle
 from rapport.people.forms import (
     DayAwayForm,
     DepartureForm,
+    ImportUploadForm,
+    PasswordResetRequestForm,
     PeopleSearchForm,
     PersonForm,
     ProfileForm,
+    SignInForm,
     WorkingHoursForm,
 )
-from rapport.people.models import DayAway, LeftReason
+from rapport.people.importing import ImportReport
+from rapport.people.models import DayAway, LeftReason, Person
 
 
 @require_GET
@@ -73,7 +91,7 @@ def person_edit(request: SignedInRequest, person_uuid: str) -> HttpResponse:
     form = PersonForm(request.POST or None, initial=initial, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_update(person=person, by=viewer, **form.cleaned_data)
+            meeting_services.person_update(person=person, by=viewer, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("manager" if error.code == "cycle" else None, error)
         else:
@@ -90,7 +108,7 @@ def person_departure(request: SignedInRequest, person_uuid: str) -> HttpResponse
         raise Http404
     form = DepartureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.person_record_departure(
+        meeting_services.person_record_departure(
             person=person,
             left_on=form.cleaned_data["left_on"],
             left_reason=LeftReason(form.cleaned_data["left_reason"]),
@@ -128,9 +146,9 @@ def account(request: SignedInRequest) -> HttpResponse:
         request.POST or None, initial={"name": viewer.name, "timezone": viewer.timezone}
     )
     if request.method == "POST" and form.is_valid():
-        viewer.name = form.cleaned_data["name"]
-        viewer.timezone = form.cleaned_data["timezone"]
-        viewer.save(update_fields=["name", "timezone"])
+        services.profile_set(
+            person=viewer, name=form.cleaned_data["name"], timezone=form.cleaned_data["timezone"]
+        )
         messages.success(request, "Your profile is saved.")
         return redirect("account")
     return _account_page(request, profile=form)
@@ -178,3 +196,95 @@ def account_day_away_remove(request: SignedInRequest, day_away_uuid: str) -> Htt
     meeting_services.day_away_remove(day_away=away, by=viewer)
     messages.success(request, "Removed those days away; the 1:1s they skipped are back on.")
     return redirect(reverse("account") + "#away-heading")
+
+
+# --- The org-chart import (`rapport import-people` is the same import) ----------------------------
+
+# A file full of mistakes would make a page too long to use; the first ones are enough to
+# start fixing, and the command line shows them all.
+PROBLEMS_SHOWN = 500
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    assert isinstance(viewer, Person)  # LoginRequiredMiddleware guarantees a person
+    if not access.can_import_people(viewer):
+        raise Http404
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    report: ImportReport | None = None
+    if request.method == "POST" and form.is_valid():
+        report = meeting_services.import_people(
+            data=form.cleaned_data["file"].read(),
+            deactivate_missing=form.cleaned_data["deactivate_missing"],
+            dry_run=form.cleaned_data["dry_run"],
+            by=viewer,
+        )
+    problems = report.problems if report else []
+    context = {
+        "form": form,
+        "report": report,
+        "problems": problems[:PROBLEMS_SHOWN],
+        "problems_hidden": max(0, len(problems) - PROBLEMS_SHOWN),
+    }
+    return render(request, "people/import.html", context)
+
+
+# --- Signing in and password resets --------------------------------------------------------
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    # A path only: redirect() reads a bare word ("x") as a view name and fails on it.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url("home")
+
+
+@login_not_required
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(request))
+    form = SignInForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.person is not None:
+        login(request, form.person)
+        response = redirect(_safe_next(request))
+        throttle.trusted_browser_remember(response, email=form.person.email)
+        return response
+    status = 429 if form.throttled else 200
+    context = {"form": form, "next": _safe_next(request)}
+    return render(request, "people/sign_in.html", context, status=status)
+
+
+@login_not_required
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        # The same work for every address, known or not, and within the limits or not: the
+        # lookup and the email happen in a task, and every answer is the same page.
+        address = throttle.client_address(request)
+        if services.password_reset_request(email=email, address=address):
+            # A broker error is logged, never a 500: the same page answers either way.
+            enqueue_or_log(send_password_reset, email=email, key=f"password_reset:{uuid.uuid4()}")
+        return redirect("password_reset_done")
+    return render(request, "people/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset link, and one thing more: completing it proves the mailbox as a sign-in
+    proves the password, so the browser becomes trusted for the account. That makes "reset your
+    password", which the throttle's refusal offers, a real way into an account under attack."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        throttle.trusted_browser_remember(response, email=form.user.email)
+        return response

@@ -1,8 +1,8 @@
 """Reads about the question bank, and the questions a manager is offered in meeting mode.
 
-Suggestions are the manager's prompts: `question_panel_for` and `section_prompts_for` check
-the viewer; the lower-level `suggest` and `context_hints` do not and read the pair's context
-as the manager may see it (never the report's private points).
+Suggestions are the manager's prompts: questions/presentation.py builds the meeting-mode panel
+from these reads and checks the viewer; `suggest` and `context_hints` do not and read the pair's
+context as the manager may see it (never the report's private points).
 """
 
 from __future__ import annotations
@@ -10,17 +10,16 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 
 from rapport import access
 from rapport.checkins.coaching import checkin_hints
 from rapport.goals.coaching import goal_obstacle_hints
+from rapport.meetings.hints import ContextHint, ContextSource
 from rapport.meetings.models import Meeting, Section, TalkingPoint
 from rapport.people.models import Person
 from rapport.questions.models import AskedQuestion, Category, Question
@@ -86,15 +85,6 @@ def normalised(text: str) -> str:
 
 
 # --- Context: what the pair's recent talk says is worth asking about -------------------------
-
-
-@dataclass(frozen=True)
-class ContextHint:
-    category: str
-    reason: str
-
-
-ContextSource = Callable[[Meeting], list[ContextHint]]
 
 
 @dataclass(frozen=True)
@@ -369,100 +359,13 @@ def suggest(
     )
 
 
-# --- The meeting-mode panel --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SectionPrompts:
-    """What `questions/_suggestions.html` renders for one section (its context: `prompts`)."""
-
-    meeting: Meeting
-    section: str
-    label: str
-    suggestions: list[Suggestion]
-    asked: list[AskedQuestion]
-    # Questions shown earlier in this round of "Others"; they stay out until "First ones".
-    exclude: tuple[str, ...] = ()
-    has_more: bool = False
-    just_asked: uuid.UUID | None = field(default=None, compare=False)
-
-    @property
-    def exclude_param(self) -> str:
-        return ",".join(self.exclude)
-
-    def _url(self, exclude: Sequence[str]) -> str:
-        url = reverse("questions:suggestions", kwargs={"meeting_uuid": self.meeting.uuid})
-        query = {"section": self.section}
-        if exclude:
-            query["exclude"] = ",".join(exclude)
-        return f"{url}?{urlencode(query)}"
-
-    @property
-    def others_url(self) -> str:
-        shown = [str(s.question.uuid) for s in self.suggestions]
-        return self._url([*self.exclude, *shown])
-
-    @property
-    def first_url(self) -> str:
-        return self._url([])
-
-
-@dataclass(frozen=True)
-class QuestionPanel:
-    """What `questions/_panel.html` renders (its context: `question_panel`)."""
-
-    meeting: Meeting
-    sections: list[SectionPrompts]
-
-
-def section_prompts_for(
-    viewer: Person,
-    meeting: Meeting,
-    section: str,
-    *,
-    exclude: Sequence[uuid.UUID | str] = (),
-    hints: Sequence[ContextHint] | None = None,
-    just_asked: uuid.UUID | None = None,
-) -> SectionPrompts | None:
-    """One section's suggestions and the questions asked in it so far; None for anyone but
-    the manager of an active 1:1 (the report never sees the manager's prompts)."""
-    if not access.can_run_meeting_mode(viewer, meeting):
-        return None
-    asked = list(
+def asked_in_section(meeting: Meeting, section: str) -> list[AskedQuestion]:
+    """The questions asked in this meeting's part `section`, in the order they were asked."""
+    return list(
         AskedQuestion.objects.filter(meeting=meeting, question__section=section)
         .select_related("question")
         .order_by("asked_at", "pk")
     )
-    pool = fresh_questions(meeting, section, exclude)
-    suggestions = pick(
-        pool,
-        hints=context_hints(meeting) if hints is None else hints,
-        covered={item.question.category for item in asked},
-        seed=meeting.pk,
-    )
-    return SectionPrompts(
-        meeting=meeting,
-        section=section,
-        label=str(Section(section).label),
-        suggestions=suggestions,
-        asked=asked,
-        exclude=tuple(str(value) for value in exclude),
-        has_more=len(pool) > len(suggestions),
-        just_asked=just_asked,
-    )
-
-
-def question_panel_for(viewer: Person, meeting: Meeting) -> QuestionPanel | None:
-    """Both sections, connection first; None unless the viewer runs this meeting."""
-    if not access.can_run_meeting_mode(viewer, meeting):
-        return None
-    hints = context_hints(meeting)
-    sections = []
-    for section in Section.values:
-        prompts = section_prompts_for(viewer, meeting, section, hints=hints)
-        assert prompts is not None  # the access check above is the same
-        sections.append(prompts)
-    return QuestionPanel(meeting=meeting, sections=sections)
 
 
 def asked_in(viewer: Person, meeting: Meeting) -> list[AskedQuestion]:

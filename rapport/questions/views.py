@@ -18,7 +18,7 @@ from rapport.meetings.selectors import get_meeting_for
 from rapport.questions import selectors, services
 from rapport.questions.forms import AskedForm, QuestionForm, SuggestionsForm
 from rapport.questions.models import Question
-from rapport.questions.selectors import SectionPrompts
+from rapport.questions.presentation import SectionPrompts, section_prompts_for
 
 
 def _bank_page(request: SignedInRequest, form: QuestionForm | None) -> HttpResponse:
@@ -77,7 +77,7 @@ def suggestions(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     form = SuggestionsForm(request.GET)
     if not form.is_valid():
         return HttpResponseBadRequest("Choose the connection or the performance section.")
-    prompts = selectors.section_prompts_for(
+    prompts = section_prompts_for(
         request.user,
         meeting,
         form.cleaned_data["section"],
@@ -116,7 +116,7 @@ def asked(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
             query["exclude"] = ",".join(str(value) for value in exclude)
         url = reverse("questions:suggestions", kwargs={"meeting_uuid": meeting.uuid})
         return redirect(f"{url}?{urlencode(query)}")
-    prompts = selectors.section_prompts_for(
+    prompts = section_prompts_for(
         request.user, meeting, question.section, exclude=exclude, just_asked=question.uuid
     )
     return _section(request, prompts)

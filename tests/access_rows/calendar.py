@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from rapport.meetings.calendar import feed_for
+from rapport.meetings.services import feed_for
 from tests.access_rows.base import PUBLIC, SIGNED_IN, Row, Write, data, everyone, fixed, only
 
 ROWS: dict[str, Row] = {

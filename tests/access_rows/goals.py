@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from rapport.goals.models import Goal
 from rapport.goals.services import goal_agree, goal_propose
-from rapport.meetings.services import Rule, one_on_one_set_up
-from rapport.people.services import person_change_manager
+from rapport.meetings.services import Rule, one_on_one_set_up, person_change_manager
 from tests.access_rows.base import SIGNED_IN, Payload, Row, Write, data, everyone, fixed, only
 from tests.cast import Cast
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
-from rapport.meetings.agenda import action_add
+from rapport.meetings.services import action_add
 from tests.access_rows.base import Row, Write, everyone, fixed, only
 from tests.cast import Cast
 

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from rapport.meetings.models import Meeting
-from rapport.meetings.views_mode import clock_text
+from rapport.meetings.views.mode import clock_text
 from tests.browser.conftest import screenshot
 from tests.browser.test_meeting_flow import meeting_url, sign_in
 from tests.cast import build_cast

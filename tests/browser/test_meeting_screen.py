@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.meetings.cards import person_card_save
 from rapport.meetings.models import Meeting, TalkingPoint
+from rapport.meetings.services import person_card_save
 from rapport.notify.services import notify_tick, outbox_send_due
 from rapport.questions.models import AskedQuestion
 from tests.access_rows.insights import overdue_actions

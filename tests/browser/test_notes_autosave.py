@@ -21,8 +21,8 @@ from pytest_django.live_server_helper import LiveServer
 from rapport import urls as rapport_urls
 from rapport.http import SignedInRequest
 from rapport.meetings.models import Note, NoteConflictCopy
-from rapport.meetings.notes import note_save, notes_for
-from rapport.meetings.selectors import get_meeting_for
+from rapport.meetings.selectors import get_meeting_for, notes_for
+from rapport.meetings.services import note_save
 from tests.browser.conftest import screenshot
 from tests.cast import PASSWORD, Cast, build_cast
 
@@ -220,7 +220,7 @@ def test_a_save_the_database_refuses_says_why_survives_a_reload_and_is_saved_onc
     text = "typed while the disk was full"
     # The database refuses every write to the note, as a read-only file or a full disk would.
     refusing = mock.patch(
-        "rapport.meetings.notes._conditional_write",
+        "rapport.meetings.services._conditional_write",
         side_effect=OperationalError("attempt to write a readonly database"),
     )
     refusing.start()

@@ -10,15 +10,11 @@ from pytest_django import DjangoAssertNumQueries
 
 from rapport.goals.coaching import goal_obstacle_hints
 from rapport.goals.models import GoalUpdate
-from rapport.goals.progress import goal_record_progress
+from rapport.goals.services import goal_record_progress
 from rapport.meetings.models import Meeting
 from rapport.questions.models import Category
-from rapport.questions.selectors import (
-    CONTEXT_SOURCES,
-    context_hints,
-    section_prompts_for,
-    suggest,
-)
+from rapport.questions.presentation import section_prompts_for
+from rapport.questions.selectors import CONTEXT_SOURCES, context_hints, suggest
 from tests.cast import Cast
 from tests.goals.test_progress import active_goal
 

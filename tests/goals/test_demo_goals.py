@@ -19,8 +19,8 @@ from django.urls import reverse
 
 from rapport.goals.charts import on_track
 from rapport.goals.demo import GoalsSummary, demo_goals_create
-from rapport.goals.models import Goal, GoalUpdate, Kind, Status
-from rapport.goals.progress import STALL_AFTER, goal_started_at, stalled_goals
+from rapport.goals.models import STALL_AFTER, Goal, GoalUpdate, Kind, Status
+from rapport.goals.selectors import stalled_goals
 from rapport.goals.services import NEXT_GOAL_PROMPT
 from rapport.meetings.demo import demo_history_create
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, TalkingPoint
@@ -112,7 +112,7 @@ class TestTheDemoGoals(TestCase):
             assert meeting.one_on_one_id == update.goal.one_on_one_id
             assert meeting.scheduled_for <= update.created_at < CUTOFF
             assert update.by_id in (self.demo.manager.pk, update.goal.owner_id)
-            assert update.created_at >= goal_started_at(update.goal)
+            assert update.created_at >= update.goal.started_at
         assert updates.exclude(obstacle="").count() >= 10
         assert updates.exclude(note="").count() >= 50
 
@@ -138,12 +138,12 @@ class TestTheDemoGoals(TestCase):
         assert self.summary.stalled == len(stalled)
         for goal in Goal.objects.filter(pk__in=stalled):
             last = goal.updates.order_by("created_at").last()
-            since = last.created_at if last else goal_started_at(goal)
+            since = last.created_at if last else goal.started_at
             assert CUTOFF - since > timedelta(weeks=5), goal
         # Every other active goal was talked about recently.
         for goal in Goal.objects.filter(status=Status.ACTIVE).exclude(pk__in=stalled):
             last = goal.updates.order_by("created_at").last()
-            since = last.created_at if last else goal_started_at(goal)
+            since = last.created_at if last else goal.started_at
             assert CUTOFF - since < STALL_AFTER, goal
 
     def test_achieved_goals_have_a_reflection_and_several_a_next_goal_set_after_them(
@@ -236,7 +236,7 @@ class TestTheDemoGoals(TestCase):
         assert any(update.obstacle for update in updates)
         assert len({update.value for update in updates}) >= 8
         assert goal.actions.count() == 2
-        start = goal_started_at(goal).date()
+        start = goal.started_at.date()
         assert on_track(goal.baseline, goal.target, goal.current, start, goal.due_on, TODAY)
         # Their earlier goal was achieved, and this one set in the meeting after.
         assert Goal.objects.filter(

@@ -15,9 +15,8 @@ from rapport.goals.models import Goal, GoalUpdate, Status
 from rapport.goals.selectors import team_goals
 from rapport.goals.services import NEXT_GOAL_PROMPT, goal_agree, goal_propose
 from rapport.meetings.models import OneOnOne, TalkingPoint
-from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.meetings.services import Rule, one_on_one_set_up, person_change_manager
 from rapport.people.models import Person
-from rapport.people.services import person_change_manager
 from tests.cast import Cast
 from tests.goals.test_lifecycle import active_goal, good_fields
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries

@@ -24,8 +24,7 @@ from rapport.goals.services import (
     goal_update_draft,
 )
 from rapport.meetings.models import OneOnOne, TalkingPoint
-from rapport.meetings.services import Rule, one_on_one_set_up
-from rapport.people.services import person_change_manager
+from rapport.meetings.services import Rule, one_on_one_set_up, person_change_manager
 from tests.cast import Cast
 
 

@@ -16,18 +16,11 @@ from django.utils import timezone
 from rapport.access import Refused
 from rapport.goals.charts import ValuePoint, on_track, progress_chart
 from rapport.goals.models import Goal, GoalUpdate, Status
-from rapport.goals.progress import (
-    action_add_for_goal,
-    goal_record_progress,
-    goal_tie_action,
-    is_stalled,
-    progress_panel_for,
-    stall_reasons,
-    stalled_goals,
-)
-from rapport.meetings.agenda import action_add
+from rapport.goals.presentation import progress_panel_for
+from rapport.goals.selectors import stall_reasons, stalled_goals
+from rapport.goals.services import action_add_for_goal, goal_record_progress, goal_tie_action
 from rapport.meetings.models import Meeting, OneOnOne
-from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.meetings.services import Rule, action_add, one_on_one_set_up
 from tests.cast import PASSWORD, Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 
@@ -174,9 +167,7 @@ def test_a_goal_stalls_after_four_weeks_or_three_held_meetings_without_progress(
     goal = Goal(status=Status.ACTIVE, created_at=at(TODAY - timedelta(days=100)))
     updates = [at(TODAY - timedelta(days=90)), at(TODAY - timedelta(days=days_since_update))]
     assert (
-        is_stalled(
-            goal=goal, updates_at=updates, meetings_since_last_update=meetings_since, today=TODAY
-        )
+        goal.is_stalled(updates_at=updates, meetings_since_last_update=meetings_since, today=TODAY)
         is stalled
     )
 
@@ -192,15 +183,13 @@ def test_a_goal_without_updates_counts_from_when_it_became_active(
         manager_agreed_at=agreed - timedelta(days=3),
         report_agreed_at=agreed,
     )
-    assert (
-        is_stalled(goal=goal, updates_at=[], meetings_since_last_update=0, today=TODAY) is stalled
-    )
+    assert goal.is_stalled(updates_at=[], meetings_since_last_update=0, today=TODAY) is stalled
 
 
 @pytest.mark.parametrize("status", [Status.ACHIEVED, Status.DROPPED, Status.DRAFT])
 def test_a_goal_that_is_not_active_is_never_stalled(status: str) -> None:
     goal = Goal(status=status, created_at=at(TODAY - timedelta(days=400)))
-    assert not is_stalled(goal=goal, updates_at=[], meetings_since_last_update=9, today=TODAY)
+    assert not goal.is_stalled(updates_at=[], meetings_since_last_update=9, today=TODAY)
 
 
 def test_stalled_goals_finds_goals_idle_in_time_or_in_meetings(cast: Cast) -> None:

@@ -11,9 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings.agenda import action_add
 from rapport.meetings.models import ActionItem
-from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.meetings.services import Rule, action_add, one_on_one_set_up
 from rapport.meetings.templatetags.actions_ui import day_label, due_phrase
 from rapport.people.models import Person
 from tests.cast import Cast

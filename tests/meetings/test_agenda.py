@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rapport.access import Refused
-from rapport.meetings import agenda, selectors, services
+from rapport.meetings import selectors, services
 from rapport.meetings.models import Meeting, TalkingPoint
 from rapport.people.models import Person
 from tests.cast import PRIVATE_POINT_MARKER, Cast
@@ -39,13 +39,13 @@ def test_a_point_not_discussed_carries_over_to_the_next_meeting(
     cast: Cast, what_happened: str
 ) -> None:
     first, second = next_two(cast)
-    discussed = agenda.point_add(
+    discussed = services.point_add(
         one_on_one=cast.one_on_one, author=cast.report, text="Discussed", section="performance"
     )
-    left_open = agenda.point_add(
+    left_open = services.point_add(
         one_on_one=cast.one_on_one, author=cast.report, text="Left open", section="performance"
     )
-    agenda.point_set_discussed(point=discussed, meeting=first, discussed=True, by=cast.manager)
+    services.point_set_discussed(point=discussed, meeting=first, discussed=True, by=cast.manager)
     if what_happened == "rescheduled":
         services.meeting_reschedule(
             meeting=first,
@@ -68,14 +68,14 @@ def test_a_point_not_discussed_carries_over_to_the_next_meeting(
 
 def test_a_recurring_point_shows_on_every_meeting_and_is_ticked_per_meeting(cast: Cast) -> None:
     first, second = next_two(cast)
-    point = agenda.point_add(
+    point = services.point_add(
         one_on_one=cast.one_on_one,
         author=cast.manager,
         text="Anything blocking you?",
         section="performance",
         is_recurring=True,
     )
-    agenda.point_set_discussed(point=point, meeting=first, discussed=True, by=cast.report)
+    services.point_set_discussed(point=point, meeting=first, discussed=True, by=cast.report)
     on_first = next(
         s for s in selectors.agenda_for(cast.report, first) if s.section == "performance"
     ).recurring
@@ -87,15 +87,15 @@ def test_a_recurring_point_shows_on_every_meeting_and_is_ticked_per_meeting(cast
 
 
 def test_moving_a_point_up_swaps_it_with_the_one_above(cast: Cast) -> None:
-    a = agenda.point_add(
+    a = services.point_add(
         one_on_one=cast.one_on_one, author=cast.report, text="A", section="performance"
     )
-    b = agenda.point_add(
+    b = services.point_add(
         one_on_one=cast.one_on_one, author=cast.manager, text="B", section="performance"
     )
-    agenda.point_move(point=b, meeting=cast.meeting, up=True, by=cast.report)
+    services.point_move(point=b, meeting=cast.meeting, up=True, by=cast.report)
     assert texts(cast.report, cast.meeting)["performance"] == ["B", "A"]
-    agenda.point_move(
+    services.point_move(
         point=b, meeting=cast.meeting, up=True, by=cast.report
     )  # already first: no change
     assert texts(cast.report, cast.meeting)["performance"] == ["B", "A"]
@@ -105,7 +105,7 @@ def test_moving_a_point_up_swaps_it_with_the_one_above(cast: Cast) -> None:
 def test_only_the_author_may_touch_a_private_point(cast: Cast) -> None:
     secret = TalkingPoint.objects.get(is_private=True)
     with pytest.raises(Refused):
-        agenda.point_set_discussed(
+        services.point_set_discussed(
             point=secret, meeting=cast.meeting, discussed=True, by=cast.report
         )
 

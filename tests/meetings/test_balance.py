@@ -23,9 +23,8 @@ from rapport.meetings.balance import (
 )
 from rapport.meetings.charts import balance_bar, split_chart
 from rapport.meetings.models import Meeting, OneOnOne
-from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.meetings.services import Rule, one_on_one_set_up, person_change_manager
 from rapport.people.models import Person
-from rapport.people.services import person_change_manager
 from tests.cast import Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 

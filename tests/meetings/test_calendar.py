@@ -10,16 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from rapport.meetings.calendar import (
-    calendar_for_person,
-    feed_for,
-    feed_regenerate,
-    invite_for_meeting,
-    meeting_path,
-)
+from rapport.meetings.calendar import calendar_for_person, invite_for_meeting, meeting_path
 from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, TalkingPoint
 from rapport.meetings.services import (
     Rule,
+    feed_for,
+    feed_regenerate,
     meeting_reschedule,
     meetings_extend,
     one_on_one_set_up,

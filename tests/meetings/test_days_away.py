@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from rapport.access import Refused
 from rapport.meetings import selectors
-from rapport.meetings.agenda import point_add
 from rapport.meetings.models import Meeting, Note, OneOnOne, TalkingPoint
 from rapport.meetings.services import (
     Rule,
@@ -24,6 +23,7 @@ from rapport.meetings.services import (
     meetings_extend,
     one_on_one_change_rule,
     one_on_one_set_up,
+    point_add,
 )
 from rapport.people.models import DayAway, Person
 from tests.cast import Cast

@@ -8,8 +8,8 @@ from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 
-from rapport.meetings.agenda import action_add, point_add
 from rapport.meetings.models import Meeting, Note, Section, TalkingPoint
+from rapport.meetings.services import action_add, point_add
 from tests.cast import Cast
 
 pytestmark = pytest.mark.django_db

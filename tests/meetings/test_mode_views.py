@@ -13,14 +13,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.meetings import services
-from rapport.meetings.agenda import action_add, point_add, point_set_discussed
 from rapport.meetings.models import Meeting, Note, TimeSegment
 from rapport.meetings.services import (
     Rule,
+    action_add,
     one_on_one_set_up,
     one_on_ones_close_where_manager_changed,
+    point_add,
+    point_set_discussed,
 )
-from rapport.meetings.views_mode import balance_verdict, clock_text
+from rapport.meetings.views.mode import balance_verdict, clock_text
 from rapport.people.models import Person
 from rapport.questions.models import Question
 from rapport.questions.services import question_mark_asked

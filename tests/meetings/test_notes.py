@@ -17,17 +17,15 @@ from pytest_django import DjangoAssertNumQueries
 
 from rapport.markdown import render_markdown, sanitise_html
 from rapport.meetings.models import Meeting, Note, NoteConflictCopy
-from rapport.meetings.notes import (
+from rapport.meetings.selectors import conflict_copy_for, get_meeting_for, notes_for
+from rapport.meetings.services import (
     NoteConflict,
     NotesClosed,
     NoteVersionUnknown,
-    conflict_copy_for,
     note_conflict_resolve,
     note_save,
-    notes_for,
+    one_on_ones_close_where_manager_changed,
 )
-from rapport.meetings.selectors import get_meeting_for
-from rapport.meetings.services import one_on_ones_close_where_manager_changed
 from rapport.people.models import Person
 from tests.cast import Cast
 

@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from rapport.goals.models import Goal
 from rapport.meetings import selectors
-from rapport.meetings.agenda import action_add, point_add
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
+from rapport.meetings.services import action_add, person_change_manager, point_add
 from rapport.people.models import Person
-from rapport.people.services import person_change_manager
 from tests.cast import Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 from tests.helpers.team_setup import proposed, save_payload
@@ -231,7 +230,7 @@ def test_a_meeting_page_makes_the_same_queries_for_a_team_of_3_or_30(
 
 def test_an_import_that_moves_a_report_closes_their_one_on_one(cast: Cast) -> None:
     from rapport.access import SYSTEM
-    from rapport.people.importing import import_people
+    from rapport.meetings.services import import_people
 
     data = (
         "email,name,manager_email\n"

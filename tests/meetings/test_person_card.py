@@ -11,11 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.access import Refused
-from rapport.meetings.cards import person_card_for, person_card_save
 from rapport.meetings.models import OneOnOne, PersonCard
-from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.meetings.selectors import person_card_for
+from rapport.meetings.services import (
+    Rule,
+    one_on_one_set_up,
+    person_card_save,
+    person_change_manager,
+)
 from rapport.people.models import Person
-from rapport.people.services import person_change_manager
 from tests.cast import Cast
 
 EVERY_FIELD = {

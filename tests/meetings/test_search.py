@@ -10,10 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.meetings.agenda import action_add, point_add
 from rapport.meetings.models import Meeting, Note, Section
 from rapport.meetings.selectors import SEARCH_LIMIT_PER_KIND, search_hits
-from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.meetings.services import Rule, action_add, one_on_one_set_up, point_add
 from rapport.meetings.templatetags.search_ui import excerpt, highlight
 from rapport.people.models import Person
 from tests.cast import Cast

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from rapport.meetings.agenda import point_add
+from rapport.meetings.services import point_add
 from rapport.notify import services
 from rapport.notify.models import Kind, Outbox
 from tests.cast import Cast
@@ -103,7 +103,7 @@ def test_the_wait_doubles_and_gives_up_after_the_last_try() -> None:
 
 @pytest.mark.django_db
 def test_a_row_that_failed_every_try_is_left_for_the_admins(dummy_tasks: list[Any]) -> None:
-    email = services.emails.test_email(to="x@example.com", by=None, nonce="n")
+    email = services.emails.sample_email(to="x@example.com", by=None, nonce="n")
     services.outbox_add(email)
     Outbox.objects.update(attempts=services.MAX_ATTEMPTS, last_error="gave up")
     assert not services.sending_due_exists(timezone.now() + timedelta(days=1))
@@ -116,7 +116,7 @@ def test_two_workers_at_once_send_each_email_exactly_once(
     now = utc(2026, 11, 2, 14)
     for index in range(12):
         services.outbox_add(
-            services.emails.test_email(to=f"p{index}@example.com", by=None, nonce=str(index)),
+            services.emails.sample_email(to=f"p{index}@example.com", by=None, nonce=str(index)),
             send_after=now,
         )
     pair = world_pair()
@@ -151,7 +151,7 @@ def test_two_workers_at_once_send_each_email_exactly_once(
 def test_a_stale_claim_expires_and_the_row_is_sent(
     db: None, smtp: Mailbox, dummy_tasks: list[Any]
 ) -> None:
-    services.outbox_add(services.emails.test_email(to="a@example.com", by=None, nonce="1"))
+    services.outbox_add(services.emails.sample_email(to="a@example.com", by=None, nonce="1"))
     now = timezone.now()
     # A worker claimed the row and died before sending it.
     Outbox.objects.update(claimed_at=now - timedelta(minutes=1))
@@ -166,7 +166,7 @@ def test_a_rolled_back_transaction_enqueues_nothing(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
             with transaction.atomic():
-                services.test_email_queue(to="a@example.com", by=cast.admin)
+                services.sample_email_queue(to="a@example.com", by=cast.admin)
                 raise RuntimeError("the change fails")
         except RuntimeError:
             pass
@@ -179,7 +179,7 @@ def test_a_committed_test_email_is_sent_by_the_task(
     cast: Cast, smtp: Mailbox, immediate_tasks: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.test_email_queue(to="a@example.com", by=cast.admin)
+        services.sample_email_queue(to="a@example.com", by=cast.admin)
     assert [m.subject for m in smtp.to("a@example.com")] == ["Rapport test email"]
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from rapport.insights.selectors import team_view
 from rapport.insights.services import signal_dismiss
-from rapport.meetings.agenda import action_add
+from rapport.meetings.services import action_add
 from rapport.notify import emails
 from tests.cast import Cast
 

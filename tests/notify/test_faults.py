@@ -58,7 +58,7 @@ def hooked_smtp(smtp: Mailbox, settings: Settings) -> Iterator[Mailbox]:
 def add_test_emails(count: int) -> None:
     for index in range(count):
         services.outbox_add(
-            emails.test_email(to=f"p{index}@example.com", by=None, nonce=str(index))
+            emails.sample_email(to=f"p{index}@example.com", by=None, nonce=str(index))
         )
 
 

@@ -21,11 +21,11 @@ from rapport.meetings.services import (
     meeting_set_status,
     one_on_one_change_rule,
     one_on_one_set_up,
+    person_change_manager,
     rule_from,
 )
 from rapport.notify import services
 from rapport.notify.models import Kind, Outbox, SeriesInvite
-from rapport.people.services import person_change_manager
 from tests.cast import Cast
 from tests.helpers.ical import master_of, prop
 from tests.notify.conftest import Arrived, Mailbox

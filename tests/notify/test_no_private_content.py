@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapport.meetings.agenda import action_add, point_add
 from rapport.meetings.models import Note, TalkingPoint
-from rapport.meetings.services import meeting_set_status
+from rapport.meetings.services import action_add, meeting_set_status, point_add
 from rapport.notify import emails
 from rapport.notify.emails import Email
 from tests.canaries import (

@@ -106,7 +106,7 @@ def test_the_outbox_counts_emails_by_kind_and_state(cast: Cast) -> None:
 
 
 def test_a_failing_test_email_shows_its_address_and_error(cast: Cast) -> None:
-    row = services.test_email_queue(to="ops@example.com", by=cast.admin)
+    row = services.sample_email_queue(to="ops@example.com", by=cast.admin)
     Outbox.objects.filter(pk=row.pk).update(attempts=1, last_error="SMTPDataError: 451 later")
 
     page = outbox_page(cast)

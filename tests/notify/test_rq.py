@@ -56,7 +56,7 @@ def test_the_same_task_sends_through_redis_and_an_rq_worker(
     redis = {"URL": "redis://127.0.0.1:6379/15"}
     settings.RQ_QUEUES = {"default": redis, queue_name: redis}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": [queue_name]}}
-    services.outbox_add(emails.test_email(to="rq@example.com", by=None, nonce="rq"))
+    services.outbox_add(emails.sample_email(to="rq@example.com", by=None, nonce="rq"))
     result = send_due_emails.using(queue_name=queue_name).enqueue()
     queue = django_rq.get_queue(queue_name, job_class=Job)
     try:

@@ -18,7 +18,7 @@ def test_the_worker_runs_the_queued_task_on_the_database_backend(
 ) -> None:
     # The installation's default backend: django-tasks-db, whose queue is a database table.
     with transaction.atomic():
-        services.outbox_add(emails.test_email(to="db@example.com", by=None, nonce="db"))
+        services.outbox_add(emails.sample_email(to="db@example.com", by=None, nonce="db"))
         services.enqueue_sending()
     call_command("worker", "--once")
     assert [m.subject for m in smtp.to("db@example.com")] == ["Rapport test email"]

@@ -105,9 +105,9 @@ def test_it_explains_a_file_that_is_not_utf8(admin_client: Client) -> None:
 def test_it_shows_only_the_first_problems_of_a_very_bad_file(
     admin_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rapport.people import import_views
+    from rapport.people import views
 
-    monkeypatch.setattr(import_views, "PROBLEMS_SHOWN", 2)
+    monkeypatch.setattr(views, "PROBLEMS_SHOWN", 2)
     rows = [person_row(f"p{number}@example.org", "") for number in range(5)]
 
     response = admin_client.post(URL, {"file": upload(csv_bytes(rows))})

@@ -6,8 +6,9 @@ import pytest
 from pytest_django import DjangoAssertNumQueries
 
 from rapport.access import SYSTEM
+from rapport.meetings.services import import_people
 from rapport.people import importing
-from rapport.people.importing import ImportProblem, ImportReport, import_people
+from rapport.people.importing import ImportProblem, ImportReport
 from rapport.people.models import Person, Role
 from tests.cast import Cast
 from tests.people.importing_helpers import csv_bytes, person_row, team

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from rapport.access import SYSTEM
-from rapport.people.importing import import_people
+from rapport.meetings.services import import_people
 from rapport.people.models import Person
 from tests.cast import Cast
 from tests.people.importing_helpers import csv_bytes

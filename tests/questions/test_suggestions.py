@@ -10,18 +10,12 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from rapport.access import Refused
-from rapport.meetings.agenda import point_add, point_set_discussed
 from rapport.meetings.models import Meeting
+from rapport.meetings.services import point_add, point_set_discussed
 from rapport.questions import services
 from rapport.questions.models import AskedQuestion, Category, Question
-from rapport.questions.selectors import (
-    Suggestion,
-    context_categories,
-    context_hints,
-    question_panel_for,
-    section_prompts_for,
-    suggest,
-)
+from rapport.questions.presentation import question_panel_for, section_prompts_for
+from rapport.questions.selectors import Suggestion, context_categories, context_hints, suggest
 from tests.cast import Cast
 
 

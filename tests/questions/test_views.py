@@ -7,12 +7,13 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from rapport.meetings.agenda import point_add
 from rapport.meetings.models import Meeting
+from rapport.meetings.services import point_add
 from rapport.people.models import Person
 from rapport.questions import services
 from rapport.questions.models import AskedQuestion, Category, Question
-from rapport.questions.selectors import question_panel_for, suggest
+from rapport.questions.presentation import question_panel_for
+from rapport.questions.selectors import suggest
 from tests.cast import Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             validate_email(address)
         except ValidationError:
             raise CommandError(f"{address!r} is not an email address.") from None
-        email = emails.test_email(to=address, by=None, nonce=uuid.uuid4().hex)
+        email = emails.sample_email(to=address, by=None, nonce=uuid.uuid4().hex)
         services.outbox_add(email)
         row = Outbox.objects.get(key=email.key)
         services.outbox_claim(row.pk, now=timezone.now())

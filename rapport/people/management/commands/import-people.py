@@ -13,7 +13,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from rapport.access import SYSTEM
-from rapport.people.importing import MAX_BYTES, import_people
+from rapport.meetings.services import import_people
+from rapport.people.importing import MAX_BYTES
 
 # Below this many people an import takes a moment and a progress display would only be noise.
 PROGRESS_FROM = 1000

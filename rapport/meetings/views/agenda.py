@@ -10,14 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from rapport import access
-from rapport.goals.progress import action_add_for_goal
 from rapport.goals.selectors import active_goal_of_pair
+from rapport.goals.services import action_add_for_goal
 from rapport.http import SignedInRequest
-from rapport.meetings import agenda, selectors
+from rapport.meetings import selectors, services
 from rapport.meetings.forms import ActionDoneForm, ActionForm, PointForm
-from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
-from rapport.meetings.views import meeting_context
+from rapport.meetings.models import Meeting, TalkingPoint
+from rapport.meetings.views.meeting import meeting_context
 
 
 def _answer(request: SignedInRequest, meeting: Meeting, fragment: str) -> HttpResponse:
@@ -33,7 +32,7 @@ def _point_for(request: SignedInRequest, meeting: Meeting, point_uuid: str) -> T
     return get_object_or_404(visible.select_related("one_on_one"), uuid=point_uuid)
 
 
-def _report(request: SignedInRequest, error: ValidationError) -> None:
+def _show_error(request: SignedInRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
@@ -43,11 +42,11 @@ def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     form = PointForm(request.POST)
     if form.is_valid():
         try:
-            agenda.point_add(
+            services.point_add(
                 one_on_one=meeting.one_on_one, author=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _report(request, error)
+            _show_error(request, error)
     else:
         messages.error(request, "Write the point in a few words (500 characters at most).")
     return _answer(request, meeting, "agenda-block")
@@ -58,14 +57,14 @@ def point_discuss(request: SignedInRequest, meeting_uuid: str, point_uuid: str) 
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
-        agenda.point_set_discussed(
+        services.point_set_discussed(
             point=point,
             meeting=meeting,
             discussed=request.POST.get("discussed") == "1",
             by=request.user,
         )
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     return _answer(request, meeting, "agenda-block")
 
 
@@ -74,11 +73,11 @@ def point_move(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> 
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
-        agenda.point_move(
+        services.point_move(
             point=point, meeting=meeting, up=request.POST.get("direction") == "up", by=request.user
         )
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     return _answer(request, meeting, "agenda-block")
 
 
@@ -87,9 +86,9 @@ def point_delete(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
-        agenda.point_delete(point=point, by=request.user)
+        services.point_delete(point=point, by=request.user)
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     return _answer(request, meeting, "agenda-block")
 
 
@@ -119,19 +118,15 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
                 raise ValidationError("That goal is not an active goal of this 1:1.")
             action_add_for_goal(goal=goal, by=request.user, **fields)
         else:
-            agenda.action_add(one_on_one=one_on_one, by=request.user, **fields)
+            services.action_add(one_on_one=one_on_one, by=request.user, **fields)
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     return _answer(request, meeting, "actions-block")
 
 
 @require_POST
 def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
-    visible = access.one_on_ones_visible_to(request.user)
-    action = get_object_or_404(
-        ActionItem.objects.filter(one_on_one__in=visible).select_related("one_on_one"),
-        uuid=action_uuid,
-    )
+    action = selectors.get_action_for(request.user, action_uuid)
     form = ActionDoneForm(request.POST)
     if not form.is_valid():
         raise Http404("No such meeting.")  # the only field that can be wrong is the meeting's id
@@ -142,9 +137,9 @@ def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
         if meeting.one_on_one_id != action.one_on_one_id:
             raise Http404("That meeting belongs to another 1:1.")
     try:
-        agenda.action_set_done(action=action, done=form.cleaned_data["done"], by=request.user)
+        services.action_set_done(action=action, done=form.cleaned_data["done"], by=request.user)
     except ValidationError as error:
-        _report(request, error)
+        _show_error(request, error)
     if meeting is not None:
         return _answer(request, meeting, "actions-block")
     if form.cleaned_data["done"]:

@@ -34,10 +34,11 @@ from rapport.http import SignedInRequest
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services, timing
 from rapport.meetings.models import Meeting, Section
-from rapport.meetings.notes import notes_for
-from rapport.meetings.views import meeting_context
+from rapport.meetings.selectors import notes_for
+from rapport.meetings.views.meeting import meeting_context
 from rapport.people.models import Person
-from rapport.questions.selectors import asked_in, question_panel_for
+from rapport.questions.presentation import question_panel_for
+from rapport.questions.selectors import asked_in
 
 SECTION_HINTS = {
     Section.CONNECTION: "The person: how they are, at work and outside it.",

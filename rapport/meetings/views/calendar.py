@@ -1,4 +1,5 @@
-"""The calendar feed page, the secret feed itself, and one meeting as an invite file."""
+"""Calendars: the week view (the viewer's 1:1s of one week on a grid in their own time zone),
+the calendar feed page, the secret feed itself, and one meeting as an invite file."""
 
 from __future__ import annotations
 
@@ -15,21 +16,23 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from rapport.http import SignedInRequest
-from rapport.meetings import calendar, selectors
+from rapport.meetings import calendar, selectors, services
+from rapport.meetings.forms import WeekForm
+from rapport.meetings.week import lay_out_week, week_start
 
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 @require_GET
 def calendar_page(request: SignedInRequest) -> HttpResponse:
-    feed = calendar.feed_for(request.user)
+    feed = services.feed_for(request.user)
     feed_url = settings.BASE_URL + reverse("meetings:calendar_feed", kwargs={"token": feed.token})
     return render(request, "meetings/calendar.html", {"feed_url": feed_url})
 
 
 @require_POST
 def calendar_regenerate(request: SignedInRequest) -> HttpResponse:
-    calendar.feed_regenerate(person=request.user)
+    services.feed_regenerate(person=request.user)
     messages.success(request, "Your calendar has a new address. The old one no longer works.")
     return redirect("meetings:calendar")
 
@@ -59,3 +62,14 @@ def meeting_invite(request: SignedInRequest, meeting_uuid: uuid.UUID) -> HttpRes
     )
     response["Content-Disposition"] = f'attachment; filename="1-1-{day.isoformat()}.ics"'
     return response
+
+
+@require_GET
+def week(request: SignedInRequest) -> HttpResponse:
+    form = WeekForm(request.GET)
+    form.is_valid()  # each field is used on its own; invalid ones are simply absent
+    today = timezone.localdate()
+    monday = week_start(form.cleaned_data.get("week"), today)
+    data = selectors.week_of(request.user, monday, person=form.cleaned_data.get("person"))
+    layout = lay_out_week(data, today=today)
+    return render(request, "meetings/week.html", {"week": layout})

@@ -21,13 +21,11 @@ from rapport.meetings.charts import split_chart
 from rapport.meetings.forms import (
     HistorySearchForm,
     JustDoneForm,
-    TeamActionsFilterForm,
-    TeamSetupFilterForm,
-)
-from rapport.meetings.forms_slots import (
     ProposalsForm,
     RhythmForm,
+    TeamActionsFilterForm,
     TeamPlanForm,
+    TeamSetupFilterForm,
     proposals_initial,
 )
 from rapport.people.models import Person

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from rapport.http import SignedInRequest, answers_json
 from rapport.markdown import render_markdown
-from rapport.meetings import notes, selectors
+from rapport.meetings import selectors, services
 from rapport.meetings.models import Note
 
 MAX_BODY = 100_000
@@ -43,7 +43,7 @@ class NoteTextField(forms.CharField):
 class NoteSaveForm(forms.Form):
     body = NoteTextField()
     version = forms.IntegerField(min_value=0, max_value=MAX_VERSION)
-    # One random id per save attempt, sent again unchanged on a retry (see notes.note_save).
+    # One random id per save attempt, sent again unchanged on a retry (see services.note_save).
     # Optional, so a client without one still saves, only without the retry's protection.
     key = forms.CharField(
         required=False,
@@ -72,7 +72,7 @@ def _saved(note: Note) -> dict[str, Any]:
     }
 
 
-def _conflict(conflict: notes.NoteConflict) -> JsonResponse:
+def _conflict(conflict: services.NoteConflict) -> JsonResponse:
     current = conflict.current
     return JsonResponse(
         {
@@ -95,7 +95,7 @@ def _invalid(form: forms.Form) -> JsonResponse:
     return JsonResponse({"error": f"The note could not be read ({problems})."}, status=400)
 
 
-def _closed(error: notes.NotesClosed) -> JsonResponse:
+def _closed(error: services.NotesClosed) -> JsonResponse:
     return JsonResponse({"error": str(error)}, status=403)
 
 
@@ -114,7 +114,7 @@ def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonRe
     if not form.is_valid():
         return _invalid(form)
     try:
-        note = notes.note_save(
+        note = services.note_save(
             meeting=meeting,
             author=viewer,
             kind=kind,
@@ -122,11 +122,11 @@ def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonRe
             base_version=form.cleaned_data["version"],
             save_key=form.cleaned_data["key"],
         )
-    except notes.NoteConflict as conflict:
+    except services.NoteConflict as conflict:
         return _conflict(conflict)
-    except notes.NotesClosed as error:
+    except services.NotesClosed as error:
         return _closed(error)
-    except notes.NoteVersionUnknown:
+    except services.NoteVersionUnknown:
         return JsonResponse({"error": "That version of the note does not exist."}, status=400)
     return JsonResponse(_saved(note))
 
@@ -140,18 +140,18 @@ def note_resolve(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> Jso
     form = NoteResolveForm(request.POST)
     if not form.is_valid():
         return _invalid(form)
-    copy = notes.conflict_copy_for(viewer, meeting, kind, str(form.cleaned_data["copy"]))
+    copy = selectors.conflict_copy_for(viewer, meeting, kind, str(form.cleaned_data["copy"]))
     if copy is None:
         raise Http404("No such unsaved version.")
     choice = form.cleaned_data["choice"]
     body = {"mine": copy.body, "theirs": None, "merge": form.cleaned_data["body"]}[choice]
     try:
-        resolution = notes.note_conflict_resolve(
+        resolution = services.note_conflict_resolve(
             copy=copy, by=viewer, body=body, seen_version=form.cleaned_data["version"]
         )
-    except notes.NoteConflict as conflict:
+    except services.NoteConflict as conflict:
         return _conflict(conflict)
-    except notes.NotesClosed as error:
+    except services.NotesClosed as error:
         return _closed(error)
     note = resolution.note
     return JsonResponse(

@@ -11,9 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.http import SignedInRequest
-from rapport.meetings import balance, cards, selectors, services
+from rapport.meetings import balance, selectors, services
 from rapport.meetings.charts import balance_bar
-from rapport.meetings.forms_balance import EstimateForm, PersonCardForm
+from rapport.meetings.forms import EstimateForm, PersonCardForm
 from rapport.meetings.models import Meeting
 
 
@@ -31,17 +31,17 @@ def _back_to(request: SignedInRequest, fallback: str) -> str:
 def person_card(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
     viewer = request.user
     one_on_one = selectors.get_one_on_one_for(viewer, one_on_one_uuid)
-    card = cards.person_card_for(viewer, one_on_one)
+    card = selectors.person_card_for(viewer, one_on_one)
     if card is None:
         # The report, and anyone else who can open the 1:1, learns nothing of a card.
         raise Http404
-    initial = {name: getattr(card, name) for name in cards.CARD_FIELDS}
+    initial = {name: getattr(card, name) for name in selectors.CARD_FIELDS}
     form = PersonCardForm(request.POST or None, initial=initial)
     back = _back_to(request, reverse("meetings:one_on_one", args=[one_on_one.uuid]))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        cards.person_card_save(
-            one_on_one=one_on_one, by=viewer, **{name: data[name] for name in cards.CARD_FIELDS}
+        services.person_card_save(
+            one_on_one=one_on_one, by=viewer, **{name: data[name] for name in selectors.CARD_FIELDS}
         )
         messages.success(
             request, f"Saved. Only you see this card about {one_on_one.report.get_short_name()}."

@@ -15,11 +15,8 @@ from rapport.goals.selectors import open_goals_of_pair
 from rapport.http import SignedInRequest
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services
-from rapport.meetings.cards import person_card_for
-from rapport.meetings.forms import ActionForm, PointForm, SearchForm, StatusForm
-from rapport.meetings.forms_slots import MoveForm
+from rapport.meetings.forms import ActionForm, MoveForm, PointForm, SearchForm, StatusForm
 from rapport.meetings.models import Meeting
-from rapport.meetings.notes import notes_for
 
 
 def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
@@ -37,8 +34,8 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
         "neighbours": selectors.neighbours_of(meeting),
         "point_form": PointForm(),
         "action_form": ActionForm(),
-        "notes": notes_for(viewer, meeting),
-        "person_card": person_card_for(viewer, one_on_one),
+        "notes": selectors.notes_for(viewer, meeting),
+        "person_card": selectors.person_card_for(viewer, one_on_one),
         "pair_goals": open_goals_of_pair(viewer, one_on_one),
         "checkin": checkin_panel_for(viewer, meeting, now=timezone.now()),
     }
