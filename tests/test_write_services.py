@@ -72,7 +72,6 @@ FAKE = "`rapport demo` and `rapport synth` (rapport/fakedata): commands, no view
 NOT_WRITE_MODULES = {
     "rapport.fakedata.build": FAKE,
     "rapport.fakedata.services_writer": FAKE,
-    "rapport.fakedata.bulk_writer": FAKE,
     "rapport.fakedata.bulk": "`rapport synth`: the benchmark organisation, written in bulk",
     "rapport.people.models": "Django's create_user/create_superuser (commands and tests)",
     "rapport.people.throttle": "failed sign-ins of anonymous visitors: no person acts",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,19 +42,16 @@ def topic_lines(topics: str) -> list[str]:
 
 
 @transaction.atomic
-def checkin_submit(
-    *, meeting: Meeting, by: Person, now: datetime | None = None, **fields: object
-) -> CheckIn:
+def checkin_submit(*, meeting: Meeting, by: Person, **fields: object) -> CheckIn:
     """Creates or updates the check-in of `meeting`. Each topic line becomes a talking point of
     the report in the connection section, once: a line already given in an earlier save, or
-    already open on the agenda as the report's point, is not added again. `now` is for the
-    demo's history (rapport/fakedata), which answers past check-ins as of their day."""
+    already open on the agenda as the report's point, is not added again."""
     unknown = set(fields) - FIELDS
     if unknown:
         raise TypeError(f"Not check-in fields: {', '.join(sorted(unknown))}")
     one_on_one = meeting.one_on_one
     access.require(access.can_check_in(by, meeting))
-    now = now or timezone.now()
+    now = timezone.now()
     if not window_of(meeting).is_open(now):
         raise ValidationError("This check-in is not open.")
     checkin = CheckIn.objects.select_for_update().filter(meeting=meeting).first()

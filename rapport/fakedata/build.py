@@ -72,11 +72,11 @@ def demo_sign_ins(*, today: date) -> list[SignIn] | None:
 
 
 @transaction.atomic
-def demo_create(*, today: date) -> Summary:
+def demo_create(*, today: date, weeks: int = p.DEMO_WEEKS) -> Summary:
     if demo_exists():
         raise FakeDataRefused(f"People with @{DEMO_DOMAIN} addresses already exist.")
     started = clock.monotonic()
-    rows = write_through_services(p.demo_plan(today=today), today=today)
+    rows = write_through_services(p.demo_plan(today=today, weeks=weeks), today=today)
     return Summary(rows, clock.monotonic() - started)
 
 

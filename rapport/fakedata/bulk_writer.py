@@ -161,7 +161,11 @@ def _pair(pair: p.Pair, w: dict[str, BulkWriter], keys: _Keys, now: datetime) ->
 
 
 def _meeting(
-    meeting: p.Meeting, one_on_one: int, side: dict[bool, int], w: dict[str, BulkWriter], keys: _Keys
+    meeting: p.Meeting,
+    one_on_one: int,
+    side: dict[bool, int],
+    w: dict[str, BulkWriter],
+    keys: _Keys,
 ) -> int:
     at = meeting.at
     started = ended = None

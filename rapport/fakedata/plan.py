@@ -244,12 +244,13 @@ DEMO_SHAPES = {
     28: Shape.NO_CAREER_TALK,
 }
 DEMO_SEED = 2030
-DEMO_TEAM_WEEKS = 26  # the team of 30 has used Rapport for about six months
-DEMO_OTHER_WEEKS = 12  # the other teams joined about three months ago
+DEMO_WEEKS = 26  # the team of 30 has used Rapport for about six months, the others for half that
 MAX_TENURE_DAYS = 6 * 365
 
 
-def demo_plan(*, today: date, seed: int = DEMO_SEED) -> Organisation:
+def demo_plan(*, today: date, seed: int = DEMO_SEED, weeks: int = DEMO_WEEKS) -> Organisation:
+    """The demo's story as of `today`; `weeks` of history for the team of 30 (fewer in tests:
+    the shapes need about eight)."""
     story = data("story")
     rng = random.Random(seed)
     now = planning_now(today)
@@ -290,12 +291,12 @@ def demo_plan(*, today: date, seed: int = DEMO_SEED) -> Organisation:
         main = team["key"] == "platform"
         for position, seat in enumerate(team["members"]):
             report = add(seat, manager.key)
-            weeks = DEMO_TEAM_WEEKS if main else DEMO_OTHER_WEEKS
             shape = DEMO_SHAPES.get(position, Shape.STEADY) if main else Shape.STEADY
-            pairs.append(_pair(rng, manager, report, today - timedelta(weeks=weeks), shape))
+            starts = today - timedelta(weeks=weeks if main else weeks // 2)
+            pairs.append(_pair(rng, manager, report, starts, shape))
     # The leaders' own 1:1s: the skip-level with her managers, the CEO with his directs.
     for manager in (managers["platform"], managers["mobile"], managers["data"]):
-        pairs.append(_pair(rng, people[1], manager, today - timedelta(weeks=DEMO_OTHER_WEEKS)))
+        pairs.append(_pair(rng, people[1], manager, today - timedelta(weeks=weeks // 2)))
     # Those who left in the last year, for the organisation view's retention figures: their
     # weekly 1:1s ran for thirty weeks up to the day they left, kept or lapsing.
     for leaver in story["leavers"]:
@@ -304,7 +305,8 @@ def demo_plan(*, today: date, seed: int = DEMO_SEED) -> Organisation:
         person.left_on = today - timedelta(days=leaver["left_days_ago"])
         person.left_reason = leaver["reason"]
         shape = Shape.STEADY if leaver["kept"] else Shape.LAPSED
-        pairs.append(_pair(rng, manager, person, person.left_on - timedelta(weeks=30), shape))
+        starts = person.left_on - timedelta(weeks=min(30, weeks))
+        pairs.append(_pair(rng, manager, person, starts, shape))
     for pair in pairs:
         _pair_history(pair, rng, now, demo=True)
     days_away = [
@@ -494,7 +496,11 @@ SLOT_TIMES = [time(hour, minute) for hour in range(9, 17) for minute in (0, 30)]
 
 
 def _pair(
-    rng: random.Random, manager: Person, report: Person, starts_on: date, shape: Shape = Shape.STEADY
+    rng: random.Random,
+    manager: Person,
+    report: Person,
+    starts_on: date,
+    shape: Shape = Shape.STEADY,
 ) -> Pair:
     # Weekly for the pairs whose shapes are read over weeks; some others every two weeks.
     weekly = shape != Shape.STEADY or rng.random() < 0.75
@@ -540,12 +546,11 @@ def _pair_history(pair: Pair, rng: random.Random, now: datetime, *, demo: bool) 
     for index, slot in enumerate(slots):
         late = slot >= recent
         roll = rng.random()
-        if shape == Shape.LAPSED and (
-            slot >= now - timedelta(weeks=4) or (pair.ends_on and index >= len(slots) - 8)
-        ):
+        if (
+            shape == Shape.LAPSED
+            and (slot >= now - timedelta(weeks=4) or (pair.ends_on and index >= len(slots) - 8))
+        ) or (roll < 0.06 and index > 0):
             status, reason = ("skipped", rng.choice(texts["skip_reasons"]))
-        elif roll < 0.06 and index > 0:
-            status, reason = "skipped", rng.choice(texts["skip_reasons"])
         elif roll < 0.08 and index > 0:
             status, reason = "cancelled", rng.choice(texts["cancel_reasons"])
         else:
@@ -575,7 +580,9 @@ def _pair_history(pair: Pair, rng: random.Random, now: datetime, *, demo: bool) 
         elif rng.random() < 0.5:
             connection = round(MEETING_MINUTES * part)
             meeting.estimated = (connection, MEETING_MINUTES - connection)
-        _meeting_content(meeting, pair, rng, texts, late=late, now=now, demo=demo)
+        _meeting_content(
+            meeting, pair, rng, texts, late=late, now=now, demo=demo, held_count=held_count
+        )
         # Actions: most done within a week of their day; overdue pairs leave three open.
         if late and overdue_left and index < len(slots) - 1:
             meeting.action = Action(
@@ -616,6 +623,10 @@ def _pair_history(pair: Pair, rng: random.Random, now: datetime, *, demo: bool) 
                 submitted_at=meeting.at - timedelta(hours=rng.randint(2, 40)),
             )
     if held_count:
+        # The next meeting's "last time" always has the manager's shared note to show.
+        last = next(meeting for meeting in reversed(pair.meetings) if meeting.status == "held")
+        if not any(kind == "shared" and not by_report for by_report, kind, _ in last.notes):
+            last.notes.insert(0, (False, "shared", rng.choice(texts["note_lines"])))
         _goals(pair, rng, texts, now)
     if pair.ends_on is None:
         pair.next_points = [
@@ -635,12 +646,13 @@ def _meeting_content(
     late: bool,
     now: datetime,
     demo: bool,
+    held_count: int,
 ) -> None:
-    # Career and growth come up about once a month, except in the pairs that stopped (or never
-    # started) talking about them: those have had none for months.
+    # Career and growth come up every fourth held meeting, except in the pairs that stopped (or
+    # never started) talking about them: those have had none for months.
     no_career = pair.shape == Shape.NO_CAREER_TALK and meeting.slot >= now - timedelta(weeks=20)
     points = [Point(rng.random() < 0.6, "connection", rng.choice(texts["connection_points"]))]
-    if not no_career and rng.random() < 0.25:
+    if not no_career and held_count % 4 == 1:
         points.append(Point(rng.random() < 0.5, "connection", rng.choice(texts["career_points"])))
     for _ in range(rng.randint(0, 1) if demo else rng.randint(0, 2)):
         points.append(

@@ -4,9 +4,14 @@ The services stamp "now". History needs the past, so each write is followed by o
 `as_of`, that moves the timestamps of the row just written to the day the plan says (a note
 saved in a meeting 3 months ago, an action done last week). It is the only place that edits
 rows behind a service, and it only ever changes timestamps. Where a service already takes the
-time (meeting mode's `now`, `goal_agree`'s `today`, `checkin_submit`'s `now`) it is passed
-instead. People are created directly: there is no service that creates one person (the
-import creates many from a file); their working hours and departures go through services.
+time (meeting mode's `now`, `goal_agree`'s `today`) it is passed instead. Two kinds of row
+are written directly, each said where: people (no service creates one person; the import
+creates many from a file; their working hours and departures go through services) and past
+check-ins (`checkin_submit` refuses a closed window).
+
+The 1:1s also close as of their day: the meetings service made the rule's rows up to its
+horizon when the pair was set up, and a pair that closed months ago never had the rows after
+its last day, so those are removed with the closing time moved back.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.db.models import Model
 
-from rapport.checkins.services import checkin_submit
+from rapport import access
+from rapport.checkins.models import CheckIn
 from rapport.fakedata import plan as p
 from rapport.goals.models import Goal
 from rapport.goals.progress import goal_record_progress
@@ -35,7 +41,7 @@ from rapport.meetings.services import (
     meeting_set_status,
     one_on_one_set_up,
 )
-from rapport.people.models import Person
+from rapport.people.models import LeftReason, Person
 from rapport.people.services import person_record_departure, working_hours_set
 
 
@@ -57,7 +63,10 @@ def write_through_services(org: p.Organisation, *, today: date) -> Counter[str]:
         if pair.ends_on is not None:
             planned = next(person for person in org.people if person.key == pair.report)
             person_record_departure(
-                person=report, left_on=pair.ends_on, left_reason=planned.left_reason, by=hr
+                person=report,
+                left_on=pair.ends_on,
+                left_reason=LeftReason(planned.left_reason),
+                by=hr,
             )
             closed_at = datetime.combine(pair.ends_on, time(17), tzinfo=org.now.tzinfo)
             one_on_one = OneOnOne.objects.get(report=report, manager=people[pair.manager])
@@ -104,9 +113,7 @@ def _people(org: p.Organisation, written: Counter[str]) -> dict[str, Person]:
     return people
 
 
-def _pair(
-    pair: p.Pair, people: dict[str, Person], now: datetime, written: Counter[str]
-) -> None:
+def _pair(pair: p.Pair, people: dict[str, Person], now: datetime, written: Counter[str]) -> None:
     manager, report = people[pair.manager], people[pair.report]
     rule = Rule(pair.cadence, pair.weekday, pair.start_time, p.MEETING_MINUTES, pair.starts_on)
     one_on_one = one_on_one_set_up(
@@ -147,7 +154,9 @@ def _meeting(
 ) -> None:
     written["meetings"] += 1
     if planned.status != "held":
-        meeting_set_status(meeting=meeting, status=planned.status, reason=planned.reason, by=manager)
+        meeting_set_status(
+            meeting=meeting, status=planned.status, reason=planned.reason, by=manager
+        )
         return
     if planned.moved_to is not None:
         meeting_reschedule(
@@ -155,16 +164,10 @@ def _meeting(
         )
     at = planned.at
     if planned.checkin is not None:
-        answer = planned.checkin
-        checkin_submit(
-            meeting=meeting, by=report, now=answer.submitted_at, mood=answer.mood,
-            energy=answer.energy, workload=answer.workload, wins=answer.wins,
-            challenges=answer.challenges, outside_work=answer.outside_work,
-            outside_work_shared=answer.outside_work_shared,
-        )  # fmt: skip
+        _checkin(planned.checkin, meeting, report)
         written["check-ins"] += 1
     points = []
-    for position, planned_point in enumerate(planned.points):
+    for planned_point in planned.points:
         author = report if planned_point.by_report else manager
         point = point_add(
             one_on_one=one_on_one, author=author, text=planned_point.text,
@@ -213,6 +216,22 @@ def _meeting(
             action_set_done(action=action, done=True, by=manager)
             as_of(action, done_at=planned.action.done_at)
         written["actions"] += 1
+
+
+def _checkin(answer: p.CheckIn, meeting: Meeting, report: Person) -> None:
+    """The one row not written by its service: `checkin_submit` accepts answers only while the
+    meeting's check-in window is open, and these meetings are long past. The rules it keeps
+    are kept here: only the pair's report answers, and the row passes its model's checks."""
+    access.require(access.can_check_in(report, meeting))
+    checkin = CheckIn(
+        meeting=meeting, one_on_one=meeting.one_on_one, report=report, mood=answer.mood,
+        energy=answer.energy, workload=answer.workload, wins=answer.wins,
+        challenges=answer.challenges, outside_work=answer.outside_work,
+        outside_work_shared=answer.outside_work_shared, submitted_at=answer.submitted_at,
+        updated_at=answer.submitted_at,
+    )  # fmt: skip
+    checkin.full_clean()
+    checkin.save()
 
 
 def _goal(
