@@ -153,6 +153,13 @@ def test_the_leavers_have_closed_one_on_ones_for_the_retention_figures(
     assert leavers.count() == len(data("story")["leavers"])
     closed = OneOnOne.objects.filter(report__in=leavers, status=OneOnOne.Status.CLOSED)
     assert closed.count() == leavers.count()
+    # Both retention groups of the organisation view: 1:1s kept up to the end, and lapsed ones.
+    held_shares = [
+        pair.meetings.filter(status=Meeting.Status.HELD).count() / pair.meetings.count()
+        for pair in closed
+    ]
+    assert any(share >= 0.8 for share in held_shares)
+    assert any(share < 0.5 for share in held_shares)
 
 
 def test_deleting_the_demo_leaves_everyone_else(demo_today: date, db: None) -> None:
