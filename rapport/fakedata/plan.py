@@ -557,7 +557,9 @@ def _pair_history(pair: Pair, rng: random.Random, now: datetime, *, demo: bool) 
             status, reason = "held", ""
         meeting = Meeting(slot=slot, status=status, reason=reason)
         pair.meetings.append(meeting)
-        if status != "held":
+        # Only the organisation view reads the 1:1s of people who left (held or not), and
+        # nobody opens them: they are statuses, without contents.
+        if status != "held" or pair.ends_on is not None:
             continue
         held_count += 1
         if rng.random() < 0.04 and slot + timedelta(days=1, hours=1) < end:
