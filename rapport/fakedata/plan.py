@@ -541,7 +541,7 @@ def _pair_history(pair: Pair, rng: random.Random, now: datetime, *, demo: bool) 
     recent = now - timedelta(weeks=RECENT_WEEKS)
     share = {Shape.ALL_WORK: 0.45, Shape.ALL_CHAT: 0.5}.get(shape, pair.target_share / 100)
     mood_base, workload_base = rng.choice((4, 4, 4, 5)), 3
-    overdue_left = 3 if shape == Shape.ACTIONS_OVERDUE else 0
+    overdue_left = 4 if shape == Shape.ACTIONS_OVERDUE else 0  # the signal needs 3
     held_count = 0
     for index, slot in enumerate(slots):
         late = slot >= recent
