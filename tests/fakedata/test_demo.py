@@ -12,7 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import Settings
 
-from rapport.fakedata.build import DEMO_PASSWORD, demo_delete, demo_people, demo_sign_ins
+from rapport.fakedata.build import (
+    DEMO_PASSWORD,
+    FakeDataRefused,
+    demo_delete,
+    demo_people,
+    demo_sign_ins,
+)
 from rapport.fakedata.plan import data
 from rapport.insights.rules import Rule
 from rapport.insights.team import team_view
@@ -167,3 +173,15 @@ def test_deleting_the_demo_leaves_everyone_else(demo_today: date, db: None) -> N
     assert demo_delete() == 60
     assert list(Person.objects.all()) == [outsider]
     assert not OneOnOne.objects.exists()
+
+
+def test_deleting_the_demo_is_refused_while_someone_outside_reports_into_it(
+    demo_today: date, db: None
+) -> None:
+    Person.objects.create_user(
+        "ana@company.example", "a password", name="Ana", manager=person(MAYA)
+    )
+    before = Person.objects.count()
+    with pytest.raises(FakeDataRefused, match="Ana"):
+        demo_delete()
+    assert Person.objects.count() == before
