@@ -94,7 +94,8 @@ def _undemo(run: Callable[..., None]) -> None:
 def _generator_version() -> str:
     """Changes whenever the generator's code does, so an outdated organisation is rebuilt."""
     digest = hashlib.sha256()
-    for path in sorted((ROOT / "rapport" / "synth").glob("*.py")):
+    generator = ROOT / "rapport" / "fakedata"
+    for path in sorted([*generator.glob("*.py"), *generator.glob("data/*.json")]):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 

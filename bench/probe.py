@@ -26,9 +26,9 @@ def main() -> None:
     from django.urls import reverse
 
     from bench.sessions import session_cookie
+    from rapport.fakedata.plan import HR_EMAIL, REFERENCE_MANAGER_EMAIL
     from rapport.meetings.models import Meeting, OneOnOne
     from rapport.people.models import Person
-    from rapport.synth.org import HR_EMAIL, REFERENCE_MANAGER_EMAIL
 
     manager = Person.objects.get(email=REFERENCE_MANAGER_EMAIL)
     hr = Person.objects.get(email=HR_EMAIL)

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "rapport.checkins",
     "rapport.insights",
     "rapport.notify",
-    "rapport.synth",
+    "rapport.fakedata",
 ]
 
 MIDDLEWARE = [

@@ -51,10 +51,11 @@ WEB_PROJECT = {
     "rapport.middleware",
     "rapport.context_processors",
 }
-WEB_PARTS = {"management", "templatetags", "migrations", "synth", "views"}
+WEB_PARTS = {"management", "templatetags", "migrations", "fakedata", "views"}
 WEB_PREFIXES = ("views", "urls", "forms", "presentation")
-# The demo generators write through the services of several apps, like a management command.
-WEB_NAMES = {"demo", "apps"}
+# rapport/fakedata (above, in WEB_PARTS), the demo and synth generator, writes through the
+# services of every app, like a management command.
+WEB_NAMES = {"apps"}
 
 
 @dataclass(frozen=True)

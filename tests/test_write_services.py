@@ -60,14 +60,11 @@ WRITE_MODULES = (
 )
 
 # Modules that write to the database but hold no write service, and why.
-DEMO = "`rapport demo`: the demo generator writes its story rows itself; no view reaches it"
+FAKE = "`rapport demo` and `rapport synth` (rapport/fakedata): commands, no view reaches them"
 NOT_WRITE_MODULES = {
-    "rapport.checkins.demo": DEMO,
-    "rapport.goals.demo": DEMO,
-    "rapport.insights.demo": DEMO,
-    "rapport.meetings.demo": DEMO,
-    "rapport.people.demo": DEMO,
-    "rapport.synth.bulk": "`rapport synth`: the benchmark organisation, written in bulk",
+    "rapport.fakedata.build": FAKE,
+    "rapport.fakedata.services_writer": FAKE,
+    "rapport.fakedata.bulk": "`rapport synth`: the benchmark organisation, written in bulk",
     "rapport.people.models": "Django's create_user/create_superuser (commands and tests)",
     "rapport.people.throttle": "failed sign-ins of anonymous visitors: no person acts",
     "rapport.database": "/health/'s probe: one row updated to itself, always rolled back",

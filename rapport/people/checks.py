@@ -31,7 +31,7 @@ def demo_accounts_in_production(app_configs: Any = None, **kwargs: Any) -> list[
             "RAPPORT_PRODUCTION is on.",
             hint="They cannot sign in in production, but this database was built with "
             "`rapport demo` or `rapport synth`. Start production from a new database, or make "
-            'their passwords unusable: rapport shell -c "from rapport.people.demo import '
+            'their passwords unusable: rapport shell -c "from rapport.fakedata.build import '
             'demo_passwords_disable; demo_passwords_disable()"',
             id=DEMO_ACCOUNTS_IN_PRODUCTION,
         )

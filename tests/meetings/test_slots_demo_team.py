@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from rapport.fakedata.plan import data
 from rapport.meetings import selectors, slots
-from rapport.people.demo import _MANAGER, _PLATFORM_TEAM
 from rapport.people.models import Person
 
 FAR_EAST = {"Haruto Sato", "Ji-woo Park", "Liam O'Connor", "Aroha Ngata"}
@@ -27,12 +27,18 @@ FAR_EAST = {"Haruto Sato", "Ji-woo Park", "Liam O'Connor", "Aroha Ngata"}
 
 @pytest.fixture
 def maya(db: None) -> Person:
+    team = data("story")["teams"][0]  # the demo's team of 30 (rapport/fakedata/data/story.json)
+    seat = team["manager"]
     manager = Person.objects.create_user(
-        "maya@example.com", None, name=_MANAGER.name, timezone=_MANAGER.timezone
+        "maya@example.com", None, name=seat["name"], timezone=seat["timezone"]
     )
-    for index, seat in enumerate(_PLATFORM_TEAM):
+    for index, seat in enumerate(team["members"]):
         Person.objects.create_user(
-            f"p{index}@example.com", None, name=seat.name, timezone=seat.timezone, manager=manager
+            f"p{index}@example.com",
+            None,
+            name=seat["name"],
+            timezone=seat["timezone"],
+            manager=manager,
         )
     return manager
 

@@ -1,5 +1,5 @@
 """Demo accounts share a published password: in production they cannot sign in, `check --deploy`
-reports them, and `rapport demo` refuses to run (tests/people/test_demo.py)."""
+reports them, and `rapport demo` refuses to run (tests/fakedata/test_commands.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django import Settings
 
+from rapport.fakedata.build import DEMO_PASSWORD, demo_passwords_disable
 from rapport.notify.services import password_reset_email_queue
 from rapport.people.checks import DEMO_ACCOUNTS_IN_PRODUCTION
-from rapport.people.demo import DEMO_PASSWORD, demo_passwords_disable
 from rapport.people.models import Person
 
 

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
-from rapport.synth.build import SynthRefused, synth_organisation_create
-from rapport.synth.org import (
+from rapport.fakedata.build import FakeDataRefused, synth_create
+from rapport.fakedata.plan import (
     ADMIN_EMAIL,
     CEO_EMAIL,
     HR_EMAIL,
@@ -58,10 +58,10 @@ class Command(BaseCommand):
             f"{today}) on {connection.vendor}..."
         )
         try:
-            summary = synth_organisation_create(
+            summary = synth_create(
                 people=people, years=years, seed=seed, today=today, progress=self._progress
             )
-        except (SynthRefused, ValueError) as error:
+        except (FakeDataRefused, ValueError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write("\nRows written:")
         self.stdout.write(str(summary))

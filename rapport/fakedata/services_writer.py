@@ -1,0 +1,316 @@
+"""Writes a small plan (the demo) through the services, so it obeys every rule they enforce.
+
+The services stamp "now". History needs the past, so each write is followed by one step,
+`as_of`, that moves the timestamps of the row just written to the day the plan says (a note
+saved in a meeting 3 months ago, an action done last week). It is the only place that edits
+rows behind a service, and it only ever changes timestamps. Where a service already takes the
+time (meeting mode's `now`, `goal_agree`'s `today`) it is passed instead. Two kinds of row
+are written directly, each said where: people (no service creates one person; the import
+creates many from a file; their working hours and departures go through services) and past
+check-ins (`checkin_submit` refuses a closed window).
+
+The 1:1s also close as of their day: the meetings service made the rule's rows up to its
+horizon when the pair was set up, and a pair that closed months ago never had the rows after
+its last day, so those are removed with the closing time moved back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db.models import Model
+
+from rapport import access
+from rapport.checkins.models import CheckIn
+from rapport.fakedata import plan as p
+from rapport.goals.models import Goal
+from rapport.goals.services import goal_agree, goal_close, goal_propose, goal_record_progress
+from rapport.insights.selectors import team_view
+from rapport.insights.services import signal_dismiss, signal_restore
+from rapport.meetings.models import Meeting, OneOnOne, TalkingPoint
+from rapport.meetings.services import (
+    Rule,
+    action_add,
+    action_set_done,
+    day_away_add,
+    meeting_estimate,
+    meeting_reschedule,
+    meeting_set_status,
+    mode_end,
+    mode_start,
+    mode_switch,
+    note_save,
+    one_on_one_set_up,
+    person_card_save,
+    person_record_departure,
+    point_add,
+    point_set_discussed,
+)
+from rapport.people.models import LeftReason, Person
+from rapport.people.services import working_hours_set
+from rapport.questions.models import Category, Question
+from rapport.questions.services import question_mark_asked
+
+
+def _career_questions() -> list[Question]:
+    """The bank's career and growth questions, in a fixed order."""
+    return list(Question.objects.filter(category=Category.CAREER, is_active=True).order_by("pk"))
+
+
+def as_of(row: Model, **moments: datetime | date | None) -> None:
+    """Move the given timestamps of a row a service has just written into the past."""
+    type(row)._default_manager.filter(pk=row.pk).update(**moments)
+    for name, value in moments.items():
+        setattr(row, name, value)
+
+
+def write_through_services(org: p.Organisation, *, today: date) -> Counter[str]:
+    """Write the plan; returns how many of each thing were written. Call inside a transaction."""
+    written: Counter[str] = Counter()
+    people = _people(org, written)
+    hr = next(person for person in people.values() if person.role == "hr")
+    for pair in org.pairs:
+        _pair(pair, people, org.now, written)
+        report = people[pair.report]
+        if pair.ends_on is not None:
+            planned = next(person for person in org.people if person.key == pair.report)
+            person_record_departure(
+                person=report,
+                left_on=pair.ends_on,
+                left_reason=LeftReason(planned.left_reason),
+                by=hr,
+            )
+            closed_at = datetime.combine(pair.ends_on, time(17), tzinfo=org.now.tzinfo)
+            one_on_one = OneOnOne.objects.get(report=report, manager=people[pair.manager])
+            as_of(one_on_one, closed_at=closed_at, scheduled_until=closed_at)
+            # The service made the rows of the whole rule when the pair was set up, but a pair
+            # that closed back then never had the ones after its last day.
+            Meeting.objects.filter(one_on_one=one_on_one, scheduled_for__gt=closed_at).delete()
+            written["departures"] += 1
+    for away in org.days_away:
+        person = people[away.person]
+        if away.ends_on < today:
+            continue
+        day_away_add(
+            person=person, starts_on=away.starts_on, ends_on=away.ends_on, kind=away.kind, by=person
+        )
+        written["days away"] += 1
+    for dismissal in org.dismissals:
+        _dismissal(dismissal, people[dismissal.report])
+        written["dismissed signals"] += 1
+    return written
+
+
+def _dismissal(planned: p.Dismissal, report: Person) -> None:
+    """Dismiss the open signal as the manager saw it (so the history keeps its evidence)."""
+    one_on_one = OneOnOne.objects.get(report=report, status=OneOnOne.Status.ACTIVE)
+    manager = one_on_one.manager
+    member = team_view(manager, one_on_one=one_on_one).members[0]
+    signal = next((s for s in member.signals if s.rule == planned.rule), None)
+    if signal is None:
+        return  # the story's data no longer raises it: nothing to dismiss
+    dismissal = signal_dismiss(
+        one_on_one=one_on_one, rule=signal.rule, since=signal.since, reason=planned.reason,
+        by=manager, signal=signal,
+    )  # fmt: skip
+    as_of(dismissal, dismissed_at=planned.at)
+    if planned.restored_at is not None:
+        signal_restore(dismissal=dismissal, by=manager, now=planned.restored_at)
+
+
+def _people(org: p.Organisation, written: Counter[str]) -> dict[str, Person]:
+    # One hash for everyone: hashing with Argon2 once per person would take seconds.
+    password = make_password(org.password)
+    people: dict[str, Person] = {}
+    for planned in org.people:  # managers come first
+        person = Person.objects.create(
+            email=planned.key,
+            name=planned.name,
+            title=planned.title,
+            timezone=planned.timezone,
+            role=planned.role,
+            manager=people[planned.manager] if planned.manager else None,
+            started_on=planned.started_on,
+            password=password,
+            is_demo=True,
+        )
+        if planned.hours is not None:
+            days, starts, ends = planned.hours
+            working_hours_set(
+                person=person, work_days=days, work_starts=starts, work_ends=ends,
+                video_link="", by=person,
+            )  # fmt: skip
+        people[planned.key] = person
+    written["people"] = len(people)
+    return people
+
+
+def _pair(pair: p.Pair, people: dict[str, Person], now: datetime, written: Counter[str]) -> None:
+    manager, report = people[pair.manager], people[pair.report]
+    rule = Rule(pair.cadence, pair.weekday, pair.start_time, p.MEETING_MINUTES, pair.starts_on)
+    one_on_one = one_on_one_set_up(
+        manager=manager, report=report, rule=rule, by=manager, confirmed_out_of_hours=True
+    )
+    started = datetime.combine(pair.starts_on, time(8), tzinfo=now.tzinfo)
+    as_of(one_on_one, created_at=started)
+    TalkingPoint.objects.filter(one_on_one=one_on_one).update(created_at=started)
+    OneOnOne.objects.filter(pk=one_on_one.pk).update(target_connection_share=pair.target_share)
+    written["1:1s"] += 1
+    rows = {meeting.slot: meeting for meeting in Meeting.objects.filter(one_on_one=one_on_one)}
+    meetings: list[Meeting] = []
+    for planned in pair.meetings:
+        meeting = rows[planned.slot]
+        meeting.one_on_one = one_on_one
+        _meeting(planned, meeting, manager, report, one_on_one, written)
+        meetings.append(meeting)
+    for goal in pair.goals:
+        _goal(goal, pair, meetings, manager, report, one_on_one, written)
+    for point in pair.next_points:
+        point_add(
+            one_on_one=one_on_one, author=report if point.by_report else manager,
+            text=point.text, section=point.section,
+        )  # fmt: skip
+    if pair.card is not None:
+        card = person_card_save(one_on_one=one_on_one, by=manager, **pair.card)
+        last = meetings[-1].scheduled_for if meetings else started
+        as_of(card, updated_at=last + timedelta(hours=1))
+
+
+def _meeting(
+    planned: p.Meeting,
+    meeting: Meeting,
+    manager: Person,
+    report: Person,
+    one_on_one: OneOnOne,
+    written: Counter[str],
+) -> None:
+    written["meetings"] += 1
+    if planned.status != "held":
+        meeting_set_status(
+            meeting=meeting, status=planned.status, reason=planned.reason, by=manager
+        )
+        return
+    if planned.moved_to is not None:
+        meeting_reschedule(
+            meeting=meeting, to=planned.moved_to, by=manager, confirmed_out_of_hours=True
+        )
+    at = planned.at
+    if planned.checkin is not None:
+        _checkin(planned.checkin, meeting, report)
+        written["check-ins"] += 1
+    points = []
+    for planned_point in planned.points:
+        author = report if planned_point.by_report else manager
+        point = point_add(
+            one_on_one=one_on_one, author=author, text=planned_point.text,
+            section=planned_point.section, is_private=planned_point.private,
+        )  # fmt: skip
+        points.append((point, author))
+    if planned.measured is not None:
+        connection, performance = planned.measured
+        mode_start(meeting=meeting, by=manager, now=at)
+        mode_switch(
+            meeting=meeting, section="performance", by=manager,
+            now=at + timedelta(seconds=connection),
+        )  # fmt: skip
+        mode_end(meeting=meeting, by=manager, now=at + timedelta(seconds=connection + performance))
+    else:
+        meeting_set_status(meeting=meeting, status="held", reason="", by=manager)
+        if planned.estimated is not None:
+            connection, performance = planned.estimated
+            meeting_estimate(
+                meeting=meeting, connection_minutes=connection,
+                performance_minutes=performance, by=manager,
+            )  # fmt: skip
+    for position, (point, author) in enumerate(points):
+        point_set_discussed(point=point, meeting=meeting, discussed=True, by=author)
+        as_of(
+            point,
+            created_at=at - timedelta(days=1, hours=position),
+            discussed_at=at + timedelta(minutes=3 + 5 * position),
+        )
+    written["talking points"] += len(points)
+    if planned.career_question is not None and (career := _career_questions()):
+        question = career[planned.career_question % len(career)]
+        asked = question_mark_asked(meeting=meeting, question=question, by=manager)
+        as_of(asked, asked_at=at + timedelta(minutes=8))
+        written["questions asked"] += 1
+    for by_report, kind, body in planned.notes:
+        note = note_save(
+            meeting=meeting, author=report if by_report else manager, kind=kind, body=body,
+            base_version=0,
+        )  # fmt: skip
+        as_of(note, updated_at=at + timedelta(minutes=p.MEETING_MINUTES - 1))
+        written["notes"] += 1
+    if planned.action is not None:
+        action = action_add(
+            one_on_one=one_on_one, meeting=meeting,
+            owner=report if planned.action.by_report else manager, text=planned.action.text,
+            due_on=planned.action.due_on, by=manager, already_late=True,
+        )  # fmt: skip
+        as_of(action, created_at=at + timedelta(minutes=20))
+        if planned.action.done_at is not None:
+            action_set_done(action=action, done=True, by=manager)
+            as_of(action, done_at=planned.action.done_at)
+        written["actions"] += 1
+
+
+def _checkin(answer: p.CheckIn, meeting: Meeting, report: Person) -> None:
+    """The one row not written by its service: `checkin_submit` accepts answers only while the
+    meeting's check-in window is open, and these meetings are long past. The rules it keeps
+    are kept here: only the pair's report answers, and the row passes its model's checks."""
+    access.require(access.can_check_in(report, meeting))
+    checkin = CheckIn(
+        meeting=meeting, one_on_one=meeting.one_on_one, report=report, mood=answer.mood,
+        energy=answer.energy, workload=answer.workload, wins=answer.wins,
+        challenges=answer.challenges, outside_work=answer.outside_work,
+        outside_work_shared=answer.outside_work_shared, submitted_at=answer.submitted_at,
+        updated_at=answer.submitted_at,
+    )  # fmt: skip
+    checkin.full_clean()
+    checkin.save()
+
+
+def _goal(
+    planned: p.Goal,
+    pair: p.Pair,
+    meetings: list[Meeting],
+    manager: Person,
+    report: Person,
+    one_on_one: OneOnOne,
+    written: Counter[str],
+) -> None:
+    agreed_in = meetings[planned.agreed_in]
+    at = agreed_in.scheduled_for + timedelta(minutes=15)
+    proposer, other = (report, manager) if planned.proposed_by_report else (manager, report)
+    fields: dict[str, Any] = {
+        "kind": planned.kind,
+        "title": planned.title,
+        "specific": f"{planned.title}, measured in {planned.unit}.",
+        "metric": planned.unit,
+        "unit": planned.unit,
+        "baseline": planned.baseline,
+        "target": planned.target,
+        "confidence": 7,
+        "realistic_because": "Done something close to it before.",
+        "why": planned.why,
+        "due_on": planned.due_on,
+    }
+    goal = goal_propose(one_on_one=one_on_one, by=proposer, **fields)
+    goal_agree(goal=goal, by=other, today=at.date())
+    as_of(goal, created_at=at, manager_agreed_at=at, report_agreed_at=at)
+    written["goals"] += 1
+    for index, value, confidence in planned.progress:
+        update = goal_record_progress(
+            goal=goal, by=report, meeting=meetings[index], value=value, confidence=confidence
+        )
+        as_of(update, created_at=meetings[index].scheduled_for + timedelta(minutes=15))
+        written["goal updates"] += 1
+    if planned.closed_in is not None:
+        closed = meetings[planned.closed_in].scheduled_for + timedelta(minutes=25)
+        goal = Goal.objects.get(pk=goal.pk)
+        goal_close(goal=goal, by=manager, outcome=planned.outcome, reflection=planned.reflection)
+        as_of(goal, closed_at=closed)
