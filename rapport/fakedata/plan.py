@@ -160,6 +160,9 @@ class Pair:
     meetings: list[Meeting] = field(default_factory=list)  # past ones, in order
     goals: list[Goal] = field(default_factory=list)
     next_points: list[Point] = field(default_factory=list)  # the next meeting's agenda so far
+    # The report's answers for the next meeting, sent once its check-in window opens (the
+    # writer checks the window; answers like their last ones, so the shapes hold).
+    next_checkin: CheckIn | None = None
     card: dict[str, str] | None = None
     career_talk_stopped: bool = False  # none for the last months (see _meeting_content)
 
@@ -667,6 +670,9 @@ def _pair_history(pair: Pair, rng: random.Random, now: datetime, *, demo: bool) 
             last.notes.insert(0, (False, "shared", rng.choice(texts["note_lines"])))
         _goals(pair, rng, texts, now)
     if pair.ends_on is None:
+        answered = [meeting.checkin for meeting in pair.meetings if meeting.checkin is not None]
+        if answered and pair.shape not in (Shape.CHECKINS_SKIPPED, Shape.LAPSED):
+            pair.next_checkin = answered[-1]
         pair.next_points = [
             Point(True, "connection", rng.choice(texts["connection_points"])),
             Point(False, "performance", rng.choice(texts["performance_points"])),
@@ -735,8 +741,10 @@ def _goals(pair: Pair, rng: random.Random, texts: dict[str, Any], now: datetime)
         steps = held[position + 1 : last + (1 if open_now else 0) : stride]
         if open_now and pair.shape == Shape.GOAL_STALLED:
             steps = [step for step in steps if pair.meetings[step].at < now - timedelta(weeks=6)]
+        # Counts (talks, sessions) move in whole steps: "now 6 of 8 sessions", never 5.71.
+        places = 0 if start == start.to_integral() and goal_end == goal_end.to_integral() else 2
         values = [
-            round(start + (goal_end - start) * number / (len(steps) + 2), 2)
+            round(start + (goal_end - start) * number / (len(steps) + 2), places)
             for number in range(1, len(steps) + 1)
         ]
         closed_in = None if open_now else held[last]

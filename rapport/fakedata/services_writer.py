@@ -22,9 +22,12 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import Model
+from django.utils import timezone
 
 from rapport import access
 from rapport.checkins.models import CheckIn
+from rapport.checkins.services import checkin_submit
+from rapport.checkins.window import window_of
 from rapport.fakedata import plan as p
 from rapport.goals.models import Goal
 from rapport.goals.services import goal_agree, goal_close, goal_propose, goal_record_progress
@@ -72,8 +75,11 @@ def write_through_services(org: p.Organisation, *, today: date) -> Counter[str]:
     written: Counter[str] = Counter()
     people = _people(org, written)
     hr = next(person for person in people.values() if person.role == "hr")
+    next_checkins: list[tuple[p.CheckIn, Person]] = []
     for pair in org.pairs:
         _pair(pair, people, org.now, written)
+        if pair.next_checkin is not None:
+            next_checkins.append((pair.next_checkin, people[pair.report]))
         report = people[pair.report]
         if pair.ends_on is not None:
             planned = next(person for person in org.people if person.key == pair.report)
@@ -98,6 +104,9 @@ def write_through_services(org: p.Organisation, *, today: date) -> Counter[str]:
             person=person, starts_on=away.starts_on, ends_on=away.ends_on, kind=away.kind, by=person
         )
         written["days away"] += 1
+    # After the days away, which skip some of the coming meetings.
+    for answer, report in next_checkins:
+        _next_checkin(answer, report, written)
     for dismissal in org.dismissals:
         _dismissal(dismissal, people[dismissal.report])
         written["dismissed signals"] += 1
@@ -256,6 +265,28 @@ def _meeting(
             action_set_done(action=action, done=True, by=manager)
             as_of(action, done_at=planned.action.done_at)
         written["actions"] += 1
+
+
+def _next_checkin(answer: p.CheckIn, report: Person, written: Counter[str]) -> None:
+    """The report checks in for their next meeting through the service, if its window is
+    open now (a meeting in the next few days), so the triage board shows who has."""
+    upcoming = (
+        Meeting.objects.filter(
+            one_on_one__report=report,
+            one_on_one__status=OneOnOne.Status.ACTIVE,
+            status=Meeting.Status.UPCOMING,
+        )
+        .select_related("one_on_one")
+        .order_by("scheduled_for")
+        .first()
+    )
+    if upcoming is None or not window_of(upcoming).is_open(timezone.now()):
+        return
+    checkin_submit(
+        meeting=upcoming, by=report, mood=answer.mood, energy=answer.energy,
+        workload=answer.workload, wins=answer.wins, challenges=answer.challenges,
+    )  # fmt: skip
+    written["check-ins"] += 1
 
 
 def _checkin(answer: p.CheckIn, meeting: Meeting, report: Person) -> None:

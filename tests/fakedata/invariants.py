@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from rapport.checkins.models import CheckIn
+from rapport.checkins.window import window_of
 from rapport.goals.models import Goal, GoalUpdate, Status
 from rapport.meetings import recurrence
 from rapport.meetings.models import (
@@ -117,8 +118,13 @@ def _contents(pairs: dict[int, OneOnOne], now: datetime) -> list[str]:
         pair = pairs[checkin.one_on_one_id]
         if checkin.report_id != pair.report_id or meetings[checkin.meeting_id] != pair.pk:
             found.append(f"check-in {checkin.pk} is not the pair's report's, for its meeting")
-        if checkin.meeting_id not in held or checkin.submitted_at > now:
-            found.append(f"check-in {checkin.pk} answers a meeting not held, or is in the future")
+        if checkin.submitted_at > now:
+            found.append(f"check-in {checkin.pk} is in the future")
+        if checkin.meeting_id not in held and not window_of(checkin.meeting).is_open(
+            checkin.submitted_at
+        ):
+            # A meeting not held yet took the check-in only while its window was open.
+            found.append(f"check-in {checkin.pk} answers a meeting neither held nor open then")
     for action in ActionItem.objects.all():
         if action.owner_id not in two(action.one_on_one_id):
             found.append(f"action {action.pk} owned by someone outside its 1:1")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django import Settings
 
+from rapport.checkins.models import CheckIn
 from rapport.fakedata.build import (
     DEMO_PASSWORD,
     FakeDataRefused,
@@ -132,6 +133,17 @@ def test_every_flow_has_something_to_show(
     response = client_for(email).get(reverse(page))
     assert response.status_code == 200
     assert text in response.content.decode()
+
+
+def test_some_reports_have_checked_in_for_their_next_1_on_1(demo_today: date, db: None) -> None:
+    # Check-ins open a few days before a meeting: some are in, and their manager reads them.
+    checkin = CheckIn.objects.filter(meeting__status=Meeting.Status.UPCOMING).first()
+    assert checkin is not None
+    manager = Client()
+    manager.force_login(checkin.one_on_one.manager)
+    page = manager.get(reverse("meetings:meeting", args=[checkin.meeting.uuid])).content.decode()
+    assert "has not checked in yet" not in page
+    assert 'id="checkin-heading"' in page
 
 
 def test_the_history_of_dismissed_signals_has_one_dismissed_and_one_restored(
