@@ -17,6 +17,7 @@ from rapport.meetings.templatetags.search_ui import excerpt, highlight
 from rapport.people.models import Person
 from tests.cast import Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
+from tests.meetings.test_one_on_ones import add_history
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +164,21 @@ def test_search_runs_the_same_queries_for_a_team_of_3_and_of_30(cast: Cast) -> N
         lambda: count_queries(search),
         lambda: _pairs_with_matches(cast, range(2, 29)),
         pinned=8,
+    )
+
+
+def test_search_runs_the_same_queries_for_1_and_50_past_meetings(cast: Cast) -> None:
+    add_history(cast, 1)  # held meetings with points, goals and actions saying "old"
+    client = Client()
+    client.force_login(cast.manager)
+
+    def search() -> None:
+        response = client.get(SEARCH, {"q": "old"})
+        assert response.status_code == 200
+        assert "<mark>old</mark>" in response.content.decode()
+
+    assert_queries_do_not_grow(
+        lambda: count_queries(search), lambda: add_history(cast, 49), pinned=8
     )
 
 
