@@ -33,7 +33,8 @@ from rapport.meetings.models import (
 )
 from rapport.meetings.services import HORIZON
 from rapport.people.models import Person
-from rapport.questions.models import AskedQuestion, Category, Question
+from rapport.questions.models import AskedQuestion, Category
+from rapport.questions.selectors import active_question_ids
 
 Progress = Callable[[int, int], None]
 
@@ -99,11 +100,7 @@ def write_in_bulk(
 ) -> Counter[str]:
     """Write the plan; returns how many rows of each kind. Call inside a transaction."""
     keys = _Keys(random.Random(seed))
-    keys.career_questions = list(
-        Question.objects.filter(category=Category.CAREER, is_active=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    keys.career_questions = active_question_ids(Category.CAREER)
     people = BulkWriter(Person, [
         "password", "uuid", "email", "name", "title", "timezone", "manager", "role",
         "started_on", "left_on", "left_reason", "is_active", "is_demo", "created_at",

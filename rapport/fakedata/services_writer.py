@@ -55,12 +55,8 @@ from rapport.meetings.services import (
 from rapport.people.models import LeftReason, Person
 from rapport.people.services import working_hours_set
 from rapport.questions.models import Category, Question
+from rapport.questions.selectors import active_question_ids
 from rapport.questions.services import question_mark_asked
-
-
-def _career_questions() -> list[Question]:
-    """The bank's career and growth questions, in a fixed order."""
-    return list(Question.objects.filter(category=Category.CAREER, is_active=True).order_by("pk"))
 
 
 def as_of(row: Model, **moments: datetime | date | None) -> None:
@@ -242,8 +238,8 @@ def _meeting(
             discussed_at=at + timedelta(minutes=3 + 5 * position),
         )
     written["talking points"] += len(points)
-    if planned.career_question is not None and (career := _career_questions()):
-        question = career[planned.career_question % len(career)]
+    if planned.career_question is not None and (career := active_question_ids(Category.CAREER)):
+        question = Question.objects.get(pk=career[planned.career_question % len(career)])
         asked = question_mark_asked(meeting=meeting, question=question, by=manager)
         as_of(asked, asked_at=at + timedelta(minutes=8))
         written["questions asked"] += 1

@@ -378,3 +378,12 @@ def asked_in(viewer: Person, meeting: Meeting) -> list[AskedQuestion]:
         .select_related("question")
         .order_by("question__section", "asked_at", "pk")
     )
+
+
+def active_question_ids(category: str) -> list[int]:
+    """The primary keys of the bank's active questions of one category, in a fixed order."""
+    return list(
+        Question.objects.filter(category=category, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
