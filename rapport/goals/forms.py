@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
 
 from rapport.goals.models import Goal, Status
 from rapport.goals.services import REFLECTION_MAX_CHARS
-from rapport.goals.smart import GoalDraft
+from rapport.goals.smart import PAST_DATE_HINT, GoalDraft
+from rapport.meetings.models import ActionItem, OneOnOne
 
 
 @dataclass(frozen=True)
@@ -92,11 +94,37 @@ class GoalForm(forms.ModelForm):
             "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    def __init__(
+        self, *args: Any, today: date | None = None, for_name: str = "", **kwargs: Any
+    ) -> None:
+        """`today` refuses due dates not ahead of it (None: no such check, as in the live
+        check); `for_name` is the short name of the person the goal is for, when someone
+        else (their manager) is typing: the why is then theirs, not the typist's."""
+        super().__init__(*args, **kwargs)
+        self.today = today
+        self.for_name = for_name
+        if for_name:
+            self.fields["why"].label = f"Why it matters to {for_name}"
+
     def steps(self) -> list[Step]:
         return [
-            Step(letter, heading, helper, [self[name] for name in names])
+            Step(letter, heading, self._helper(letter, helper), [self[name] for name in names])
             for letter, heading, helper, names in STEPS
         ]
+
+    def _helper(self, letter: str, helper: str) -> str:
+        if letter == "R" and self.for_name:
+            return (
+                f"Why does this matter to {self.for_name}? In their words if you can. "
+                "Required: it is what keeps a goal going."
+            )
+        return helper
+
+    def clean_due_on(self) -> date | None:
+        due_on: date | None = self.cleaned_data.get("due_on")
+        if due_on is not None and self.today is not None and due_on <= self.today:
+            raise forms.ValidationError(PAST_DATE_HINT)
+        return due_on
 
     def service_fields(self) -> dict[str, Any]:
         """The cleaned values, named as the goal services take them."""
@@ -121,6 +149,23 @@ class GoalForm(forms.ModelForm):
         )
 
 
+class NewGoalForForm(forms.Form):
+    """The goals page's "New goal for …" chooser: the viewer's own 1:1 ("Myself"), or the 1:1
+    of one of their reports. It sends a GET to the new goal form, which checks the choice."""
+
+    one_on_one = forms.ChoiceField(label="New goal for")
+
+    def __init__(self, *, own: OneOnOne | None, reports: list[OneOnOne]) -> None:
+        super().__init__()
+        choices = [(str(own.uuid), "Myself")] if own else []
+        choices += [(str(pair.uuid), pair.report.name) for pair in reports]
+        self.fields["one_on_one"].choices = choices  # type: ignore[attr-defined]
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.fields["one_on_one"].choices)  # type: ignore[attr-defined]
+
+
 class PairForm(forms.Form):
     """Which 1:1 a new goal is for (?one_on_one=<uuid>)."""
 
@@ -128,24 +173,52 @@ class PairForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    """Closing is an explicit choice: no outcome is chosen for the person. Achieving may also
+    mark the goal's open actions done (the ones ticked)."""
+
     outcome = forms.ChoiceField(
+        label="How did it end?",
         choices=[(Status.ACHIEVED, "Achieved"), (Status.DROPPED, "Dropped")],
         widget=forms.RadioSelect,
-        initial=Status.ACHIEVED,
+        error_messages={"required": "Choose how the goal ended: achieved or dropped."},
     )
     reflection = forms.CharField(
         max_length=REFLECTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A few sentences: what helped, what got in the way, what you take with you.",
+        error_messages={"required": "Add a short reflection: what helped, what you would do again."},
+    )
+    close_actions = forms.MultipleChoiceField(
+        label="Its open actions to mark done",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only when it is achieved: a dropped goal leaves its actions as they are.",
     )
 
-    def __init__(self, *args: Any, can_achieve: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        can_achieve: bool = True,
+        open_actions: list[ActionItem] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if not can_achieve:
             # A draft was never agreed, so it can only be let go.
             outcome = self.fields["outcome"]
             outcome.choices = [(Status.DROPPED, "Dropped")]  # type: ignore[attr-defined]
-            outcome.initial = Status.DROPPED
+        actions = open_actions if can_achieve and open_actions else []
+        if actions:
+            field = self.fields["close_actions"]
+            field.choices = [(str(a.pk), a.text) for a in actions]  # type: ignore[attr-defined]
+            field.initial = [str(a.pk) for a in actions]
+        else:
+            del self.fields["close_actions"]
+
+    def chosen_action_ids(self) -> list[int]:
+        if self.cleaned_data.get("outcome") != Status.ACHIEVED:
+            return []
+        return [int(pk) for pk in self.cleaned_data.get("close_actions", [])]
 
 
 class ProgressForm(forms.Form):

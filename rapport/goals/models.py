@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from rapport.goals.smart import GoalDraft, SmartResult, check
+from rapport.goals.standing import Reading, read_standing
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.people.models import Person
 
@@ -200,6 +201,30 @@ class Goal(models.Model):
             today=today,
         )
         return reason is not None
+
+    def time_share(self, today: date) -> Decimal | None:
+        """Share of the time from activation to the due date gone by `today`, 0 to 1; None
+        without a due date after the start."""
+        if self.due_on is None:
+            return None
+        start = timezone.localdate(self.started_at)
+        span = (self.due_on - start).days
+        if span <= 0:
+            return None
+        return Decimal(min(max((today - start).days, 0), span)) / Decimal(span)
+
+    def standing(self, *, today: date, stall_reason: str | None, obstacle: str) -> Reading:
+        """Where the goal stands in one word (see goals/standing.py): `stall_reason` from
+        stall_reason() (or selectors.stall_reasons), `obstacle` that of the latest update."""
+        return read_standing(
+            status=self.status,
+            confidence=self.confidence,
+            has_obstacle=bool(obstacle.strip()),
+            stall_reason=stall_reason,
+            progress_share=self.progress(),
+            time_share=self.time_share(today),
+            overdue=self.is_overdue(today),
+        )
 
     def progress(self) -> Decimal | None:
         """Share of the way from baseline to target, 0 to 1 (beyond 1 when exceeded)."""

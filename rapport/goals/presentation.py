@@ -16,6 +16,7 @@ from rapport.goals.charts import ValuePoint, on_track, progress_chart
 from rapport.goals.forms import ProgressForm
 from rapport.goals.models import Goal, GoalUpdate, Status
 from rapport.goals.selectors import held_meetings
+from rapport.goals.standing import Reading
 from rapport.meetings.models import ActionItem, Meeting
 from rapport.people.models import Person
 
@@ -35,6 +36,8 @@ class ProgressPanel:
     on_track: bool | None
     # The obstacle of the latest update, while it is the latest: coaching is under way.
     open_obstacle: str | None
+    # Where the goal stands in one word (goals/standing.py), the badge of the panel.
+    reading: Reading
     actions: list[ActionItem] = field(default_factory=list)
     meeting: Meeting | None = None
     # The "Record progress" form; None for a viewer who may only read (or a closed goal).
@@ -69,6 +72,13 @@ def progress_panel_for(
     ]
     latest = updates[0] if updates else None
     since = latest.created_at if latest else goal.started_at
+    stalled_reason = goal.stall_reason(
+        updates_at=[since] if latest else [],
+        meetings_since_last_update=held_meetings(
+            [goal.one_on_one_id], since, timezone.now()
+        ).count(),
+        today=today,
+    )
     return ProgressPanel(
         goal=goal,
         chart=progress_chart(
@@ -83,15 +93,14 @@ def progress_panel_for(
         ),
         updates=updates[:UPDATES_SHOWN],
         can_record=can_record,
-        stalled_reason=goal.stall_reason(
-            updates_at=[since] if latest else [],
-            meetings_since_last_update=held_meetings(
-                [goal.one_on_one_id], since, timezone.now()
-            ).count(),
-            today=today,
-        ),
+        stalled_reason=stalled_reason,
         on_track=on_track(goal.baseline, goal.target, goal.current, start, goal.due_on, today),
         open_obstacle=(latest.obstacle or None) if latest else None,
+        reading=goal.standing(
+            today=today,
+            stall_reason=stalled_reason,
+            obstacle=latest.obstacle if latest else "",
+        ),
         actions=list(goal.actions.order_by("done_at", "due_on", "created_at")),
         meeting=meeting,
         form=form if can_record else None,

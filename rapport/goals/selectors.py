@@ -9,14 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapport import access
-from rapport.goals.models import STALL_AFTER, Goal, Status
-from rapport.meetings.models import Meeting, OneOnOne
+from rapport.goals.models import STALL_AFTER, Goal, GoalUpdate, Status
+from rapport.goals.standing import Reading, Standing
+from rapport.meetings.models import ActionItem, Meeting, OneOnOne
 from rapport.meetings.selectors import team_one_on_ones
 from rapport.people.models import Person
 
@@ -30,6 +31,15 @@ STATUS_ORDER = Case(
 )
 
 
+# The obstacle of a goal's latest update ("" when it has none or no update): what the
+# standing reads, as an annotation so lists need no query per goal.
+LATEST_OBSTACLE = Subquery(
+    GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at", "-pk").values("obstacle")[
+        :1
+    ]
+)
+
+
 def get_goal_for(viewer: Person, goal_uuid: uuid.UUID | str) -> Goal:
     try:
         return (
@@ -39,6 +49,11 @@ def get_goal_for(viewer: Person, goal_uuid: uuid.UUID | str) -> Goal:
         )
     except (Goal.DoesNotExist, ValueError) as missing:
         raise Http404("No such goal.") from missing
+
+
+def goal_rows_of_report(viewer: Person, report: Person) -> list[GoalRow]:
+    """goals_of_report, each with where it stands: two queries."""
+    return goal_rows(goals_of_report(viewer, report))
 
 
 def goals_of_report(viewer: Person, report: Person) -> QuerySet[Goal]:
@@ -65,13 +80,14 @@ def current_one_on_one_of(report: Person) -> OneOnOne | None:
 @dataclass(frozen=True)
 class GoalGlance:
     goal: Goal
+    reading: Reading
     stalled: bool
     due_soon: bool
     overdue: bool
 
     @property
     def on_track(self) -> bool:
-        return self.goal.status == Status.ACTIVE and not (self.stalled or self.overdue)
+        return self.reading.standing in (Standing.ON_TRACK, Standing.AHEAD)
 
 
 @dataclass
@@ -110,13 +126,12 @@ def team_goals(manager: Person, *, today: date) -> list[TeamGoalsRow]:
     by_pair = {row.one_on_one.pk: row for row in rows if row.one_on_one is not None}
     if not by_pair:
         return rows
-    goals = (
-        access.goals_visible_to(manager)
-        .filter(one_on_one__in=list(by_pair))
-        .annotate(last_update_at=Max("updates__created_at"), status_rank=STATUS_ORDER)
+    goals = list(
+        with_standing(access.goals_visible_to(manager).filter(one_on_one__in=list(by_pair)))
+        .annotate(status_rank=STATUS_ORDER)
         .order_by("status_rank", "due_on", "created_at")
     )
-    stalled = stalled_goals([row.one_on_one for row in rows if row.one_on_one is not None])
+    readings = readings_of(goals)
     for goal in goals:
         row = by_pair[goal.one_on_one_id]
         row.counts[goal.status] += 1
@@ -124,7 +139,8 @@ def team_goals(manager: Person, *, today: date) -> list[TeamGoalsRow]:
             row.open_goals.append(
                 GoalGlance(
                     goal=goal,
-                    stalled=goal.pk in stalled,
+                    reading=readings[goal.pk],
+                    stalled=readings[goal.pk].standing == Standing.STALLED,
                     due_soon=goal.is_due_soon(today),
                     overdue=goal.is_overdue(today),
                 )
@@ -152,6 +168,11 @@ def active_goal_of_pair(
         .filter(one_on_one=one_on_one, status=Status.ACTIVE, uuid=goal_uuid)
         .first()
     )
+
+
+def open_actions_of(goal: Goal) -> list[ActionItem]:
+    """The goal's actions not done yet, that achieving it may close."""
+    return list(goal.actions.open().order_by("due_on", "created_at"))
 
 
 def meeting_of_goal(goal: Goal, meeting_uuid: str | None) -> Meeting | None:
@@ -182,7 +203,6 @@ def stall_reasons(
     """Goal id → why it stalled, for the active goals of many pairs in two queries however
     many pairs, goals and meetings there are."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
     goals_of_pairs = (
         Goal.objects.filter(one_on_one__in=one_on_ones)
         if isinstance(one_on_ones, QuerySet)
@@ -191,6 +211,14 @@ def stall_reasons(
     goals = list(
         goals_of_pairs.filter(status=Status.ACTIVE).annotate(last_update=Max("updates__created_at"))
     )
+    return _stall_reasons_of(goals, now=now)
+
+
+def _stall_reasons_of(goals: list[Goal], *, now: datetime) -> dict[int, str]:
+    """Goal id → why it stalled, for goals annotated with `last_update`: one query for the
+    held meetings of their pairs (none when no goal is active)."""
+    today = timezone.localdate(now)
+    goals = [goal for goal in goals if goal.status == Status.ACTIVE]
     if not goals:
         return {}
     # Only meetings inside the time window matter: a goal idle for longer stalls on time alone.
@@ -227,4 +255,53 @@ def get_goal_for_progress(viewer: Person, goal_uuid: object) -> Goal:
     """A goal the viewer may see, or 404 (outsiders learn nothing of it)."""
     return get_object_or_404(
         access.goals_visible_to(viewer).select_related("one_on_one"), uuid=goal_uuid
+    )
+
+
+# --- Where goals stand, for lists: the same rule as the goal page (Goal.standing) ------------
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    """A goal of a list with where it stands."""
+
+    goal: Goal
+    reading: Reading
+
+
+def with_standing(goals: QuerySet[Goal]) -> QuerySet[Goal]:
+    """What Goal.standing needs beyond the row, as annotations: the last update and its
+    obstacle."""
+    return goals.annotate(last_update=Max("updates__created_at"), latest_obstacle=LATEST_OBSTACLE)
+
+
+def readings_of(goals: list[Goal], *, now: datetime | None = None) -> dict[int, Reading]:
+    """Goal id → where it stands, for goals loaded through with_standing: one more query (held
+    meetings, for the stall rule) however many goals."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    stalled = _stall_reasons_of(goals, now=now)
+    return {
+        goal.pk: goal.standing(
+            today=today,
+            stall_reason=stalled.get(goal.pk),
+            obstacle=getattr(goal, "latest_obstacle", None) or "",
+        )
+        for goal in goals
+    }
+
+
+def goal_rows(goals: QuerySet[Goal], *, now: datetime | None = None) -> list[GoalRow]:
+    loaded = list(with_standing(goals))
+    readings = readings_of(loaded, now=now)
+    return [GoalRow(goal=goal, reading=readings[goal.pk]) for goal in loaded]
+
+
+def open_goal_rows_of_pair(viewer: Person, one_on_one: OneOnOne) -> list[GoalRow]:
+    """open_goals_of_pair, each with where it stands: two queries."""
+    return goal_rows(
+        access.goals_visible_to(viewer)
+        .filter(one_on_one=one_on_one, status__in=(Status.ACTIVE, Status.DRAFT))
+        .annotate(status_rank=STATUS_ORDER)
+        .order_by("status_rank", "due_on", "created_at")
     )

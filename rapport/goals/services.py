@@ -3,6 +3,7 @@ recording progress and tying actions to a goal. The rules of one goal are Goal's
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.goals.models import Goal, GoalUpdate, Status
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section, TalkingPoint
-from rapport.meetings.services import NEXT_GOAL_PROMPT, action_add, point_add
+from rapport.meetings.services import NEXT_GOAL_PROMPT, action_add, action_set_done, point_add
 from rapport.people.models import Person
 
 # What the people of a 1:1 write into a goal; everything else (owner, status, agreement) is
@@ -113,9 +114,18 @@ def goal_agree(*, goal: Goal, by: Person, today: date | None = None) -> Goal:
 
 
 @transaction.atomic
-def goal_close(*, goal: Goal, by: Person, outcome: str, reflection: str) -> Goal:
+def goal_close(
+    *,
+    goal: Goal,
+    by: Person,
+    outcome: str,
+    reflection: str,
+    close_actions: Iterable[int] = (),
+) -> Goal:
     """End a goal as achieved or dropped, with a short reflection. Achieving one puts "define
-    the next goal" on the pair's agenda; so does dropping the last active one."""
+    the next goal" on the pair's agenda; so does dropping the last active one. Achieving may
+    also mark done the goal's open actions named in `close_actions` (ids); anything else named
+    there refuses the whole closing."""
     _require_changer(by, goal)
     problem = goal.closing_problem(outcome)
     if problem:
@@ -125,6 +135,14 @@ def goal_close(*, goal: Goal, by: Person, outcome: str, reflection: str) -> Goal
         raise ValidationError("Add a short reflection: what helped, what you would do again.")
     if len(reflection) > REFLECTION_MAX_CHARS:
         raise ValidationError(f"Keep the reflection under {REFLECTION_MAX_CHARS} characters.")
+    wanted = set(close_actions)
+    if wanted and outcome != Status.ACHIEVED:
+        raise ValidationError("Actions are marked done with an achieved goal only.")
+    actions = list(goal.actions.open().filter(pk__in=wanted))
+    if len(actions) != len(wanted):
+        raise ValidationError("Only this goal's open actions can be marked done with it.")
+    for action in actions:
+        action_set_done(action=action, done=True, by=by)
     goal.status = outcome
     goal.reflection = reflection
     goal.closed_at = timezone.now()

@@ -23,6 +23,8 @@ FILLER = frozenset(
 )
 MIN_SPECIFIC_WORDS = 4
 MAX_HORIZON = timedelta(days=2 * 365)
+# Said by the check and by the goal form, which refuses such a date.
+PAST_DATE_HINT = "The date is today or in the past: choose a day ahead."
 
 
 @dataclass(frozen=True)
@@ -165,9 +167,7 @@ def check_time_bound(goal: GoalDraft, today: date) -> Criterion:
     if goal.due_on is None:
         return Criterion("time_bound", label, False, "Pick a date to reach it by.")
     if goal.due_on <= today:
-        return Criterion(
-            "time_bound", label, False, "The date is today or in the past: choose one ahead."
-        )
+        return Criterion("time_bound", label, False, PAST_DATE_HINT)
     if goal.due_on - today > MAX_HORIZON:
         return Criterion(
             "time_bound",

@@ -12,13 +12,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import access
 from rapport.goals import selectors, services
-from rapport.goals.forms import CloseForm, GoalForm, PairForm, ProgressForm
+from rapport.goals.forms import CloseForm, GoalForm, NewGoalForForm, PairForm, ProgressForm
 from rapport.goals.models import Status
 from rapport.goals.presentation import progress_panel_for
 from rapport.goals.smart import SmartResult, check
 from rapport.http import SignedInRequest
-from rapport.meetings.models import Meeting
-from rapport.meetings.selectors import get_meeting_for, get_one_on_one_for
+from rapport.meetings.models import Meeting, OneOnOne
+from rapport.people.models import Person
+from rapport.meetings.selectors import (
+    active_one_on_ones_managed_by,
+    get_meeting_for,
+    get_one_on_one_for,
+)
 
 
 def smart_context(smart: SmartResult) -> dict[str, object]:
@@ -27,14 +32,25 @@ def smart_context(smart: SmartResult) -> dict[str, object]:
     return {"criteria": smart.criteria, "score": smart.score, "all_met": smart.met}
 
 
+def _for_name(typist: Person, one_on_one: OneOnOne) -> str:
+    """Whose why the goal form asks for: "" when the report types their own."""
+    return "" if typist.pk == one_on_one.report_id else one_on_one.report.get_short_name()
+
+
 @require_GET
 def mine(request: SignedInRequest) -> HttpResponse:
     viewer = request.user
     today = timezone.localdate()
-    goals = list(selectors.goals_of_report(viewer, viewer))
+    rows = selectors.goal_rows_of_report(viewer, viewer)
     current = selectors.current_one_on_one_of(viewer)
+    reports = list(active_one_on_ones_managed_by(viewer).order_by("report__name"))
     # The link to the team page uses the navigation's "leads anyone?" (no extra query).
-    context = {"goals": goals, "today": today, "current": current}
+    context = {
+        "rows": rows,
+        "today": today,
+        "current": current,
+        "chooser": NewGoalForForm(own=current, reports=reports),
+    }
     return render(request, "goals/mine.html", context)
 
 
@@ -53,7 +69,11 @@ def new(request: SignedInRequest) -> HttpResponse:
     one_on_one = get_one_on_one_for(request.user, pair.cleaned_data["one_on_one"])
     if not access.can_write_in(request.user, one_on_one):
         raise Http404
-    form = GoalForm(request.POST or None)
+    form = GoalForm(
+        request.POST or None,
+        today=timezone.localdate(),
+        for_name=_for_name(request.user, one_on_one),
+    )
     if request.method == "POST" and form.is_valid():
         goal = services.goal_propose(
             one_on_one=one_on_one, by=request.user, **form.service_fields()
@@ -95,7 +115,9 @@ def detail(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
         "can_change": can_change,
         "viewer_agreed": goal.has_agreed(viewer),
         "blockers": goal.activation_blockers(today) if goal.status == Status.DRAFT else [],
-        "close_form": CloseForm(can_achieve=goal.status == Status.ACTIVE)
+        "close_form": CloseForm(
+            can_achieve=goal.status == Status.ACTIVE, open_actions=selectors.open_actions_of(goal)
+        )
         if can_change and goal.is_open
         else None,
         "can_move": access.can_move_goal_to_new_one_on_one(viewer, goal)
@@ -114,7 +136,12 @@ def edit(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
     if goal.status != Status.DRAFT:
         messages.error(request, "Only a draft can be rewritten; an agreed goal keeps its words.")
         return redirect("goals:detail", goal_uuid=goal.uuid)
-    form = GoalForm(request.POST or None, instance=goal)
+    form = GoalForm(
+        request.POST or None,
+        instance=goal,
+        today=timezone.localdate(),
+        for_name=_for_name(request.user, goal.one_on_one),
+    )
     if request.method == "POST" and form.is_valid():
         services.goal_update_draft(goal=goal, by=request.user, **form.service_fields())
         messages.success(request, "Saved. The other person's agreement is asked for again.")
@@ -146,12 +173,23 @@ def agree(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
 @require_POST
 def close(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
     goal = selectors.get_goal_for(request.user, goal_uuid)
-    form = CloseForm(request.POST)
+    form = CloseForm(
+        request.POST,
+        can_achieve=goal.status == Status.ACTIVE,
+        open_actions=selectors.open_actions_of(goal),
+    )
     if not form.is_valid():
-        messages.error(request, "Choose achieved or dropped and add a short reflection.")
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, " ".join(errors))
         return redirect("goals:detail", goal_uuid=goal.uuid)
     try:
-        services.goal_close(goal=goal, by=request.user, **form.cleaned_data)
+        services.goal_close(
+            goal=goal,
+            by=request.user,
+            outcome=form.cleaned_data["outcome"],
+            reflection=form.cleaned_data["reflection"],
+            close_actions=form.chosen_action_ids(),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

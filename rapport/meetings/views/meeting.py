@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import access
 from rapport.checkins.selectors import checkin_panel_for
-from rapport.goals.selectors import open_goals_of_pair
+from rapport.goals.selectors import open_goal_rows_of_pair
 from rapport.http import SignedInRequest
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services
@@ -22,6 +22,7 @@ from rapport.meetings.models import Meeting
 def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
     viewer = request.user
     one_on_one = meeting.one_on_one
+    pair_goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
     return {
         "meeting": meeting,
         "one_on_one": one_on_one,
@@ -36,7 +37,8 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
         "action_form": ActionForm(),
         "notes": selectors.notes_for(viewer, meeting),
         "person_card": selectors.person_card_for(viewer, one_on_one),
-        "pair_goals": open_goals_of_pair(viewer, one_on_one),
+        "pair_goals": [row.goal for row in pair_goal_rows],
+        "pair_goal_rows": pair_goal_rows,
         "checkin": checkin_panel_for(viewer, meeting, now=timezone.now()),
     }
 
