@@ -186,7 +186,9 @@ class CloseForm(forms.Form):
         max_length=REFLECTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="A few sentences: what helped, what got in the way, what you take with you.",
-        error_messages={"required": "Add a short reflection: what helped, what you would do again."},
+        error_messages={
+            "required": "Add a short reflection: what helped, what you would do again."
+        },
     )
     close_actions = forms.MultipleChoiceField(
         label="Its open actions to mark done",

@@ -34,9 +34,9 @@ STATUS_ORDER = Case(
 # The obstacle of a goal's latest update ("" when it has none or no update): what the
 # standing reads, as an annotation so lists need no query per goal.
 LATEST_OBSTACLE = Subquery(
-    GoalUpdate.objects.filter(goal=OuterRef("pk")).order_by("-created_at", "-pk").values("obstacle")[
-        :1
-    ]
+    GoalUpdate.objects.filter(goal=OuterRef("pk"))
+    .order_by("-created_at", "-pk")
+    .values("obstacle")[:1]
 )
 
 

@@ -18,12 +18,12 @@ from rapport.goals.presentation import progress_panel_for
 from rapport.goals.smart import SmartResult, check
 from rapport.http import SignedInRequest
 from rapport.meetings.models import Meeting, OneOnOne
-from rapport.people.models import Person
 from rapport.meetings.selectors import (
     active_one_on_ones_managed_by,
     get_meeting_for,
     get_one_on_one_for,
 )
+from rapport.people.models import Person
 
 
 def smart_context(smart: SmartResult) -> dict[str, object]:
