@@ -74,7 +74,8 @@ def _status_words(track: bool | None, reached: bool) -> str:
         return "target reached"
     if track is None:
         return "no pace to compare with"
-    return "on track" if track else "behind the steady pace"
+    # The pace alone; where the goal stands overall (confidence, obstacles) is goals/standing.py.
+    return "at or ahead of the steady pace" if track else "behind the steady pace"
 
 
 def progress_chart(

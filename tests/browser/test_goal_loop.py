@@ -1,7 +1,9 @@
 """The coaching loop of one goal, in a real browser: the report drafts it with the SMART check
 updating as they type, the manager agrees, progress with an obstacle is recorded from the
 meeting, meeting mode offers a coaching question about it, an action is tied to the goal, the
-goal is achieved, and "Define the next goal" is on the pair's next agenda."""
+goal is achieved, and "Define the next goal" is on the pair's next agenda. On the way: the
+manager's "New goal for" chooser, the standing badge, and the explicit close step that also
+marks the goal's action done."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from rapport.goals.models import Goal
+from rapport.meetings.models import ActionItem
 from tests.browser.conftest import screenshot
 from tests.browser.test_meeting_flow import meeting_url, sign_in
 from tests.cast import build_cast
@@ -52,15 +55,23 @@ def test_a_goal_goes_from_draft_to_achieved_and_the_next_one_is_prompted(
     expect(score).to_contain_text("5 of 5")
     screenshot(report, "goal-form")
     report.get_by_role("button", name="Propose this goal").click()
-    expect(report.locator(".badge.goal-status-draft")).to_be_visible()
+    expect(report.locator(".badge.goal-standing-draft")).to_be_visible()
     goal = Goal.objects.get(title=TITLE)
 
-    # The manager agrees: both have, so it starts.
+    # The manager can start a goal for Rui from the goals page, where the why is Rui's.
     manager = open_page()
     sign_in(manager, base, cast.manager.email)
+    manager.goto(f"{base}/goals/")
+    manager.get_by_label("New goal for").select_option(label="Rui Report")
+    screenshot(manager, "goals-chooser")
+    manager.get_by_role("button", name="Start a goal").click()
+    expect(manager.get_by_role("heading", name="A new goal for Rui Report")).to_be_visible()
+    expect(manager.get_by_label("Why it matters to Rui")).to_be_visible()
+
+    # The manager agrees: both have, so it starts, and it reads on track.
     manager.goto(f"{base}/goals/{goal.uuid}/")
     manager.get_by_role("button", name="Agree").click()
-    expect(manager.locator(".badge.goal-status-active")).to_be_visible()
+    expect(manager.locator("#goal-progress .goal-standing")).to_have_text("On track")
 
     # In the 1:1: from the meeting's goals card to the goal, progress with an obstacle.
     manager.goto(meeting_url(base, cast))
@@ -72,6 +83,8 @@ def test_a_goal_goes_from_draft_to_achieved_and_the_next_one_is_prompted(
     manager.get_by_label("Obstacle in the way").fill(OBSTACLE)
     manager.get_by_role("button", name="Record progress").click()
     expect(manager.locator(".gp-obstacle")).to_contain_text(OBSTACLE)
+    # An obstacle puts the goal at risk, on its page and in the meeting's goals card.
+    expect(manager.locator("#goal-progress .goal-standing")).to_have_text("At risk")
     screenshot(manager, "goal-progress")
 
     # Meeting mode offers a coaching question because of the obstacle.
@@ -92,12 +105,27 @@ def test_a_goal_goes_from_draft_to_achieved_and_the_next_one_is_prompted(
     expect(action.get_by_role("link", name=TITLE)).to_be_visible()
     screenshot(manager, "meeting-with-goals")
 
-    # Achieved: celebrated, and the next goal is on the next agenda for both.
+    # Closing is an explicit choice, folded away until asked for, with nothing chosen.
     manager.goto(f"{base}/goals/{goal.uuid}/")
-    manager.get_by_label("Achieved").check()
+    expect(manager.get_by_label("Achieved")).to_be_hidden()
+    manager.locator("summary", has_text="Achieved or dropped?").click()
+    expect(manager.get_by_label("Achieved")).not_to_be_checked()
+    expect(manager.get_by_label("Dropped")).not_to_be_checked()
     manager.get_by_label("Reflection").fill("Rehearsing weekly made the difference.")
     manager.get_by_role("button", name="Close with this reflection").click()
+    expect(manager.get_by_text("Choose how the goal ended: achieved or dropped.")).to_be_visible()
+
+    # Achieved, with the goal's open action ticked to be marked done: celebrated, and the next
+    # goal is on the next agenda for both.
+    manager.locator("summary", has_text="Achieved or dropped?").click()
+    manager.get_by_label("Achieved").check()
+    expect(manager.get_by_label("Book a room to rehearse on Thursdays")).to_be_checked()
+    manager.get_by_label("Reflection").fill("Rehearsing weekly made the difference.")
+    screenshot(manager, "goal-close-step")
+    manager.get_by_role("button", name="Close with this reflection").click()
     expect(manager.locator(".goal-celebrate")).to_contain_text("Achieved")
+    expect(manager.locator(".page-head .goal-standing")).to_have_text("Achieved")
+    assert ActionItem.objects.get(text="Book a room to rehearse on Thursdays").done_at is not None
     screenshot(manager, "goal-achieved")
     report.goto(meeting_url(base, cast))
     performance = report.locator(".agenda-performance")

@@ -361,7 +361,7 @@ def test_the_chart_is_an_accessible_svg_with_the_figures_in_its_label() -> None:
     label = svg.get("aria-label") or ""
     for words in ("baseline 2 reviews", "latest 7 reviews", "target 10 reviews", "1 May 2026"):
         assert words in label
-    assert "on track" in label
+    assert "at or ahead of the steady pace" in label
     assert svg.findtext("title") == "Progress on “Cut review <wait>”"
     assert svg.find("path") is not None
     assert len(svg.findall("circle")) == 3  # the baseline and two updates
