@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -214,7 +214,7 @@ def stall_reasons(
     return _stall_reasons_of(goals, now=now)
 
 
-def _stall_reasons_of(goals: list[Goal], *, now: datetime) -> dict[int, str]:
+def _stall_reasons_of(goals: Sequence[Goal], *, now: datetime) -> dict[int, str]:
     """Goal id → why it stalled, for goals annotated with `last_update`: one query for the
     held meetings of their pairs (none when no goal is active)."""
     today = timezone.localdate(now)
@@ -231,7 +231,7 @@ def _stall_reasons_of(goals: list[Goal], *, now: datetime) -> dict[int, str]:
         held.setdefault(pair_id, []).append(when)
     reasons: dict[int, str] = {}
     for goal in goals:
-        last: datetime | None = goal.last_update
+        last: datetime | None = getattr(goal, "last_update", None)
         since = last or goal.started_at
         times = held.get(goal.one_on_one_id, [])
         reason = goal.stall_reason(
@@ -275,7 +275,7 @@ def with_standing(goals: QuerySet[Goal]) -> QuerySet[Goal]:
     return goals.annotate(last_update=Max("updates__created_at"), latest_obstacle=LATEST_OBSTACLE)
 
 
-def readings_of(goals: list[Goal], *, now: datetime | None = None) -> dict[int, Reading]:
+def readings_of(goals: Sequence[Goal], *, now: datetime | None = None) -> dict[int, Reading]:
     """Goal id → where it stands, for goals loaded through with_standing: one more query (held
     meetings, for the stall rule) however many goals."""
     now = now or timezone.now()

@@ -118,7 +118,7 @@ PAGES = [
     (JOSE, "home", "Maya Okafor"),
     (MAYA, "insights:team", "Kwame Asante"),
     (MAYA, "goals:mine", "Your team's goals"),
-    (JOSE, "goals:mine", "Active"),
+    (JOSE, "goals:mine", "goal-card-active"),  # an active goal, with where it stands
     (MAYA, "meetings:week", "José Hernández"),
     (MAYA, "meetings:my_actions", "Across your team"),
     (f"grace.mensah{DOMAIN}", "insights:org", "1:1s held, per team"),

@@ -29,7 +29,7 @@ from tests.goals.test_lifecycle import active_goal, good_fields
 
 def form_data(**overrides: object) -> dict[str, object]:
     data = {key: value for key, value in good_fields().items() if value is not None}
-    data["due_on"] = data["due_on"].isoformat()  # type: ignore[union-attr]
+    data["due_on"] = data["due_on"].isoformat()
     data.update(overrides)
     return data
 
@@ -169,7 +169,7 @@ def test_achieving_closes_the_ticked_actions_and_prompts_the_next_goal(cast: Cas
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.done_at is not None and second.done_at is None
-    assert Goal.objects.get(pk=first.goal_id).status == Status.ACHIEVED
+    assert Goal.objects.get(actions=first).status == Status.ACHIEVED
     assert TalkingPoint.objects.filter(one_on_one=cast.one_on_one, text=NEXT_GOAL_PROMPT).exists()
 
 
@@ -182,7 +182,7 @@ def test_dropping_leaves_the_goals_actions_open(cast: Cast) -> None:
     )
     first.refresh_from_db()
     assert first.done_at is None
-    assert Goal.objects.get(pk=first.goal_id).status == Status.DROPPED
+    assert Goal.objects.get(actions=first).status == Status.DROPPED
 
 
 def test_the_service_refuses_to_close_another_goals_action_and_changes_nothing(
@@ -202,7 +202,7 @@ def test_the_service_refuses_to_close_another_goals_action_and_changes_nothing(
     first.refresh_from_db()
     stranger.refresh_from_db()
     assert first.done_at is None and stranger.done_at is None
-    assert Goal.objects.get(pk=first.goal_id).status == Status.ACTIVE
+    assert Goal.objects.get(actions=first).status == Status.ACTIVE
 
 
 # --- The standing on every page --------------------------------------------------------------

@@ -189,7 +189,7 @@ def unsaved_goal(today: date, **fields: object) -> Goal:
         "created_at": started - timedelta(days=100),
     }
     values.update(fields)
-    return Goal(**values)  # type: ignore[misc]
+    return Goal(**values)
 
 
 def test_goal_standing_measures_pace_from_activation_to_the_due_date() -> None:
