@@ -326,7 +326,7 @@ def _goal(
         "why": planned.why,
         "due_on": planned.due_on,
     }
-    goal = goal_propose(one_on_one=one_on_one, by=proposer, **fields)
+    goal = goal_propose(one_on_one=one_on_one, by=proposer, today=at.date(), **fields)
     goal_agree(goal=goal, by=other, today=at.date())
     as_of(goal, created_at=at, manager_agreed_at=at, report_agreed_at=at)
     written["goals"] += 1

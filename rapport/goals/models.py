@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from rapport.goals.smart import GoalDraft, SmartResult, check
+from rapport.goals.smart import PAST_DATE_HINT, GoalDraft, SmartResult, check
 from rapport.goals.standing import Reading, read_standing
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.people.models import Person
@@ -110,6 +110,12 @@ class Goal(models.Model):
 
     def smart(self, today: date) -> SmartResult:
         return check(self.draft(), today=today)
+
+    def due_date_problem(self, today: date) -> str | None:
+        """Why the due date cannot be written as it is (today or past); None when it can."""
+        if self.due_on is not None and self.due_on <= today:
+            return PAST_DATE_HINT
+        return None
 
     def is_overdue(self, today: date) -> bool:
         """Open (a draft or active) and due before `today`; Goal.objects.overdue is the query."""

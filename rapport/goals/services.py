@@ -62,10 +62,20 @@ def _assign(goal: Goal, fields: dict[str, Any]) -> None:
         setattr(goal, name, value.strip() if isinstance(value, str) else value)
 
 
+def _require_date_ahead(goal: Goal, fields: dict[str, Any], today: date | None) -> None:
+    if "due_on" in fields:
+        problem = goal.due_date_problem(today or timezone.localdate())
+        if problem:
+            raise ValidationError({"due_on": problem})
+
+
 @transaction.atomic
-def goal_propose(*, one_on_one: OneOnOne, by: Person, **fields: Any) -> Goal:
+def goal_propose(
+    *, one_on_one: OneOnOne, by: Person, today: date | None = None, **fields: Any
+) -> Goal:
     """Either person drafts a goal; it always belongs to the report. Proposing counts as the
-    proposer's agreement, so the other person's agreement is what makes it active."""
+    proposer's agreement, so the other person's agreement is what makes it active. A due date
+    must lie ahead of `today` (the day it is written)."""
     _require_writer(by, one_on_one)
     goal = Goal(
         one_on_one=one_on_one,
@@ -74,6 +84,7 @@ def goal_propose(*, one_on_one: OneOnOne, by: Person, **fields: Any) -> Goal:
         status=Status.DRAFT,
     )
     _assign(goal, fields)
+    _require_date_ahead(goal, fields, today)
     goal.record_agreement(by, timezone.now())
     goal.full_clean()
     goal.save()
@@ -81,13 +92,15 @@ def goal_propose(*, one_on_one: OneOnOne, by: Person, **fields: Any) -> Goal:
 
 
 @transaction.atomic
-def goal_update_draft(*, goal: Goal, by: Person, **fields: Any) -> Goal:
+def goal_update_draft(*, goal: Goal, by: Person, today: date | None = None, **fields: Any) -> Goal:
     """Edit a draft. The other person agreed to the earlier wording, so their agreement is
-    withdrawn and the editor's is recorded: both agree to the same words."""
+    withdrawn and the editor's is recorded: both agree to the same words. A due date written
+    must lie ahead, as when proposing."""
     _require_changer(by, goal)
     if goal.status != Status.DRAFT:
         raise ValidationError("Only a draft can be rewritten; an agreed goal keeps its words.")
     _assign(goal, fields)
+    _require_date_ahead(goal, fields, today)
     goal.manager_agreed_at = None
     goal.report_agreed_at = None
     goal.record_agreement(by, timezone.now())

@@ -19,6 +19,7 @@ from rapport.goals.services import (
     goal_close,
     goal_propose,
     goal_record_progress,
+    goal_update_draft,
 )
 from rapport.goals.smart import PAST_DATE_HINT
 from rapport.meetings.models import ActionItem, TalkingPoint
@@ -233,3 +234,18 @@ def test_an_achieved_goal_reads_only_achieved(cast: Cast) -> None:
     assert "goal-standing-achieved" in body
     for other in ("on_track", "ahead", "at_risk", "stalled"):
         assert f"goal-standing-{other}" not in body
+
+
+@pytest.mark.parametrize("days", [0, -1])
+def test_the_services_refuse_a_due_date_not_ahead_for_a_new_goal_or_a_draft(
+    cast: Cast, days: int
+) -> None:
+    past = timezone.localdate() + timedelta(days=days)
+    with pytest.raises(ValidationError, match="choose a day ahead"):
+        goal_propose(one_on_one=cast.one_on_one, by=cast.report, **good_fields(due_on=past))
+    assert not cast.one_on_one.goals.exists()
+    goal = goal_propose(one_on_one=cast.one_on_one, by=cast.report, **good_fields())
+    with pytest.raises(ValidationError, match="choose a day ahead"):
+        goal_update_draft(goal=goal, by=cast.manager, due_on=past)
+    goal.refresh_from_db()
+    assert goal.due_on == good_fields()["due_on"]
