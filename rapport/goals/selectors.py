@@ -151,7 +151,11 @@ def team_goals(manager: Person, *, today: date) -> list[TeamGoalsRow]:
 def open_goals_of_pair(viewer: Person, one_on_one: OneOnOne) -> list[Goal]:
     """The pair's active goals, then its drafts, for the meeting page and meeting mode: one
     query, however long the pair's history of goals."""
-    return list(
+    return list(_open_goals_of_pair(viewer, one_on_one))
+
+
+def _open_goals_of_pair(viewer: Person, one_on_one: OneOnOne) -> QuerySet[Goal]:
+    return (
         access.goals_visible_to(viewer)
         .filter(one_on_one=one_on_one, status__in=(Status.ACTIVE, Status.DRAFT))
         .annotate(status_rank=STATUS_ORDER)
@@ -299,9 +303,4 @@ def goal_rows(goals: QuerySet[Goal], *, now: datetime | None = None) -> list[Goa
 
 def open_goal_rows_of_pair(viewer: Person, one_on_one: OneOnOne) -> list[GoalRow]:
     """open_goals_of_pair, each with where it stands: two queries."""
-    return goal_rows(
-        access.goals_visible_to(viewer)
-        .filter(one_on_one=one_on_one, status__in=(Status.ACTIVE, Status.DRAFT))
-        .annotate(status_rank=STATUS_ORDER)
-        .order_by("status_rank", "due_on", "created_at")
-    )
+    return goal_rows(_open_goals_of_pair(viewer, one_on_one))

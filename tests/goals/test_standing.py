@@ -35,7 +35,7 @@ def inputs(draw: st.DrawFn, status: st.SearchStrategy[str] | None = None) -> dic
 
 
 active = inputs(st.just(Status.ACTIVE))
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(max_examples=100, deadline=None)
 
 
 @FAST
