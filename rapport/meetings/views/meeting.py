@@ -98,7 +98,7 @@ def meeting_growth(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     form = GrowthForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors["growth"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["growth"]))
         return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     growth = form.cleaned_data["growth"]
     try:
