@@ -88,7 +88,9 @@ class OneOnOneRuleForm(RuleFields):
         help_text="Goes into both people's calendar invites. Leave empty to use the manager's "
         "usual room (Your account).",
     )
+    # Optional: left out, the pair keeps its growth rhythm.
     growth_every_weeks = forms.IntegerField(
+        required=False,
         min_value=0,
         max_value=52,
         initial=13,
@@ -99,7 +101,6 @@ class OneOnOneRuleForm(RuleFields):
             "min_value": "Use 0 to turn the growth rhythm off, or a number of weeks up to 52.",
             "max_value": "At most 52 weeks: a growth conversation at least once a year.",
             "invalid": "Enter a whole number of weeks, such as 13.",
-            "required": "Enter a number of weeks (13 is once a quarter; 0 turns it off).",
         },
     )
 

@@ -4,7 +4,7 @@ as the manager sees it on the team view and home."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,7 +17,13 @@ from rapport.insights.rules import Rule
 from rapport.insights.selectors import team_view
 from rapport.meetings.models import Meeting, OneOnOne, TalkingPoint
 from rapport.meetings.selectors import growth_rhythm_of
-from rapport.meetings.services import growth_agenda, meeting_make_growth, point_set_discussed
+from rapport.meetings.services import Rule as MeetingRule
+from rapport.meetings.services import (
+    growth_agenda,
+    meeting_make_growth,
+    one_on_one_change_rule,
+    point_set_discussed,
+)
 from rapport.people.models import Person
 from tests.cast import Cast
 
@@ -213,3 +219,23 @@ def test_the_rhythm_form_keeps_the_growth_rhythm_and_refuses_odd_numbers(cast: C
     assert "At most 52 weeks" in response.content.decode()
     cast.one_on_one.refresh_from_db()
     assert cast.one_on_one.growth_every_weeks == 13
+
+
+def test_a_new_rhythm_passes_the_growth_mark_to_its_nearest_meeting(cast: Cast) -> None:
+    started_weeks_ago(cast, 13)
+    planned = upcoming(cast)[1]
+    meeting_make_growth(meeting=planned, by=cast.manager)
+    one_on_one_change_rule(
+        one_on_one=cast.one_on_one,
+        rule=MeetingRule("weekly", 3, time(11, 0), 30, timezone.localdate()),
+        by=cast.manager,
+        confirmed_out_of_hours=True,
+        growth_every_weeks=8,
+    )
+    marked = [m for m in upcoming(cast) if m.is_growth]
+    assert len(marked) == 1
+    assert abs(marked[0].scheduled_for - planned.scheduled_for) <= timedelta(days=4)
+    cast.one_on_one.refresh_from_db()
+    assert cast.one_on_one.growth_every_weeks == 8
+    # The template's points belong to the pair and are still on the agenda, once each.
+    assert TalkingPoint.objects.filter(text__in=TEMPLATE).count() == 4
