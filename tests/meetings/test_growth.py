@@ -239,3 +239,12 @@ def test_a_new_rhythm_passes_the_growth_mark_to_its_nearest_meeting(cast: Cast) 
     assert cast.one_on_one.growth_every_weeks == 8
     # The template's points belong to the pair and are still on the agenda, once each.
     assert TalkingPoint.objects.filter(text__in=TEMPLATE).count() == 4
+
+
+def test_the_pairs_page_names_its_growth_rhythm(cast: Cast) -> None:
+    url = reverse("meetings:one_on_one", args=[cast.one_on_one.uuid])
+    assert (
+        "a growth conversation every 13 weeks" in client_of(cast.report).get(url).content.decode()
+    )
+    OneOnOne.objects.filter(pk=cast.one_on_one.pk).update(growth_every_weeks=0)
+    assert "no growth conversation reminders" in client_of(cast.manager).get(url).content.decode()
