@@ -270,6 +270,7 @@ RAPPORT_SIGNALS = {
     "LOW_CONNECTION_SHARE": 25,  # percent
     "LOW_CONNECTION_RUN": 4,  # meetings in a row
     "SKIPPED_CHECKINS": 3,  # held meetings in a row without a check-in
+    "GROWTH_GRACE_DAYS": 14,  # growth conversation overdue this long after it fell due
     "WORK_WEEK_HOURS": 40,
     "LOAD_WARNING_SHARE": 25,  # percent of the working week in 1:1s
 }

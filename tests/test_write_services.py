@@ -89,6 +89,7 @@ NOT_A_PERSONS_WRITE = {
     "meetings.services.one_on_ones_close_where_manager_changed": BOOKKEEPING,
     "meetings.services.rule_from": PURE,
     "meetings.services.away_reason": PURE,
+    "meetings.services.growth_agenda": PURE + " (reads the growth conversation's template)",
     # Called by the checked services after their check (and by bookkeeping): raises a counter.
     "meetings.services.series_changed": BOOKKEEPING + " (raises the calendar sequence)",
     "meetings.services.feed_for": OWN_ROW + " (their calendar feed, made on first use)",
@@ -341,6 +342,11 @@ def _meeting_reschedule(cast: Cast) -> Call:
     return lambda by: meetings.meeting_reschedule(
         meeting=cast.meeting, to=later, by=by, confirmed_out_of_hours=True
     )
+
+
+@case("meetings.services.meeting_make_growth", allowed="report")
+def _meeting_make_growth(cast: Cast) -> Call:
+    return lambda by: meetings.meeting_make_growth(meeting=cast.meeting, by=by)
 
 
 @case("meetings.services.meeting_set_status", allowed="manager")

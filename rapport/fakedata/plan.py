@@ -122,6 +122,8 @@ class Meeting:
     # Held with a career talk: which of the bank's "Career and growth" questions the manager
     # asked (an index, taken modulo their number by the writers).
     career_question: int | None = None
+    # Held as the pair's growth conversation (the writer adds the template's points).
+    growth: bool = False
 
     @property
     def at(self) -> datetime:
@@ -165,6 +167,7 @@ class Pair:
     next_checkin: CheckIn | None = None
     card: dict[str, str] | None = None
     career_talk_stopped: bool = False  # none for the last months (see _meeting_content)
+    growth_every_weeks: int = 13  # the pair's growth rhythm (see _growth_conversations)
 
 
 @dataclass(slots=True)
@@ -332,6 +335,18 @@ def demo_plan(*, today: date, seed: int = DEMO_SEED, weeks: int = DEMO_WEEKS) ->
         pairs.append(_pair(rng, manager, person, starts, shape))
     for pair in pairs:
         _pair_history(pair, rng, now, demo=True)
+    overdue = story["growth"]["overdue"]
+    for position, pair in enumerate(pairs):
+        if pair.report == demo_email(_seat_named(overdue["name"])):
+            pair.growth_every_weeks = overdue["every_weeks"]
+            _growth_conversations(pair, now - timedelta(weeks=overdue["last_weeks_ago"]))
+        elif pair.career_talk_stopped:
+            # No career talk for months (_meeting_content): no growth conversation either.
+            _growth_conversations(pair, now - timedelta(weeks=21))
+        else:
+            # The last one 2 to 10 weeks back, pair by pair, so the next fall due at different
+            # times (no draw from `rng`: the rest of the story stays as it was).
+            _growth_conversations(pair, now - timedelta(weeks=2 + position * 3 % 9))
     days_away = [
         DayAway(
             demo_email(_seat_named(away["name"])),
@@ -679,6 +694,17 @@ def _pair_history(pair: Pair, rng: random.Random, now: datetime, *, demo: bool) 
         ]
         if rng.random() < (0.8 if demo else 0.4):
             pair.card = {name: rng.choice(values) for name, values in texts["card"].items()}
+
+
+def _growth_conversations(pair: Pair, latest: datetime) -> None:
+    """Mark the pair's held meetings as growth conversations on its rhythm: the last held on or
+    before `latest`, then one every `growth_every_weeks` before it, as far as the history goes."""
+    if pair.ends_on is not None or not pair.growth_every_weeks:
+        return
+    held = [meeting for meeting in pair.meetings if meeting.status == "held"]
+    while chosen := [meeting for meeting in held if meeting.at <= latest]:
+        chosen[-1].growth = True
+        latest = chosen[-1].at - timedelta(weeks=pair.growth_every_weeks)
 
 
 def _meeting_content(

@@ -40,6 +40,7 @@ from rapport.meetings.services import (
     action_set_done,
     day_away_add,
     meeting_estimate,
+    meeting_make_growth,
     meeting_reschedule,
     meeting_set_status,
     mode_end,
@@ -162,7 +163,9 @@ def _pair(pair: p.Pair, people: dict[str, Person], now: datetime, written: Count
     started = datetime.combine(pair.starts_on, time(8), tzinfo=now.tzinfo)
     as_of(one_on_one, created_at=started)
     TalkingPoint.objects.filter(one_on_one=one_on_one).update(created_at=started)
-    OneOnOne.objects.filter(pk=one_on_one.pk).update(target_connection_share=pair.target_share)
+    OneOnOne.objects.filter(pk=one_on_one.pk).update(
+        target_connection_share=pair.target_share, growth_every_weeks=pair.growth_every_weeks
+    )
     written["1:1s"] += 1
     rows = {meeting.slot: meeting for meeting in Meeting.objects.filter(one_on_one=one_on_one)}
     meetings: list[Meeting] = []
@@ -214,6 +217,10 @@ def _meeting(
             section=planned_point.section, is_private=planned_point.private,
         )  # fmt: skip
         points.append((point, author))
+    if planned.growth:
+        # The manager made it their growth conversation beforehand; its points are discussed.
+        points += [(point, manager) for point in meeting_make_growth(meeting=meeting, by=manager)]
+        written["growth conversations"] += 1
     if planned.measured is not None:
         connection, performance = planned.measured
         mode_start(meeting=meeting, by=manager, now=at)

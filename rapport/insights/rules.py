@@ -33,6 +33,7 @@ class Rule(models.TextChoices):
     CONNECTION_SQUEEZED = "connection_squeezed", "Connection time squeezed out"
     CHECKINS_SKIPPED = "checkins_skipped", "Check-ins skipped"
     RISK_OF_LEAVING = "risk_of_leaving", "Risk of leaving"
+    GROWTH_OVERDUE = "growth_overdue", "Growth conversation overdue"
 
 
 class Severity(models.TextChoices):
@@ -63,6 +64,7 @@ GROUP_OF = {
     Rule.GOAL_STALLED: Group.GOALS,
     Rule.NO_ACTIVE_GOAL: Group.GOALS,
     Rule.OVERDUE_ACTIONS: Group.FOLLOW_THROUGH,
+    Rule.GROWTH_OVERDUE: Group.RHYTHM,
 }
 
 
@@ -365,6 +367,7 @@ def risk_of_leaving(
     gap_days: int,
     factors: Sequence[Signal],
     energy: tuple[float, date] | None = None,
+    growth: Signal | None = None,
 ) -> Signal | None:
     """No career or growth conversation for `gap_days` (from the last one, or from the pair's
     start) together with at least one warning sign: mood or energy falling, workload high, a
@@ -373,7 +376,9 @@ def risk_of_leaving(
     gap.
 
     A career conversation is a career-category question of the question bank asked in one of
-    the pair's 1:1s, or a career goal of the pair created, updated or closed (selectors)."""
+    the pair's 1:1s, a growth conversation held, or a career goal of the pair created, updated
+    or closed (selectors). An overdue growth conversation (`growth`: growth_overdue's answer) is
+    one more line of evidence, never a warning sign of its own: it says the same as the gap."""
     reference = last_career_talk or started_on
     gap = (today - reference).days
     relevant = [s for s in factors if s.rule in RISK_FACTORS]
@@ -388,6 +393,8 @@ def risk_of_leaving(
         else f"No career or growth conversation since the pair started, {gap} days ago"
     )
     evidence = [first] + [f"{RISK_FACTORS[s.rule]}: {s.title.lower()}" for s in relevant]
+    if growth is not None:
+        evidence.append(f"Growth conversation overdue since {_day(growth.since)}")
     return Signal(
         Rule.RISK_OF_LEAVING,
         f"No career talk for {gap} days, with {len(relevant)} more warning sign"
@@ -403,3 +410,39 @@ RISK_FACTORS = {
     Rule.WORKLOAD_HIGH: "Workload high for weeks",
     Rule.GOAL_STALLED: "Goal stalled",
 }
+
+
+def growth_overdue(
+    *,
+    last_growth: date | None,
+    started_on: date,
+    every_weeks: int,
+    today: date,
+    grace_days: int,
+    planned_on: date | None = None,
+) -> Signal | None:
+    """The pair's growth conversation (direction, strengths, what to learn next) is overdue:
+    none held for `every_weeks` weeks, counted from the last one held (or from the pair's
+    start), plus `grace_days` to fit it into a meeting. `every_weeks` 0 means the pair turned
+    the rhythm off. `since` is the day it fell due, so holding one starts a new run."""
+    if not every_weeks:
+        return None
+    reference = last_growth or started_on
+    due = reference + timedelta(weeks=every_weeks)
+    if (today - due).days <= grace_days:
+        return None
+    weeks = (today - reference).days // 7
+    evidence = [
+        f"Last growth conversation on {_day(last_growth)}, {weeks} weeks ago"
+        if last_growth
+        else f"None yet since the pair started on {_day(started_on)}, {weeks} weeks ago",
+        f"The rhythm is one every {every_weeks} weeks; it was due on {_day(due)}",
+    ]
+    if planned_on is not None:
+        evidence.append(f"Planned for the 1:1 on {_day(planned_on)}")
+    return Signal(
+        Rule.GROWTH_OVERDUE,
+        f"No growth conversation for {weeks} weeks",
+        tuple(evidence),
+        due,
+    )

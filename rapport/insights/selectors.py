@@ -80,6 +80,9 @@ class TeamMember:
     signals: list[rules.Signal] = field(default_factory=list)
     dismissed: int = 0
     last_career_talk: date | None = None
+    # The pair's last growth conversation held, and the next one planned (meetings.is_growth).
+    last_growth: date | None = None
+    planned_growth: date | None = None
     steady: bool = False
     # The rules' inputs that the page does not show as such.
     open_actions: list[tuple[str, date | None]] = field(default_factory=list)
@@ -202,10 +205,21 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
     career_updates = GoalUpdate.objects.filter(
         goal__one_on_one=OuterRef("pk"), goal__kind=GoalKind.CAREER
     )
+    growth = Meeting.objects.filter(one_on_one=OuterRef("pk"), is_growth=True)
     pairs = (
         access.one_on_ones_led_by(viewer)
         .select_related("report")
         .annotate(
+            last_growth_at=Subquery(
+                growth.filter(status=Meeting.Status.HELD, scheduled_for__lt=now)
+                .order_by("-scheduled_for")
+                .values("scheduled_for")[:1]
+            ),
+            planned_growth_at=Subquery(
+                growth.filter(status=Meeting.Status.UPCOMING, scheduled_for__gte=now)
+                .order_by("scheduled_for")
+                .values("scheduled_for")[:1]
+            ),
             last_held_at=Subquery(last_held.order_by("-scheduled_for").values("scheduled_for")[:1]),
             next_at=Subquery(upcoming.order_by("scheduled_for").values("scheduled_for")[:1]),
             last_goal_closed_at=Subquery(
@@ -282,6 +296,13 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
             )
             if moment is not None and moment <= now
         ]
+        growth_at = getattr(pair, "last_growth_at", None)
+        member.last_growth = _local_day(growth_at) if growth_at else None
+        planned_at = getattr(pair, "planned_growth_at", None)
+        member.planned_growth = _local_day(planned_at) if planned_at else None
+        # A growth conversation held is a career conversation too (rules.risk_of_leaving).
+        if growth_at is not None:
+            career.append(growth_at)
         member.last_career_talk = _local_day(max(career)) if career else None
 
     zone = timezone.get_current_timezone()
@@ -403,6 +424,14 @@ def signals_for(member: TeamMember, today: date, limits: dict[str, Any]) -> list
         act_now_run=limits["WORKLOAD_ACT_NOW_RUN"],
     )
     stalled = rules.goal_stalled(stalled=member.stalled)
+    growth = rules.growth_overdue(
+        last_growth=member.last_growth,
+        started_on=pair.starts_on,
+        every_weeks=pair.growth_every_weeks,
+        today=today,
+        grace_days=limits["GROWTH_GRACE_DAYS"],
+        planned_on=member.planned_growth,
+    )
     found = [
         rules.risk_of_leaving(
             last_career_talk=member.last_career_talk,
@@ -416,6 +445,7 @@ def signals_for(member: TeamMember, today: date, limits: dict[str, Any]) -> list
                 window=limits["MOOD_WINDOW"],
                 drop=limits["MOOD_DROP"],
             ),
+            growth=growth,
         ),
         rules.lapsed_cadence(
             last_held=_local_day(member.last_held_at) if member.last_held_at else None,
@@ -450,6 +480,7 @@ def signals_for(member: TeamMember, today: date, limits: dict[str, Any]) -> list
             held=member.checkin_marks,
             run=limits["SKIPPED_CHECKINS"],
         ),
+        growth,
     ]
     return [signal for signal in found if signal is not None]
 

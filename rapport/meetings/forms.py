@@ -88,6 +88,21 @@ class OneOnOneRuleForm(RuleFields):
         help_text="Goes into both people's calendar invites. Leave empty to use the manager's "
         "usual room (Your account).",
     )
+    # Optional: left out, the pair keeps its growth rhythm.
+    growth_every_weeks = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=52,
+        initial=13,
+        label="Growth conversation every (weeks)",
+        help_text="A meeting about direction, strengths and what to learn next; 13 weeks is once "
+        "a quarter. 0 turns the reminder off.",
+        error_messages={
+            "min_value": "Use 0 to turn the growth rhythm off, or a number of weeks up to 52.",
+            "max_value": "At most 52 weeks: a growth conversation at least once a year.",
+            "invalid": "Enter a whole number of weeks, such as 13.",
+        },
+    )
 
 
 class PointForm(forms.Form):
@@ -264,6 +279,16 @@ class RhythmForm(HoursConfirmation, OneOnOneRuleForm):
         )
         data["confirm_out_of_hours"] = self.check_hours(*self._moment(rule), self._people())
         return data
+
+
+class GrowthForm(forms.Form):
+    """Making a coming meeting the growth conversation, or taking the mark off again."""
+
+    growth = forms.TypedChoiceField(
+        choices=[("1", "Make it the growth conversation"), ("0", "Not a growth conversation")],
+        coerce=lambda value: value == "1",
+        error_messages={"required": "Choose whether this is the growth conversation."},
+    )
 
 
 class MoveForm(HoursConfirmation, RescheduleForm):

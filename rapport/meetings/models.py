@@ -69,6 +69,11 @@ class OneOnOne(models.Model):
     # (set-up, rhythm, one meeting moved, skipped or cancelled, end), so calendars take the
     # newest invite. The worker sends invites for sequences not yet sent.
     calendar_sequence = models.PositiveIntegerField(default=0, db_default=0)
+    # A growth conversation (direction, strengths, what to learn next) every this many weeks;
+    # 0 turns the rhythm off. 13 weeks: once a quarter.
+    growth_every_weeks = models.PositiveSmallIntegerField(
+        default=13, db_default=13, validators=[MaxValueValidator(52)]
+    )
     # Meetings exist as rows up to this moment; later ones are created as time moves on.
     scheduled_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=django_timezone.now)
@@ -95,6 +100,13 @@ class OneOnOne(models.Model):
 
     def other_person(self, viewer: Person) -> Person:
         return self.report if viewer.pk == self.manager_id else self.manager
+
+    def growth_due_on(self, last_growth: date | None) -> date | None:
+        """The day the next growth conversation is due: the rhythm counted from the last one
+        held (or from the pair's start); None when the pair turned the rhythm off."""
+        if not self.growth_every_weeks:
+            return None
+        return (last_growth or self.starts_on) + timedelta(weeks=self.growth_every_weeks)
 
     @property
     def room(self) -> str:
@@ -132,6 +144,8 @@ class Meeting(models.Model):
     # with measured time.
     estimated_connection_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     estimated_performance_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A growth conversation: holding it resets the pair's growth rhythm (insights' rule).
+    is_growth = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ("scheduled_for",)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.timezone import now
@@ -717,3 +717,51 @@ def person_card_for(viewer: Person, one_on_one: OneOnOne) -> PersonCard | None:
 
 def card_is_empty(card: PersonCard) -> bool:
     return not any(getattr(card, name).strip() for name in CARD_FIELDS)
+
+
+# How long before a growth conversation falls due the meeting page proposes one.
+GROWTH_PROPOSED_BEFORE = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class GrowthRhythm:
+    """Where a meeting stands in its pair's growth rhythm, for the meeting page."""
+
+    every_weeks: int  # 0: the pair turned the rhythm off
+    last_on: date | None  # the last growth conversation held
+    due_on: date | None
+    planned_on: date | None  # a coming meeting already made the growth conversation
+    # This meeting is the one to propose: the first open one from two weeks before it falls due.
+    proposed: bool
+
+
+def growth_rhythm_of(meeting: Meeting, *, now: datetime) -> GrowthRhythm:
+    """One query, whatever the pair's history: the last growth conversation held, the next one
+    planned, and the latest open meeting before this one (which would be proposed instead)."""
+    pair = meeting.one_on_one
+    today = timezone.localdate(now)
+    from_today = datetime.combine(today, time(), tzinfo=timezone.get_current_timezone())
+    upcoming = Q(status=Meeting.Status.UPCOMING, scheduled_for__gte=from_today)
+    facts = Meeting.objects.filter(one_on_one=pair).aggregate(
+        last=Max(
+            "scheduled_for",
+            filter=Q(status=Meeting.Status.HELD, is_growth=True, scheduled_for__lt=now),
+        ),
+        planned=Min("scheduled_for", filter=upcoming & Q(is_growth=True)),
+        before=Max("scheduled_for", filter=upcoming & Q(scheduled_for__lt=meeting.scheduled_for)),
+    )
+    last_on = timezone.localdate(facts["last"]) if facts["last"] else None
+    planned_on = timezone.localdate(facts["planned"]) if facts["planned"] else None
+    due_on = pair.growth_due_on(last_on)
+    proposed = False
+    if due_on is not None and planned_on is None and meeting.is_open and not meeting.is_growth:
+        opens = max(
+            from_today,
+            datetime.combine(
+                due_on - GROWTH_PROPOSED_BEFORE, time(), tzinfo=timezone.get_current_timezone()
+            ),
+        )
+        proposed = meeting.scheduled_for >= opens and (
+            facts["before"] is None or facts["before"] < opens
+        )
+    return GrowthRhythm(pair.growth_every_weeks, last_on, due_on, planned_on, proposed)

@@ -3,9 +3,11 @@ action items), notes, the person card, and the workflows that follow a change of
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,6 +41,8 @@ HORIZON = timedelta(weeks=10)
 EXTEND_WHEN_LESS_THAN = timedelta(weeks=6)
 # A pair without an active goal has this on its agenda (goals/services.py keeps it there).
 NEXT_GOAL_PROMPT = "Define the next goal"
+# The growth conversation's template agenda (meeting_make_growth).
+GROWTH_AGENDA = Path(__file__).parent / "data" / "growth_agenda.json"
 
 
 @dataclass(frozen=True)
@@ -152,12 +156,15 @@ def one_on_one_change_rule(
     target_connection_share: int | None = None,
     confirmed_out_of_hours: bool = False,
     video_link: str | None = None,
+    growth_every_weeks: int | None = None,
 ) -> OneOnOne:
     """A new cadence or time replaces the future meetings that hold nothing yet; meetings with
     notes, actions or discussed points, and ones moved, skipped or cancelled by hand, stay as
     they are, and the new rule keeps their weeks skipped or free (see _carry_hand_changes).
     `target_connection_share`, when given, is the pair's new target split. A new first meeting
-    outside either person's hours needs `confirmed_out_of_hours`."""
+    outside either person's hours needs `confirmed_out_of_hours`. `growth_every_weeks`, when
+    given, is the pair's growth rhythm (0: off); a coming meeting the pair made their growth
+    conversation passes the mark to the new rule's nearest meeting."""
     access.require(access.can_change_one_on_one(by, one_on_one))
     now = timezone.now()
     start, end = _first_meeting(
@@ -180,6 +187,8 @@ def one_on_one_change_rule(
         one_on_one.target_connection_share = target_connection_share
     if video_link is not None:
         one_on_one.video_link = video_link  # full_clean below runs validate_video_link
+    if growth_every_weeks is not None:
+        one_on_one.growth_every_weeks = growth_every_weeks
     one_on_one.cadence = rule.cadence
     one_on_one.weekday = rule.weekday
     one_on_one.start_time = rule.start_time
@@ -203,14 +212,30 @@ def one_on_one_change_rule(
         )
     )
     hand_skips, moved_weeks = _kept_by_hand(one_on_one, now)
+    growth_planned = list(empty_future.filter(is_growth=True).values_list("slot", flat=True))
     empty_future.delete()
     kept = set(one_on_one.meetings.filter(scheduled_for__gt=now).values_list("pk", flat=True))
     one_on_one.scheduled_until = now
     one_on_one.save()
     meetings_extend(one_on_one=one_on_one, until=now + HORIZON)
     _carry_hand_changes(one_on_one, now, kept, hand_skips, moved_weeks)
+    _carry_growth_marks(one_on_one, now, growth_planned)
     series_changed(one_on_one)
     return one_on_one
+
+
+def _carry_growth_marks(one_on_one: OneOnOne, now: datetime, planned: list[datetime]) -> None:
+    """A growth conversation planned on a meeting the new rule replaced moves to the new rule's
+    upcoming meeting nearest in time (its talking points belong to the pair and stay)."""
+    for moment in planned:
+        near = one_on_one.meetings.filter(
+            status=Meeting.Status.UPCOMING,
+            scheduled_for__gt=now,
+            scheduled_for__range=(moment - timedelta(days=31), moment + timedelta(days=31)),
+        )
+        nearest = min(near, key=lambda meeting: abs(meeting.scheduled_for - moment), default=None)
+        if nearest is not None:
+            Meeting.objects.filter(pk=nearest.pk).update(is_growth=True)
 
 
 Week = tuple[int, int]
@@ -697,6 +722,45 @@ def point_add(
         is_recurring=is_recurring,
         position=(last["last"] or 0) + 1,
     )
+
+
+def growth_agenda() -> list[tuple[str, str]]:
+    """The growth conversation's template: (section, text) pairs, from data/growth_agenda.json."""
+    with GROWTH_AGENDA.open(encoding="utf-8") as file:
+        points = json.load(file)["points"]
+    return [(point["section"], point["text"]) for point in points]
+
+
+@transaction.atomic
+def meeting_make_growth(*, meeting: Meeting, by: Person, growth: bool = True) -> list[TalkingPoint]:
+    """Make an upcoming meeting the pair's growth conversation: it is marked, and the template's
+    points join the pair's agenda as ordinary points by `by` (the ones already open are not
+    added twice). `growth=False` takes the mark off again and removes the template's points
+    nobody has discussed yet. Returns the points added."""
+    _require_writer(by, meeting)
+    if not meeting.is_open:
+        raise ValidationError("Only an upcoming meeting can become the growth conversation.")
+    template = growth_agenda()
+    texts = [text for _, text in template]
+    open_points = TalkingPoint.objects.filter(
+        one_on_one=meeting.one_on_one, text__in=texts, discussed_in__isnull=True, is_private=False
+    )
+    if not growth:
+        if meeting.is_growth:
+            meeting.is_growth = False
+            meeting.save(update_fields=["is_growth"])
+            open_points.filter(is_recurring=False).delete()
+        return []
+    if meeting.is_growth:
+        return []
+    meeting.is_growth = True
+    meeting.save(update_fields=["is_growth"])
+    already = set(open_points.values_list("text", flat=True))
+    return [
+        point_add(one_on_one=meeting.one_on_one, author=by, text=text, section=section)
+        for section, text in template
+        if text not in already
+    ]
 
 
 @transaction.atomic

@@ -39,6 +39,7 @@ urlpatterns: list[URLPattern] = [
     path(meeting_path + "agenda/", meeting.meeting_agenda, name="agenda"),
     path(meeting_path + "status/", meeting.meeting_status, name="meeting_status"),
     path(meeting_path + "reschedule/", meeting.meeting_reschedule, name="meeting_reschedule"),
+    path(meeting_path + "growth/", meeting.meeting_growth, name="meeting_growth"),
     path(meeting_path + "points/", agenda.point_add, name="point_add"),
     path(point + "discussed/", agenda.point_discuss, name="point_discuss"),
     path(point + "move/", agenda.point_move, name="point_move"),

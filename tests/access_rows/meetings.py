@@ -64,6 +64,7 @@ ROWS: dict[str, Row] = {
     "meetings:point_move": point("meetings:point_move"),
     "meetings:point_delete": point("meetings:point_delete"),
     "meetings:action_add": Row(meeting("meetings:action_add").url, POST_ONLY),
+    "meetings:meeting_growth": Row(meeting("meetings:meeting_growth").url, POST_ONLY),
 }
 
 
@@ -95,6 +96,7 @@ def rhythm(cast: Cast) -> Payload:
         "duration_minutes": "45",
         "starts_on": starts_on.isoformat(),
         "target_connection_share": "40",
+        "growth_every_weeks": "8",
         # Confirmed in case the cast's manager zone puts 11:00 in Rui's night (CI runs one).
         "confirm_out_of_hours": "on",
         "confirmed_slot": slots.confirmation_key(start),
@@ -180,6 +182,10 @@ WRITES: dict[str, Write] = {
         allowed=PAIR,
         ok=200,
         htmx=True,
+    ),
+    # Either of the pair makes the coming meeting their growth conversation.
+    "meetings:meeting_growth": Write(
+        meeting("meetings:meeting_growth").url, data(growth="1"), allowed=PAIR
     ),
     "meetings:action_done": Write(action_url, data(done="1"), allowed=PAIR),
 }

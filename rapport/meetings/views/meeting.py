@@ -15,7 +15,14 @@ from rapport.goals.selectors import open_goal_rows_of_pair
 from rapport.http import SignedInRequest
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services
-from rapport.meetings.forms import ActionForm, MoveForm, PointForm, SearchForm, StatusForm
+from rapport.meetings.forms import (
+    ActionForm,
+    GrowthForm,
+    MoveForm,
+    PointForm,
+    SearchForm,
+    StatusForm,
+)
 from rapport.meetings.models import Meeting
 
 
@@ -49,6 +56,7 @@ def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     context = meeting_context(request, meeting)
     # Only the whole page shows last time and the signals; the fragments it polls and swaps do
     # not need them.
+    context["growth"] = selectors.growth_rhythm_of(meeting, now=timezone.now())
     if meeting.is_open:
         context["last_time"] = selectors.last_time_for(request.user, meeting)
         if access.can_see_team_signals(request.user, meeting.one_on_one):
@@ -82,6 +90,33 @@ def meeting_status(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
             messages.success(request, f"Marked {meeting.get_status_display().lower()}.")
     else:
         messages.error(request, "Choose held, skipped or cancelled.")
+    return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
+
+
+@require_POST
+def meeting_growth(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    """Make this coming meeting the pair's growth conversation (its template joins the agenda),
+    or take the mark off again."""
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    form = GrowthForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(error) for error in form.errors["growth"]))
+        return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
+    growth = form.cleaned_data["growth"]
+    try:
+        added = services.meeting_make_growth(meeting=meeting, by=request.user, growth=growth)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if growth:
+            messages.success(
+                request,
+                f"This is your growth conversation. {len(added)} talking point"
+                f"{'s' if len(added) != 1 else ''} about direction, strengths and learning "
+                "joined the agenda; change them as you like.",
+            )
+        else:
+            messages.success(request, "No longer the growth conversation.")
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
 
 

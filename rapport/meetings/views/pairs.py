@@ -69,6 +69,7 @@ def one_on_one_edit(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespo
         "starts_on": timezone.localdate(),
         "target_connection_share": one_on_one.target_connection_share,
         "video_link": one_on_one.video_link,
+        "growth_every_weeks": one_on_one.growth_every_weeks,
     }
     form = RhythmForm(request.POST or None, initial=initial, one_on_one=one_on_one)
     if request.method == "POST" and form.is_valid():
@@ -81,6 +82,7 @@ def one_on_one_edit(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespo
                 target_connection_share=data["target_connection_share"],
                 confirmed_out_of_hours=data["confirm_out_of_hours"],
                 video_link=data["video_link"],
+                growth_every_weeks=data["growth_every_weeks"],
             )
         except ValidationError as error:
             form.add_error(None, error)
