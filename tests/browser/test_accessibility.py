@@ -1,0 +1,100 @@
+"""axe-core (vendored from the npm registry: tests/browser/vendor/, MPL-2.0) over the main pages,
+as each role that uses them, at desktop and phone widths, in the light and dark themes: no
+violation of WCAG 2.2 AA may be reported."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pytest_django.live_server_helper import LiveServer
+
+from rapport.goals.services import goal_record_progress
+from tests.browser.test_meeting_flow import meeting_url, sign_in
+from tests.cast import build_cast
+from tests.goals.test_lifecycle import active_goal
+from tests.insights.test_org_page import leader, team
+
+AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = (1366, 390)
+SCHEMES = ("light", "dark")
+
+RUN_AXE = """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags}}).then((result) =>
+  result.violations.map((violation) => ({
+    id: violation.id,
+    impact: violation.impact,
+    nodes: violation.nodes.slice(0, 3).map((node) => node.target.join(" ")),
+  })))"""
+
+
+def violations_in_every_state(page: Any, url: str, axe_source: str) -> tuple[list[str], int]:
+    """Opens the page once and runs axe at each width and theme. Returns the violations found,
+    described, and the number of states checked."""
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    found: list[str] = []
+    states = 0
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+            # Through the DevTools protocol, so the page's strict CSP stays in force.
+            if not page.evaluate("typeof axe !== 'undefined'"):
+                page.evaluate(axe_source)
+            for violation in page.evaluate(RUN_AXE, WCAG_22_AA):
+                found.append(
+                    f"{url} at {width}px, {scheme}: {violation['id']} ({violation['impact']}) "
+                    f"on {violation['nodes']}"
+                )
+            states += 1
+    return found, states
+
+
+def test_the_main_pages_have_no_wcag_22_aa_violations_in_either_theme_or_width(
+    live_server: LiveServer, open_page: Any
+) -> None:
+    cast = build_cast()
+    # A team big enough to show on HR's organisation view.
+    team(leader("Elif Mobile", cast.skip_level), 6, prefix="Mobile", held=7, scores=(3, 3, 4))
+    goal = active_goal(cast)
+    goal_record_progress(goal=goal, by=cast.report, value=Decimal(1), confidence=6)
+    base = live_server.url
+    meeting = meeting_url(base, cast)
+    axe_source = AXE.read_text(encoding="utf-8")
+    assert axe_source.startswith("/*! axe v4.14.1")
+
+    plan: list[tuple[str | None, list[str]]] = [
+        (None, ["/sign-in/"]),
+        (
+            cast.manager.email,
+            [
+                "/",
+                meeting,
+                f"{meeting}mode/",
+                "/goals/team/",
+                f"/goals/{goal.uuid}/",
+                "/insights/team/",
+            ],
+        ),
+        (cast.report.email, ["/", meeting, "/goals/", "/account/"]),
+        (cast.hr.email, ["/insights/organisation/"]),
+        (cast.admin.email, ["/people/"]),
+    ]
+    found: list[str] = []
+    pages = states = 0
+    for email, paths in plan:
+        page = open_page(1366)
+        if email:
+            sign_in(page, base, email)
+        for path in paths:
+            url = path if path.startswith("http") else f"{base}{path}"
+            page_found, page_states = violations_in_every_state(page, url, axe_source)
+            found += page_found
+            pages += 1
+            states += page_states
+        assert page.console_problems == []
+    print(f"axe-core: {pages} pages x {len(WIDTHS) * len(SCHEMES)} states = {states} checked")
+    assert (pages, states) == (13, 52)
+    assert found == [], "\n".join(found)
