@@ -98,3 +98,78 @@ def test_the_main_pages_have_no_wcag_22_aa_violations_in_either_theme_or_width(
     print(f"axe-core: {pages} pages x {len(WIDTHS) * len(SCHEMES)} states = {states} checked")
     assert (pages, states) == (13, 52)
     assert found == [], "\n".join(found)
+
+
+def violations_now(page: Any, label: str, axe_source: str) -> list[str]:
+    """axe over the page as it stands (after a click or a refused form), in both themes."""
+    found: list[str] = []
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+        if not page.evaluate("typeof axe !== 'undefined'"):
+            page.evaluate(axe_source)
+        for violation in page.evaluate(RUN_AXE, WCAG_22_AA):
+            found.append(f"{label}, {scheme}: {violation['id']} on {violation['nodes']}")
+    return found
+
+
+def test_the_other_pages_and_the_error_and_menu_states_have_no_wcag_22_aa_violations(
+    live_server: LiveServer, open_page: Any
+) -> None:
+    cast = build_cast()
+    goal = active_goal(cast)
+    base = live_server.url
+    pair = f"/one-on-ones/{cast.one_on_one.uuid}/"
+    axe_source = AXE.read_text(encoding="utf-8")
+    plan: list[tuple[str, list[str]]] = [
+        (
+            cast.manager.email,
+            [
+                "/week/",
+                "/actions/",
+                "/search/?q=move",
+                "/one-on-ones/",
+                pair,
+                "/one-on-ones/balance/",
+                "/questions/",
+                "/calendar/",
+                "/notifications/",
+                f"/people/{cast.report.uuid}/",
+                f"/goals/new/?one_on_one={cast.one_on_one.uuid}",
+            ],
+        ),
+        (cast.report.email, [f"/check-ins/{cast.meeting.uuid}/", "/actions/"]),
+        (cast.admin.email, ["/people/import/", f"/people/{cast.report.uuid}/edit/"]),
+    ]
+    found: list[str] = []
+    pages = states = 0
+    for email, paths in plan:
+        page = open_page(1366)
+        sign_in(page, base, email)
+        for path in paths:
+            response = page.request.get(f"{base}{path}")
+            assert response.status == 200, path
+            page_found, page_states = violations_in_every_state(page, f"{base}{path}", axe_source)
+            found += page_found
+            pages += 1
+            states += page_states
+        assert page.console_problems == []
+
+    # States a page load does not show: the phone menu open, forms refused with their errors.
+    report = open_page(390)
+    sign_in(report, base, cast.report.email)
+    report.get_by_role("button", name="Menu").click()
+    found += violations_now(report, "phone menu open", axe_source)
+    report.goto(f"{base}/account/")
+    report.get_by_label("Name").fill("")
+    report.get_by_role("button", name="Save").first.click()
+    report.locator(".errorlist").first.wait_for()
+    found += violations_now(report, "account form refused", axe_source)
+    report.goto(f"{base}/goals/{goal.uuid}/")
+    report.get_by_text("Record progress").first.click()
+    report.locator("#goal-progress input[type=number]").first.fill("-99999999999999")
+    report.locator("#goal-progress button[type=submit]").click()
+    report.locator("#goal-progress .errorlist").first.wait_for()
+    found += violations_now(report, "progress form refused", axe_source)
+    states += 6
+    print(f"axe-core: {pages} more pages x 4 states + 3 states x 2 themes = {states} checked")
+    assert found == [], "\n".join(found)
