@@ -45,10 +45,9 @@ def test_zones_are_grouped_by_region_with_utc_first() -> None:
     for region, zones in choices[1:]:
         assert isinstance(zones, list)
         assert all(name.startswith(f"{region}/") for name, _ in zones)
-    europe = dict(dict(choices[1:])["Europe"])  # type: ignore[arg-type]
-    assert europe["Europe/Berlin"] == "Berlin"
-    america = dict(dict(choices[1:])["America"])  # type: ignore[arg-type]
-    assert america["America/Argentina/Buenos_Aires"] == "Argentina / Buenos Aires"
+    groups = {region: zones for region, zones in choices[1:] if isinstance(zones, list)}
+    assert dict(groups["Europe"])["Europe/Berlin"] == "Berlin"
+    assert dict(groups["America"])["America/Argentina/Buenos_Aires"] == "Argentina / Buenos Aires"
 
 
 def test_aliases_map_to_the_canonical_zone_with_the_same_rules() -> None:
