@@ -38,6 +38,9 @@ def violations_in_every_state(page: Any, url: str, axe_source: str) -> tuple[lis
     states = 0
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
+        # Nothing wider than the screen: a phone never scrolls sideways.
+        if page.evaluate("document.documentElement.scrollWidth") > width:
+            found.append(f"{url} at {width}px: wider than the screen")
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
             # Through the DevTools protocol, so the page's strict CSP stays in force.

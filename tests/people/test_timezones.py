@@ -3,10 +3,14 @@ stored under their canonical name."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
+from rapport.access import SYSTEM
+from rapport.meetings.services import import_people
 from rapport.people.forms import PersonForm, ProfileForm
+from rapport.people.models import Person
 from rapport.people.timezones import (
     canonical_timezone,
     canonical_timezones,
@@ -14,6 +18,7 @@ from rapport.people.timezones import (
     timezone_choices,
 )
 from tests.cast import Cast
+from tests.people.importing_helpers import csv_bytes, person_row
 
 
 def offered_names(choices: list[tuple[str, object]]) -> list[str]:
@@ -97,3 +102,16 @@ def test_the_field_is_labelled_time_zone_in_two_words(cast: Cast, client: Client
     assert '<label for="id_timezone">Time zone</label>' in page
     assert "Timezone" not in page
     assert "data-zone-filter" in page
+
+
+@pytest.mark.django_db
+def test_an_imported_alias_is_stored_under_its_canonical_name() -> None:
+    rows = [
+        person_row("ana@example.org", "Ana", timezone="us/eastern"),
+        person_row("ben@example.org", "Ben", timezone="Africa/Asmera"),
+    ]
+    report = import_people(by=SYSTEM, data=csv_bytes(rows))
+    assert report.applied, report.problems
+    zones = dict(Person.objects.values_list("email", "timezone"))
+    assert zones["ana@example.org"] == "America/New_York"
+    assert zones["ben@example.org"] == "Africa/Asmara"
