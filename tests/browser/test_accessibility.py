@@ -173,6 +173,18 @@ def test_the_other_pages_and_the_error_and_menu_states_have_no_wcag_22_aa_violat
     report.locator("#goal-progress button[type=submit]").click()
     report.locator("#goal-progress .errorlist").first.wait_for()
     found += violations_now(report, "progress form refused", axe_source)
-    states += 6
-    print(f"axe-core: {pages} more pages x 4 states + 3 states x 2 themes = {states} checked")
+    # A refused sign-in, and the page an outsider gets for someone else's meeting.
+    visitor = open_page(390)
+    visitor.goto(f"{base}/sign-in/")
+    visitor.get_by_label("Email").fill(cast.report.email)
+    visitor.get_by_label("Password").fill("not the password")
+    visitor.get_by_role("button", name="Sign in").click()
+    visitor.get_by_role("alert").wait_for()
+    found += violations_now(visitor, "sign-in refused", axe_source)
+    outsider = open_page(1366)
+    sign_in(outsider, base, cast.outsider.email)
+    assert outsider.goto(meeting_url(base, cast)).status == 404
+    found += violations_now(outsider, "not found", axe_source)
+    states += 10
+    print(f"axe-core: {pages} more pages x 4 states + 5 states x 2 themes = {states} checked")
     assert found == [], "\n".join(found)
