@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from rapport.people import throttle
 from rapport.people.importing import MAX_BYTES
 from rapport.people.models import DayAway, LeftReason, Person, Role, validate_video_link
-from rapport.people.timezones import is_known_timezone, timezone_choices
+from rapport.people.timezones import canonical_timezone, is_known_timezone, timezone_choices
 
 # One message for every counter, so a refusal says nothing about the account or the cause.
 THROTTLED_MESSAGE = (
@@ -63,8 +63,30 @@ class PeopleSearchForm(forms.Form):
 
 
 class TimezoneField(forms.ChoiceField):
+    """Canonical zones grouped by region (a filter box is added by ui.js). A stored or posted
+    alias (Africa/Asmera, US/Eastern) is still accepted and becomes its canonical name."""
+
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("error_messages", {"invalid_choice": "Choose a time zone from the list."})
+        kwargs.setdefault(
+            "widget", forms.Select(attrs={"data-zone-filter": "", "autocomplete": "off"})
+        )
         super().__init__(choices=timezone_choices, **kwargs)
+
+    def keep(self, stored: str | None) -> None:
+        """Offers a stored zone with no canonical twin (Etc/GMT+5), so saving keeps it."""
+        self.choices = timezone_choices(keep=stored)
+
+    def prepare_value(self, value: Any) -> Any:
+        return canonical_timezone(value) if isinstance(value, str) else value
+
+    def to_python(self, value: Any) -> str:
+        name = super().to_python(value)
+        return canonical_timezone(name) if name else name
+
+    def valid_value(self, value: Any) -> bool:
+        return is_known_timezone(str(value))
 
     def validate(self, value: Any) -> None:
         super().validate(value)
@@ -93,6 +115,7 @@ class PersonForm(forms.Form):
         self.fields["manager"].queryset = (  # type: ignore[attr-defined]
             Person.objects.filter(is_active=True).exclude(pk=person.pk).order_by("name")
         )
+        self.fields["timezone"].keep(self.initial.get("timezone"))  # type: ignore[attr-defined]
 
 
 class ProfileForm(forms.Form):
@@ -100,6 +123,10 @@ class ProfileForm(forms.Form):
 
     name = forms.CharField(max_length=150)
     timezone = TimezoneField(help_text="Meeting times are shown to you in this time zone.")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].keep(self.initial.get("timezone"))  # type: ignore[attr-defined]
 
 
 WEEKDAY_CHOICES = [

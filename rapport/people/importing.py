@@ -41,7 +41,7 @@ from rapport.people.models import (
     Role,
     normalise_email,
 )
-from rapport.people.timezones import known_timezones
+from rapport.people.timezones import canonical_timezone, known_timezones
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
@@ -367,7 +367,9 @@ def _timezones_by_lower_case() -> dict[str, str]:
 
 
 def _timezone(value: str) -> str | None:
-    return _timezones_by_lower_case().get(value.lower())
+    name = _timezones_by_lower_case().get(value.lower())
+    # An alias such as US/Eastern is stored under its canonical name (America/New_York).
+    return canonical_timezone(name) if name else None
 
 
 def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) -> Row | None:
