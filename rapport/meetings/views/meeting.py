@@ -17,11 +17,14 @@ from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services
 from rapport.meetings.forms import ActionForm, MoveForm, PointForm, SearchForm, StatusForm
 from rapport.meetings.models import Meeting
+from rapport.meetings.services import PROFILE_PROMPT
+from rapport.people.selectors import shared_working_profile
 
 
 def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
     viewer = request.user
     one_on_one = meeting.one_on_one
+    person_card = selectors.person_card_for(viewer, one_on_one)
     return {
         "meeting": meeting,
         "one_on_one": one_on_one,
@@ -35,7 +38,12 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
         "point_form": PointForm(),
         "action_form": ActionForm(),
         "notes": selectors.notes_for(viewer, meeting),
-        "person_card": selectors.person_card_for(viewer, one_on_one),
+        "person_card": person_card,
+        # Beside the card, never in it: what the report chose to share, in their words.
+        "shared_profile": (
+            shared_working_profile(viewer, one_on_one.report) if person_card else None
+        ),
+        "profile_prompt": PROFILE_PROMPT,
         "pair_goals": open_goals_of_pair(viewer, one_on_one),
         "checkin": checkin_panel_for(viewer, meeting, now=timezone.now()),
     }
