@@ -702,7 +702,9 @@ def _working_profile(pair: Pair, texts: dict[str, Any]) -> None:
             answers[name] = ""
     pair.profile = answers
     pair.profile_shared = tuple(
-        name for name in answers if rng.random() < (0.45 if name == "outside_work" else 0.8)
+        name
+        for name in answers
+        if rng.random() < (0.45 if name == "outside_work" else 0.8) and answers[name]
     )
 
 
