@@ -330,3 +330,22 @@ def _below(top: int, managers: Mapping[int, int | None]) -> set[int]:
                 found.add(person)
                 frontier.append(person)
     return found
+
+
+# --- The working-with-me profile ----------------------------------------------------------------
+# The report's own words about how to work with them. Only they write it and read its kept
+# answers; their current manager reads the answers they share, and loses them the moment the
+# manager changes. Skip-levels, HR and admins see none of it, not even whether it exists.
+
+
+def can_write_working_profile(viewer: Person, person: Person) -> bool:
+    return viewer.pk == person.pk and person.is_active
+
+
+def can_see_whole_working_profile(viewer: Person, person: Person) -> bool:
+    return viewer.pk == person.pk
+
+
+def can_see_shared_working_profile(viewer: Person, person: Person) -> bool:
+    """The person, and their current manager while the person is active."""
+    return viewer.pk == person.pk or (person.is_active and viewer.pk == person.manager_id)

@@ -19,6 +19,11 @@ urlpatterns = [
     path("notifications/", include("rapport.notify.urls")),
     path("account/", people_views.account, name="account"),
     path("account/hours/", people_views.account_hours, name="account_hours"),
+    path(
+        "account/working-with-me/",
+        people_views.account_working_profile,
+        name="account_working_profile",
+    ),
     path("account/days-away/", people_views.account_days_away, name="account_days_away"),
     path(
         "account/days-away/<uuid:day_away_uuid>/remove/",

@@ -12,6 +12,7 @@ from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
 from rapport.meetings.models import Meeting, Note
 from rapport.meetings.services import person_card_save, point_add
+from rapport.people.services import working_profile_save
 from tests.cast import PRIVATE_POINT_MARKER, Cast
 
 REPORT_POINT = "CANARY-REPORT-PRIVATE-POINT-c41d"
@@ -23,6 +24,8 @@ GOAL_OBSTACLE = "CANARY-GOAL-OBSTACLE-PAIR-e7b5"
 CHECKIN_OUTSIDE = "CANARY-CHECKIN-OUTSIDE-REPORT-4b7e"
 CHECKIN_SHARED = "CANARY-CHECKIN-SHARED-PAIR-90fa"
 SIGNAL_NOTE = "CANARY-SIGNAL-DISMISSAL-MANAGER-6c3d"
+PROFILE_KEPT = "CANARY-PROFILE-KEPT-REPORT-2f8e"
+PROFILE_SHARED = "CANARY-PROFILE-SHARED-PAIR-b15a"
 
 
 def second_meeting(cast: Cast) -> Meeting:
@@ -94,6 +97,17 @@ def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
         title="Mood fell by 1.3 points",
         evidence="Last 3 check-ins: 3, 2, 2 (average 2.3)",
     )
+    # The report's working-with-me profile: one answer kept to themselves, one shared with
+    # their current manager (and nobody else: not the skip-level, HR or an admin).
+    working_profile_save(
+        person=cast.report,
+        by=cast.report,
+        answers={
+            "outside_work": f"Fertility treatment {PROFILE_KEPT}",
+            "feedback": f"In writing first {PROFILE_SHARED}",
+        },
+        shared={"feedback"},
+    )
     return {
         PRIVATE_POINT_MARKER: ("manager",),
         SIGNAL_NOTE: ("manager",),
@@ -105,4 +119,6 @@ def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
         GOAL_OBSTACLE: ("manager", "report"),
         CHECKIN_OUTSIDE: ("report",),
         CHECKIN_SHARED: ("manager", "report"),
+        PROFILE_KEPT: ("report",),
+        PROFILE_SHARED: ("manager", "report"),
     }

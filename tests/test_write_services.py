@@ -92,6 +92,9 @@ NOT_A_PERSONS_WRITE = {
     "meetings.services.growth_agenda": PURE + " (reads the growth conversation's template)",
     # Called by the checked services after their check (and by bookkeeping): raises a counter.
     "meetings.services.series_changed": BOOKKEEPING + " (raises the calendar sequence)",
+    # Called by meeting_set_status and mode_end after their check: the first goals follow the
+    # getting-to-know-you meeting.
+    "meetings.services.first_goals_prompt_after": BOOKKEEPING,
     "meetings.services.feed_for": OWN_ROW + " (their calendar feed, made on first use)",
     "meetings.services.feed_regenerate": OWN_ROW + " (a new secret for their own feed)",
     "notify.services.backoff": PURE,
@@ -243,6 +246,18 @@ def _working_hours_set(cast: Cast) -> Call:
         work_ends=time(16, 0),
         video_link="https://meet.example.com/rui",
         by=by,
+    )
+
+
+# The working-with-me profile is the person's alone to write: not an admin's either.
+@case(
+    "people.services.working_profile_save",
+    allowed="report",
+    refused=(*NOT_THEIR_SCHEDULE, "admin"),
+)
+def _working_profile_save(cast: Cast) -> Call:
+    return lambda by: people.working_profile_save(
+        person=cast.report, by=by, answers={"feedback": "In private"}, shared={"feedback"}
     )
 
 
@@ -610,6 +625,22 @@ def _question_add(cast: Cast) -> Call:
         category="trust",
         by=by,
     )
+
+
+@case(
+    "questions.services.first_one_on_ones_agenda",
+    allowed="manager",
+    refused=("outsider", "peer_manager", "skip_level", "hr", "report"),
+)
+def _first_one_on_ones_agenda(cast: Cast) -> Call:
+    pair = meetings.one_on_one_set_up(
+        manager=cast.manager,
+        report=cast.report_two,
+        rule=rule(),
+        by=cast.manager,
+        confirmed_out_of_hours=True,
+    )
+    return lambda by: questions.first_one_on_ones_agenda(one_on_one=pair, by=by)
 
 
 @case("questions.services.question_mark_asked", allowed="manager", refused=MANAGER_ONLY)

@@ -166,6 +166,9 @@ class Pair:
     # writer checks the window; answers like their last ones, so the shapes hold).
     next_checkin: CheckIn | None = None
     card: dict[str, str] | None = None
+    # The report's working-with-me profile: answers, and the names of the ones they share.
+    profile: dict[str, str] | None = None
+    profile_shared: tuple[str, ...] = ()
     career_talk_stopped: bool = False  # none for the last months (see _meeting_content)
     growth_every_weeks: int = 13  # the pair's growth rhythm (see _growth_conversations)
 
@@ -694,6 +697,30 @@ def _pair_history(pair: Pair, rng: random.Random, now: datetime, *, demo: bool) 
         ]
         if rng.random() < (0.8 if demo else 0.4):
             pair.card = {name: rng.choice(values) for name, values in texts["card"].items()}
+        if demo:
+            _working_profile(pair, texts)
+
+
+# About five in six reports of the demo have written a profile, each sharing some answers.
+PROFILE_SHARE = 5 / 6
+
+
+def _working_profile(pair: Pair, texts: dict[str, Any]) -> None:
+    # A generator of its own, so adding profiles leaves the rest of the story as it was.
+    rng = random.Random(f"working-profile:{pair.report}")
+    if rng.random() >= PROFILE_SHARE:
+        return
+    answers = {name: rng.choice(values) for name, values in texts["working_profile"].items()}
+    # Some answers stay blank; the outside-work one is the most often kept.
+    for name in list(answers):
+        if rng.random() < 0.15:
+            answers[name] = ""
+    pair.profile = answers
+    pair.profile_shared = tuple(
+        name
+        for name in answers
+        if rng.random() < (0.45 if name == "outside_work" else 0.8) and answers[name]
+    )
 
 
 def _growth_conversations(pair: Pair, latest: datetime) -> None:

@@ -54,7 +54,7 @@ from rapport.meetings.services import (
     point_set_discussed,
 )
 from rapport.people.models import LeftReason, Person
-from rapport.people.services import working_hours_set
+from rapport.people.services import working_hours_set, working_profile_save
 from rapport.questions.models import Category, Question
 from rapport.questions.selectors import active_question_ids
 from rapport.questions.services import question_mark_asked
@@ -185,6 +185,12 @@ def _pair(pair: p.Pair, people: dict[str, Person], now: datetime, written: Count
         card = person_card_save(one_on_one=one_on_one, by=manager, **pair.card)
         last = meetings[-1].scheduled_for if meetings else started
         as_of(card, updated_at=last + timedelta(hours=1))
+    if pair.profile is not None:
+        profile = working_profile_save(
+            person=report, by=report, answers=pair.profile, shared=pair.profile_shared
+        )
+        first = meetings[0].scheduled_for if meetings else started
+        as_of(profile, updated_at=first - timedelta(days=1))
 
 
 def _meeting(

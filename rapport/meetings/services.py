@@ -43,6 +43,11 @@ EXTEND_WHEN_LESS_THAN = timedelta(weeks=6)
 NEXT_GOAL_PROMPT = "Define the next goal"
 # The growth conversation's template agenda (meeting_make_growth).
 GROWTH_AGENDA = Path(__file__).parent / "data" / "growth_agenda.json"
+# A new pair's first 1:1 is for getting to know each other: connection questions from the bank
+# and this point for the report (questions.services.first_one_on_ones_agenda adds them, since
+# meetings may not read the bank). Holding that first meeting puts the first goals on the next.
+PROFILE_PROMPT = "Fill in your working-with-me profile"
+FIRST_GOALS_PROMPT = "Define your first goals"
 
 
 @dataclass(frozen=True)
@@ -112,14 +117,9 @@ def one_on_one_set_up(
         timezone=manager.timezone,
     )
     meetings_extend(one_on_one=one_on_one, until=timezone.now() + HORIZON)
-    # Early 1:1s set goals: a new pair starts with "Define the next goal" on its agenda. A new
-    # pair has no goal yet, so this is goals.services.ensure_next_goal_prompt's first case.
-    point_add(
-        one_on_one=one_on_one,
-        author=manager,
-        text=NEXT_GOAL_PROMPT,
-        section=Section.PERFORMANCE,
-    )
+    # The first agenda is not set here: the set-up view and the demo add the getting-to-know-you
+    # points (questions.services.first_one_on_ones_agenda), and the first goals follow the first
+    # meeting (first_goals_prompt_after).
     return one_on_one
 
 
@@ -544,6 +544,8 @@ def meeting_set_status(*, meeting: Meeting, status: str, reason: str, by: Person
     # A hand-made status is the pair's own: removing a day away no longer changes it.
     meeting.skipped_for_away = None
     meeting.save(update_fields=["status", "status_reason", "skipped_for_away"])
+    if status == Meeting.Status.HELD:
+        first_goals_prompt_after(meeting)
     if calendar_changes:
         series_changed(meeting.one_on_one)
     schedules_extend_due(manager=meeting.one_on_one.manager)
@@ -663,7 +665,34 @@ def mode_end(*, meeting: Meeting, by: Person, now: datetime | None = None) -> Me
             "status",
         ]
     )
+    first_goals_prompt_after(meeting)
     return meeting
+
+
+@transaction.atomic
+def first_goals_prompt_after(meeting: Meeting) -> TalkingPoint | None:
+    """Once a pair that started with the getting-to-know-you agenda has held its first meeting,
+    its next meeting defines the first goals. Pairs that started before that agenda existed,
+    and every later meeting, are left as they are. Safe to call more than once."""
+    one_on_one = meeting.one_on_one
+    if not one_on_one.is_active:
+        return None
+    # Lock the pair so two devices marking the meeting held add the point once.
+    OneOnOne.objects.select_for_update().filter(pk=one_on_one.pk).first()
+    points = TalkingPoint.objects.filter(one_on_one=one_on_one)
+    if (
+        not points.filter(text=PROFILE_PROMPT).exists()
+        or points.filter(text=FIRST_GOALS_PROMPT).exists()
+    ):
+        return None
+    if one_on_one.meetings.filter(status=Meeting.Status.HELD).exclude(pk=meeting.pk).exists():
+        return None
+    return point_add(
+        one_on_one=one_on_one,
+        author=one_on_one.manager,
+        text=FIRST_GOALS_PROMPT,
+        section=Section.PERFORMANCE,
+    )
 
 
 def meeting_estimate(

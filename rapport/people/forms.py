@@ -10,7 +10,14 @@ from django.http import HttpRequest
 
 from rapport.people import throttle
 from rapport.people.importing import MAX_BYTES
-from rapport.people.models import DayAway, LeftReason, Person, Role, validate_video_link
+from rapport.people.models import (
+    DayAway,
+    LeftReason,
+    Person,
+    Role,
+    WorkingProfile,
+    validate_video_link,
+)
 from rapport.people.timezones import canonical_timezone, is_known_timezone, timezone_choices
 
 # One message for every counter, so a refusal says nothing about the account or the cause.
@@ -249,3 +256,50 @@ class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
         max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
+
+
+PROFILE_HINTS = {
+    "how_i_work": "Focus time, meetings, messages, when in the day you do your best work.",
+    "feedback": "In writing or face to face, straight away or when you have had time to think.",
+    "recognition": "A word in private, a mention in front of the team, more responsibility.",
+    "growth": "Skills, kinds of work or roles you would like to move towards.",
+    "outside_work": "Only what you are happy for your manager to know: family, hobbies, plans.",
+}
+KEPT, SHARED = "kept", "shared"
+SHARING_CHOICES = [(KEPT, "Kept to myself"), (SHARED, "Shared with my manager")]
+
+
+class WorkingProfileForm(forms.Form):
+    """The working-with-me profile: an answer and a sharing choice per question."""
+
+    def __init__(self, *args: Any, profile: WorkingProfile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, question, _ in WorkingProfile.ANSWERS:
+            self.fields[name] = forms.CharField(
+                label=question,
+                required=False,
+                max_length=2000,
+                help_text=PROFILE_HINTS[name],
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=profile.answer(name),
+            )
+            self.fields[f"{name}_sharing"] = forms.ChoiceField(
+                label=f"Who sees “{question}”",
+                choices=SHARING_CHOICES,
+                widget=forms.RadioSelect,
+                initial=SHARED if profile.is_shared(name) else KEPT,
+                error_messages={"required": "Choose whether to share this answer or keep it."},
+            )
+
+    def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[name], self[f"{name}_sharing"]) for name, _, _ in WorkingProfile.ANSWERS]
+
+    def answers(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name, _, _ in WorkingProfile.ANSWERS}
+
+    def shared(self) -> set[str]:
+        return {
+            name
+            for name, _, _ in WorkingProfile.ANSWERS
+            if self.cleaned_data[f"{name}_sharing"] == SHARED
+        }

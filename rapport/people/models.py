@@ -274,3 +274,48 @@ class PasswordResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"password reset asked at {self.at:%Y-%m-%d %H:%M}"
+
+
+class WorkingProfile(models.Model):
+    """The person's own "working with me" profile, written by them for their manager. Each
+    answer has its own sharing choice and is kept to the person until they share it: only they
+    see the kept answers, their current manager only the shared ones (access.py)."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="working_profile")
+    how_i_work = models.TextField(blank=True, max_length=2000)
+    how_i_work_shared = models.BooleanField(default=False)
+    feedback = models.TextField(blank=True, max_length=2000)
+    feedback_shared = models.BooleanField(default=False)
+    recognition = models.TextField(blank=True, max_length=2000)
+    recognition_shared = models.BooleanField(default=False)
+    growth = models.TextField(blank=True, max_length=2000)
+    growth_shared = models.BooleanField(default=False)
+    outside_work = models.TextField(blank=True, max_length=2000)
+    outside_work_shared = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=django_timezone.now)
+
+    # (field, the question as the person reads it, the heading their manager reads)
+    ANSWERS: ClassVar[tuple[tuple[str, str, str], ...]] = (
+        ("how_i_work", "How I like to work", "How they like to work"),
+        ("feedback", "How I like to get feedback", "How they like feedback"),
+        ("recognition", "What recognition means to me", "What recognition means to them"),
+        ("growth", "What I want to grow in", "What they want to grow in"),
+        ("outside_work", "Outside work, what I choose to share", "Outside work"),
+    )
+
+    def __str__(self) -> str:
+        return f"working-with-me profile of {self.person}"
+
+    def answer(self, name: str) -> str:
+        return str(getattr(self, name))
+
+    def is_shared(self, name: str) -> bool:
+        return bool(getattr(self, f"{name}_shared"))
+
+    def shared_answers(self) -> list[tuple[str, str]]:
+        """(heading, text) of every answer the person shares and has written, in form order."""
+        return [
+            (heading, self.answer(name))
+            for name, _, heading in self.ANSWERS
+            if self.is_shared(name) and self.answer(name).strip()
+        ]

@@ -11,7 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from rapport import access
-from rapport.people.models import DayAway, Person
+from rapport.people.models import DayAway, Person, WorkingProfile
 
 
 def get_person_for(viewer: Person, person_uuid: uuid.UUID | str) -> Person:
@@ -167,3 +167,35 @@ def get_own_day_away(viewer: Person, day_away_uuid: uuid.UUID | str) -> DayAway:
         return DayAway.objects.select_related("person").get(uuid=day_away_uuid, person=viewer)
     except (DayAway.DoesNotExist, ValueError) as missing:
         raise Http404("No such days away.") from missing
+
+
+# --- The working-with-me profile ----------------------------------------------------------------
+
+
+def own_working_profile(viewer: Person) -> WorkingProfile:
+    """The viewer's own profile, or an unsaved blank one (every answer kept) to fill in."""
+    profile = WorkingProfile.objects.filter(person=viewer).first()
+    return profile or WorkingProfile(person=viewer)
+
+
+@dataclass(frozen=True)
+class SharedProfile:
+    """What a person shares of their profile, as their manager reads it: display-ready."""
+
+    person: Person
+    answers: list[tuple[str, str]]
+    updated_at: datetime | None
+
+
+def shared_working_profile(viewer: Person, person: Person) -> SharedProfile | None:
+    """The shared answers of `person`'s profile for their current manager (and the person);
+    None for everyone else, so a page shows nothing at all, not even an empty state."""
+    if not access.can_see_shared_working_profile(viewer, person):
+        return None
+    profile = WorkingProfile.objects.filter(person=person).first()
+    if profile is None:
+        return SharedProfile(person=person, answers=[], updated_at=None)
+    answers = profile.shared_answers()
+    return SharedProfile(
+        person=person, answers=answers, updated_at=profile.updated_at if answers else None
+    )

@@ -5,16 +5,19 @@ person_record_departure, import_people)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from rapport import access
 from rapport.people.models import (
     PasswordResetRequest,
     Person,
+    WorkingProfile,
     normalise_email,
     validate_video_link,
 )
@@ -112,3 +115,37 @@ def password_reset_request(*, email: str, address: str) -> bool:
     # Rows older than the window count for nothing; drop them as we go.
     PasswordResetRequest.objects.filter(at__lt=since - timedelta(days=1)).delete()
     return queued
+
+
+# --- The working-with-me profile ----------------------------------------------------------------
+
+PROFILE_ANSWER_MAX = 2000
+
+
+@transaction.atomic
+def working_profile_save(
+    *, person: Person, by: Person, answers: dict[str, str], shared: Collection[str]
+) -> WorkingProfile:
+    """The person's own profile: every answer in `answers` (blank clears it), each shared with
+    their manager when its name is in `shared` and kept to the person otherwise. Only the
+    person writes it: not their manager, not an admin."""
+    access.require(access.can_write_working_profile(by, person))
+    names = [name for name, _, _ in WorkingProfile.ANSWERS]
+    unknown = (set(answers) | set(shared)) - set(names)
+    if unknown:
+        raise ValidationError(f"Unknown profile answers: {', '.join(sorted(unknown))}.")
+    errors = {
+        name: f"Keep this answer under {PROFILE_ANSWER_MAX} characters."
+        for name, text in answers.items()
+        if len(text.strip()) > PROFILE_ANSWER_MAX
+    }
+    if errors:
+        raise ValidationError(errors)
+    profile, _ = WorkingProfile.objects.select_for_update().get_or_create(person=person)
+    for name in names:
+        if name in answers:
+            setattr(profile, name, answers[name].strip())
+        setattr(profile, f"{name}_shared", name in shared)
+    profile.updated_at = timezone.now()
+    profile.save()
+    return profile

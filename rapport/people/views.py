@@ -37,6 +37,7 @@ from rapport.people.forms import (
     ProfileForm,
     SignInForm,
     WorkingHoursForm,
+    WorkingProfileForm,
 )
 from rapport.people.importing import ImportReport
 from rapport.people.models import DayAway, LeftReason, Person
@@ -152,6 +153,34 @@ def account(request: SignedInRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("account")
     return _account_page(request, profile=form)
+
+
+@require_http_methods(["GET", "POST"])
+def account_working_profile(request: SignedInRequest) -> HttpResponse:
+    """The signed-in person's own working-with-me profile (nobody edits anyone else's)."""
+    viewer = request.user
+    if not access.can_write_working_profile(viewer, viewer):
+        raise Http404
+    profile = selectors.own_working_profile(viewer)
+    form = WorkingProfileForm(request.POST or None, profile=profile)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.working_profile_save(
+                person=viewer, by=viewer, answers=form.answers(), shared=form.shared()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            shared = len(form.shared())
+            messages.success(
+                request,
+                f"Your profile is saved: {shared} answer{pluralize(shared)} shared with your "
+                "manager, the rest kept to yourself.",
+            )
+            return redirect("account_working_profile")
+    manager = viewer.manager if viewer.manager_id and viewer.manager else None
+    context = {"form": form, "profile": profile, "manager": manager}
+    return render(request, "people/working_profile.html", context)
 
 
 @require_POST

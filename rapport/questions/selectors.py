@@ -387,3 +387,22 @@ def active_question_ids(category: str) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+# A first 1:1 gets to know the person: one question from each of these, in this order.
+GETTING_TO_KNOW_CATEGORIES = (Category.LIFE_OUTSIDE_WORK, Category.MOTIVATION, Category.TRUST)
+
+
+def getting_to_know_questions(*, seed: object) -> list[Question]:
+    """One active connection question per getting-to-know-you category (at most three), the
+    same for the same seed: a pair's first agenda does not change when it is read again."""
+    pool = active_questions().filter(
+        section=Section.CONNECTION, category__in=GETTING_TO_KNOW_CATEGORIES
+    )
+    ranked = sorted(pool, key=lambda question: _rank(seed, question))
+    chosen = []
+    for category in GETTING_TO_KNOW_CATEGORIES:
+        question = next((q for q in ranked if q.category == category), None)
+        if question is not None:
+            chosen.append(question)
+    return chosen

@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from rapport import access
-from rapport.meetings.models import Meeting, Section
+from rapport.meetings.models import Meeting, OneOnOne, Section, TalkingPoint
+from rapport.meetings.services import PROFILE_PROMPT, point_add
 from rapport.people.models import Person
 from rapport.questions.models import AskedQuestion, Category, Question
-from rapport.questions.selectors import normalised
+from rapport.questions.selectors import getting_to_know_questions, normalised
 
 FOLLOW_UP_MAX = AskedQuestion._meta.get_field("follow_up").max_length or 500
 TEXT_MAX = Question._meta.get_field("text").max_length or 300
@@ -66,3 +67,31 @@ def question_add(*, text: str, section: str, category: str, by: Person) -> Quest
     except IntegrityError as clash:
         # Someone added the same text in the same moment.
         raise ValidationError("The bank already holds this question.", code="duplicate") from clash
+
+
+@transaction.atomic
+def first_one_on_ones_agenda(*, one_on_one: OneOnOne, by: Person) -> list[TalkingPoint]:
+    """A new pair's first agenda: a few getting-to-know-you questions from the bank and the
+    report's working-with-me profile to fill in. The manager authors them as the pair's routine.
+    A pair that already has points (an existing pair set up again) is left as it is."""
+    access.require(access.can_change_one_on_one(by, one_on_one))
+    if TalkingPoint.objects.filter(one_on_one=one_on_one).exists():
+        return []
+    points = [
+        point_add(
+            one_on_one=one_on_one,
+            author=one_on_one.manager,
+            text=question.text,
+            section=Section.CONNECTION,
+        )
+        for question in getting_to_know_questions(seed=one_on_one.uuid)
+    ]
+    points.append(
+        point_add(
+            one_on_one=one_on_one,
+            author=one_on_one.manager,
+            text=PROFILE_PROMPT,
+            section=Section.CONNECTION,
+        )
+    )
+    return points

@@ -54,6 +54,8 @@ ROWS: dict[str, Row] = {
     "people:edit": Row(person("people:edit"), only(("admin",))),
     "people:departure": Row(person("people:departure"), only(("hr", "admin"))),
     "people:import": Row(fixed("people:import"), only(("admin",))),
+    # Everyone's own working-with-me profile: the page only ever shows the viewer's own.
+    "account_working_profile": Row(fixed("account_working_profile"), everyone(200)),
 }
 
 
@@ -122,6 +124,21 @@ def reports_day_away_url(cast: Cast) -> str:
     return reverse("account_day_away_remove", args=[away.uuid])
 
 
+def working_profile(cast: Cast) -> Payload:
+    return {
+        "how_i_work": "Mornings for deep work",
+        "how_i_work_sharing": "shared",
+        "feedback": "",
+        "feedback_sharing": "kept",
+        "recognition": "",
+        "recognition_sharing": "kept",
+        "growth": "Leading a project",
+        "growth_sharing": "kept",
+        "outside_work": "",
+        "outside_work_sharing": "kept",
+    }
+
+
 WRITES: dict[str, Write] = {
     "account": Write(
         fixed("account"), data(name="A New Name", timezone="Asia/Tokyo"), allowed=SIGNED_IN
@@ -168,4 +185,8 @@ WRITES: dict[str, Write] = {
         allowed=("hr", "admin"),
     ),
     "people:import": Write(fixed("people:import"), org_chart_file, allowed=("admin",), ok=200),
+    # Each signed-in person writes their own profile (there is no way to name someone else's).
+    "account_working_profile": Write(
+        fixed("account_working_profile"), working_profile, allowed=SIGNED_IN
+    ),
 }

@@ -19,7 +19,7 @@ from rapport.meetings.models import (
     PersonCard,
     TalkingPoint,
 )
-from rapport.people.models import Person
+from rapport.people.models import Person, WorkingProfile
 
 
 def problems(now: datetime) -> list[str]:
@@ -30,6 +30,7 @@ def problems(now: datetime) -> list[str]:
     found += _meetings(pairs, now)
     found += _contents(pairs, now)
     found += _goals(pairs, now)
+    found += _working_profiles(now)
     return found
 
 
@@ -172,3 +173,19 @@ def leavers_without_active_pairs() -> list[str]:
         for person in Person.objects.filter(is_active=False)
         if OneOnOne.objects.filter(report=person, status=OneOnOne.Status.ACTIVE).exists()
     ]
+
+
+def _working_profiles(now: datetime) -> list[str]:
+    """A profile is written by a person with a manager to read it, before now; a shared answer
+    always says something (a blank one would show the manager an empty heading)."""
+    found: list[str] = []
+    for profile in WorkingProfile.objects.select_related("person"):
+        name = profile.person.name
+        if profile.person.manager_id is None:
+            found.append(f"{name} has a working-with-me profile but no manager")
+        if profile.updated_at > now:
+            found.append(f"{name}'s working-with-me profile was saved in the future")
+        for field, _, _ in WorkingProfile.ANSWERS:
+            if profile.is_shared(field) and not profile.answer(field).strip():
+                found.append(f"{name} shares a blank {field} answer")
+    return found

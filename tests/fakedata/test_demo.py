@@ -25,7 +25,7 @@ from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule, Severity
 from rapport.insights.selectors import team_view
 from rapport.meetings.models import Meeting, OneOnOne, TalkingPoint
-from rapport.people.models import Person
+from rapport.people.models import Person, WorkingProfile
 from tests.fakedata import invariants
 
 pytestmark = pytest.mark.xdist_group("demo")
@@ -211,3 +211,17 @@ def test_deleting_the_demo_is_refused_while_someone_outside_reports_into_it(
     with pytest.raises(FakeDataRefused, match="Ana"):
         demo_delete()
     assert Person.objects.count() == before
+
+
+def test_most_of_mayas_team_wrote_a_working_with_me_profile_and_shares_part_of_it(
+    demo_today: date, db: None
+) -> None:
+    profiles = WorkingProfile.objects.filter(person__manager=person(MAYA), person__is_active=True)
+    assert 20 <= profiles.count() < 30
+    shared = [len(profile.shared_answers()) for profile in profiles]
+    kept = [
+        sum(1 for name, _, _ in WorkingProfile.ANSWERS if not profile.is_shared(name))
+        for profile in profiles
+    ]
+    # A mix: most share something, and many keep something to themselves.
+    assert sum(1 for count in shared if count) >= 15 and sum(1 for count in kept if count) >= 10

@@ -403,8 +403,9 @@ def _team_of(cast: Cast) -> int:
 
 
 # Meeting mode, the manager's view (clock running, notes, last time, signals, person card,
-# question prompts): the same queries for a team of 3 and of 30, with 1 and 50 past meetings.
-MODE_QUERIES = 33
+# question prompts, the report's shared working-with-me profile): the same queries for a team
+# of 3 and of 30, with 1 and 50 past meetings.
+MODE_QUERIES = 34
 
 
 @pytest.mark.parametrize("viewer", ["manager", "report"])

@@ -15,6 +15,7 @@ from rapport.meetings import balance, selectors, services
 from rapport.meetings.charts import balance_bar
 from rapport.meetings.forms import EstimateForm, PersonCardForm
 from rapport.meetings.models import Meeting
+from rapport.people.selectors import shared_working_profile
 
 
 def _back_to(request: SignedInRequest, fallback: str) -> str:
@@ -47,7 +48,13 @@ def person_card(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
             request, f"Saved. Only you see this card about {one_on_one.report.get_short_name()}."
         )
         return redirect(back)
-    context = {"one_on_one": one_on_one, "person_card": card, "form": form, "next": back}
+    context = {
+        "one_on_one": one_on_one,
+        "person_card": card,
+        "form": form,
+        "next": back,
+        "shared_profile": shared_working_profile(viewer, one_on_one.report),
+    }
     return render(request, "meetings/person_card.html", context)
 
 

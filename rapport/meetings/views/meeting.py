@@ -24,6 +24,9 @@ from rapport.meetings.forms import (
     StatusForm,
 )
 from rapport.meetings.models import Meeting
+from rapport.meetings.services import PROFILE_PROMPT
+from rapport.people.models import Person
+from rapport.people.selectors import shared_working_profile
 
 
 def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
@@ -44,16 +47,27 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
         "action_form": ActionForm(),
         "notes": selectors.notes_for(viewer, meeting),
         "person_card": selectors.person_card_for(viewer, one_on_one),
+        "profile_prompt": PROFILE_PROMPT,
         "pair_goals": [row.goal for row in pair_goal_rows],
         "pair_goal_rows": pair_goal_rows,
         "checkin": checkin_panel_for(viewer, meeting, now=timezone.now()),
     }
 
 
+def shared_profile_beside(context: dict[str, object], viewer: Person, meeting: Meeting) -> None:
+    """Beside the person card, never in it: what the report chose to share, in their words.
+    Only where the card is (the manager of the active 1:1), and only on whole pages."""
+    report = meeting.one_on_one.report
+    context["shared_profile"] = (
+        shared_working_profile(viewer, report) if context["person_card"] else None
+    )
+
+
 @require_GET
 def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     context = meeting_context(request, meeting)
+    shared_profile_beside(context, request.user, meeting)
     # Only the whole page shows last time and the signals; the fragments it polls and swaps do
     # not need them.
     context["growth"] = selectors.growth_rhythm_of(meeting, now=timezone.now())

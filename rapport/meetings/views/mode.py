@@ -35,7 +35,7 @@ from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services, timing
 from rapport.meetings.models import Meeting, Section
 from rapport.meetings.selectors import notes_for
-from rapport.meetings.views.meeting import meeting_context
+from rapport.meetings.views.meeting import meeting_context, shared_profile_beside
 from rapport.people.models import Person
 from rapport.questions.presentation import question_panel_for
 from rapport.questions.selectors import asked_in
@@ -127,6 +127,7 @@ def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
     and the signals are the manager's alone: None or empty for the report."""
     viewer = request.user
     context = meeting_context(request, meeting)
+    shared_profile_beside(context, viewer, meeting)
     context.update(clock_context(viewer, meeting, now=timezone.now()))
     context["question_panel"] = question_panel_for(viewer, meeting)
     if meeting.is_open:

@@ -30,6 +30,7 @@ from rapport.meetings.forms import (
 )
 from rapport.people.models import Person
 from rapport.people.selectors import get_person_for
+from rapport.questions.services import first_one_on_ones_agenda
 
 
 @require_GET
@@ -146,6 +147,9 @@ def team_setup(request: SignedInRequest) -> HttpResponse:
             except ValidationError as error:
                 proposals.add_error(None, error)
             else:
+                for pair in done:
+                    if pair.report_id in without:
+                        first_one_on_ones_agenda(one_on_one=pair, by=viewer)
                 messages.success(request, set_up_message(len(done), len(proposals.confirmed)))
                 return redirect(request.get_full_path())
         context.update(proposal_rows(plan, proposals, reports), proposals=proposals)
