@@ -9,13 +9,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapport import access
-from rapport.goals.models import STALL_AFTER, Goal, Status
+from rapport.goals.models import (
+    STALL_AFTER,
+    CoachingConversation,
+    CoachingStep,
+    Goal,
+    Status,
+)
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.selectors import team_one_on_ones
 from rapport.people.models import Person
@@ -228,3 +235,47 @@ def get_goal_for_progress(viewer: Person, goal_uuid: object) -> Goal:
     return get_object_or_404(
         access.goals_visible_to(viewer).select_related("one_on_one"), uuid=goal_uuid
     )
+
+
+# --- Coaching conversations ------------------------------------------------------------------
+
+
+def get_coaching_for(viewer: Person, coaching_uuid: uuid.UUID | str) -> CoachingConversation:
+    """A coaching conversation on a goal the viewer may see, or 404."""
+    try:
+        return CoachingConversation.objects.select_related(
+            "goal__one_on_one", "meeting", "created_by"
+        ).get(uuid=coaching_uuid, goal__in=access.goals_visible_to(viewer))
+    except (CoachingConversation.DoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404("No such coaching conversation.") from missing
+
+
+def coaching_of_goal(viewer: Person, goal: Goal) -> list[CoachingConversation]:
+    """The goal's coaching conversations, newest first, for a viewer who may see the goal (the
+    private note stays on the row: read it through `private_note_for(viewer)`)."""
+    if not access.can_see_goal(viewer, goal):
+        return []
+    return list(
+        CoachingConversation.objects.filter(goal=goal).select_related("action__owner", "created_by")
+    )
+
+
+def coaching_open_in_pair(viewer: Person, one_on_one: OneOnOne) -> list[CoachingConversation]:
+    """The pair's unfinished coaching conversations on active goals."""
+    if not access.can_see_one_on_one(viewer, one_on_one):
+        return []
+    return list(
+        CoachingConversation.objects.filter(goal__one_on_one=one_on_one, goal__status=Status.ACTIVE)
+        .exclude(step=CoachingStep.DONE)
+        .select_related("goal", "created_by", "meeting")
+    )
+
+
+def stretch_inputs(goal: Goal) -> list[tuple[date, int | None]]:
+    """(day, confidence) of the goal's updates, oldest first: what stretch_reason reads."""
+    return [
+        (timezone.localdate(at), confidence)
+        for at, confidence in goal.updates.order_by("created_at", "pk").values_list(
+            "created_at", "confidence"
+        )
+    ]
