@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rapport.checkins.models import CheckIn
-from rapport.goals.models import GoalUpdate
+from rapport.goals.models import CoachingConversation, CoachingStep, GoalUpdate
 from rapport.goals.services import goal_propose
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
@@ -23,6 +23,8 @@ GOAL_OBSTACLE = "CANARY-GOAL-OBSTACLE-PAIR-e7b5"
 CHECKIN_OUTSIDE = "CANARY-CHECKIN-OUTSIDE-REPORT-4b7e"
 CHECKIN_SHARED = "CANARY-CHECKIN-SHARED-PAIR-90fa"
 SIGNAL_NOTE = "CANARY-SIGNAL-DISMISSAL-MANAGER-6c3d"
+COACHING_NOTE = "CANARY-COACHING-NOTE-MANAGER-2f81"
+COACHING_OPTIONS = "CANARY-COACHING-OPTIONS-PAIR-b7c4"
 
 
 def second_meeting(cast: Cast) -> Meeting:
@@ -94,6 +96,21 @@ def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
         title="Mood fell by 1.3 points",
         evidence="Last 3 check-ins: 3, 2, 2 (average 2.3)",
     )
+    # A finished coaching conversation on it: the options the report named are the pair's, the
+    # manager's coaching note is hers alone (written straight: the goal is a draft, and the
+    # services coach active goals only).
+    CoachingConversation.objects.create(
+        goal=goal,
+        meeting=cast.meeting,
+        obstacle=f"Night feeds {GOAL_OBSTACLE}",
+        obstacle_kind="time",
+        step=CoachingStep.DONE,
+        options=f"Nap at lunch {COACHING_OPTIONS}\nSwap nights",
+        decision=f"Swap nights twice a week {COACHING_OPTIONS}",
+        private_note=f"Looks exhausted {COACHING_NOTE}",
+        created_by=cast.manager,
+        finished_at=cast.meeting.scheduled_for,
+    )
     return {
         PRIVATE_POINT_MARKER: ("manager",),
         SIGNAL_NOTE: ("manager",),
@@ -105,4 +122,6 @@ def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
         GOAL_OBSTACLE: ("manager", "report"),
         CHECKIN_OUTSIDE: ("report",),
         CHECKIN_SHARED: ("manager", "report"),
+        COACHING_NOTE: ("manager",),
+        COACHING_OPTIONS: ("manager", "report"),
     }
