@@ -384,6 +384,7 @@ def coaching_decide(
     owner: Person,
     due_on: date | None,
     private_note: str | None = None,
+    already_late: bool = False,
 ) -> CoachingConversation:
     """The will step: the decision becomes an action of the pair, with an owner and a due date,
     tied to the goal; the conversation is finished."""
@@ -404,6 +405,7 @@ def coaching_decide(
         text=decision,
         due_on=due_on,
         by=by,
+        already_late=already_late,
     )
     if private_note is not None:
         conversation.private_note = _bounded(private_note, COACHING_NOTE_MAX_CHARS, "note")
