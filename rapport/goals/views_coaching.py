@@ -1,7 +1,8 @@
 """Coaching conversations (GROW) on a goal: start one, save a step and move on, and the will
 step's decision that becomes an action. Run from meeting mode's coaching panel; every control
 is a real form, so a plain post is answered with a redirect back (to meeting mode, or the goal
-page) and an htmx post with the fresh panel. 400 bad input (htmx), 404 outside the pair."""
+page) and an htmx post with the fresh panel; a refused htmx post gets the panel with the reason
+in it (200, as goals:progress does, so htmx swaps it in without script). 404 outside the pair."""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ def _answer(
     conversation: CoachingConversation,
     *,
     flow: FlowView | None = None,
-    status: int = 200,
 ) -> HttpResponse:
     """The fresh panel for htmx (when the conversation belongs to a meeting the viewer runs),
     else a redirect back."""
@@ -43,7 +43,7 @@ def _answer(
         panel = coaching_panel_for(request.user, meeting, flow=flow)
         if panel is not None:
             context = {"coaching": panel, "meeting": meeting}
-            return render(request, "goals/_coaching_flow.html", context, status=status)
+            return render(request, "goals/_coaching_flow.html", context)
     if flow is not None and flow.error:
         messages.error(request, flow.error)
     return redirect(_back(conversation))
@@ -93,7 +93,7 @@ def coaching_step(request: SignedInRequest, coaching_uuid: str) -> HttpResponse:
         else:
             return _answer(request, conversation)
     flow = flow_view(viewer, _fresh(conversation), form=form, error=_errors(form))
-    return _answer(request, conversation, flow=flow, status=400)
+    return _answer(request, conversation, flow=flow)
 
 
 @require_POST
@@ -121,12 +121,11 @@ def coaching_decide(request: SignedInRequest, coaching_uuid: str) -> HttpRespons
         else:
             messages.success(request, "Decided: the action is on the list, with its date.")
             # The whole page changes (the actions list too): load it again.
-            back = _back(conversation)
             if request.htmx:
-                return HttpResponse(status=204, headers={"HX-Redirect": back})
-            return redirect(back)
+                return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+            return redirect(_back(conversation))
     flow = flow_view(viewer, _fresh(conversation), decide_form=form, error=_errors(form))
-    return _answer(request, conversation, flow=flow, status=400)
+    return _answer(request, conversation, flow=flow)
 
 
 def _fresh(conversation: CoachingConversation) -> CoachingConversation:

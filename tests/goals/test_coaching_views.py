@@ -141,8 +141,8 @@ def test_a_past_due_date_is_refused_with_a_message_and_no_action(cast: Cast) -> 
         {"decision": "Do it", "owner": "report", "due_on": "2020-01-01"},
         headers=HTMX,
     )
-    assert response.status_code == 400
-    assert "Choose today or a later day." in response.content.decode()
+    assert response.status_code == 200
+    assert 'role="alert">Choose today or a later day.' in response.content.decode()
     assert database_digest() == before
 
 
@@ -152,16 +152,18 @@ def test_nonsense_input_gets_a_message_not_an_error_page(cast: Cast) -> None:
     )
     client = client_of(cast.manager)
     bad_move = client.post(step_url(conversation), {"move": "sideways"}, headers=HTMX)
-    assert bad_move.status_code == 400
+    assert 'role="alert">Select a valid choice.' in bad_move.content.decode()
     bad_kind = client.post(step_url(conversation), {"obstacle_kind": "weather"}, headers=HTMX)
-    assert bad_kind.status_code == 400
+    assert 'role="alert">Select a valid choice.' in bad_kind.content.decode()
     early = client.post(
         decide_url(conversation),
         {"decision": "x", "owner": "nobody", "due_on": "soon"},
         headers=HTMX,
     )
-    assert early.status_code == 400
+    assert early.status_code == 200
     assert "Enter a date such as" in early.content.decode()
+    plain = client.post(step_url(conversation), {"move": "sideways"})
+    assert plain.status_code == 302
 
 
 def test_the_report_posting_a_private_note_changes_nothing_of_it(cast: Cast) -> None:
@@ -216,3 +218,20 @@ def test_the_goal_page_of_a_goal_achieved_early_suggests_a_stretch(cast: Cast) -
     )
     page = client_of(cast.report).get(reverse("goals:detail", args=[goal.uuid])).content
     assert "Room to stretch" in page.decode()
+
+
+def test_deciding_with_htmx_reloads_meeting_mode_so_the_new_action_shows(cast: Cast) -> None:
+    conversation = coaching_start(
+        goal=goal_with_obstacle(cast), by=cast.manager, meeting=cast.meeting
+    )
+    CoachingConversation.objects.filter(pk=conversation.pk).update(
+        step=CoachingStep.WILL, options="One"
+    )
+    response = client_of(cast.manager).post(
+        decide_url(conversation),
+        {"decision": "Do it", "owner": "manager", "due_on": timezone.localdate()},
+        headers=HTMX,
+    )
+    assert response.status_code == 204
+    assert response["HX-Refresh"] == "true"
+    assert ActionItem.objects.get(text="Do it").owner == cast.manager
