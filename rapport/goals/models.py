@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -342,7 +343,7 @@ def stretch_reason(
     started_on: date,
     due_on: date | None,
     closed_on: date | None,
-    updates: list[tuple[date, int | None]],
+    updates: Sequence[tuple[date, int | None]],
     today: date,
 ) -> str | None:
     """Why this goal invites a stretch, in words; None when it does not.

@@ -231,7 +231,7 @@ def test_a_few_pairs_have_finished_coaching_conversations_in_their_history(
         assert conversation.finished_at < timezone.now()
     # Maya sees one on a goal page of her team, with her own private note.
     mine = finished.filter(goal__one_on_one__manager__email=MAYA).exclude(private_note="")
-    conversation = mine.first()
-    assert conversation is not None
-    page = client_for(MAYA).get(reverse("goals:detail", args=[conversation.goal.uuid]))
-    assert conversation.private_note in page.content.decode()
+    shown = mine.first()
+    assert shown is not None
+    page = client_for(MAYA).get(reverse("goals:detail", args=[shown.goal.uuid]))
+    assert shown.private_note in page.content.decode()

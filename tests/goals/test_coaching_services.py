@@ -155,7 +155,8 @@ def test_the_decision_becomes_an_action_with_its_owner_and_date_tied_to_the_goal
         private_note="Follow up gently",
     )
     conversation.refresh_from_db()
-    action = ActionItem.objects.get(pk=conversation.action_id)
+    action = conversation.action
+    assert action is not None
     assert (action.text, action.owner, action.due_on) == (
         "Swap rota weeks with Sam",
         cast.report,

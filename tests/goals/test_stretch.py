@@ -3,6 +3,7 @@ at a confidence of 9-10 for weeks invites a more ambitious next step."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -52,7 +53,7 @@ def test_a_dropped_goal_invites_no_stretch_however_early() -> None:
     assert reason(status=Status.DROPPED, closed_on=START + timedelta(days=5)) is None
 
 
-def active(updates: list[tuple[date, int | None]], today: date) -> str | None:
+def active(updates: Sequence[tuple[date, int | None]], today: date) -> str | None:
     return reason(status=Status.ACTIVE, closed_on=None, updates=updates, today=today)
 
 
