@@ -11,14 +11,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.goals.coaching import questions_for
-from rapport.goals.models import CoachingConversation, CoachingStep, Goal, Status
-from rapport.goals.services import coaching_start, goal_record_progress
+from rapport.goals.coaching import questions_for, stretch_questions
+from rapport.goals.models import CoachingConversation, CoachingStep, Goal, GoalUpdate, Status
+from rapport.goals.presentation_coaching import coaching_history_for, coaching_panel_for
+from rapport.goals.services import coaching_decide, coaching_start, goal_record_progress
 from rapport.meetings.models import ActionItem
 from rapport.people.models import Person
 from tests.cast import Cast
 from tests.goals.test_progress import active_goal
 from tests.helpers.digest import database_digest
+from tests.helpers.queries import assert_queries_do_not_grow, count_queries
 
 HTMX = {"HX-Request": "true", "HX-Target": "coaching-panel"}
 
@@ -235,3 +237,62 @@ def test_deciding_with_htmx_reloads_meeting_mode_so_the_new_action_shows(cast: C
     assert response.status_code == 204
     assert response["HX-Refresh"] == "true"
     assert ActionItem.objects.get(text="Do it").owner == cast.manager
+
+
+def a_coached_goal(cast: Cast, title: str) -> None:
+    goal = active_goal(cast.one_on_one, title=title)
+    goal_record_progress(
+        goal=goal, by=cast.report, meeting=cast.meeting, confidence=9, obstacle=f"Stuck on {title}"
+    )
+    coaching_start(goal=goal, by=cast.manager, meeting=cast.meeting)
+
+
+def test_the_coaching_panel_reads_five_queries_for_one_coached_goal_or_five(cast: Cast) -> None:
+    a_coached_goal(cast, "Goal 0")
+    # The open conversations, the goals with their latest update, the pair's recent meetings,
+    # the goals that may invite a stretch and their updates.
+    assert_queries_do_not_grow(
+        lambda: count_queries(lambda: coaching_panel_for(cast.manager, cast.meeting)),
+        lambda: [a_coached_goal(cast, f"Goal {n}") for n in range(1, 5)],
+        pinned=5,
+    )
+
+
+def test_the_goal_pages_coaching_reads_two_queries_however_many_conversations(
+    cast: Cast,
+) -> None:
+    goal = goal_with_obstacle(cast)
+
+    def one_more() -> None:
+        conversation = coaching_start(goal=goal, by=cast.manager)
+        CoachingConversation.objects.filter(pk=conversation.pk).update(
+            step=CoachingStep.WILL, options="One"
+        )
+        coaching_decide(
+            conversation=CoachingConversation.objects.get(pk=conversation.pk),
+            by=cast.manager, decision="Do it", owner=cast.report, due_on=timezone.localdate(),
+        )  # fmt: skip
+
+    one_more()
+    assert_queries_do_not_grow(
+        lambda: count_queries(lambda: coaching_history_for(cast.manager, goal)),
+        lambda: [one_more() for _ in range(4)],
+        pinned=2,
+    )
+
+
+def test_meeting_mode_suggests_a_stretch_when_confidence_stayed_at_nine_or_ten_for_weeks(
+    cast: Cast,
+) -> None:
+    goal = active_goal(cast.one_on_one, title="Cut review turnaround")
+    for weeks_ago in (4, 1):
+        GoalUpdate.objects.create(
+            goal=goal,
+            by=cast.report,
+            confidence=10,
+            created_at=timezone.now() - timedelta(weeks=weeks_ago),
+        )
+    page = client_of(cast.manager).get(mode_url(cast)).content.decode()
+    assert "Room to stretch" in page
+    assert "Confidence has stayed at 9-10 for 4 weeks." in page
+    assert stretch_questions()[0] in page
