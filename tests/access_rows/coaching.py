@@ -56,12 +56,15 @@ def a_conversation(cast: Cast) -> None:
 
 def a_conversation_at_will(cast: Cast) -> None:
     a_conversation(cast)
-    CoachingConversation.objects.update(step=CoachingStep.WILL, options="Call the vendor")
+    CoachingConversation.objects.filter(goal=_active_goal(cast)).update(
+        step=CoachingStep.WILL, options="Call the vendor"
+    )
 
 
 def conversation_url(route: str) -> Callable[[Cast], str]:
     def url(cast: Cast) -> str:
-        conversation = CoachingConversation.objects.get(goal__one_on_one=cast.one_on_one)
+        # The active goal's: the canaries keep a finished one on the pair's draft goal.
+        conversation = CoachingConversation.objects.get(goal=_active_goal(cast))
         return reverse(route, args=[conversation.uuid])
 
     return url
