@@ -7,6 +7,7 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,8 @@ class GoalState:
     obstacle_kind: str
     fresh_obstacle: bool
     stalled: bool
+    # When the latest progress update was recorded (None: never).
+    updated_at: datetime | None = None
 
 
 def goal_states(meeting: Meeting) -> list[GoalState]:
@@ -92,6 +95,7 @@ def goal_states(meeting: Meeting) -> list[GoalState]:
                 obstacle_kind=goal.last_obstacle_kind or "",
                 fresh_obstacle=bool(obstacle) and is_fresh,
                 stalled=why is not None,
+                updated_at=last_at,
             )
         )
     return states

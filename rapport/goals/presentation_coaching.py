@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from rapport.goals.coaching import goal_states, questions_for, stretch_questions
 from rapport.goals.forms_coaching import CoachingDecideForm, CoachingStartForm, CoachingStepForm
 from rapport.goals.models import (
     COACHING_ORDER,
+    STALL_AFTER,
     CoachingConversation,
     CoachingStep,
     Goal,
@@ -223,6 +224,10 @@ def goal_stretch_reason(
     )
 
 
+def _coached_since(coached_at: datetime | None, updated_at: datetime | None) -> bool:
+    return coached_at is not None and (updated_at is None or coached_at >= updated_at)
+
+
 def coaching_panel_for(
     viewer: Person,
     meeting: Meeting,
@@ -235,8 +240,17 @@ def coaching_panel_for(
     if not meeting.is_open or not access.can_run_meeting_mode(viewer, meeting):
         return None
     today = timezone.localdate()
-    open_flows = coaching_open_in_pair(viewer, meeting.one_on_one)
-    coached = {conversation.goal_id for conversation in open_flows}
+    recent = coaching_open_in_pair(
+        viewer, meeting.one_on_one, finished_since=timezone.now() - STALL_AFTER
+    )
+    open_flows = [conversation for conversation in recent if not conversation.is_finished]
+    under_way = {conversation.goal_id for conversation in open_flows}
+    # The last time each goal was coached: an obstacle recorded before that was talked through.
+    coached_at: dict[int, datetime] = {}
+    for conversation in recent:
+        when = coached_at.get(conversation.goal_id)
+        if when is None or conversation.created_at > when:
+            coached_at[conversation.goal_id] = conversation.created_at
     offers = [
         Offer(
             goal_title=state.goal.title,
@@ -246,7 +260,9 @@ def coaching_panel_for(
             form=CoachingStartForm(initial={"meeting": meeting.uuid}),
         )
         for state in goal_states(meeting)
-        if state.fresh_obstacle and state.goal.pk not in coached
+        if state.fresh_obstacle
+        and state.goal.pk not in under_way
+        and not _coached_since(coached_at.get(state.goal.pk), state.updated_at)
     ]
     flows = [
         flow if flow is not None and flow.conversation.pk == conversation.pk

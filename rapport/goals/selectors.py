@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Max, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Max, Q, QuerySet, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -260,14 +260,20 @@ def coaching_of_goal(viewer: Person, goal: Goal) -> list[CoachingConversation]:
     )
 
 
-def coaching_open_in_pair(viewer: Person, one_on_one: OneOnOne) -> list[CoachingConversation]:
-    """The pair's unfinished coaching conversations on active goals."""
+def coaching_open_in_pair(
+    viewer: Person, one_on_one: OneOnOne, *, finished_since: datetime | None = None
+) -> list[CoachingConversation]:
+    """The pair's unfinished coaching conversations on active goals, and with `finished_since`
+    the ones finished since then too (what tells an obstacle was already coached)."""
     if not access.can_see_one_on_one(viewer, one_on_one):
         return []
+    wanted = ~Q(step=CoachingStep.DONE)
+    if finished_since is not None:
+        wanted |= Q(finished_at__gte=finished_since)
     return list(
-        CoachingConversation.objects.filter(goal__one_on_one=one_on_one, goal__status=Status.ACTIVE)
-        .exclude(step=CoachingStep.DONE)
-        .select_related("goal", "created_by", "meeting")
+        CoachingConversation.objects.filter(
+            wanted, goal__one_on_one=one_on_one, goal__status=Status.ACTIVE
+        ).select_related("goal", "created_by", "meeting")
     )
 
 

@@ -296,3 +296,22 @@ def test_meeting_mode_suggests_a_stretch_when_confidence_stayed_at_nine_or_ten_f
     assert "Room to stretch" in page
     assert "Confidence has stayed at 9-10 for 4 weeks." in page
     assert stretch_questions()[0] in page
+
+
+def test_an_obstacle_coached_to_the_end_is_not_offered_again_until_a_new_one_is_recorded(
+    cast: Cast,
+) -> None:
+    goal = finished(cast)
+    panel = coaching_panel_for(cast.manager, cast.meeting)
+    assert panel is not None
+    assert panel.offers == []
+    assert panel.flows == []
+    update = goal_record_progress(
+        goal=goal, by=cast.report, meeting=cast.meeting, obstacle="Now the budget is frozen"
+    )
+    GoalUpdate.objects.filter(pk=update.pk).update(
+        created_at=timezone.now() + timedelta(minutes=5)
+    )
+    panel = coaching_panel_for(cast.manager, cast.meeting)
+    assert panel is not None
+    assert [offer.obstacle for offer in panel.offers] == ["Now the budget is frozen"]
