@@ -309,9 +309,7 @@ def test_an_obstacle_coached_to_the_end_is_not_offered_again_until_a_new_one_is_
     update = goal_record_progress(
         goal=goal, by=cast.report, meeting=cast.meeting, obstacle="Now the budget is frozen"
     )
-    GoalUpdate.objects.filter(pk=update.pk).update(
-        created_at=timezone.now() + timedelta(minutes=5)
-    )
+    GoalUpdate.objects.filter(pk=update.pk).update(created_at=timezone.now() + timedelta(minutes=5))
     panel = coaching_panel_for(cast.manager, cast.meeting)
     assert panel is not None
     assert [offer.obstacle for offer in panel.offers] == ["Now the budget is frozen"]
