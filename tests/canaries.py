@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from rapport.checkins.models import CheckIn
-from rapport.goals.models import GoalUpdate
+from rapport.goals.models import CoachingConversation, CoachingStep, GoalUpdate
 from rapport.goals.services import goal_propose
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
@@ -26,6 +26,8 @@ CHECKIN_SHARED = "CANARY-CHECKIN-SHARED-PAIR-90fa"
 SIGNAL_NOTE = "CANARY-SIGNAL-DISMISSAL-MANAGER-6c3d"
 PROFILE_KEPT = "CANARY-PROFILE-KEPT-REPORT-2f8e"
 PROFILE_SHARED = "CANARY-PROFILE-SHARED-PAIR-b15a"
+COACHING_NOTE = "CANARY-COACHING-NOTE-MANAGER-2f81"
+COACHING_OPTIONS = "CANARY-COACHING-OPTIONS-PAIR-b7c4"
 
 
 def second_meeting(cast: Cast) -> Meeting:
@@ -108,6 +110,21 @@ def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
         },
         shared={"feedback"},
     )
+    # A finished coaching conversation on it: the options the report named are the pair's, the
+    # manager's coaching note is hers alone (written straight: the goal is a draft, and the
+    # services coach active goals only).
+    CoachingConversation.objects.create(
+        goal=goal,
+        meeting=cast.meeting,
+        obstacle=f"Night feeds {GOAL_OBSTACLE}",
+        obstacle_kind="time",
+        step=CoachingStep.DONE,
+        options=f"Nap at lunch {COACHING_OPTIONS}\nSwap nights",
+        decision=f"Swap nights twice a week {COACHING_OPTIONS}",
+        private_note=f"Looks exhausted {COACHING_NOTE}",
+        created_by=cast.manager,
+        finished_at=cast.meeting.scheduled_for,
+    )
     return {
         PRIVATE_POINT_MARKER: ("manager",),
         SIGNAL_NOTE: ("manager",),
@@ -121,4 +138,6 @@ def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
         CHECKIN_SHARED: ("manager", "report"),
         PROFILE_KEPT: ("report",),
         PROFILE_SHARED: ("manager", "report"),
+        COACHING_NOTE: ("manager",),
+        COACHING_OPTIONS: ("manager", "report"),
     }

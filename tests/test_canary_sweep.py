@@ -31,6 +31,8 @@ from rapport.notify.services import notify_tick
 from tests.canaries import (
     CHECKIN_OUTSIDE,
     CHECKIN_SHARED,
+    COACHING_NOTE,
+    COACHING_OPTIONS,
     GOAL_OBSTACLE,
     MANAGER_NOTE,
     PERSON_CARD,
@@ -142,6 +144,23 @@ def test_both_people_of_the_pair_see_the_personal_goal(cast: Cast) -> None:
         assert GOAL_OBSTACLE in page, role
         meeting_page = client.get(reverse("meetings:meeting", args=[cast.meeting.uuid]))
         assert PERSONAL_GOAL in meeting_page.content.decode(), role  # the pair's goals card
+
+
+def test_the_coaching_options_reach_the_pair_and_the_coaching_note_its_author_alone(
+    cast: Cast,
+) -> None:
+    # Guards the coaching markers: they render on the goal page, to the people they are for.
+    plant_canaries(cast)
+    goal = cast.one_on_one.goals.get()
+    pages = {}
+    for role in ("manager", "report"):
+        client = Client()
+        client.force_login(cast.person(role))  # type: ignore[arg-type]
+        pages[role] = client.get(reverse("goals:detail", args=[goal.uuid])).content.decode()
+    assert COACHING_OPTIONS in pages["manager"]
+    assert COACHING_OPTIONS in pages["report"]
+    assert COACHING_NOTE in pages["manager"]
+    assert COACHING_NOTE not in pages["report"]
 
 
 def test_the_check_in_notes_reach_the_people_they_are_for(cast: Cast) -> None:

@@ -28,7 +28,7 @@ import rapport
 from rapport.access import Refused
 from rapport.checkins import services as checkins
 from rapport.goals import services as goals
-from rapport.goals.models import Goal
+from rapport.goals.models import CoachingConversation, Goal
 from rapport.insights import services as insights_services
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule as SignalRule
@@ -552,6 +552,40 @@ def _goal_tie_action(cast: Cast) -> Call:
     goal = active_goal(cast)
     action = cast.one_on_one.actions.select_related("one_on_one").get()
     return lambda by: goals.goal_tie_action(goal=goal, action=action, by=by)
+
+
+def conversation_at(cast: Cast, step: str) -> CoachingConversation:
+    goal = active_goal(cast)
+    goals.goal_record_progress(goal=goal, by=cast.report, obstacle="No time", obstacle_kind="time")
+    conversation = goals.coaching_start(goal=goal, by=cast.manager, meeting=cast.meeting)
+    CoachingConversation.objects.filter(pk=conversation.pk).update(step=step, options="Ask Sam")
+    return CoachingConversation.objects.select_related("goal__one_on_one").get(pk=conversation.pk)
+
+
+@case("goals.services.coaching_start", allowed="manager")
+def _coaching_start(cast: Cast) -> Call:
+    goal = active_goal(cast)
+    return lambda by: goals.coaching_start(goal=goal, by=by, meeting=cast.meeting)
+
+
+@case("goals.services.coaching_save", allowed="report")
+def _coaching_save(cast: Cast) -> Call:
+    conversation = conversation_at(cast, "options")
+    return lambda by: goals.coaching_save(
+        conversation=conversation, by=by, options="Ask Sam\nAsk Lee", move="next"
+    )
+
+
+@case("goals.services.coaching_decide", allowed="manager")
+def _coaching_decide(cast: Cast) -> Call:
+    conversation = conversation_at(cast, "will")
+    return lambda by: goals.coaching_decide(
+        conversation=conversation,
+        by=by,
+        decision="Ask Sam on Monday",
+        owner=cast.report,
+        due_on=timezone.localdate() + timedelta(days=3),
+    )
 
 
 @case("goals.services.action_add_for_goal", allowed="manager")

@@ -72,7 +72,8 @@ def _writers() -> dict[str, BulkWriter]:
             "report_agreed_at", "reflection", "closed_at", "created_at",
         ]),
         "goal updates": BulkWriter(GoalUpdate, [
-            "goal", "meeting", "by", "value", "confidence", "obstacle", "note", "created_at",
+            "goal", "meeting", "by", "value", "confidence", "obstacle", "obstacle_kind", "note",
+            "created_at",
         ]),
         "questions asked": BulkWriter(AskedQuestion, [
             "meeting", "question", "asked_by", "follow_up", "asked_at",
@@ -239,6 +240,6 @@ def _goal(
     )  # fmt: skip
     for index, value, confidence in goal.progress:
         w["goal updates"].add(
-            key, ids[index], report, value, confidence, "", "",
+            key, ids[index], report, value, confidence, "", "", "",
             pair.meetings[index].at + timedelta(minutes=15),
         )  # fmt: skip

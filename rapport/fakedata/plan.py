@@ -131,6 +131,22 @@ class Meeting:
 
 
 @dataclass(slots=True)
+class Coaching:
+    """A GROW conversation on an obstacle, in the meeting of one of the goal's progress updates
+    (`update`: an index into Goal.progress); the decision becomes an action due `due_in` days
+    later, done `done_after` days after the meeting when that is in the past."""
+
+    update: int
+    kind: str
+    obstacle: str
+    options: str
+    decision: str
+    note: str
+    due_in: int
+    done_after: int
+
+
+@dataclass(slots=True)
 class Goal:
     kind: str
     title: str
@@ -145,6 +161,7 @@ class Goal:
     outcome: str = "active"  # "active", "achieved", "dropped"
     closed_in: int | None = None
     reflection: str = ""
+    coaching: Coaching | None = None
 
 
 @dataclass(slots=True)
@@ -823,6 +840,33 @@ def _goals(pair: Pair, rng: random.Random, texts: dict[str, Any], now: datetime)
                 reflection=rng.choice(texts["reflections"]) if closed_in is not None else "",
             )
         )
+        _coaching(pair, texts)
         if open_now or pair.shape == Shape.NO_GOAL:
             break
         position = last + 1
+
+
+# About one goal in three with enough updates had a coaching conversation on the way.
+COACHED_SHARE = 0.35
+
+
+def _coaching(pair: Pair, texts: dict[str, Any]) -> None:
+    """Plan a coaching conversation on the pair's newest goal, maybe. Its own random stream
+    (seeded by the pair and the goal), so the rest of the story stays as it was."""
+    goal = pair.goals[-1]
+    if len(goal.progress) < 3:
+        return
+    rng = random.Random(f"coaching {pair.manager} {pair.report} {goal.agreed_in}")
+    if rng.random() >= COACHED_SHARE:
+        return
+    text = rng.choice(texts["coaching"])
+    goal.coaching = Coaching(
+        update=len(goal.progress) // 2,
+        kind=text["kind"],
+        obstacle=text["obstacle"],
+        options=text["options"],
+        decision=text["decision"],
+        note=text["note"],
+        due_in=rng.randint(7, 14),
+        done_after=rng.randint(4, 12),
+    )

@@ -30,7 +30,15 @@ from rapport.checkins.services import checkin_submit
 from rapport.checkins.window import window_of
 from rapport.fakedata import plan as p
 from rapport.goals.models import Goal
-from rapport.goals.services import goal_agree, goal_close, goal_propose, goal_record_progress
+from rapport.goals.services import (
+    coaching_decide,
+    coaching_save,
+    coaching_start,
+    goal_agree,
+    goal_close,
+    goal_propose,
+    goal_record_progress,
+)
 from rapport.insights.selectors import team_view
 from rapport.insights.services import signal_dismiss, signal_restore
 from rapport.meetings.models import Meeting, OneOnOne, TalkingPoint
@@ -314,6 +322,32 @@ def _checkin(answer: p.CheckIn, meeting: Meeting, report: Person) -> None:
     checkin.save()
 
 
+def _coaching(
+    goal: Goal, planned: p.Coaching, meeting: Meeting, manager: Person, report: Person
+) -> None:
+    """The GROW conversation the manager led in `meeting`, step by step through the services;
+    its decision is an action of the report, done a few days later when that has passed."""
+    at = meeting.scheduled_for + timedelta(minutes=16)
+    conversation = coaching_start(goal=goal, by=manager, meeting=meeting)
+    coaching_save(conversation=conversation, by=manager, move="next")
+    coaching_save(conversation=conversation, by=manager, move="next")
+    coaching_save(conversation=conversation, by=report, options=planned.options, move="next")
+    due = at.date() + timedelta(days=planned.due_in)
+    coaching_decide(
+        conversation=conversation, by=manager, decision=planned.decision, owner=report,
+        due_on=due, private_note=planned.note, already_late=True,
+    )  # fmt: skip
+    finished = at + timedelta(minutes=8)
+    as_of(conversation, created_at=at, finished_at=finished)
+    action = conversation.action
+    assert action is not None  # coaching_decide always adds one
+    as_of(action, created_at=finished)
+    done_at = meeting.scheduled_for + timedelta(days=planned.done_after)
+    if done_at < timezone.now():
+        action_set_done(action=action, done=True, by=report)
+        as_of(action, done_at=done_at)
+
+
 def _goal(
     planned: p.Goal,
     pair: p.Pair,
@@ -343,12 +377,19 @@ def _goal(
     goal_agree(goal=goal, by=other, today=at.date())
     as_of(goal, created_at=at, manager_agreed_at=at, report_agreed_at=at)
     written["goals"] += 1
-    for index, value, confidence in planned.progress:
+    coaching = planned.coaching
+    for number, (index, value, confidence) in enumerate(planned.progress):
+        coached = coaching is not None and number == coaching.update
         update = goal_record_progress(
-            goal=goal, by=report, meeting=meetings[index], value=value, confidence=confidence
-        )
+            goal=goal, by=report, meeting=meetings[index], value=value, confidence=confidence,
+            obstacle=coaching.obstacle if coaching and coached else "",
+            obstacle_kind=coaching.kind if coaching and coached else "",
+        )  # fmt: skip
         as_of(update, created_at=meetings[index].scheduled_for + timedelta(minutes=15))
         written["goal updates"] += 1
+        if coaching is not None and coached:
+            _coaching(goal, coaching, meetings[index], manager, report)
+            written["coaching conversations"] += 1
     if planned.closed_in is not None:
         closed = meetings[planned.closed_in].scheduled_for + timedelta(minutes=25)
         goal = Goal.objects.get(pk=goal.pk)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from rapport.goals.models import Goal, Status
+from rapport.goals.models import Goal, ObstacleKind, Status
 from rapport.goals.services import REFLECTION_MAX_CHARS
 from rapport.goals.smart import PAST_DATE_HINT, GoalDraft
 from rapport.meetings.models import ActionItem, OneOnOne
@@ -243,6 +243,12 @@ class ProgressForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Anything blocking progress. Coaching questions about it appear in meeting mode.",
+    )
+    obstacle_kind = forms.ChoiceField(
+        label="Kind of obstacle",
+        required=False,
+        choices=[("", "Not sure"), *ObstacleKind.choices],
+        help_text="It chooses the coaching questions; leave “Not sure” when it is.",
     )
     note = forms.CharField(
         label="Note",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -33,6 +34,17 @@ class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     ACHIEVED = "achieved", "Achieved"
     DROPPED = "dropped", "Dropped"
+
+
+class ObstacleKind(models.TextChoices):
+    """What kind of thing stands in the way: it chooses the coaching questions. Blank is "not
+    sure yet", which gets questions that work for any obstacle."""
+
+    TIME = "time", "Time"
+    SKILL = "skill", "Skill"
+    MOTIVATION = "motivation", "Motivation"
+    PEOPLE = "people", "Other people"
+    UNCLEAR = "unclear", "Unclear target"
 
 
 class GoalQuerySet(models.QuerySet["Goal"]):
@@ -254,6 +266,10 @@ class GoalUpdate(models.Model):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
     obstacle = models.TextField(blank=True, max_length=2000)
+    # Blank: not sure (or no obstacle).
+    obstacle_kind = models.CharField(
+        max_length=12, choices=ObstacleKind.choices, blank=True, default=""
+    )
     note = models.TextField(blank=True, max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -262,3 +278,132 @@ class GoalUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"update on {self.goal_id} at {self.created_at:%Y-%m-%d}"
+
+
+class CoachingStep(models.TextChoices):
+    """GROW, in its order, then done."""
+
+    GOAL = "goal", "Goal"
+    REALITY = "reality", "Reality"
+    OPTIONS = "options", "Options"
+    WILL = "will", "Will"
+    DONE = "done", "Done"
+
+
+COACHING_ORDER = (
+    CoachingStep.GOAL,
+    CoachingStep.REALITY,
+    CoachingStep.OPTIONS,
+    CoachingStep.WILL,
+    CoachingStep.DONE,
+)
+
+
+class CoachingConversation(models.Model):
+    """A coaching conversation about a goal, following GROW (goal, reality, options, will). The
+    options and the decision are the pair's, in the person's own words; the private note is
+    its author's alone (the manager who coached). The will step ends in an action item."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="coaching")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    obstacle = models.TextField(blank=True, max_length=2000)
+    obstacle_kind = models.CharField(
+        max_length=12, choices=ObstacleKind.choices, blank=True, default=""
+    )
+    step = models.CharField(max_length=10, choices=CoachingStep.choices, default=CoachingStep.GOAL)
+    options = models.TextField(blank=True, max_length=4000)
+    decision = models.TextField(blank=True, max_length=1000)
+    action = models.ForeignKey(
+        "meetings.ActionItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    private_note = models.TextField(blank=True, max_length=4000)
+    created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        constraints: ClassVar[list[Any]] = [
+            models.CheckConstraint(
+                condition=~Q(step="done") | Q(finished_at__isnull=False),
+                name="finished_coaching_has_finished_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"coaching on {self.goal_id} at {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.step == CoachingStep.DONE
+
+    def step_number(self) -> int:
+        """1 to 4 for the GROW steps (5 once done)."""
+        return COACHING_ORDER.index(CoachingStep(self.step)) + 1
+
+    def next_step(self) -> CoachingStep:
+        index = COACHING_ORDER.index(CoachingStep(self.step))
+        return COACHING_ORDER[min(index + 1, len(COACHING_ORDER) - 1)]
+
+    def previous_step(self) -> CoachingStep:
+        index = COACHING_ORDER.index(CoachingStep(self.step))
+        return COACHING_ORDER[max(index - 1, 0)]
+
+    def private_note_for(self, viewer: Person) -> str:
+        """The private note, for its author only; empty for everyone else."""
+        return self.private_note if viewer.pk == self.created_by_id else ""
+
+
+# --- Stretch ---------------------------------------------------------------------------------
+
+# Achieved with at least this share of the planned time left: it was within easy reach.
+STRETCH_EARLY_SHARE = 0.4
+# Achieved after this few progress updates (at most): reached without a struggle.
+STRETCH_FEW_UPDATES = 2
+# Confidence at 9-10 without a dip for this long (and in at least two updates): too safe.
+STRETCH_CONFIDENT_FOR = timedelta(days=21)
+STRETCH_CONFIDENCE = 9
+
+
+def stretch_reason(
+    *,
+    status: str,
+    started_on: date,
+    due_on: date | None,
+    closed_on: date | None,
+    updates: Sequence[tuple[date, int | None]],
+    today: date,
+) -> str | None:
+    """Why this goal invites a stretch, in words; None when it does not.
+
+    `updates` are (day, confidence) of the goal's progress updates, oldest first. An achieved
+    goal invites one when it was reached with STRETCH_EARLY_SHARE of its time left or in
+    STRETCH_FEW_UPDATES updates or fewer; an active goal when every confidence given over the
+    last STRETCH_CONFIDENT_FOR (and at least two) was STRETCH_CONFIDENCE or more."""
+    if status == Status.ACHIEVED and closed_on is not None:
+        if due_on is not None and due_on > started_on:
+            left = (due_on - closed_on).days / (due_on - started_on).days
+            if left >= STRETCH_EARLY_SHARE:
+                days = (due_on - closed_on).days
+                return f"Reached {days} days before its due date."
+        if len(updates) <= STRETCH_FEW_UPDATES:
+            count = len(updates)
+            words = "without a progress update" if count == 0 else f"in {count} update"
+            return f"Reached {words}{'s' if count > 1 else ''}."
+        return None
+    if status != Status.ACTIVE:
+        return None
+    rated = [(day, confidence) for day, confidence in updates if confidence is not None]
+    # The run of high confidence that ends with the latest rating.
+    run: list[date] = []
+    for day, confidence in reversed(rated):
+        if confidence < STRETCH_CONFIDENCE:
+            break
+        run.append(day)
+    if len(run) >= 2 and today - min(run) >= STRETCH_CONFIDENT_FOR:
+        weeks = (today - min(run)).days // 7
+        return f"Confidence has stayed at {STRETCH_CONFIDENCE}-10 for {weeks} weeks."
+    return None

@@ -9,13 +9,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Case, IntegerField, Max, OuterRef, QuerySet, Subquery, Value, When
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapport import access
-from rapport.goals.models import STALL_AFTER, Goal, GoalUpdate, Status
+from rapport.goals.models import (
+    STALL_AFTER,
+    CoachingConversation,
+    CoachingStep,
+    Goal,
+    GoalUpdate,
+    Status,
+)
 from rapport.goals.standing import Reading, Standing
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne
 from rapport.meetings.selectors import team_one_on_ones
@@ -304,3 +312,53 @@ def goal_rows(goals: QuerySet[Goal], *, now: datetime | None = None) -> list[Goa
 def open_goal_rows_of_pair(viewer: Person, one_on_one: OneOnOne) -> list[GoalRow]:
     """open_goals_of_pair, each with where it stands: two queries."""
     return goal_rows(_open_goals_of_pair(viewer, one_on_one))
+
+
+# --- Coaching conversations ------------------------------------------------------------------
+
+
+def get_coaching_for(viewer: Person, coaching_uuid: uuid.UUID | str) -> CoachingConversation:
+    """A coaching conversation on a goal the viewer may see, or 404."""
+    try:
+        return CoachingConversation.objects.select_related(
+            "goal__one_on_one", "meeting", "created_by"
+        ).get(uuid=coaching_uuid, goal__in=access.goals_visible_to(viewer))
+    except (CoachingConversation.DoesNotExist, ValueError, ValidationError) as missing:
+        raise Http404("No such coaching conversation.") from missing
+
+
+def coaching_of_goal(viewer: Person, goal: Goal) -> list[CoachingConversation]:
+    """The goal's coaching conversations, newest first, for a viewer who may see the goal (the
+    private note stays on the row: read it through `private_note_for(viewer)`)."""
+    if not access.can_see_goal(viewer, goal):
+        return []
+    return list(
+        CoachingConversation.objects.filter(goal=goal).select_related("action__owner", "created_by")
+    )
+
+
+def coaching_open_in_pair(
+    viewer: Person, one_on_one: OneOnOne, *, finished_since: datetime | None = None
+) -> list[CoachingConversation]:
+    """The pair's unfinished coaching conversations on active goals, and with `finished_since`
+    the ones finished since then too (what tells an obstacle was already coached)."""
+    if not access.can_see_one_on_one(viewer, one_on_one):
+        return []
+    wanted = ~Q(step=CoachingStep.DONE)
+    if finished_since is not None:
+        wanted |= Q(finished_at__gte=finished_since)
+    return list(
+        CoachingConversation.objects.filter(
+            wanted, goal__one_on_one=one_on_one, goal__status=Status.ACTIVE
+        ).select_related("goal", "created_by", "meeting")
+    )
+
+
+def stretch_inputs(goal: Goal) -> list[tuple[date, int | None]]:
+    """(day, confidence) of the goal's updates, oldest first: what stretch_reason reads."""
+    return [
+        (timezone.localdate(at), confidence)
+        for at, confidence in goal.updates.order_by("created_at", "pk").values_list(
+            "created_at", "confidence"
+        )
+    ]

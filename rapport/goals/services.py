@@ -13,7 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport import access
-from rapport.goals.models import Goal, GoalUpdate, Status
+from rapport.goals.models import (
+    CoachingConversation,
+    CoachingStep,
+    Goal,
+    GoalUpdate,
+    ObstacleKind,
+    Status,
+)
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section, TalkingPoint
 from rapport.meetings.services import NEXT_GOAL_PROMPT, action_add, action_set_done, point_add
 from rapport.people.models import Person
@@ -227,6 +234,7 @@ def goal_record_progress(
     confidence: int | None = None,
     obstacle: str = "",
     note: str = "",
+    obstacle_kind: str = "",
 ) -> GoalUpdate:
     """Either person of the active 1:1 records where an active goal stands. The goal keeps the
     latest value and confidence, so lists read them without the history."""
@@ -240,6 +248,8 @@ def goal_record_progress(
     if confidence is not None and not 1 <= confidence <= 10:
         raise ValidationError("Confidence goes from 1 to 10.")
     obstacle, note = obstacle.strip(), note.strip()
+    if obstacle_kind and obstacle_kind not in ObstacleKind.values:
+        raise ValidationError("Choose a kind of obstacle from the list, or “not sure”.")
     if value is None and confidence is None and not obstacle and not note:
         raise ValidationError("Give a value, a confidence, an obstacle or a note.")
     update = GoalUpdate.objects.create(
@@ -249,6 +259,8 @@ def goal_record_progress(
         value=value,
         confidence=confidence,
         obstacle=obstacle,
+        # A kind without an obstacle says nothing.
+        obstacle_kind=obstacle_kind if obstacle else "",
         note=note,
     )
     changed = []
@@ -300,3 +312,137 @@ def action_add_for_goal(
         already_late=already_late,
     )
     return goal_tie_action(goal=goal, action=action, by=by)
+
+
+# --- Coaching conversations (GROW) ------------------------------------------------------------
+
+COACHING_OPTIONS_MAX_CHARS = 4000
+COACHING_NOTE_MAX_CHARS = 4000
+COACHING_DECISION_MAX_CHARS = 300
+
+
+def _require_coach(by: Person, goal: Goal) -> None:
+    access.require(access.can_see_goal(by, goal))
+    if not access.can_change_goal(by, goal):
+        raise ValidationError("This 1:1 is closed: its goals are no longer coached here.")
+
+
+@transaction.atomic
+def coaching_start(
+    *, goal: Goal, by: Person, meeting: Meeting | None = None
+) -> CoachingConversation:
+    """Either person of the pair starts a coaching conversation on an active goal, about the
+    obstacle of its latest update. A goal has one unfinished conversation at a time: starting
+    again returns it."""
+    _require_coach(by, goal)
+    if goal.status != Status.ACTIVE:
+        raise ValidationError("Coaching is for an active goal.")
+    if meeting is not None and meeting.one_on_one_id != goal.one_on_one_id:
+        raise ValidationError("That meeting belongs to another 1:1.")
+    # Lock the goal so two presses at once cannot start two conversations.
+    Goal.objects.select_for_update().filter(pk=goal.pk).first()
+    unfinished = goal.coaching.exclude(step=CoachingStep.DONE).first()
+    if unfinished is not None:
+        return unfinished
+    latest = goal.updates.order_by("-created_at", "-pk").first()
+    conversation = CoachingConversation(
+        goal=goal,
+        meeting=meeting,
+        obstacle=latest.obstacle if latest else "",
+        obstacle_kind=latest.obstacle_kind if latest and latest.obstacle else "",
+        created_by=by,
+    )
+    conversation.full_clean()
+    conversation.save()
+    return conversation
+
+
+def _bounded(text: str, limit: int, what: str) -> str:
+    text = text.strip()
+    if len(text) > limit:
+        raise ValidationError(f"Keep the {what} under {limit} characters.")
+    return text
+
+
+@transaction.atomic
+def coaching_save(
+    *,
+    conversation: CoachingConversation,
+    by: Person,
+    move: str = "stay",
+    obstacle_kind: str | None = None,
+    options: str | None = None,
+    private_note: str | None = None,
+) -> CoachingConversation:
+    """Save what was said at a step and move to the next step or back (`move`: "next",
+    "back" or "stay"). The options are the pair's; the private note is its author's alone, so
+    anyone else passing one is refused. The will step ends through coaching_decide."""
+    _require_coach(by, conversation.goal)
+    if private_note is not None:
+        access.require(by.pk == conversation.created_by_id)
+    if conversation.is_finished:
+        raise ValidationError("This coaching conversation is finished.")
+    if move not in ("next", "back", "stay"):
+        raise ValidationError("Move to the next step, back, or stay.")
+    if obstacle_kind is not None:
+        if obstacle_kind and obstacle_kind not in ObstacleKind.values:
+            raise ValidationError("Choose a kind of obstacle from the list, or “not sure”.")
+        conversation.obstacle_kind = obstacle_kind
+    if options is not None:
+        conversation.options = _bounded(options, COACHING_OPTIONS_MAX_CHARS, "options")
+    if private_note is not None:
+        conversation.private_note = _bounded(private_note, COACHING_NOTE_MAX_CHARS, "note")
+    if move == "next":
+        if conversation.step == CoachingStep.WILL:
+            raise ValidationError("Turn the decision into an action to finish.")
+        if conversation.step == CoachingStep.OPTIONS and not conversation.options:
+            raise ValidationError(
+                "Write down at least one option the person named, in their words."
+            )
+        conversation.step = conversation.next_step()
+    elif move == "back":
+        conversation.step = conversation.previous_step()
+    conversation.save(update_fields=["obstacle_kind", "options", "private_note", "step"])
+    return conversation
+
+
+@transaction.atomic
+def coaching_decide(
+    *,
+    conversation: CoachingConversation,
+    by: Person,
+    decision: str,
+    owner: Person,
+    due_on: date | None,
+    private_note: str | None = None,
+    already_late: bool = False,
+) -> CoachingConversation:
+    """The will step: the decision becomes an action of the pair, with an owner and a due date,
+    tied to the goal; the conversation is finished."""
+    _require_coach(by, conversation.goal)
+    if private_note is not None:
+        access.require(by.pk == conversation.created_by_id)
+    if conversation.step != CoachingStep.WILL:
+        raise ValidationError("Decide at the will step, after the options.")
+    decision = _bounded(decision, COACHING_DECISION_MAX_CHARS, "decision")
+    if not decision:
+        raise ValidationError("Write what the person will do.")
+    if due_on is None:
+        raise ValidationError("Give the action a due date: a decision without one drifts.")
+    action = action_add_for_goal(
+        goal=conversation.goal,
+        meeting=conversation.meeting,
+        owner=owner,
+        text=decision,
+        due_on=due_on,
+        by=by,
+        already_late=already_late,
+    )
+    if private_note is not None:
+        conversation.private_note = _bounded(private_note, COACHING_NOTE_MAX_CHARS, "note")
+    conversation.decision = decision
+    conversation.action = action
+    conversation.step = CoachingStep.DONE
+    conversation.finished_at = timezone.now()
+    conversation.save(update_fields=["decision", "action", "step", "finished_at", "private_note"])
+    return conversation

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from rapport.goals import views
+from rapport.goals import views, views_coaching
 
 app_name = "goals"
 
@@ -19,4 +19,15 @@ urlpatterns: list[URLPattern] = [
     path(goal + "close/", views.close, name="close"),
     path(goal + "move/", views.move, name="move"),
     path(goal + "progress/", views.goal_progress, name="progress"),
+    path(goal + "coach/", views_coaching.coaching_start, name="coaching_start"),
+    path(
+        "coaching/<uuid:coaching_uuid>/step/",
+        views_coaching.coaching_step,
+        name="coaching_step",
+    ),
+    path(
+        "coaching/<uuid:coaching_uuid>/decide/",
+        views_coaching.coaching_decide,
+        name="coaching_decide",
+    ),
 ]

@@ -15,6 +15,7 @@ from rapport.goals import selectors, services
 from rapport.goals.forms import CloseForm, GoalForm, NewGoalForForm, PairForm, ProgressForm
 from rapport.goals.models import Status
 from rapport.goals.presentation import progress_panel_for
+from rapport.goals.presentation_coaching import coaching_history_for
 from rapport.goals.smart import SmartResult, check
 from rapport.http import SignedInRequest
 from rapport.meetings.models import Meeting, OneOnOne
@@ -124,6 +125,7 @@ def detail(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
         and selectors.current_one_on_one_of(viewer) is not None,
         "meeting": meeting,
         "progress": progress_panel_for(viewer, goal, meeting),
+        "coaching": coaching_history_for(viewer, goal),
     }
     return render(request, "goals/detail.html", context)
 
@@ -230,6 +232,7 @@ def goal_progress(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
                 value=data["value"],
                 confidence=data["confidence"],
                 obstacle=data["obstacle"],
+                obstacle_kind=data.get("obstacle_kind") or "",
                 note=data["note"],
             )
         except ValidationError as error:

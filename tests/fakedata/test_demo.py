@@ -21,6 +21,7 @@ from rapport.fakedata.build import (
     demo_sign_ins,
 )
 from rapport.fakedata.plan import data
+from rapport.goals.models import CoachingConversation
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule, Severity
 from rapport.insights.selectors import team_view
@@ -225,3 +226,26 @@ def test_most_of_mayas_team_wrote_a_working_with_me_profile_and_shares_part_of_i
     ]
     # A mix: most share something, and many keep something to themselves.
     assert sum(1 for count in shared if count) >= 15 and sum(1 for count in kept if count) >= 10
+
+
+def test_a_few_pairs_have_finished_coaching_conversations_in_their_history(
+    demo_today: date, db: None
+) -> None:
+    finished = CoachingConversation.objects.filter(step="done").select_related(
+        "goal__one_on_one", "action"
+    )
+    pairs = {conversation.goal.one_on_one_id for conversation in finished}
+    assert len(pairs) >= 3
+    for conversation in finished:
+        assert conversation.options and conversation.decision
+        assert conversation.action is not None and conversation.action.due_on is not None
+        assert conversation.action.goal_id == conversation.goal_id
+        assert conversation.created_by_id == conversation.goal.one_on_one.manager_id
+        assert conversation.finished_at is not None
+        assert conversation.finished_at < timezone.now()
+    # Maya sees one on a goal page of her team, with her own private note.
+    mine = finished.filter(goal__one_on_one__manager__email=MAYA).exclude(private_note="")
+    shown = mine.first()
+    assert shown is not None
+    page = client_for(MAYA).get(reverse("goals:detail", args=[shown.goal.uuid]))
+    assert shown.private_note in page.content.decode()

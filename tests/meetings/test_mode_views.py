@@ -403,9 +403,10 @@ def _team_of(cast: Cast) -> int:
 
 
 # Meeting mode, the manager's view (clock running, notes, last time, signals, person card,
-# question prompts, the report's shared working-with-me profile): the same queries for a team
-# of 3 and of 30, with 1 and 50 past meetings.
-MODE_QUERIES = 34
+# question prompts, the report's shared working-with-me profile, the coaching panel): the same
+# queries for a team of 3 and of 30, with 1 and 50 past meetings. The coaching panel adds 3:
+# the open conversations, the active goals' fresh obstacles and the goals that invite a stretch.
+MODE_QUERIES = 37
 
 
 @pytest.mark.parametrize("viewer", ["manager", "report"])

@@ -30,6 +30,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
+from rapport.goals.presentation_coaching import coaching_panel_for
 from rapport.http import SignedInRequest
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services, timing
@@ -130,6 +131,7 @@ def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
     shared_profile_beside(context, viewer, meeting)
     context.update(clock_context(viewer, meeting, now=timezone.now()))
     context["question_panel"] = question_panel_for(viewer, meeting)
+    context["coaching"] = coaching_panel_for(viewer, meeting)
     if meeting.is_open:
         context["last_time"] = selectors.last_time_for(viewer, meeting)
         if access.can_see_team_signals(viewer, meeting.one_on_one):
