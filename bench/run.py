@@ -127,8 +127,10 @@ def _measure(
     for page in pages:
         url = base + page["path"]
         first, alone = _alone_ms(url, page["cookie"])
+        # The warm-up also has every worker load the page's templates: not a cost per request.
+        drive(url, cookie=page["cookie"], connections=options.connections, seconds=2)
+        _wait_for_idle_workers(master)
         cpu_alone = _alone_cpu_ms(url, page["cookie"], master)
-        drive(url, cookie=page["cookie"], connections=options.connections, seconds=2)  # warm-up
         cpu_before = workers_cpu_seconds(master)
         result = drive(
             url, cookie=page["cookie"], connections=options.connections, seconds=options.seconds
