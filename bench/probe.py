@@ -46,6 +46,8 @@ def main() -> None:
     cookies = {"manager": session_cookie(manager), "hr": session_cookie(hr)}
     pages = [
         ("floor", reverse("alive"), None),
+        # The full layout signed in (session, user, navigation) and nothing else.
+        ("signed-in floor", reverse("password_change_done"), "manager"),
         ("home", reverse("home"), "manager"),
         ("team view (30)", reverse("insights:team"), "manager"),
         ("meeting page", reverse("meetings:meeting", args=[next_meeting.uuid]), "manager"),

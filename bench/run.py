@@ -4,7 +4,12 @@ small organisation and a 10,000-person one, on SQLite and on PostgreSQL.
 Prints one table and writes it as JSON under bench/results/. The targets of issue 8 are
 printed beside the figures as met or missed; nothing here asserts them.
 
-    python -m bench.run [--seconds 10] [--connections 16] [--only sqlite-small,...]
+    python -m bench.run [--seconds 10] [--connections 16] [--only sqlite-small,...] [--quick]
+
+Per page it reports the server's CPU per request (the gunicorn workers' user and system time
+from /proc, before and after, divided by the requests answered), alone and under load; the
+headline is each page's CPU per request as a multiple of the signed-in floor's (a signed-in
+page with the full layout and nothing else).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from bench.environments import (
     prepared,
 )
 from bench.load import PROXY_HEADER, drive
-from bench.server import THREADS, WORKERS, serving
+from bench.server import THREADS, WORKERS, serving, workers_cpu_seconds
 
 RESULTS = ROOT / "bench" / "results"
 ORDER = [
@@ -51,7 +56,13 @@ def main() -> None:
     parser.add_argument(
         "--prepare-only", action="store_true", help="build the organisations, measure nothing"
     )
+    parser.add_argument(
+        "--quick", action="store_true", help="sqlite-small only, 3 s of load per page"
+    )
     options = parser.parse_args()
+    if options.quick:
+        options.only = options.only or "sqlite-small"
+        options.seconds = min(options.seconds, 3.0)
     chosen = [e for e in ORDER if not options.only or e.name in options.only.split(",")]
     if any(e.database == "postgresql" for e in chosen) and not postgres_reachable():
         print(f"PostgreSQL is not reachable at {PG_SERVER}: its rows are left out (set "
@@ -68,9 +79,9 @@ def main() -> None:
         if options.prepare_only:
             continue
         probe = _probe(environment)
-        with serving(environment.env(), log=log) as base:
+        with serving(environment.env(), log=log) as (base, master):
             assets = assets or _asset_sizes(base, probe["assets"])
-            rows += _measure(environment, base, probe["pages"], options)
+            rows += _measure(environment, base, master, probe["pages"], options)
     if options.prepare_only:
         return
     report = {
@@ -103,18 +114,35 @@ def _probe(environment: Environment) -> dict[str, Any]:
 
 
 def _measure(
-    environment: Environment, base: str, pages: list[dict[str, Any]], options: argparse.Namespace
+    environment: Environment,
+    base: str,
+    master: int,
+    pages: list[dict[str, Any]],
+    options: argparse.Namespace,
 ) -> list[dict[str, Any]]:
     rows = []
     floor = 0.0
+    signed_in: dict[str, float] = {}
+    _wait_for_idle_workers(master)
     for page in pages:
         url = base + page["path"]
         first, alone = _alone_ms(url, page["cookie"])
-        drive(url, cookie=page["cookie"], connections=options.connections, seconds=2)  # warm-up
+        # The warm-up also has every worker load the page's templates: not a cost per request.
+        drive(url, cookie=page["cookie"], connections=options.connections, seconds=2)
+        _wait_for_idle_workers(master)
+        cpu_alone = _alone_cpu_ms(url, page["cookie"], master)
+        cpu_before = workers_cpu_seconds(master)
         result = drive(
             url, cookie=page["cookie"], connections=options.connections, seconds=options.seconds
         )
+        cpu_loaded = (
+            1000 * (workers_cpu_seconds(master) - cpu_before) / result.requests
+            if result.requests
+            else 0.0
+        )
         floor = floor or result.per_second
+        if page["name"] == "signed-in floor":
+            signed_in = {"cpu": cpu_loaded, "per_second": result.per_second}
         row = {
             "environment": environment.name,
             "database": environment.database,
@@ -127,9 +155,21 @@ def _measure(
             "alone_ms": alone,
             **result.as_dict(),
             "floor_ratio": round(result.per_second / floor, 3) if floor else None,
+            "cpu_ms_alone": round(cpu_alone, 2),
+            "cpu_ms_loaded": round(cpu_loaded, 2),
+            # The headline: CPU per request, and throughput, against the signed-in floor's.
+            "signed_in_cpu_ratio": (
+                round(cpu_loaded / signed_in["cpu"], 2) if signed_in.get("cpu") else None
+            ),
+            "signed_in_throughput_ratio": (
+                round(result.per_second / signed_in["per_second"], 3)
+                if signed_in.get("per_second")
+                else None
+            ),
         }
         print(
             f"  {page['name']:<16} {result.per_second:8.1f} req/s  p99 {result.p99_ms:7.1f} ms"
+            f"  CPU {cpu_alone:6.2f} ms alone, {cpu_loaded:6.2f} loaded"
             f"  {page['queries']:3d} queries  errors {result.errors}",
             flush=True,
         )
@@ -150,6 +190,35 @@ def _alone_ms(url: str, cookie: str) -> tuple[float, float]:
             response.read()
         timings.append((time.perf_counter() - began) * 1000)
     return round(timings[0], 2), round(statistics.median(timings[1:]), 2)
+
+
+def _wait_for_idle_workers(master: int, *, limit: float = 20.0) -> None:
+    """The server answers as soon as one worker has loaded Rapport; the others may still be
+    importing it. Their start-up is not any page's cost: wait until no worker uses CPU."""
+    deadline = time.monotonic() + limit
+    last = workers_cpu_seconds(master)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = workers_cpu_seconds(master)
+        if now == last:
+            return
+        last = now
+
+
+def _alone_cpu_ms(url: str, cookie: str, master: int, *, seconds: float = 1.5) -> float:
+    """The workers' CPU per request with one request at a time, over enough requests for the
+    clock ticks of /proc (10 ms) to be small against the total."""
+    request = urllib.request.Request(url, headers={PROXY_HEADER[0]: PROXY_HEADER[1]})
+    if cookie:
+        request.add_header("Cookie", cookie)
+    count = 0
+    before = workers_cpu_seconds(master)
+    began = time.perf_counter()
+    while count < 20 or time.perf_counter() - began < seconds:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()
+        count += 1
+    return 1000 * (workers_cpu_seconds(master) - before) / count
 
 
 def _asset_sizes(base: str, paths: list[str]) -> dict[str, int]:
@@ -226,18 +295,23 @@ def _machine() -> dict[str, Any]:
 
 def _print(report: dict[str, Any]) -> None:
     header = (
-        f"{'environment':<18}{'page':<17}{'req/s':>8}{'x floor':>8}{'p50':>8}{'p95':>8}"
-        f"{'p99':>8}{'first':>8}{'alone':>8}{'SQL':>5}{'err':>5}"
+        f"{'environment':<18}{'page':<17}{'CPU ms':>8}{'x s-in':>7}{'CPU1 ms':>8}{'req/s':>8}"
+        f"{'x floor':>8}{'p50':>8}{'p99':>8}{'first':>8}{'alone':>8}{'SQL':>5}{'err':>5}"
     )
     print("\n" + header + "\n" + "-" * len(header))
     for r in report["rows"]:
+        ratio = r.get("signed_in_cpu_ratio")
         print(
-            f"{r['environment']:<18}{r['page']:<17}{r['per_second']:>8.1f}"
-            f"{r['floor_ratio']:>8.2f}{r['p50_ms']:>8.1f}{r['p95_ms']:>8.1f}{r['p99_ms']:>8.1f}"
-            f"{r['first_ms']:>8.1f}{r['alone_ms']:>8.1f}{r['queries']:>5}{r['errors']:>5}"
+            f"{r['environment']:<18}{r['page']:<17}{r['cpu_ms_loaded']:>8.2f}"
+            f"{(f'{ratio:.1f}' if ratio is not None else '-'):>7}{r['cpu_ms_alone']:>8.2f}"
+            f"{r['per_second']:>8.1f}{r['floor_ratio']:>8.2f}{r['p50_ms']:>8.1f}"
+            f"{r['p99_ms']:>8.1f}{r['first_ms']:>8.1f}{r['alone_ms']:>8.1f}{r['queries']:>5}"
+            f"{r['errors']:>5}"
         )
     print(
-        "(latencies in ms at the given connections; 'first' is the first request and 'alone' "
+        "(CPU ms: the server's CPU per request under load, from the workers' /proc times; x s-in: "
+        "that as a multiple of the signed-in floor's; CPU1 ms: the same one request at a time. "
+        "Latencies in ms at the given connections; 'first' is the first request and 'alone' "
         "the median of the next six, one at a time)"
     )
     assets = report["first_load_assets_gzip_bytes"]

@@ -51,10 +51,30 @@ def gunicorn(env: dict[str, str], *, log: Path) -> Iterator[tuple[str, subproces
 
 
 @contextmanager
-def serving(env: dict[str, str], *, log: Path) -> Iterator[str]:
-    """Yields the base URL once the server answers; stops it afterwards."""
-    with gunicorn(env, log=log) as (base, _):
-        yield base
+def serving(env: dict[str, str], *, log: Path) -> Iterator[tuple[str, int]]:
+    """Yields the base URL and the gunicorn master's pid once the server answers; stops it
+    afterwards."""
+    with gunicorn(env, log=log) as (base, server):
+        yield base, server.pid
+
+
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def workers_cpu_seconds(master: int) -> float:
+    """User plus system CPU time so far of the master's worker processes, from /proc (Linux):
+    what the server spent, whatever the load generator on the same machine spent."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        # The command name (field 2) is in parentheses and may hold spaces: split after it.
+        fields = text[text.rindex(")") + 2 :].split()
+        if int(fields[1]) == master:  # field 4, the parent
+            total += int(fields[11]) + int(fields[12])  # fields 14 and 15: utime, stime
+    return total / TICKS_PER_SECOND
 
 
 def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:

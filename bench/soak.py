@@ -56,7 +56,7 @@ def main() -> None:
         reset(environment)  # a fresh organisation each time, so the counts start from zero
         prepared(environment, log=log)
         specs = _django(environment, "clients", str(options.clients))
-        with serving(environment.env(), log=log) as base:
+        with serving(environment.env(), log=log) as (base, _):
             clients = _run(base, specs, options.seconds)
         found = _django(environment, "check", stdin=json.dumps(_claims(clients)))
         results.append(_summary(database, clients, found, options.seconds))

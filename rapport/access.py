@@ -7,10 +7,15 @@ Write services check their actor here too (`require`), whatever view or command 
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 # access.py sits above every app's models and below every service and selector: it imports
@@ -270,6 +275,46 @@ def management_depth(viewer: Person) -> int:
     if first is None:
         return 0
     return 2 if first else 1
+
+
+# The navigation asks `management_depth` on every page. Its answer changes only when someone's
+# manager or active flag does, and every such write ends in `org_chart_changed` (through
+# meetings.services.one_on_ones_close_where_manager_changed), which moves the version that the
+# cache key carries: a stale depth is never read from a shared cache. With Django's default
+# per-process cache another process sees the change once its entry expires
+# (RAPPORT_NAV_CACHE_SECONDS); the depth only chooses links, each page checks access itself.
+ORG_CHART_VERSION_KEY = "org-chart-version"
+
+
+def _org_chart_version() -> int:
+    # A fresh version after the key was evicted starts from the clock, above any earlier one.
+    version = cache.get_or_set(ORG_CHART_VERSION_KEY, time.time_ns, timeout=None)
+    return int(version if version is not None else 0)
+
+
+def management_depth_cached(viewer: Person) -> int:
+    """`management_depth` kept per viewer under the org chart's version."""
+    seconds = settings.RAPPORT_NAV_CACHE_SECONDS
+    if not seconds:
+        return management_depth(viewer)
+    key = f"management-depth:{viewer.pk}"
+    version = _org_chart_version()
+    depth = cache.get(key, version=version)
+    if depth is None:
+        depth = management_depth(viewer)
+        cache.set(key, depth, seconds, version=version)
+    return int(depth)
+
+
+def org_chart_changed() -> None:
+    """Who leads whom may have changed: cached depths stop being read once this commits."""
+
+    def bump() -> None:
+        # Evicted meanwhile: the next read starts a new version from the clock.
+        with contextlib.suppress(ValueError):
+            cache.incr(ORG_CHART_VERSION_KEY)
+
+    transaction.on_commit(bump)
 
 
 class OrgChartRow(NamedTuple):

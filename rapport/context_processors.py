@@ -17,7 +17,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     # Asked only when a template reads it, and then once for both links: the navigation shows
     # "1:1s" to managers and "Organisation" to skip-levels (HR sees it without asking).
-    depth = functools.cache(lambda: access.management_depth(viewer))
+    depth = functools.cache(lambda: access.management_depth_cached(viewer))
     return {
         "nav_can_import": access.can_import_people(viewer),
         "nav_manages_people": SimpleLazyObject(lambda: depth() >= 1),

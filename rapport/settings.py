@@ -49,6 +49,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, which serves static files precompressed; above everything that writes a
+    # page's body. Django pads each compressed body at random against BREACH
+    # (docs/deployment.md#compression).
+    "django.middleware.gzip.GZipMiddleware",
     "rapport.middleware.PrivateResponseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -251,6 +255,9 @@ CHECKIN_OPENS_DAYS_BEFORE = 3
 # --- Team view: signal thresholds and the manager's load (rapport/insights/) ---------------
 # How long the organisation view's aggregates are reused (seconds; 0 computes every time).
 RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 300)
+# How long the navigation's management depth is reused per viewer (seconds; 0 asks every time).
+# A change of manager moves the cache version at once (access.org_chart_changed).
+RAPPORT_NAV_CACHE_SECONDS = env.env_int("RAPPORT_NAV_CACHE_SECONDS", 60, minimum=0)
 
 RAPPORT_SIGNALS = {
     # docs/signals.md explains each rule; the *_ACT_NOW* ones make a signal "act now".

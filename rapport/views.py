@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET
 from rapport import access
 from rapport.checkins.selectors import pending_checkin_of
 from rapport.database import write_refusal
+from rapport.display import url_patterns
 from rapport.home import home_for
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors as meeting_selectors
-from rapport.meetings import services as meeting_services
 from rapport.middleware import refused_write_answer
 from rapport.notify.selectors import email_health_fields
 from rapport.people import selectors
@@ -30,10 +30,11 @@ def home(request: SignedInRequest) -> HttpResponse:
     admins the organisation at a glance."""
     viewer = request.user
     now = timezone.now()
-    meeting_services.schedules_extend_due(manager=viewer, now=now)
     team = selectors.team_of(viewer, viewer, now=now)
     board = home_for(viewer, now=now, leads=bool(team))
-    open_actions = list(meeting_selectors.open_actions_of(viewer))
+    open_actions, overdue_actions = meeting_selectors.open_action_counts(
+        viewer, today=timezone.localdate(now)
+    )
     overview = (
         selectors.organisation_overview(viewer, today=now)
         if access.can_see_organisation_overview(viewer)
@@ -41,8 +42,8 @@ def home(request: SignedInRequest) -> HttpResponse:
     )
     context = {
         "home": board,
-        "open_actions": len(open_actions),
-        "overdue_actions": sum(action.is_overdue(timezone.localdate()) for action in open_actions),
+        "open_actions": open_actions,
+        "overdue_actions": overdue_actions,
         "team": team,
         "team_hours_chart": team_hours_chart(team, viewer, now) if team else None,
         "team_sizes_chart": team_sizes_chart(overview) if overview else None,
@@ -52,6 +53,9 @@ def home(request: SignedInRequest) -> HttpResponse:
         "overview": overview,
         "can_import": access.can_import_people(viewer),
         "now": now,
+        "urls": url_patterns(
+            meeting="meetings:meeting", one_on_one="meetings:one_on_one", person="people:detail"
+        ),
     }
     return render(request, "home.html", context)
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
+from rapport.display import url_patterns
 from rapport.http import SignedInRequest
 from rapport.insights import org, selectors, services
 from rapport.insights.charts_org import share_bar
@@ -20,6 +21,15 @@ from rapport.insights.forms import DismissForm, SignalToAgendaForm, TeamFilterFo
 from rapport.insights.rules import Rule
 from rapport.meetings.models import OneOnOne
 from rapport.meetings.selectors import get_meeting_for
+
+
+def _team_urls() -> dict[str, str]:
+    """The team view's per-person addresses, reversed once per page (rapport/display.py)."""
+    return url_patterns(
+        one_on_one="meetings:one_on_one",
+        signal_dismiss="insights:signal_dismiss",
+        dismissed="insights:dismissed",
+    )
 
 
 @require_GET
@@ -35,6 +45,7 @@ def team(request: SignedInRequest) -> HttpResponse:
         "form": form,
         "sort": sort,
         "only_signals": only_signals,
+        "urls": _team_urls(),
     }
     template = "insights/team.html#team-rows" if request.htmx else "insights/team.html"
     return render(request, template, context)
@@ -77,6 +88,7 @@ def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespon
         "error": error,
         "error_rule": form.data.get("rule", ""),
         "reason": form.data.get("reason", ""),
+        "urls": _team_urls(),
     }
     return render(request, "insights/team.html#member-card", context)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils.dateformat import format as format_date
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from rapport.meetings.balance import BalanceRow, Source, SplitPoint
@@ -152,15 +153,26 @@ def balance_bar(row: BalanceRow, *, width: int = 200, height: int = 20) -> SafeS
             f"{share}% connection, {100 - share}% performance over {meetings} "
             f"meeting{'s' if meetings != 1 else ''}; target {row.target}%, {row.flag_label}"
         )
-    return SafeString(
-        render_to_string(
-            "charts/balance_bar.html",
-            {
-                "bar": drawn,
-                "title": f"{row.report.name}: connection share",
-                "description": description,
-                "width": width,
-                "height": height,
-            },
+    # A string, not a template: the team view draws one per person (see charts_team.py).
+    label = escape(f"{row.report.name}: connection share: {description}")
+    bar = drawn
+    if bar.has_data:
+        bars = (
+            f'<rect class="balance-connection" x="0" y="3" width="{bar.connection_width:g}" '
+            f'height="11"/><rect class="balance-performance" x="{bar.performance_x:g}" y="3" '
+            f'width="{bar.performance_width:g}" height="11"/>'
         )
+    else:
+        bars = (
+            f'<rect class="balance-empty" x="0.5" y="3.5" width="{width - 1}" height="10" rx="2"/>'
+        )
+    return SafeString(
+        f'<svg class="balance-bar" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{label}" preserveAspectRatio="none"><title>{label}</title>\n'
+        f'<rect class="balance-band" x="{bar.band_x:g}" y="{height - 4}" '
+        f'width="{bar.band_width:g}" height="4" rx="2"/>\n'
+        f"{bars}\n"
+        f'<line class="balance-target" x1="{bar.target_x:g}" x2="{bar.target_x:g}" y1="0" '
+        f'y2="{height - 4}"/>\n'
+        "</svg>\n"
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.timezone import now
@@ -131,6 +131,21 @@ def open_actions_of(viewer: Person) -> QuerySet[ActionItem]:
         # Overdue first (the earliest dates), then the rest by date, undated last.
         .order_by(F("due_on").asc(nulls_last=True), "created_at")
     )
+
+
+def open_action_counts(viewer: Person, *, today: date) -> tuple[int, int]:
+    """How many actions `open_actions_of` lists, and how many of them are overdue: counted in
+    SQL, for pages that show only the numbers."""
+    counts = (
+        ActionItem.objects.filter(
+            owner=viewer,
+            done_at__isnull=True,
+            one_on_one__in=access.one_on_ones_visible_to(viewer),
+        )
+        .order_by()
+        .aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    )
+    return counts["open"], counts["overdue"]
 
 
 @dataclass(frozen=True)

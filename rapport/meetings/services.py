@@ -345,8 +345,9 @@ def meetings_extend(
 
 
 def schedules_extend_due(*, now: datetime | None = None, manager: Person | None = None) -> int:
-    """Move the horizon of every active 1:1 that is running short of future meetings. Costs one
-    query when nothing is due, so pages may call it."""
+    """Move the horizon of every active 1:1 that is running short of future meetings. The
+    worker's tick calls it (notify_tick), never a page: a GET writes nothing. One query when
+    nothing is due."""
     now = now or timezone.now()
     due = OneOnOne.objects.filter(
         status=OneOnOne.Status.ACTIVE, scheduled_until__lt=now + EXTEND_WHEN_LESS_THAN
@@ -363,6 +364,7 @@ def one_on_ones_close_where_manager_changed() -> int:
     """Close every active 1:1 whose report now has another manager (or has left). Called after
     any change of managers, from a form, an import or a departure, inside their transaction;
     one query when nothing needs closing."""
+    access.org_chart_changed()
     stale = OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE).filter(
         ~Exists(
             Person.objects.filter(
@@ -548,7 +550,6 @@ def meeting_set_status(*, meeting: Meeting, status: str, reason: str, by: Person
         first_goals_prompt_after(meeting)
     if calendar_changes:
         series_changed(meeting.one_on_one)
-    schedules_extend_due(manager=meeting.one_on_one.manager)
     return meeting
 
 

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import functools
+from datetime import datetime, timedelta
+
 from django import template
+from django.template import defaultfilters
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from rapport.display import MARKER
 from rapport.people.models import Person
 
 register = template.Library()
@@ -39,3 +45,28 @@ def nav_current(request: object, prefix: str, exclude: str = "") -> SafeString:
     if exclude and path.startswith(exclude):
         current = False
     return SafeString('aria-current="page"' if current else "")
+
+
+@register.filter
+def fill(uuid: object, pattern: str) -> str:
+    """An address from a pattern of rapport.display.url_patterns: the one reversal of the page,
+    with this row's UUID in the marker's place (the same text as `{% url %}` gives)."""
+    return pattern.replace(MARKER, str(uuid))
+
+
+@register.filter(expects_localtime=True)
+def date_once(value: object, arg: str) -> str:
+    """Django's `date` filter, formatted once per distinct value, format, zone and language in
+    this process: a team's rows repeat the same days."""
+    if value in (None, ""):
+        return ""
+    zone = getattr(value, "tzinfo", None)
+    offset = value.utcoffset() if isinstance(value, datetime) else None
+    return _date_once(value, str(zone), offset, arg, translation.get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_once(
+    value: object, zone: str, offset: timedelta | None, arg: str, language: str | None
+) -> str:
+    return str(defaultfilters.date(value, arg))  # type: ignore[arg-type]

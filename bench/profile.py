@@ -1,0 +1,135 @@
+"""CPU per request of the main pages, in-process, warm, one request at a time: what the server
+spends on a page when nothing else runs, without the load generator or the network.
+
+Run it with Rapport's settings on a database that holds the demo (or a synthetic organisation):
+
+    RAPPORT_VAR_DIR=/tmp/x-var rapport migrate && RAPPORT_VAR_DIR=/tmp/x-var rapport demo
+    RAPPORT_VAR_DIR=/tmp/x-var python -m bench.profile [--requests 40] [--cprofile home]
+
+It switches production settings on itself (as `make bench` does) unless RAPPORT_PRODUCTION is
+set. `--cprofile PAGE` prints where that page's time goes (the 40 costliest functions;
+PROFILE_SORT=cumulative and PROFILE_FILTER=rapport/ change the order and the selection).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import statistics
+import sys
+import time
+from typing import Any
+
+import django
+
+PRODUCTION_ENV = {
+    "RAPPORT_PRODUCTION": "true",
+    "SECRET_KEY": "bench-only-" + "x" * 50,
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "RAPPORT_BEHIND_PROXY": "true",
+    "EMAIL_BACKEND": "console",
+}
+DEMO_MANAGER = "maya.okafor@demo.rapport.example"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=40, help="measured, after 5 warm-ups")
+    parser.add_argument("--manager", default="", help="e-mail of the manager (demo's or synth's)")
+    parser.add_argument("--cprofile", default="", help="a page name: print its profile")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    options = parser.parse_args()
+    for name, value in PRODUCTION_ENV.items():
+        os.environ.setdefault(name, value)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+    django.setup()
+    rows = measure(options.requests, options.manager, options.cprofile)
+    if options.json:
+        json.dump(rows, sys.stdout, indent=2)
+        return
+    floor = next((r["cpu_ms"] for r in rows if r["page"] == "signed-in floor"), 0.0)
+    print(f"{'page':<18}{'CPU ms':>8}{'min':>8}{'x floor':>9}{'wall ms':>9}{'SQL':>5}{'KB':>7}")
+    for r in rows:
+        ratio = r["cpu_ms"] / floor if floor else 0.0
+        print(
+            f"{r['page']:<18}{r['cpu_ms']:>8.2f}{r['cpu_min_ms']:>8.2f}{ratio:>9.1f}{r['wall_ms']:>9.2f}"
+            f"{r['queries']:>5}{r['bytes'] / 1024:>7.1f}"
+        )
+    print(
+        f"(CPU per request: median and least of {options.requests} requests, one at a time, "
+        "in-process, warm; x floor: the median against the signed-in floor's)"
+    )
+
+
+def measure(requests: int, manager_email: str, profile_page: str) -> list[dict[str, Any]]:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.sessions import session_cookie
+    from rapport.fakedata.plan import REFERENCE_MANAGER_EMAIL
+    from rapport.people.models import Person
+
+    emails = [manager_email] if manager_email else [DEMO_MANAGER, REFERENCE_MANAGER_EMAIL]
+    manager = Person.objects.filter(email__in=emails).first()
+    if manager is None:
+        sys.exit(f"none of {emails} is in this database: run `rapport demo` or `rapport synth`")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=session_cookie(manager))
+    pages = [
+        ("floor", reverse("alive")),
+        ("signed-in floor", reverse("password_change_done")),
+        ("home", reverse("home")),
+        ("team view", reverse("insights:team")),
+    ]
+    rows = []
+    for name, url in pages:
+        for _ in range(5):
+            response = client.get(url, secure=True)
+            if response.status_code != 200:
+                sys.exit(f"{name} ({url}) answered {response.status_code}, not 200")
+        queries: list[str] = []
+        with connection.execute_wrapper(_counting(queries)):
+            client.get(url, secure=True)
+        cpu, wall = [], []
+        for _ in range(requests):
+            began_cpu, began_wall = time.process_time(), time.perf_counter()
+            response = client.get(url, secure=True)
+            cpu.append((time.process_time() - began_cpu) * 1000)
+            wall.append((time.perf_counter() - began_wall) * 1000)
+        rows.append(
+            {
+                "page": name,
+                "path": url,
+                "cpu_ms": round(statistics.median(cpu), 2),
+                # On a busy machine the least is the steadiest figure: other processes only add.
+                "cpu_min_ms": round(min(cpu), 2),
+                "wall_ms": round(statistics.median(wall), 2),
+                "queries": len(queries),
+                "bytes": len(response.content),
+            }
+        )
+        if name == profile_page:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(requests):
+                client.get(url, secure=True)
+            profiler.disable()
+            stats = pstats.Stats(profiler, stream=sys.stderr)
+            stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+            stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
+    return rows
+
+
+def _counting(queries: list[str]) -> Any:
+    def wrapper(run: Any, sql: str, *rest: Any) -> Any:
+        queries.append(sql)
+        return run(sql, *rest)
+
+    return wrapper
+
+
+if __name__ == "__main__":
+    main()
