@@ -50,6 +50,7 @@ def _writers() -> dict[str, BulkWriter]:
             "uuid", "one_on_one", "slot", "scheduled_for", "duration_minutes", "status",
             "status_reason", "started_at", "ended_at", "connection_seconds",
             "performance_seconds", "estimated_connection_minutes", "estimated_performance_minutes",
+            "is_growth",
         ]),
         "talking points": BulkWriter(TalkingPoint, [
             "uuid", "one_on_one", "author", "text", "section", "is_private", "is_recurring",
@@ -155,7 +156,7 @@ def _pair(pair: p.Pair, w: dict[str, BulkWriter], keys: _Keys, now: datetime) ->
         ):  # fmt: skip
             w["meetings"].add(
                 keys.uuid(), one_on_one, slot, slot, p.MEETING_MINUTES, "upcoming", "",
-                None, None, None, None, None, None,
+                None, None, None, None, None, None, False,
             )  # fmt: skip
         for position, point in enumerate(pair.next_points, start=1000):
             w["talking points"].add(
@@ -184,7 +185,7 @@ def _meeting(
         started, ended = at, at + timedelta(seconds=sum(meeting.measured))
     key = w["meetings"].add(
         keys.uuid(), one_on_one, meeting.slot, at, p.MEETING_MINUTES, meeting.status,
-        meeting.reason, started, ended, *measured, *estimated,
+        meeting.reason, started, ended, *measured, *estimated, meeting.growth,
     )  # fmt: skip
     manager = side[False]
     for position, point in enumerate(meeting.points):

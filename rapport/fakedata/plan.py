@@ -544,7 +544,7 @@ def _synth_pairs(
     rng: random.Random,
     now: datetime,
 ) -> Iterator[Pair]:
-    for person in people:
+    for position, person in enumerate(people):
         if person.manager is None:
             continue
         manager = by_key[person.manager]
@@ -557,6 +557,10 @@ def _synth_pairs(
         starts = max(history_starts, person.started_on, manager.started_on)
         pair = _pair(rng, manager, person, starts, shape)
         _pair_history(pair, rng, now, demo=False)
+        # Growth conversations on the rhythm, the last one 2 to 10 weeks back, or 21 where
+        # career talk stopped (no draw from `rng`, as in the demo).
+        weeks_back = 21 if pair.career_talk_stopped else 2 + position * 3 % 9
+        _growth_conversations(pair, now - timedelta(weeks=weeks_back))
         yield pair
 
 
