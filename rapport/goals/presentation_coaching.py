@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.goals.coaching import goal_states, questions_for, stretch_questions
-from rapport.goals.forms_coaching import CoachingDecideForm, CoachingStartForm, CoachingStepForm
+from rapport.goals.forms import CoachingDecideForm, CoachingStartForm, CoachingStepForm
 from rapport.goals.models import (
     COACHING_ORDER,
     STALL_AFTER,

@@ -2,32 +2,32 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from rapport.goals import views, views_coaching
+from rapport.goals.views import coaching, goal
 
 app_name = "goals"
 
-goal = "<uuid:goal_uuid>/"
+one = "<uuid:goal_uuid>/"
 
 urlpatterns: list[URLPattern] = [
-    path("", views.mine, name="mine"),
-    path("team/", views.team, name="team"),
-    path("new/", views.new, name="new"),
-    path("check/", views.check_live, name="check"),
-    path(goal, views.detail, name="detail"),
-    path(goal + "edit/", views.edit, name="edit"),
-    path(goal + "agree/", views.agree, name="agree"),
-    path(goal + "close/", views.close, name="close"),
-    path(goal + "move/", views.move, name="move"),
-    path(goal + "progress/", views.goal_progress, name="progress"),
-    path(goal + "coach/", views_coaching.coaching_start, name="coaching_start"),
+    path("", goal.mine, name="mine"),
+    path("team/", goal.team, name="team"),
+    path("new/", goal.new, name="new"),
+    path("check/", goal.check_live, name="check"),
+    path(one, goal.detail, name="detail"),
+    path(one + "edit/", goal.edit, name="edit"),
+    path(one + "agree/", goal.agree, name="agree"),
+    path(one + "close/", goal.close, name="close"),
+    path(one + "move/", goal.move, name="move"),
+    path(one + "progress/", goal.goal_progress, name="progress"),
+    path(one + "coach/", coaching.coaching_start, name="coaching_start"),
     path(
         "coaching/<uuid:coaching_uuid>/step/",
-        views_coaching.coaching_step,
+        coaching.coaching_step,
         name="coaching_step",
     ),
     path(
         "coaching/<uuid:coaching_uuid>/decide/",
-        views_coaching.coaching_decide,
+        coaching.coaching_decide,
         name="coaching_decide",
     ),
 ]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rapport.goals import selectors, services
-from rapport.goals.forms_coaching import CoachingDecideForm, CoachingStartForm, CoachingStepForm
+from rapport.goals.forms import CoachingDecideForm, CoachingStartForm, CoachingStepForm
 from rapport.goals.models import CoachingConversation
 from rapport.goals.presentation_coaching import FlowView, coaching_panel_for, flow_view
 from rapport.http import SignedInRequest
