@@ -5,7 +5,7 @@ becomes an action with a date, and the achieved goal puts the next goal on the a
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -19,13 +19,11 @@ from rapport.meetings.services import (
     FIRST_GOALS_PROMPT,
     NEXT_GOAL_PROMPT,
     PROFILE_PROMPT,
-    Rule,
-    one_on_one_set_up,
 )
-from rapport.questions.services import first_one_on_ones_agenda
 from tests.browser.conftest import screenshot
 from tests.browser.test_meeting_flow import sign_in
 from tests.cast import build_cast
+from tests.meetings.test_first_one_on_ones import new_pair
 
 SHARED = "Say it the same day, in private, with one example"
 KEPT = "I look after my father on Thursday evenings"
@@ -39,14 +37,7 @@ def test_a_new_pair_gets_acquainted_sets_a_goal_coaches_it_and_reaches_it(
 ) -> None:
     cast = build_cast()
     base = live_server.url
-    pair = one_on_one_set_up(
-        manager=cast.manager,
-        report=cast.report_two,
-        rule=Rule("weekly", 2, time(11, 0), 30, timezone.localdate()),
-        by=cast.manager,
-        confirmed_out_of_hours=True,
-    )
-    first_one_on_ones_agenda(one_on_one=pair, by=cast.manager)
+    pair = new_pair(cast)
     first, second = pair.meetings.order_by("scheduled_for")[:2]
 
     # First 1:1: the report follows the agenda's point to the profile, shares one answer and

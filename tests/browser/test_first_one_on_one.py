@@ -5,18 +5,16 @@ the first meeting puts the first goals on the second."""
 
 from __future__ import annotations
 
-from datetime import time
 from typing import Any
 
-from django.utils import timezone
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from rapport.meetings.services import FIRST_GOALS_PROMPT, PROFILE_PROMPT, Rule, one_on_one_set_up
-from rapport.questions.services import first_one_on_ones_agenda
+from rapport.meetings.services import FIRST_GOALS_PROMPT, PROFILE_PROMPT
 from tests.browser.conftest import screenshot
 from tests.browser.test_meeting_flow import sign_in
 from tests.cast import build_cast
+from tests.meetings.test_first_one_on_ones import new_pair
 
 SHARED = "Tell me straight away, in private, with one example"
 KEPT = "My partner is unwell and I leave early on Thursdays"
@@ -27,14 +25,7 @@ def test_the_report_shares_one_answer_and_the_manager_sees_only_that_one(
 ) -> None:
     cast = build_cast()
     base = live_server.url
-    pair = one_on_one_set_up(
-        manager=cast.manager,
-        report=cast.report_two,
-        rule=Rule("weekly", 2, time(11, 0), 30, timezone.localdate()),
-        by=cast.manager,
-        confirmed_out_of_hours=True,
-    )
-    first_one_on_ones_agenda(one_on_one=pair, by=cast.manager)
+    pair = new_pair(cast)
     first, second = pair.meetings.order_by("scheduled_for")[:2]
 
     report = open_page()
