@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -258,3 +262,23 @@ def test_a_forged_keep_name_is_refused_and_nothing_is_imported(cast: Cast) -> No
     assert "is not the email of a row in the file" in response.content.decode()
     assert "&lt;not an email&gt;" in response.content.decode()
     assert not Person.objects.filter(email="daniel@example.org").exists()
+
+
+def test_the_command_prints_each_swap_and_keeps_the_names_it_is_told_to(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    rows = [
+        person_row("daniel@example.org", "Cohen, Daniel"),
+        person_row("li@example.org", "Li, Wei"),
+    ]
+    path.write_bytes(csv_bytes(rows))
+    stdout = io.StringIO()
+
+    call_command(
+        "import-people", str(path), "--keep-name-as-written", "li@example.org", stdout=stdout
+    )
+
+    lines = stdout.getvalue().splitlines()
+    assert lines[0] == "line 2: “Cohen, Daniel” becomes “Daniel Cohen” (daniel@example.org)"
+    assert lines[1] == "line 3: “Li, Wei” kept as written, not “Wei Li” (li@example.org)"
+    names = dict(Person.objects.values_list("email", "name"))
+    assert names == {"daniel@example.org": "Daniel Cohen", "li@example.org": "Li, Wei"}
