@@ -1105,11 +1105,15 @@ def person_update(
     manager: Person | None,
     started_on: date | None,
     by: Person,
+    preferred_name: str | None = None,
 ) -> Person:
+    """An admin's edit of a person; `preferred_name` None keeps theirs."""
     access.require(access.can_edit_person(by, person))
     if person.manager_id != (manager.pk if manager else None):
         person_change_manager(person=person, new_manager=manager, by=by)
     person.name = name
+    if preferred_name is not None:
+        person.preferred_name = preferred_name.strip()
     person.title = title
     person.timezone = timezone
     person.role = role
@@ -1141,9 +1145,11 @@ def import_people(
     dry_run: bool = False,
     progress: importing.Progress | None = None,
     by: Person | access.System,
+    keep_names: Collection[str] = (),
 ) -> importing.ImportReport:
     """The org-chart import (people.importing.update_people_from_file); in its transaction, once
-    everyone is written, the 1:1s whose report now has another manager close."""
+    everyone is written, the 1:1s whose report now has another manager close. `keep_names`:
+    the emails whose "Last, First" name the admin keeps as written."""
     return importing.update_people_from_file(
         data=data,
         deactivate_missing=deactivate_missing,
@@ -1151,6 +1157,7 @@ def import_people(
         progress=progress,
         by=by,
         after_writing=one_on_ones_close_where_manager_changed,
+        keep_names=keep_names,
     )
 
 

@@ -27,6 +27,8 @@ CHOOSABLE_KINDS = (
     Kind.WEEKLY_DIGEST,
     Kind.CALENDAR_INVITE,
 )
+# Kinds only the manager of a 1:1 receives: the preferences page offers them to managers only.
+MANAGER_KINDS = (Kind.MANAGER_AGENDA, Kind.WEEKLY_DIGEST)
 
 
 # An email is tried this many times before it counts as given up (notify/services.py spaces the

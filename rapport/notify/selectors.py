@@ -19,7 +19,7 @@ from rapport import access
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section
-from rapport.notify.models import MAX_ATTEMPTS, Kind, Outbox
+from rapport.notify.models import CHOOSABLE_KINDS, MANAGER_KINDS, MAX_ATTEMPTS, Kind, Outbox
 from rapport.people.models import Person
 
 
@@ -131,6 +131,17 @@ def pair_signals_for_manager(manager: Person, meeting: Meeting) -> list[PairSign
         for group in member.groups
         for signal in group.signals
     ]
+
+
+def kinds_offered_to(person: Person) -> list[Kind]:
+    """The email kinds the person may choose: the manager-only kinds (the agenda the day
+    before, the Monday digest) only for someone who manages an active 1:1 or has an active
+    report; nobody else can receive them, so offering them would only confuse."""
+    manages = (
+        person.reports.filter(is_active=True).exists()
+        or OneOnOne.objects.filter(manager=person, status=OneOnOne.Status.ACTIVE).exists()
+    )
+    return [kind for kind in CHOOSABLE_KINDS if manages or kind not in MANAGER_KINDS]
 
 
 def managers_with_active_pairs() -> QuerySet[Person]:

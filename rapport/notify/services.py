@@ -92,9 +92,18 @@ def preference_of(person: Person) -> NotificationPreference:
     return found or NotificationPreference(person=person)
 
 
-def preference_set(*, person: Person, kinds: Iterable[str]) -> NotificationPreference:
+def preference_set(
+    *, person: Person, kinds: Iterable[str], offered: Iterable[str] | None = None
+) -> NotificationPreference:
+    """`kinds` on, every other kind of `offered` (default: every choosable kind) off; kinds
+    not offered keep their value (a report's hidden manager kinds stay as they were)."""
     chosen = set(kinds)
-    values: dict[str, object] = {kind.value: kind in chosen for kind in CHOOSABLE_KINDS}
+    choosable = set(CHOOSABLE_KINDS if offered is None else offered) & set(CHOOSABLE_KINDS)
+    current = preference_of(person)
+    values: dict[str, object] = {
+        kind.value: kind in chosen if kind in choosable else current.wants(kind)
+        for kind in CHOOSABLE_KINDS
+    }
     values["updated_at"] = timezone.now()
     preference, _ = NotificationPreference.objects.update_or_create(person=person, defaults=values)
     return preference

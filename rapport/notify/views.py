@@ -14,17 +14,22 @@ from rapport import access
 from rapport.http import SignedInRequest
 from rapport.notify import selectors, services
 from rapport.notify.forms import PreferenceForm, RetryForm, TestEmailForm
-from rapport.notify.models import CHOOSABLE_KINDS, Kind
+from rapport.notify.models import Kind
 from rapport.notify.unsubscribe import read_unsubscribe_token
 
 
 @require_http_methods(["GET", "POST"])
 def preferences(request: SignedInRequest) -> HttpResponse:
     current = services.preference_of(request.user)
-    initial = {"kinds": [kind.value for kind in CHOOSABLE_KINDS if current.wants(kind)]}
-    form = PreferenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    offered = selectors.kinds_offered_to(request.user)
+    initial = {"kinds": [kind.value for kind in offered if current.wants(kind)]}
+    form = PreferenceForm(
+        request.POST if request.method == "POST" else None, initial=initial, offered=offered
+    )
     if request.method == "POST" and form.is_valid():
-        services.preference_set(person=request.user, kinds=form.cleaned_data["kinds"])
+        services.preference_set(
+            person=request.user, kinds=form.cleaned_data["kinds"], offered=offered
+        )
         messages.success(request, "Your email choices are saved.")
         return redirect("notify:preferences")
     return render(request, "notify/preferences.html", {"form": form})

@@ -6,16 +6,19 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.http import HttpRequest
 
 from rapport.people import throttle
-from rapport.people.importing import MAX_BYTES
+from rapport.people.importing import MAX_BYTES, MAX_ROWS
 from rapport.people.models import (
     DayAway,
     LeftReason,
     Person,
     Role,
     WorkingProfile,
+    normalise_email,
+    validate_preferred_name,
     validate_video_link,
 )
 from rapport.people.timezones import canonical_timezone, is_known_timezone, timezone_choices
@@ -101,10 +104,29 @@ class TimezoneField(forms.ChoiceField):
             raise ValidationError("Choose a time zone from the list.")
 
 
+def preferred_name_field(*, own: bool) -> forms.CharField:
+    """The short name used in greetings; blank means the first word of the full name."""
+    return forms.CharField(
+        max_length=60,
+        required=False,
+        label="Preferred name",
+        help_text=(
+            "What you like to be called: greetings and emails use it. Leave it blank to use "
+            "your first name."
+            if own
+            else "What they like to be called: greetings and emails use it. Blank uses the "
+            "first word of their name."
+        ),
+        validators=[validate_preferred_name],
+        error_messages={"max_length": "Keep the preferred name to 60 characters or fewer."},
+    )
+
+
 class PersonForm(forms.Form):
     """An admin edits someone's place in the organisation."""
 
     name = forms.CharField(max_length=150)
+    preferred_name = preferred_name_field(own=False)
     title = forms.CharField(max_length=150, required=False)
     timezone = TimezoneField()
     role = forms.ChoiceField(choices=Role.choices)
@@ -128,7 +150,8 @@ class PersonForm(forms.Form):
 class ProfileForm(forms.Form):
     """What people may change about themselves."""
 
-    name = forms.CharField(max_length=150)
+    name = forms.CharField(max_length=150, label="Full name")
+    preferred_name = preferred_name_field(own=True)
     timezone = TimezoneField(help_text="Meeting times are shown to you in this time zone.")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -223,6 +246,14 @@ class DepartureForm(forms.Form):
     )
 
 
+def _looks_like_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= 254
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
@@ -239,6 +270,25 @@ class ImportUploadForm(forms.Form):
         label="Only check the file",
         help_text="See what the import would do without changing anything.",
     )
+
+    def clean(self) -> dict[str, Any]:
+        """`keep_name`: the emails, one per ticked "Keep as written" box of the preview, whose
+        name written "Last, First" is imported as written rather than swapped."""
+        data = super().clean() or {}
+        posted = self.data.getlist("keep_name") if hasattr(self.data, "getlist") else []
+        emails = {normalise_email(str(value)) for value in posted if str(value).strip()}
+        if len(emails) > MAX_ROWS:
+            raise ValidationError("Too many names to keep as written.", code="too_many")
+        wrong = sorted(email for email in emails if not _looks_like_email(email))
+        if wrong:
+            raise ValidationError(
+                "Reload the page and choose again: “%(value)s” is not the email of a row in "
+                "the file.",
+                params={"value": wrong[0][:100]},
+                code="keep_name",
+            )
+        data["keep_names"] = emails
+        return data
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]

@@ -21,7 +21,7 @@ import re
 import secrets
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cache, lru_cache
@@ -40,6 +40,8 @@ from rapport.people.models import (
     Person,
     Role,
     normalise_email,
+    swapped_last_first,
+    validate_preferred_name,
 )
 from rapport.people.timezones import canonical_timezone, known_timezones
 
@@ -56,6 +58,7 @@ COLUMNS = (
     "work_days",
     "work_starts",
     "work_ends",
+    "preferred_name",
 )
 REQUIRED_COLUMNS = ("email", "name")
 BATCH_SIZE = 1000
@@ -65,6 +68,7 @@ EXAMPLE_HEADER = ",".join(COLUMNS[:7])
 # Fields a row sets on a Person; `manager` is handled apart because it needs ids.
 FIELDS = (
     "name",
+    "preferred_name",
     "title",
     "timezone",
     "role",
@@ -89,6 +93,18 @@ class ImportProblem:
         return f"line {self.line}: {self.message}" if self.line else f"file: {self.message}"
 
 
+@dataclass(frozen=True)
+class NameSwap:
+    """A name written "Last, First" in the file, and the name Rapport proposes instead."""
+
+    line: int
+    email: str
+    written: str
+    proposed: str
+    # False when the admin chose to keep the name as written.
+    accepted: bool
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -97,6 +113,7 @@ class ImportReport:
     deactivated: int = 0
     problems: list[ImportProblem] = field(default_factory=list)
     applied: bool = False
+    swaps: list[NameSwap] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -118,6 +135,9 @@ class Row:
     work_days: int | None = None
     work_starts: time | None = None
     work_ends: time | None = None
+    preferred_name: str = ""
+    # "Daniel Cohen" when `name` is written "Cohen, Daniel"; None otherwise.
+    name_swap: str | None = None
 
 
 @dataclass
@@ -136,6 +156,7 @@ class Target:
     row: Row
     current: Person | None
     name: str
+    preferred_name: str
     title: str
     timezone: str
     role: str
@@ -157,6 +178,7 @@ class Plan:
     unchanged: int = 0
     deactivate: list[Person] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    swaps: list[NameSwap] = field(default_factory=list)
     # Everyone already in Rapport, by email: the managers new people may refer to.
     ids: dict[str, int] = field(default_factory=dict)
 
@@ -169,6 +191,7 @@ def update_people_from_file(
     progress: Progress | None = None,
     by: Person | System,
     after_writing: Callable[[], object] | None = None,
+    keep_names: Collection[str] = (),
 ) -> ImportReport:
     """Check the whole file, then create and update people by email in one transaction.
 
@@ -186,6 +209,9 @@ def update_people_from_file(
       inactive; nobody is ever deleted, and `by` (the admin running the import) is never
       deactivated nor stripped of their admin role. The command passes access.SYSTEM.
     - New people get an unusable password: they set one through password reset.
+    - A name written "Last, First" ("Cohen, Daniel") is imported as "Daniel Cohen", unless the
+      row's email is in `keep_names` (the admin refused the swap in the preview); the report
+      lists every such row in `swaps`.
 
     `progress(done, total)` is called once the file is checked, with done=0, and then as
     people are written. `after_writing` runs in the same transaction once everyone is written
@@ -201,13 +227,20 @@ def update_people_from_file(
         if not dry_run:
             # Nobody may change the chart between our checks and our writes.
             people = people.select_for_update()
-        plan = plan_import(parsed, list(people), deactivate_missing=deactivate_missing, keep=keep)
+        plan = plan_import(
+            parsed,
+            list(people),
+            deactivate_missing=deactivate_missing,
+            keep=keep,
+            keep_names=keep_names,
+        )
         report = ImportReport(
             created=len(plan.create),
             updated=len(plan.update),
             unchanged=plan.unchanged,
             deactivated=len(plan.deactivate),
             problems=sorted(parsed.problems + plan.problems, key=lambda problem: problem.line),
+            swaps=plan.swaps,
         )
         if report.problems:
             report.created = report.updated = report.unchanged = report.deactivated = 0
@@ -399,10 +432,24 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
         problem(f"“{email}” is not a valid email address")
 
     name = _text(values.get("name", ""))
+    name_swap = None
     if not name:
         problem("the name is empty")
     elif len(name) > 150:
         problem("the name is longer than 150 characters")
+    else:
+        name_swap = swapped_last_first(name)
+
+    preferred_name = _text(values.get("preferred_name", ""))
+    if len(preferred_name) > 60:
+        problem("the preferred_name is longer than 60 characters")
+        preferred_name = ""
+    else:
+        try:
+            validate_preferred_name(preferred_name)
+        except ValidationError as error:
+            problem(f"the preferred_name “{preferred_name}”: {error.messages[0]}")
+            preferred_name = ""
 
     title = _text(values.get("title", ""))
     if len(title) > 150:
@@ -451,6 +498,8 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
         work_days=work_days,
         work_starts=work_starts,
         work_ends=work_ends,
+        preferred_name=preferred_name,
+        name_swap=name_swap,
     )
 
 
@@ -530,11 +579,14 @@ def plan_import(
     *,
     deactivate_missing: bool = False,
     keep: Person | None = None,
+    keep_names: Collection[str] = (),
 ) -> Plan:
     """Compare the rows with `existing` (everyone in Rapport) and decide every change.
 
     Reads no database: `existing` must carry email, manager_id, left_on, is_active and FIELDS.
+    A name written "Last, First" becomes "First Last" unless its email is in `keep_names`.
     """
+    kept_as_written = {normalise_email(email) for email in keep_names}
     people = {normalise_email(person.email): person for person in existing}
     plan = Plan(ids={email: person.pk for email, person in people.items()})
     email_of = {person.pk: email for email, person in people.items()}
@@ -550,10 +602,21 @@ def plan_import(
             manager_email = row.manager_email or None
         else:
             manager_email = _manager_email(current, email_of) if current else None
+        name = row.name
+        if row.name_swap is not None:
+            accepted = row.email not in kept_as_written
+            plan.swaps.append(NameSwap(row.line, row.email, row.name, row.name_swap, accepted))
+            if accepted:
+                name = row.name_swap
         targets[row.email] = Target(
             row=row,
             current=current,
-            name=row.name,
+            name=name,
+            preferred_name=(
+                row.preferred_name
+                if "preferred_name" in parsed.columns or not current
+                else current.preferred_name
+            ),
             title=row.title if "title" in parsed.columns or not current else current.title,
             timezone=row.timezone or (current.timezone if current else "UTC"),
             role=row.role or (current.role if current else Role.MEMBER),

@@ -69,6 +69,44 @@ class PersonManager(BaseUserManager["Person"]):
         return self.get(email=normalise_email(username or ""))
 
 
+# Name suffixes that may follow a comma in a name written first name first ("Ana Ruiz, Jr."),
+# so that such a name is not taken for "Last, First".
+NAME_SUFFIXES = frozenset(
+    {"jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "dds", "esq", "mba", "msc", "bsc", "cpa"}
+)
+
+
+def swapped_last_first(name: str) -> str | None:
+    """ "Cohen, Daniel" as "Daniel Cohen"; None when the name is not written "Last, First".
+
+    HR systems often export names family name first with a comma; Rapport writes names as
+    people say them, so greetings start with the first name. One comma, words on both sides, and
+    no suffix such as Jr. after it.
+    """
+    if name.count(",") != 1:
+        return None
+    last, first = (" ".join(part.split()) for part in name.split(","))
+    if not last or not first or not any(c.isalpha() for c in last + first):
+        return None
+    if first.replace(".", "").lower() in NAME_SUFFIXES:
+        return None
+    return f"{first} {last}"
+
+
+def validate_preferred_name(value: str) -> None:
+    if "," in value:
+        raise ValidationError(
+            "Write only the name you go by, without a comma (for example Dani or Ana María).",
+            code="comma",
+        )
+    if any(not character.isprintable() for character in value):
+        raise ValidationError(
+            "The preferred name contains a character that is not text (such as a tab or a "
+            "line break); type it again.",
+            code="control",
+        )
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -79,6 +117,15 @@ class Person(AbstractBaseUser):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(max_length=254, unique=True)
     name = models.CharField(max_length=150)
+    # The name used in greetings and around the app ("Dani" for Daniela Cohen); blank means the
+    # first word of `name`.
+    preferred_name = models.CharField(
+        max_length=60,
+        blank=True,
+        default="",
+        db_default="",
+        validators=[validate_preferred_name],
+    )
     title = models.CharField(max_length=150, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     manager = models.ForeignKey(
@@ -135,7 +182,13 @@ class Person(AbstractBaseUser):
         return self.name
 
     def get_short_name(self) -> str:
-        return self.name.split(" ")[0] if self.name else self.email
+        """The preferred name if set, else the first name: the first word of the name, or the
+        word after the comma of a name written "Last, First" (never "Cohen,")."""
+        if self.preferred_name.strip():
+            return self.preferred_name.strip()
+        name = swapped_last_first(self.name) or self.name
+        words = name.split()
+        return words[0] if words else self.email
 
     @property
     def initials(self) -> str:

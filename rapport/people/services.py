@@ -19,6 +19,7 @@ from rapport.people.models import (
     Person,
     WorkingProfile,
     normalise_email,
+    validate_preferred_name,
     validate_video_link,
 )
 
@@ -54,12 +55,19 @@ def cycle_message(person: Person, new_manager: Person) -> str:
     )
 
 
-def profile_set(*, person: Person, name: str, timezone: str) -> Person:
-    """The signed-in person's own name and time zone (the account page): the person is the
-    actor, so there is nobody else to check."""
+def profile_set(
+    *, person: Person, name: str, timezone: str, preferred_name: str | None = None
+) -> Person:
+    """The signed-in person's own name, preferred name and time zone (the account page): the
+    person is the actor, so there is nobody else to check. `preferred_name` None keeps it."""
     person.name = name
     person.timezone = timezone
-    person.save(update_fields=["name", "timezone"])
+    fields = ["name", "timezone"]
+    if preferred_name is not None:
+        validate_preferred_name(preferred_name)
+        person.preferred_name = preferred_name.strip()
+        fields.append("preferred_name")
+    person.save(update_fields=fields)
     return person
 
 

@@ -83,6 +83,7 @@ def person_edit(request: SignedInRequest, person_uuid: str) -> HttpResponse:
         raise Http404
     initial = {
         "name": person.name,
+        "preferred_name": person.preferred_name,
         "title": person.title,
         "timezone": person.timezone,
         "role": person.role,
@@ -130,7 +131,7 @@ def _account_page(
     viewer = request.user
     today = timezone.now().astimezone(viewer.zone).date()
     context = {
-        "form": profile or ProfileForm(initial={"name": viewer.name, "timezone": viewer.timezone}),
+        "form": profile or ProfileForm(initial=_profile_initial(viewer)),
         "hours_form": hours
         or WorkingHoursForm(initial=WorkingHoursForm.initial_for(viewer), zone=viewer.timezone),
         "away_form": away or DayAwayForm(initial={"kind": DayAway.Kind.HOLIDAY}),
@@ -140,15 +141,24 @@ def _account_page(
     return render(request, "people/account.html", context)
 
 
+def _profile_initial(person: Person) -> dict[str, str]:
+    return {
+        "name": person.name,
+        "preferred_name": person.preferred_name,
+        "timezone": person.timezone,
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def account(request: SignedInRequest) -> HttpResponse:
     viewer = request.user
-    form = ProfileForm(
-        request.POST or None, initial={"name": viewer.name, "timezone": viewer.timezone}
-    )
+    form = ProfileForm(request.POST or None, initial=_profile_initial(viewer))
     if request.method == "POST" and form.is_valid():
         services.profile_set(
-            person=viewer, name=form.cleaned_data["name"], timezone=form.cleaned_data["timezone"]
+            person=viewer,
+            name=form.cleaned_data["name"],
+            preferred_name=form.cleaned_data["preferred_name"],
+            timezone=form.cleaned_data["timezone"],
         )
         messages.success(request, "Your profile is saved.")
         return redirect("account")
@@ -248,6 +258,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             deactivate_missing=form.cleaned_data["deactivate_missing"],
             dry_run=form.cleaned_data["dry_run"],
             by=viewer,
+            keep_names=form.cleaned_data["keep_names"],
         )
     problems = report.problems if report else []
     context = {

@@ -31,7 +31,9 @@ def unsubscribe_url(cast: Cast) -> str:
 
 WRITES: dict[str, Write] = {
     # Each person's own choices: switching every kind off is a change for anyone.
-    "notify:preferences": Write(fixed("notify:preferences"), data(), allowed=SIGNED_IN),
+    "notify:preferences": Write(
+        fixed("notify:preferences"), data(kinds=["meeting_recap"]), allowed=SIGNED_IN
+    ),
     # The signed link is the credential, whoever sends it.
     "notify:unsubscribe": Write(unsubscribe_url, data(), allowed=ROLES, ok=200),
     "notify:outbox": Write(fixed("notify:outbox"), data(to="ops@example.com"), allowed=("admin",)),

@@ -86,6 +86,7 @@ def set_password_url(cast: Cast) -> str:
 def edited_person(cast: Cast) -> Payload:
     return {
         "name": "Rui Report-Silva",
+        "preferred_name": "Ruizinho",
         "title": "Senior Engineer",
         "timezone": "Europe/Lisbon",
         "role": "member",
@@ -95,8 +96,17 @@ def edited_person(cast: Cast) -> Payload:
 
 
 def org_chart_file(cast: Cast) -> Payload:
-    rows = f"email,name,manager_email\nnew.person@example.com,New Person,{cast.manager.email}\n"
-    return {"file": SimpleUploadedFile("people.csv", rows.encode(), "text/csv")}
+    rows = (
+        "email,name,manager_email,preferred_name\n"
+        f"new.person@example.com,New Person,{cast.manager.email},Newt\n"
+        f'cohen@example.com,"Cohen, Daniel",{cast.manager.email},\n'
+        f'li@example.com,"Li, Wei",{cast.manager.email},\n'
+    )
+    # Names written "Last, First" are swapped unless kept as written in the preview.
+    return {
+        "file": SimpleUploadedFile("people.csv", rows.encode(), "text/csv"),
+        "keep_name": ["li@example.com"],
+    }
 
 
 def days_away(cast: Cast) -> Payload:
@@ -141,7 +151,9 @@ def working_profile(cast: Cast) -> Payload:
 
 WRITES: dict[str, Write] = {
     "account": Write(
-        fixed("account"), data(name="A New Name", timezone="Asia/Tokyo"), allowed=SIGNED_IN
+        fixed("account"),
+        data(name="A New Name", preferred_name="Nemo", timezone="Asia/Tokyo"),
+        allowed=SIGNED_IN,
     ),
     "account_hours": Write(
         fixed("account_hours"),

@@ -39,6 +39,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and report; change nothing."
         )
+        parser.add_argument(
+            "--keep-name-as-written",
+            action="append",
+            default=[],
+            metavar="EMAIL",
+            help="Keep this person's name as the file writes it although it looks like "
+            "'Last, First' (by default 'Cohen, Daniel' becomes 'Daniel Cohen'); repeatable.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         data = _read(Path(options["path"]))
@@ -51,7 +59,13 @@ class Command(BaseCommand):
             dry_run=options["dry_run"],
             progress=self._progress,
             by=SYSTEM,
+            keep_names=options["keep_name_as_written"],
         )
+        for swap in report.swaps:
+            verb = "becomes" if swap.accepted else "kept as written, not"
+            self.stdout.write(
+                f"line {swap.line}: “{swap.written}” {verb} “{swap.proposed}” ({swap.email})"
+            )
         for problem in report.problems:
             self.stderr.write(str(problem))
         if report.problems:
