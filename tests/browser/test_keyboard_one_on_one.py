@@ -101,6 +101,10 @@ def test_a_whole_one_on_one_runs_from_the_keyboard_alone_on_both_sides(
     shared = Note.objects.get(meeting=meeting, author=cast.report, kind="shared")
     assert shared.body == "Shipped the search rewrite"
 
+    # The report follows along in meeting mode (where the clock is read-only).
+    report.goto(f"{meeting_page}mode/")
+    expect(report.locator("#mode-announce")).to_have_text("")
+
     # The manager: meeting page, then meeting mode.
     manager = open_page()
     sign_in_by_keyboard(manager, live_server.url, cast.manager.email)
@@ -183,6 +187,7 @@ def test_a_whole_one_on_one_runs_from_the_keyboard_alone_on_both_sides(
     manager.wait_for_url(re.compile(r"/summary/$"))
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.HELD
+    expect(report.locator("#mode-announce")).to_have_text("Meeting ended", timeout=9000)
     assert meeting.performance_seconds is not None and meeting.performance_seconds >= 26 * 60
 
     # From the summary back to the meeting page, and tick that action done.
