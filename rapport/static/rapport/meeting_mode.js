@@ -217,7 +217,8 @@ else document.addEventListener("DOMContentLoaded", () => enhanceSignals(document
 // --- (6) Saying what changed, politely ----------------------------------------------------
 
 // The ticking seconds are a role=timer (never announced); this region, outside the swapped
-// clock so it survives every swap, gets one short sentence per change. The same words come
+// clock (so it survives every swap) and outside the phone's tab panels (so a hidden tab does not
+// silence it), gets one short sentence per change. The same words come
 // from the manager's presses and from the report's polls.
 const SECTION_NAMES = { connection: "connection", performance: "performance" };
 const MINUTES_LEFT = [5, 1, 0]; // the moments worth a word
@@ -228,7 +229,9 @@ function announce(text) {
   const region = document.querySelector("[data-clock-announce]");
   if (!region || !text) return;
   pending.push(text);
-  if (pending.length > 1) return; // said together with the first: "Switched to performance. 5 minutes left"
+  // A second change in the same moment is said with the first: "Switched to performance. 5
+  // minutes left".
+  if (pending.length > 1) return;
   // Clear first, so the same words twice in a row (Paused, Resumed, Paused) are read again.
   region.textContent = "";
   setTimeout(() => {
