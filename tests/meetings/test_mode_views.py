@@ -489,3 +489,27 @@ def test_the_summary_shows_notes_questions_asked_and_the_points_left(cast: Cast)
     assert "Questions asked" not in report and question.text not in report
     assert "Rui's shared words" in report and "Mia's own words" not in report
     assert "data-left-count>1<" in report and "family news" not in report
+
+
+# --- What a screen reader hears (issue 18) -----------------------------------------------------
+
+
+def test_the_clock_is_a_silent_timer_and_changes_are_said_in_a_region_outside_the_swap(
+    cast: Cast,
+) -> None:
+    page = client_of(cast.manager).get(url(cast, "mode")).content.decode()
+    region = re.search(r'<p class="visually-hidden" id="mode-announce"([^>]*)>', page)
+    assert region, "no live region on the page"
+    assert 'aria-live="polite"' in region.group(1)
+    # Outside the clock (htmx's swaps never replace it) and outside the phone's tab panels (a
+    # hidden tab would silence it).
+    assert region.start() < page.index("data-mode-screen") < page.index('id="mode-clock"')
+    fragment = client_of(cast.manager).get(url(cast, "mode_clock")).content.decode()
+    assert "mode-announce" not in fragment
+    assert 'role="timer" aria-live="off" data-total' in fragment
+    # Its planned length is what "5 minutes left" is counted against.
+    assert attribute(fragment, "data-planned-minutes") == str(cast.meeting.duration_minutes)
+    # The End fold's toggle has an id, so a poll's swap gives its focus back.
+    services.mode_start(meeting=cast.meeting, by=cast.manager, now=timezone.now())
+    running = client_of(cast.manager).get(url(cast, "mode_clock")).content.decode()
+    assert '<summary class="button mode-big" id="mode-end-toggle">' in running

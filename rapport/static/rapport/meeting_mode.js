@@ -7,6 +7,8 @@
 // (3) asks for a fresh fragment when the tab comes back or the network returns, and says when
 // the server cannot be reached, (4) shows the three columns as tabs on a phone, and (5) sends
 // the signals card's "add to the agenda" through htmx so the meeting carries on here.
+// (6) It also says politely, in a live region outside the clock, what changed (a start, a
+// switch, a pause, minutes left), never the ticking seconds.
 // Without it every control is a plain form, and every column is visible, one under the other.
 // No eval, no inline handlers, no inline styles.
 
@@ -43,6 +45,7 @@ function tick() {
   };
   count(box.querySelector(`[data-time="${box.dataset.running}"]`), `${stretch}:section`);
   count(box.querySelector("[data-total]"), `${stretch}:total`);
+  sayTimeLeft(shown.get(`${stretch}:total`));
 }
 
 setInterval(tick, 1000);
@@ -102,13 +105,15 @@ let pressed = false;
 
 document.addEventListener("htmx:beforeRequest", (event) => {
   if (!fromClock(event)) return;
-  endWasOpen = Boolean(clockBox()?.querySelector("[data-end]")?.open);
   pressed = event.detail.elt.tagName === "FORM";
 });
 
 document.addEventListener("htmx:beforeSwap", (event) => {
   // A refused press (400, 403, 409) answers with the fragment and its reason: show it. (Django's
   // own CSRF refusal is a 403 too, but a whole page: that one is not swapped in.)
+  // Whether the End fold is open is read now, not when the request left: it may have been
+  // opened meanwhile, and the swap must not close it under the person's focus.
+  if (fromClock(event)) endWasOpen = Boolean(clockBox()?.querySelector("[data-end]")?.open);
   const { xhr } = event.detail;
   const fragment = xhr.responseText.includes('id="mode-clock"');
   if (fromClock(event) && fragment && [400, 403, 409].includes(xhr.status)) {
@@ -121,10 +126,18 @@ document.addEventListener("htmx:afterSwap", (event) => {
   if (!fromClock(event)) return;
   swappedAt = performance.now();
   const box = clockBox();
+  sayChange(box);
+  sayTimeLeft(Number(box?.querySelector("[data-total]")?.dataset.seconds));
   if (endWasOpen && !pressed) box?.querySelector("[data-end]")?.setAttribute("open", "");
-  // After a press the pressed button may be gone (Pause becomes Resume): keep focus nearby.
+  // After a press the pressed button may be gone (Pause becomes Resume): keep focus nearby,
+  // on the button that took its place. (htmx itself keeps focus on any button whose id is in
+  // the new clock, so the every-5-seconds swaps never move it.)
   if (pressed && document.activeElement === document.body) {
-    box?.querySelector("[data-control] button:not(:disabled)")?.focus();
+    const places = ["resume", "pause", "start"].map((name) => `[data-control=${name}] button`);
+    const next = [...places, "[data-control] button:not(:disabled)"]
+      .map((selector) => box?.querySelector(selector))
+      .find(Boolean);
+    next?.focus();
   }
 });
 
@@ -200,3 +213,76 @@ function enhanceSignals(root) {
 
 if (window.htmx) enhanceSignals(document);
 else document.addEventListener("DOMContentLoaded", () => enhanceSignals(document));
+
+// --- (6) Saying what changed, politely ----------------------------------------------------
+
+// The ticking seconds are a role=timer (never announced); this region, outside the swapped
+// clock (so it survives every swap) and outside the phone's tab panels (so a hidden tab does not
+// silence it), gets one short sentence per change. The same words come
+// from the manager's presses and from the report's polls.
+const SECTION_NAMES = { connection: "connection", performance: "performance" };
+const MINUTES_LEFT = [5, 1, 0]; // the moments worth a word
+
+let pending = [];
+
+function announce(text) {
+  const region = document.querySelector("[data-clock-announce]");
+  if (!region || !text) return;
+  pending.push(text);
+  // A second change in the same moment is said with the first: "Switched to performance. 5
+  // minutes left".
+  if (pending.length > 1) return;
+  // Clear first, so the same words twice in a row (Paused, Resumed, Paused) are read again.
+  region.textContent = "";
+  setTimeout(() => {
+    region.textContent = pending.join(". ");
+    pending = [];
+  }, 100);
+}
+
+const stateOf = (box) => (box ? `${box.dataset.state}:${box.dataset.running || ""}` : "");
+let lastState = stateOf(clockBox());
+
+function changeWords(before, box) {
+  const [was] = before.split(":");
+  const section = SECTION_NAMES[box.dataset.running] || box.dataset.running;
+  const name = section ? section[0].toUpperCase() + section.slice(1) : "";
+  switch (box.dataset.state) {
+    case "ended":
+      return "Meeting ended";
+    case "paused":
+      return "Paused";
+    case "running":
+      if (was === "idle") return `${name} started`;
+      if (was === "paused") return `Resumed: ${section}`;
+      return `Switched to ${section}`;
+    default:
+      return "";
+  }
+}
+
+function sayChange(box) {
+  if (!box) return;
+  const now = stateOf(box);
+  if (lastState && now !== lastState) announce(changeWords(lastState, box));
+  lastState = now;
+}
+
+// Minutes already said (or already past when the page opened): each is said once.
+const saidLeft = new Set();
+
+function sayTimeLeft(totalSeconds, quietly = false) {
+  const box = clockBox();
+  const planned = Number(box?.dataset.plannedMinutes) * 60;
+  if (!planned || !Number.isFinite(totalSeconds)) return;
+  const left = planned - totalSeconds;
+  const crossed = MINUTES_LEFT.filter((minutes) => left <= minutes * 60 && !saidLeft.has(minutes));
+  if (!crossed.length) return;
+  crossed.forEach((minutes) => saidLeft.add(minutes));
+  if (quietly || box.dataset.state !== "running") return;
+  const minutes = Math.min(...crossed);
+  if (minutes === 0) announce("Time is up");
+  else announce(minutes === 1 ? "1 minute left" : `${minutes} minutes left`);
+}
+
+sayTimeLeft(Number(clockBox()?.querySelector("[data-total]")?.dataset.seconds), true);
