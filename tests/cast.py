@@ -17,8 +17,7 @@ from datetime import time
 
 from django.utils import timezone
 
-from rapport.goals.services import NEXT_GOAL_PROMPT
-from rapport.meetings.models import Meeting, OneOnOne, TalkingPoint
+from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.services import Rule, action_add, one_on_one_set_up, point_add
 from rapport.people.models import Person, Role
 
@@ -86,9 +85,6 @@ def build_cast() -> Cast:
         # 10:00 on the manager's clock is night in Lisbon when CI puts the manager far east.
         confirmed_out_of_hours=True,
     )
-    # A new pair starts with "Define the next goal" on its agenda (meetings/services.py). The cast
-    # starts from a clean agenda so each test's points are its own; tests/goals hold the prompt.
-    TalkingPoint.objects.filter(one_on_one=one_on_one, text=NEXT_GOAL_PROMPT).delete()
     point_add(one_on_one=one_on_one, author=report, text="How the move went", section="connection")
     point_add(
         one_on_one=one_on_one,
