@@ -163,7 +163,7 @@ def test_the_other_pages_and_the_error_and_menu_states_have_no_wcag_22_aa_violat
     report.get_by_role("button", name="Menu").click()
     found += violations_now(report, "phone menu open", axe_source)
     report.goto(f"{base}/account/")
-    report.get_by_label("Name").fill("")
+    report.get_by_label("Full name").fill("")
     report.get_by_role("button", name="Save").first.click()
     report.locator(".errorlist").first.wait_for()
     found += violations_now(report, "account form refused", axe_source)
