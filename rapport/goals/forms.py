@@ -15,6 +15,16 @@ from rapport.meetings.models import ActionItem, OneOnOne
 NOT_SURE = ("", "Not sure")
 
 
+def obstacle_kind_field(*, help_text: str) -> forms.ChoiceField:
+    """The kind of an obstacle, on the progress form and in a coaching conversation."""
+    return forms.ChoiceField(
+        label="Kind of obstacle",
+        required=False,
+        choices=[NOT_SURE, *ObstacleKind.choices],
+        help_text=help_text,
+    )
+
+
 @dataclass(frozen=True)
 class Step:
     """One SMART step of the guided form: a letter, a question, and its fields."""
@@ -247,11 +257,8 @@ class ProgressForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Anything blocking progress. Coaching questions about it appear in meeting mode.",
     )
-    obstacle_kind = forms.ChoiceField(
-        label="Kind of obstacle",
-        required=False,
-        choices=[NOT_SURE, *ObstacleKind.choices],
-        help_text="It chooses the coaching questions; leave “Not sure” when it is.",
+    obstacle_kind = obstacle_kind_field(
+        help_text="It chooses the coaching questions; leave “Not sure” when it is."
     )
     note = forms.CharField(
         label="Note",
@@ -283,12 +290,7 @@ class CoachingStartForm(forms.Form):
 
 
 class CoachingStepForm(forms.Form):
-    obstacle_kind = forms.ChoiceField(
-        label="Kind of obstacle",
-        required=False,
-        choices=[NOT_SURE, *ObstacleKind.choices],
-        help_text="It chooses the questions.",
-    )
+    obstacle_kind = obstacle_kind_field(help_text="It chooses the questions.")
     options = forms.CharField(
         label="Options the person named",
         required=False,
