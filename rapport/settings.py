@@ -281,3 +281,34 @@ RAPPORT_SIGNALS = {
     "WORK_WEEK_HOURS": 40,
     "LOAD_WARNING_SHARE": 25,  # percent of the working week in 1:1s
 }
+
+# --- Single sign-on with OpenID Connect (rapport/people/sso.py, docs/sso.md) ---------------
+# Off while RAPPORT_OIDC_ISSUER is empty: then the sign-in page and every rule stay as they were.
+# The issuer is the provider's base address; its /.well-known/openid-configuration tells the rest.
+OIDC_ISSUER = env.env_str("RAPPORT_OIDC_ISSUER").strip().rstrip("/")
+OIDC_CLIENT_ID = env.env_str("RAPPORT_OIDC_CLIENT_ID").strip()
+OIDC_CLIENT_SECRET = env.env_str("RAPPORT_OIDC_CLIENT_SECRET")
+OIDC_SCOPES = env.env_str("RAPPORT_OIDC_SCOPES", "openid email profile").strip()
+# The button says "Sign in with <this>".
+OIDC_PROVIDER_NAME = env.env_str("RAPPORT_OIDC_PROVIDER_NAME", "single sign-on").strip()
+# A verified address that matches nobody makes a new member (no manager until the next import)
+# only when this is on; off, such a person is refused with a message to ask the administrator.
+OIDC_CREATE_ACCOUNTS = env.env_bool("RAPPORT_OIDC_CREATE_ACCOUNTS", False)
+# Off: passwords are refused for everyone but the break-glass administrators listed below.
+PASSWORD_SIGN_IN = env.env_bool("RAPPORT_PASSWORD_SIGN_IN", True)
+PASSWORD_SIGN_IN_ADMINS = env.env_list("RAPPORT_PASSWORD_SIGN_IN_ADMINS", [])
+if OIDC_ISSUER:
+    if not OIDC_ISSUER.startswith(("https://", "http://127.", "http://localhost")):
+        raise env.ConfigError("RAPPORT_OIDC_ISSUER", "an https:// address", OIDC_ISSUER)
+    if not OIDC_CLIENT_ID or not OIDC_CLIENT_SECRET:
+        raise env.ConfigError(
+            "RAPPORT_OIDC_CLIENT_ID", "set with RAPPORT_OIDC_CLIENT_SECRET when the issuer is set"
+        )
+    if "openid" not in OIDC_SCOPES.split():
+        raise env.ConfigError("RAPPORT_OIDC_SCOPES", "a list that includes openid", OIDC_SCOPES)
+if not PASSWORD_SIGN_IN and not (OIDC_ISSUER and PASSWORD_SIGN_IN_ADMINS):
+    # Otherwise nobody could sign in, or nobody could when the provider is down.
+    raise env.ConfigError(
+        "RAPPORT_PASSWORD_SIGN_IN",
+        "on unless RAPPORT_OIDC_ISSUER and RAPPORT_PASSWORD_SIGN_IN_ADMINS are set",
+    )

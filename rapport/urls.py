@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from rapport import views
 from rapport.people import views as people_views
+from rapport.people import views_sso
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,7 +32,11 @@ urlpatterns = [
         name="account_day_away_remove",
     ),
     path("sign-in/", people_views.sign_in, name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (docs/sso.md): both answer 404 while RAPPORT_OIDC_ISSUER is unset.
+    path("sign-in/sso/", views_sso.sso_start, name="sso_start"),
+    path("sign-in/sso/callback/", views_sso.sso_callback, name="sso_callback"),
+    # Ends the provider's session too when the person came through single sign-on.
+    path("sign-out/", views_sso.sign_out, name="logout"),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(template_name="people/password_change.html"),

@@ -32,6 +32,7 @@ from tests.access_rows import (
     org,
     people,
     questions,
+    sso,
     week,
 )
 from tests.access_rows.base import Row, Write
@@ -57,6 +58,7 @@ MATRIX: dict[str, Row] = {
     **org.ROWS,
     **notify.ROWS,
     **week.ROWS,
+    **sso.ROWS,
 }
 
 

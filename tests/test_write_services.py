@@ -81,6 +81,10 @@ NOT_A_PERSONS_WRITE = {
     # Asked for by someone signed out, about an address: the request records and counts itself
     # and the worker decides (rapport/people/services.py); there is no actor to check.
     "people.services.password_reset_request": "a signed-out request, limited by count",
+    # The identity provider has just proved a verified address that matches nobody: there is no
+    # person yet to check; RAPPORT_OIDC_CREATE_ACCOUNTS is the permission (and it is refused
+    # while the setting is off: tests/people/test_sso.py).
+    "people.services.person_join_by_sso": "a signed-out newcomer proven by the provider",
     "notify.services.password_reset_email_queue": "run by the worker for a reset request",
     "checkins.services.topic_lines": PURE,
     "goals.services.ensure_next_goal_prompt": BOOKKEEPING,

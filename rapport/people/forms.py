@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -10,6 +11,7 @@ from django.core.validators import validate_email
 from django.http import HttpRequest
 
 from rapport.people import throttle
+from rapport.people.backends import password_sign_in_allowed
 from rapport.people.importing import MAX_BYTES, MAX_ROWS
 from rapport.people.models import (
     DayAway,
@@ -56,6 +58,13 @@ class SignInForm(forms.Form):
         if throttle.is_throttled(email=email, address=address, browser=browser):
             self.throttled = True
             raise ValidationError(THROTTLED_MESSAGE, code="throttled")
+        # Before the password, so that nothing is learnt from it about the account either.
+        if not password_sign_in_allowed(email):
+            raise ValidationError(
+                "Passwords are switched off here: sign in with "
+                f"{settings.OIDC_PROVIDER_NAME} instead.",
+                code="password_sign_in_off",
+            )
         person = authenticate(self.request, username=email, password=password)
         if person is None:
             throttle.record_failure(email=email, address=address, browser=browser)

@@ -10,7 +10,7 @@ from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rapport import access
@@ -123,6 +123,30 @@ def password_reset_request(*, email: str, address: str) -> bool:
     # Rows older than the window count for nothing; drop them as we go.
     PasswordResetRequest.objects.filter(at__lt=since - timedelta(days=1)).delete()
     return queued
+
+
+# --- Joining through single sign-on -------------------------------------------------------------
+
+
+def person_join_by_sso(*, email: str, name: str) -> Person:
+    """A new member for an address the identity provider has verified, when the admin allows
+    accounts to be made that way (RAPPORT_OIDC_CREATE_ACCOUNTS). There is no person to check
+    yet: the provider's proof and the setting are the permission. The newcomer has no manager
+    and the member role until the next org-chart import places them (docs/sso.md)."""
+    access.require(bool(settings.OIDC_CREATE_ACCOUNTS))
+    email = normalise_email(email)
+    existing = Person.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        return existing
+    person = Person(email=email, name=name or email.split("@", 1)[0])
+    person.set_unusable_password()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Two first sign-ins at once: the other one made the row.
+        return Person.objects.get(email__iexact=email)
+    return person
 
 
 # --- The working-with-me profile ----------------------------------------------------------------

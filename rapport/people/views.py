@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -27,6 +28,7 @@ from rapport.http import SignedInRequest
 from rapport.meetings import services as meeting_services
 from rapport.notify.tasks import enqueue_or_log, send_password_reset
 from rapport.people import selectors, services, throttle
+from rapport.people.backends import password_sign_in_allowed
 from rapport.people.forms import (
     DayAwayForm,
     DepartureForm,
@@ -297,8 +299,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         throttle.trusted_browser_remember(response, email=form.person.email)
         return response
     status = 429 if form.throttled else 200
-    context = {"form": form, "next": _safe_next(request)}
+    context = {"form": form, "next": _safe_next(request), **_sso_choices()}
     return render(request, "people/sign_in.html", context, status=status)
+
+
+def _sso_choices() -> dict[str, object]:
+    """What the sign-in page offers: the provider's button, and passwords (docs/sso.md)."""
+    sso_name = settings.OIDC_PROVIDER_NAME if settings.OIDC_ISSUER else ""
+    return {"sso_name": sso_name, "break_glass_only": sso_name and not settings.PASSWORD_SIGN_IN}
 
 
 @login_not_required
@@ -312,7 +320,11 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         # The same work for every address, known or not, and within the limits or not: the
         # lookup and the email happen in a task, and every answer is the same page.
         address = throttle.client_address(request)
-        if services.password_reset_request(email=email, address=address):
+        # With passwords switched off, a reset would make one nobody may use: nothing is sent,
+        # and the page still answers the same.
+        if password_sign_in_allowed(email) and services.password_reset_request(
+            email=email, address=address
+        ):
             # A broker error is logged, never a 500: the same page answers either way.
             enqueue_or_log(send_password_reset, email=email, key=f"password_reset:{uuid.uuid4()}")
         return redirect("password_reset_done")
