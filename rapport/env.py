@@ -59,6 +59,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def origin_of(url: str) -> str:
+    """scheme://host[:port] of an absolute URL, as a Content-Security-Policy source."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     raw = os.environ.get(name, default).strip().lower()
     if raw not in choices:

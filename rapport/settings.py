@@ -306,6 +306,9 @@ if OIDC_ISSUER:
         )
     if "openid" not in OIDC_SCOPES.split():
         raise env.ConfigError("RAPPORT_OIDC_SCOPES", "a list that includes openid", OIDC_SCOPES)
+    # Signing out is a form whose answer redirects to the provider's end-session page: browsers
+    # hold that redirect to the policy's form-action.
+    SECURE_CSP["form-action"] = [CSP.SELF, env.origin_of(OIDC_ISSUER)]
 if not PASSWORD_SIGN_IN and not (OIDC_ISSUER and PASSWORD_SIGN_IN_ADMINS):
     # Otherwise nobody could sign in, or nobody could when the provider is down.
     raise env.ConfigError(

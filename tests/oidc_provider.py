@@ -32,7 +32,7 @@ CLIENT_ID = "rapport-tests"
 CLIENT_SECRET = "a-client-secret-for-the-tests"
 PROVIDER_NAME = "Loopback Identity"
 # Where the provider sends people back: the live server, or Django's test client.
-REDIRECTS = ("http://127.0.0.1:", "http://testserver/")
+REDIRECTS = ("http://127.0.0.1:", "http://localhost:", "http://testserver/")
 
 Tamper = Literal["audience", "expired", "signature"]
 StartResponse = Callable[..., Any]
