@@ -245,7 +245,9 @@ def _login_page(params: dict[str, str], error: str) -> str:
     )
     problem = f'<p role="alert">{html.escape(error)}</p>' if error else ""
     return (
-        f"<!doctype html><html lang='en'><head><title>{PROVIDER_NAME}</title></head><body>"
+        f"<!doctype html><html lang='en'><head><title>{PROVIDER_NAME}</title>"
+        # No favicon request: a 404 in the console would read as an error of Rapport's pages.
+        "<link rel='icon' href='data:,'></head><body>"
         f"<h1>{PROVIDER_NAME}</h1>{problem}"
         '<form method="post" action="/authorize">'
         f"{hidden}"

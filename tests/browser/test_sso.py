@@ -17,6 +17,7 @@ from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from tests.browser.conftest import screenshot
+from tests.browser.test_accessibility import AXE, violations_in_every_state, violations_now
 from tests.cast import build_cast
 from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET, PROVIDER_NAME, Provider, running_provider
 
@@ -103,3 +104,26 @@ def test_with_passwords_off_the_page_leads_with_the_provider(
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.get_by_role("heading", name="Hello, Ada").wait_for()
     assert page.console_problems == []
+
+
+def test_the_sign_in_page_with_single_sign_on_has_no_wcag_22_aa_violations(
+    live_server: LiveServer, open_page: Any, provider: Provider, settings: Settings
+) -> None:
+    cast = build_cast()
+    axe_source = AXE.read_text(encoding="utf-8")
+    page = open_page()
+    found, states = violations_in_every_state(page, f"{live_server.url}/sign-in/", axe_source)
+    settings.PASSWORD_SIGN_IN = False
+    settings.PASSWORD_SIGN_IN_ADMINS = [cast.admin.email]
+    # Passwords off, and a refused password: the folded form opens with its error.
+    page.goto(f"{live_server.url}/sign-in/")
+    page.get_by_text("Administrators: sign in with a password").click()
+    page.get_by_label("Email").fill(cast.manager.email)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("Passwords are switched off here")
+    refused = violations_now(page, "refused password, passwords off, 1280px", axe_source)
+    page.set_viewport_size({"width": 390, "height": 900})
+    refused += violations_now(page, "refused password, passwords off, 390px", axe_source)
+    assert states == 4
+    assert not found + refused, "\n".join(found + refused)
