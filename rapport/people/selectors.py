@@ -21,6 +21,12 @@ def get_person_for(viewer: Person, person_uuid: uuid.UUID | str) -> Person:
         raise Http404("No such person.") from missing
 
 
+def person_with_email(email: str) -> Person | None:
+    """The person an identity provider vouches for (rapport/people/sso.py): before sign-in there
+    is no viewer; the provider's verified address is the only key."""
+    return Person.objects.filter(email__iexact=email).first()
+
+
 def direct_reports_for(viewer: Person, manager: Person) -> QuerySet[Person]:
     return access.people_visible_to(viewer).filter(manager=manager, is_active=True)
 

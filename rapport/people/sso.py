@@ -24,7 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from joserfc.errors import JoseError
 
-from rapport.people import services
+from rapport.people import selectors, services
 from rapport.people.backends import PersonBackend
 from rapport.people.models import Person, normalise_email
 
@@ -156,7 +156,7 @@ def verified_identity(claims: dict[str, Any]) -> VerifiedIdentity:
 
 
 def person_for(identity: VerifiedIdentity) -> Person:
-    person = Person.objects.filter(email__iexact=identity.email).first()
+    person = selectors.person_with_email(identity.email)
     if person is None and settings.OIDC_CREATE_ACCOUNTS:
         person = services.person_join_by_sso(email=identity.email, name=identity.name)
     if person is None:
