@@ -342,3 +342,15 @@ def test_with_passwords_off_the_backend_refuses_a_password_whatever_calls_it(
     assert authenticate(None, username=passwords_off.manager.email, password=PASSWORD) is None
     assert authenticate(None, email=passwords_off.manager.email, password=PASSWORD) is None
     assert authenticate(None, username=passwords_off.admin.email, password=PASSWORD) is not None
+
+
+def test_password_guesses_against_an_account_do_not_shut_its_owner_out_of_the_provider(
+    client: Client, provider: Provider, cast: Cast, settings: Settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 2
+    for guess in ("guess one", "guess two"):
+        post_password(Client(), cast.report.email, guess)
+    assert post_password(Client(), cast.report.email) == 429, "the account is paused"
+    provider.add_user(cast.report.email)
+    through_provider(client, provider, cast.report.email)
+    assert signed_in_as(client) == cast.report.email
