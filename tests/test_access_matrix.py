@@ -22,6 +22,7 @@ from tests.access_rows import (
     calendar,
     checkins,
     coaching,
+    export,
     goal_progress,
     goals,
     insights,
@@ -57,6 +58,7 @@ MATRIX: dict[str, Row] = {
     **org.ROWS,
     **notify.ROWS,
     **week.ROWS,
+    **export.ROWS,
 }
 
 
@@ -108,6 +110,7 @@ WRITES: dict[str, Write] = {
     **checkins.WRITES,
     **insights.WRITES,
     **notify.WRITES,
+    **export.WRITES,
 }
 
 

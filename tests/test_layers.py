@@ -30,6 +30,8 @@ APP_RANK = {
     "notify": 6,
     # rapport/home.py: the home page's triage board, read across every app but notify.
     "home": 7,
+    # rapport/export: a person's copy of their data, read across every app.
+    "export": 8,
 }
 
 # Project-level modules that import nothing of the apps: every layer may use them.
