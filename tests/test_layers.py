@@ -35,7 +35,14 @@ APP_RANK = {
 }
 
 # Project-level modules that import nothing of the apps: every layer may use them.
-LEAVES = {"rapport.charts", "rapport.markdown", "rapport.env", "rapport.database", "rapport.upkeep"}
+LEAVES = {
+    "rapport.backup",
+    "rapport.charts",
+    "rapport.markdown",
+    "rapport.env",
+    "rapport.database",
+    "rapport.upkeep",
+}
 
 # Who may see and change what: above every app's models, below everything else of the domain.
 ACCESS = "rapport.access"
