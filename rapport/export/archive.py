@@ -231,7 +231,9 @@ def markdown(data: Json) -> str:
     if profile:
         out += ["", "## Working with me", ""]
         for answer in profile["answers"]:
-            shared = "shared with your manager" if answer["shared_with_manager"] else "kept to yourself"
+            shared = (
+                "shared with your manager" if answer["shared_with_manager"] else "kept to yourself"
+            )
             out += [f"### {answer['question']} ({shared})", "", _quote(answer["answer"]), ""]
     if data["days_away"]:
         out += ["", "## Days away", ""]
