@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rapport.checkins",
     "rapport.insights",
     "rapport.notify",
+    "rapport.export",
     "rapport.fakedata",
 ]
 
@@ -257,6 +258,9 @@ CHECKIN_OPENS_DAYS_BEFORE = 3
 RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 300)
 # How long the navigation's management depth is reused per viewer (seconds; 0 asks every time).
 # A change of manager moves the cache version at once (access.org_chart_changed).
+# Each person's copy of their data (docs/privacy.md#export): built by the worker, kept 7 days,
+# never served as a static or media file.
+RAPPORT_EXPORT_DIR = Path(env.env_str("RAPPORT_EXPORT_DIR", str(VAR_DIR / "exports")))
 RAPPORT_NAV_CACHE_SECONDS = env.env_int("RAPPORT_NAV_CACHE_SECONDS", 60, minimum=0)
 
 RAPPORT_SIGNALS = {

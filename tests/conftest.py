@@ -26,6 +26,15 @@ def _fast_password_hashing(settings: Settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _exports_outside_the_var_dir(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Data exports built by any test (the access matrix's download row builds one) go to the
+    # session's temporary folder, not the developer's var/exports.
+    settings.RAPPORT_EXPORT_DIR = tmp_path_factory.getbasetemp() / "exports"
+
+
+@pytest.fixture(autouse=True)
 def _org_view_computed_each_time(settings: Settings) -> None:
     # Query counts and figures are checked right after the data changes; the cache has its own
     # test (tests/insights/test_org_cache.py).

@@ -22,6 +22,7 @@ from tests.access_rows import (
     calendar,
     checkins,
     coaching,
+    export,
     goal_progress,
     goals,
     insights,
@@ -59,6 +60,7 @@ MATRIX: dict[str, Row] = {
     **notify.ROWS,
     **week.ROWS,
     **sso.ROWS,
+    **export.ROWS,
 }
 
 
@@ -110,6 +112,7 @@ WRITES: dict[str, Write] = {
     **checkins.WRITES,
     **insights.WRITES,
     **notify.WRITES,
+    **export.WRITES,
 }
 
 

@@ -30,10 +30,19 @@ APP_RANK = {
     "notify": 6,
     # rapport/home.py: the home page's triage board, read across every app but notify.
     "home": 7,
+    # rapport/export: a person's copy of their data, read across every app.
+    "export": 8,
 }
 
 # Project-level modules that import nothing of the apps: every layer may use them.
-LEAVES = {"rapport.charts", "rapport.markdown", "rapport.env", "rapport.database", "rapport.upkeep"}
+LEAVES = {
+    "rapport.backup",
+    "rapport.charts",
+    "rapport.markdown",
+    "rapport.env",
+    "rapport.database",
+    "rapport.upkeep",
+}
 
 # Who may see and change what: above every app's models, below everything else of the domain.
 ACCESS = "rapport.access"

@@ -27,6 +27,7 @@ from django.utils import timezone
 import rapport
 from rapport.access import Refused
 from rapport.checkins import services as checkins
+from rapport.export import services as export_services
 from rapport.goals import services as goals
 from rapport.goals.models import CoachingConversation, Goal
 from rapport.insights import services as insights_services
@@ -50,6 +51,7 @@ from tests.helpers.digest import database_digest
 # Modules holding write services: every public function is a case or is in NOT_A_PERSONS_WRITE.
 WRITE_MODULES = (
     checkins,
+    export_services,
     goals,
     insights_services,
     meetings,
@@ -134,6 +136,13 @@ NOT_A_PERSONS_WRITE = {
     "people.importing.read_file": PURE,
     "people.services.cycle_message": PURE,
     "people.services.would_create_cycle": READ,
+    "export.services.export_request": OWN_ROW + " (asks for a copy of their own data)",
+    "export.services.export_download": READ + " (checks its actor: the requester alone)",
+    "export.services.export_build": BOOKKEEPING + " (the worker builds a requested export)",
+    "export.services.exports_build_waiting": BOOKKEEPING,
+    "export.services.exports_purge_expired": BOOKKEEPING + " (deletes files after 7 days)",
+    "export.services.download_token": PURE,
+    "export.services.export_dir": PURE + " (the folder of the zips, made if missing)",
 }
 
 # --- The cases ---------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from rapport.export.services import exports_build_waiting, exports_purge_expired
 from rapport.notify.services import notify_tick, tasks_reclaim_stale
 from rapport.upkeep import query_statistics_refresh
 
@@ -84,6 +85,7 @@ class Command(BaseCommand):
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + options["tick_seconds"]
                 self.tick()
+                self.exports_tick()
             if runs_tasks and self.running:
                 self.run_tasks(worker_id)
             if options["once"]:
@@ -126,6 +128,20 @@ class Command(BaseCommand):
                     f"Tick: {result.emails_added} emails decided, "
                     f"{result.meetings_added} meetings scheduled ahead."
                 )
+        finally:
+            close_old_connections()
+
+    def exports_tick(self) -> None:
+        """Data exports: build the requests whose task never ran, delete the files offered
+        for 7 days (docs/privacy.md#export)."""
+        try:
+            built = exports_build_waiting()
+            purged = exports_purge_expired()
+        except Exception:
+            logger.exception("The exports' tick failed; trying again at the next one.")
+        else:
+            if built or purged:
+                self.stdout.write(f"Exports: {built} built, {purged} expired and deleted.")
         finally:
             close_old_connections()
 

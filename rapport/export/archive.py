@@ -1,0 +1,320 @@
+"""The zip of one person's data, from the plain data of `selectors.export_contents`: pure,
+no database. data.json (machine-readable, described by schema.json in the same zip and by
+docs/export-schema.md), README.md (the same, readable) and one CSV file per kind of row.
+
+CSV cells are neutralised against formula injection: a spreadsheet runs a cell that starts
+with = + - @ (or a tab or carriage return before one), so such cells get a leading apostrophe,
+which spreadsheets show as text (OWASP's advice)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+SCHEMA_FILE = Path(__file__).parent / "data" / "schema.json"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+Json = dict[str, Any]
+
+
+def neutralise_cell(value: object) -> str:
+    """The text of one CSV cell, safe to open in a spreadsheet."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise_cell(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _pairs(data: Json) -> list[Json]:
+    return list(data["one_on_ones"])
+
+
+def _pair_label(pair: Json) -> str:
+    return f"{pair['manager']} / {pair['report']}"
+
+
+def csv_files(data: Json) -> dict[str, str]:
+    """File name -> CSV text."""
+    pairs = _pairs(data)
+    files = {
+        "meetings.csv": csv_text(
+            ("one_on_one", "scheduled_for", "status", "duration_minutes", "started_at", "ended_at"),
+            (
+                (
+                    _pair_label(p),
+                    m["scheduled_for"],
+                    m["status"],
+                    m["duration_minutes"],
+                    m["started_at"],
+                    m["ended_at"],
+                )
+                for p in pairs
+                for m in p["meetings"]
+            ),
+        ),
+        "talking_points.csv": csv_text(
+            (
+                "one_on_one",
+                "section",
+                "author",
+                "private",
+                "text",
+                "discussed_in_meeting_of",
+                "created_at",
+            ),
+            (
+                (
+                    _pair_label(p),
+                    t["section"],
+                    t["author"],
+                    t["private"],
+                    t["text"],
+                    t["discussed_in_meeting_of"],
+                    t["created_at"],
+                )
+                for p in pairs
+                for t in p["talking_points"]
+            ),
+        ),
+        "notes.csv": csv_text(
+            ("one_on_one", "meeting_of", "author", "kind", "body", "updated_at"),
+            (
+                (
+                    _pair_label(p),
+                    n["meeting_of"],
+                    n["author"],
+                    n["kind"],
+                    n["body"],
+                    n["updated_at"],
+                )
+                for p in pairs
+                for n in p["notes"]
+            ),
+        ),
+        "action_items.csv": csv_text(
+            ("one_on_one", "text", "owner", "due_on", "done_at", "created_at"),
+            (
+                (_pair_label(p), a["text"], a["owner"], a["due_on"], a["done_at"], a["created_at"])
+                for p in pairs
+                for a in p["action_items"]
+            ),
+        ),
+        "goals.csv": csv_text(
+            (
+                "one_on_one",
+                "title",
+                "kind",
+                "status",
+                "metric",
+                "baseline",
+                "target",
+                "current",
+                "due_on",
+                "why",
+                "created_at",
+            ),
+            (
+                (
+                    _pair_label(p),
+                    g["title"],
+                    g["kind"],
+                    g["status"],
+                    g["metric"],
+                    g["baseline"],
+                    g["target"],
+                    g["current"],
+                    g["due_on"],
+                    g["why"],
+                    g["created_at"],
+                )
+                for p in pairs
+                for g in p["goals"]
+            ),
+        ),
+        "goal_progress.csv": csv_text(
+            ("one_on_one", "goal", "by", "value", "confidence", "obstacle", "note", "created_at"),
+            (
+                (
+                    _pair_label(p),
+                    g["title"],
+                    u["by"],
+                    u["value"],
+                    u["confidence"],
+                    u["obstacle"],
+                    u["note"],
+                    u["created_at"],
+                )
+                for p in pairs
+                for g in p["goals"]
+                for u in g["progress"]
+            ),
+        ),
+        "check_ins.csv": csv_text(
+            (
+                "one_on_one",
+                "meeting_of",
+                "mood",
+                "energy",
+                "workload",
+                "wins",
+                "challenges",
+                "topics",
+                "outside_work",
+                "submitted_at",
+            ),
+            (
+                (
+                    _pair_label(p),
+                    c["meeting_of"],
+                    c["mood"],
+                    c["energy"],
+                    c["workload"],
+                    c["wins"],
+                    c["challenges"],
+                    c["topics"],
+                    c["outside_work"],
+                    c["submitted_at"],
+                )
+                for p in pairs
+                for c in p["check_ins"]
+            ),
+        ),
+    }
+    return files
+
+
+def _quote(text: str) -> str:
+    """A user's text as a Markdown block quote (kept verbatim, line by line)."""
+    lines = text.strip().splitlines() or [""]
+    return "\n".join(f"> {line}" if line else ">" for line in lines)
+
+
+def markdown(data: Json) -> str:
+    person = data["person"]
+    out: list[str] = [
+        f"# Your data in Rapport: {person['name']}",
+        "",
+        f"Prepared {data['generated_at']}. The same data, machine-readable, is in data.json "
+        "(described by schema.json); tables of it are in the CSV files.",
+        "",
+        "## You",
+        "",
+    ]
+    for key in (
+        "name",
+        "preferred_name",
+        "email",
+        "title",
+        "timezone",
+        "manager",
+        "role",
+        "started_on",
+        "left_on",
+    ):
+        if person.get(key):
+            out.append(f"- {key.replace('_', ' ').capitalize()}: {person[key]}")
+    profile = data["working_profile"]
+    if profile:
+        out += ["", "## Working with me", ""]
+        for answer in profile["answers"]:
+            shared = (
+                "shared with your manager" if answer["shared_with_manager"] else "kept to yourself"
+            )
+            out += [f"### {answer['question']} ({shared})", "", _quote(answer["answer"]), ""]
+    if data["days_away"]:
+        out += ["", "## Days away", ""]
+        out += [f"- {d['starts_on']} to {d['ends_on']}: {d['kind']}" for d in data["days_away"]]
+    for pair in _pairs(data):
+        out += _pair_markdown(pair)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _pair_markdown(pair: Json) -> list[str]:
+    out = [
+        "",
+        f"## 1:1 of {pair['manager']} and {pair['report']} (you are the "
+        f"{pair['my_role']}; {pair['status']})",
+        "",
+    ]
+    out.append(f"{len(pair['meetings'])} meetings, {pair['cadence']}, since {pair['starts_on']}.")
+    if pair["talking_points"]:
+        out += ["", "### Talking points", ""]
+        for t in pair["talking_points"]:
+            private = " (private)" if t["private"] else ""
+            out.append(f"- [{t['section']}] {t['author']}{private}: {t['text']}")
+    if pair["notes"]:
+        out += ["", "### Notes", ""]
+        for n in pair["notes"]:
+            out += [
+                f"#### {n['meeting_of']}: {n['author']}, {n['kind']}",
+                "",
+                _quote(n["body"]),
+                "",
+            ]
+    if pair["note_conflict_copies"]:
+        out += ["", "### Kept copies of your notes", ""]
+        for c in pair["note_conflict_copies"]:
+            out += [f"#### {c['meeting_of']} ({c['kind']})", "", _quote(c["body"]), ""]
+    if pair["action_items"]:
+        out += ["", "### Action items", ""]
+        for a in pair["action_items"]:
+            done = f", done {a['done_at']}" if a["done_at"] else ""
+            due = f", due {a['due_on']}" if a["due_on"] else ""
+            out.append(f"- {a['text']} ({a['owner']}{due}{done})")
+    for goal in pair["goals"]:
+        out += ["", f"### Goal: {goal['title']} ({goal['status']})", ""]
+        if goal["why"]:
+            out += [_quote(goal["why"]), ""]
+        for u in goal["progress"]:
+            parts = [p for p in (u["value"], u["obstacle"], u["note"]) if p]
+            out.append(f"- {u['created_at']}, {u['by']}: {'; '.join(map(str, parts))}")
+        for c in goal["coaching"]:
+            out.append(f"- Coaching {c['created_at']}: {c['obstacle']} -> {c['decision']}")
+            if c["private_note"]:
+                out.append(f"  - Your private note: {c['private_note']}")
+    if pair["check_ins"]:
+        out += ["", "### Check-ins", ""]
+        for c in pair["check_ins"]:
+            out.append(
+                f"- {c['meeting_of']}: mood {c['mood']}, energy {c['energy']}, "
+                f"workload {c['workload']}"
+            )
+            for key in ("wins", "challenges", "topics", "outside_work"):
+                if c[key]:
+                    out.append(f"  - {key.replace('_', ' ')}: {c[key]}")
+    card = pair["person_card"]
+    if card:
+        out += ["", f"### Your person card about {pair['report']}", ""]
+        for key, value in card.items():
+            if key != "updated_at" and value:
+                out += [f"#### {key.replace('_', ' ').capitalize()}", "", _quote(value), ""]
+    if pair["dismissed_signals"]:
+        out += ["", "### Signals you set aside", ""]
+        for d in pair["dismissed_signals"]:
+            out.append(f"- {d['dismissed_at']}: {d['title']}: {d['reason']}")
+    return out
+
+
+def zip_bytes(data: Json) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, indent=2, ensure_ascii=False))
+        archive.writestr("schema.json", SCHEMA_FILE.read_text(encoding="utf-8"))
+        archive.writestr("README.md", markdown(data))
+        for name, text in csv_files(data).items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
