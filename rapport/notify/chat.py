@@ -257,6 +257,11 @@ def teams_payload(message: ChatMessage) -> dict[str, Any]:
     }
 
 
+def delivery_key(message: ChatMessage) -> str:
+    """The unique key of a message's delivery row: its email's key, marked as chat."""
+    return f"chat:{message.key}"
+
+
 def message_id(key: str) -> str:
     """The same for every try of one delivery: a receiver can drop a repeat."""
     return hashlib.sha256(key.encode()).hexdigest()[:32]
@@ -266,7 +271,7 @@ def json_payload(message: ChatMessage) -> dict[str, Any]:
     """Rapport's own shape, version 1 (docs/notifications.md)."""
     return {
         "version": 1,
-        "id": message_id(message.key),
+        "id": message_id(delivery_key(message)),
         "kind": message.kind,
         "recipient": {"email": message.recipient.email, "name": message.recipient.name},
         "title": message.title,

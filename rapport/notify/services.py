@@ -739,7 +739,7 @@ def chat_add(
 ) -> bool:
     """Store the chat message unless its key exists. True when this call created it."""
     _, created = ChatDelivery.objects.get_or_create(
-        key=f"chat:{message.key}",
+        key=chat.delivery_key(message),
         defaults={
             "kind": message.kind,
             "webhook": webhook,
