@@ -341,7 +341,8 @@ def email_health_fields() -> dict[str, object]:
 
 @dataclass(frozen=True)
 class ChatStatus:
-    """What a webhook's page shows: never its URL (the secret), only its host."""
+    """What a webhook's page shows: never its URL (the secret), only its host; the times of
+    deliveries to the person themselves only."""
 
     flavour: str
     host: str
@@ -350,6 +351,7 @@ class ChatStatus:
     last_error: str
     last_failed_at: datetime | None
     last_ok_at: datetime | None
+    ever_ok: bool
     gave_up: int
     retrying: int
 
@@ -368,14 +370,18 @@ def chat_status(person: Person | None, *, viewer: Person) -> ChatStatus | None:
         gave_up=Count("pk", filter=Q(attempts__gte=CHAT_MAX_ATTEMPTS)),
         retrying=Count("pk", filter=Q(attempts__gt=0, attempts__lt=CHAT_MAX_ATTEMPTS)),
     )
+    # A delivery's time tells when a reminder was due, and so when a 1:1 is: only for the
+    # person themselves (docs/privacy.md).
+    own = person is not None and viewer.pk == person.pk
     return ChatStatus(
         flavour=hook.get_flavour_display(),
         host=urlsplit(hook.url).hostname or "",
         set_by_someone_else=hook.set_by_id is not None and hook.set_by_id != viewer.pk,
         is_failing=hook.is_failing,
         last_error=hook.last_error,
-        last_failed_at=hook.last_failed_at,
-        last_ok_at=hook.last_ok_at,
+        last_failed_at=hook.last_failed_at if own else None,
+        last_ok_at=hook.last_ok_at if own else None,
+        ever_ok=hook.last_ok_at is not None,
         gave_up=unsent["gave_up"],
         retrying=unsent["retrying"],
     )

@@ -297,3 +297,6 @@ def test_a_failing_webhook_is_reported_and_email_still_goes_out(
     assert chat_url in person_page
     seen = admin.get(chat_url).content.decode()
     assert "The last message could not be delivered" in seen and "HTTP 404" in seen
+    # When it failed tells when the 1:1 is: the person sees it, an admin does not.
+    assert "could not be delivered</strong> (" in page
+    assert "could not be delivered</strong>:" in seen
