@@ -345,8 +345,9 @@ class ChatStatus:
     deliveries to the person themselves only."""
 
     flavour: str
+    flavour_value: str
     host: str
-    set_by_someone_else: bool
+    set_by_admin: bool
     is_failing: bool
     last_error: str
     last_failed_at: datetime | None
@@ -376,7 +377,8 @@ def chat_status(person: Person | None, *, viewer: Person) -> ChatStatus | None:
     return ChatStatus(
         flavour=hook.get_flavour_display(),
         host=urlsplit(hook.url).hostname or "",
-        set_by_someone_else=hook.set_by_id is not None and hook.set_by_id != viewer.pk,
+        flavour_value=hook.flavour,
+        set_by_admin=person is not None and hook.set_by_id not in (None, person.pk),
         is_failing=hook.is_failing,
         last_error=hook.last_error,
         last_failed_at=hook.last_failed_at if own else None,

@@ -47,13 +47,22 @@ def preferences(request: SignedInRequest) -> HttpResponse:
 def _preferences_page(
     request: SignedInRequest, form: PreferenceForm, chat_form: ChatWebhookForm | None = None
 ) -> HttpResponse:
+    chat = selectors.chat_status(request.user, viewer=request.user)
     context = {
         "form": form,
-        "chat_form": chat_form or ChatWebhookForm(),
-        "chat": selectors.chat_status(request.user, viewer=request.user),
+        "chat_form": chat_form or _blank_chat_form(chat),
+        "chat": chat,
         "organisation_chat": selectors.organisation_chat_reaches(request.user),
     }
     return render(request, "notify/preferences.html", context)
+
+
+def _blank_chat_form(
+    chat: selectors.ChatStatus | None, *, flavours: list[str] | None = None
+) -> ChatWebhookForm:
+    """The connect form, with the current kind of webhook chosen."""
+    initial = {"flavour": chat.flavour_value} if chat is not None else {}
+    return ChatWebhookForm(initial=initial, flavours=flavours)
 
 
 def _chat_change(
@@ -113,7 +122,8 @@ def organisation_chat(request: SignedInRequest) -> HttpResponse:
 def _admin_chat_page(
     request: SignedInRequest, person: Person | None, *, flavours: list[str]
 ) -> HttpResponse:
-    form: ChatWebhookForm | None = ChatWebhookForm(flavours=flavours)
+    chat = selectors.chat_status(person, viewer=request.user)
+    form: ChatWebhookForm | None = _blank_chat_form(chat, flavours=flavours)
     if request.method == "POST":
         form = _chat_change(request, person, flavours=flavours)
         if form is None:
@@ -121,7 +131,7 @@ def _admin_chat_page(
     context = {
         "person": person,
         "chat_form": form,
-        "chat": selectors.chat_status(person, viewer=request.user),
+        "chat": chat,
         "organisation_chat": person is not None and selectors.organisation_chat_reaches(person),
     }
     return render(request, "notify/chat_admin.html", context)
