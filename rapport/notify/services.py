@@ -699,10 +699,11 @@ def chat_webhook_set(*, by: Person, person: Person | None, flavour: str, url: st
         for field, value in values.items():
             setattr(existing, field, value)
         existing.save()
-        # Messages that gave up on the old address are not sent to the new one.
-        existing.deliveries.filter(sent_at__isnull=True).update(
-            attempts=0, last_error="", send_after=timezone.now(), claimed_at=None
-        )
+        # Messages still being retried go to the new address at once; those that gave up are
+        # dropped (a reminder hours late is noise), which also clears the page's warning.
+        unsent = existing.deliveries.filter(sent_at__isnull=True)
+        unsent.filter(attempts__gte=CHAT_MAX_ATTEMPTS).delete()
+        unsent.update(attempts=0, last_error="", send_after=timezone.now(), claimed_at=None)
         return existing
 
 

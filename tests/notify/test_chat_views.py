@@ -3,13 +3,14 @@ behalf, and the organisation's; the address is a secret and never shown back."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from rapport.notify.models import ChatWebhook
+from rapport.notify.models import CHAT_MAX_ATTEMPTS, ChatDelivery, ChatWebhook
 from rapport.people.models import Person
 from tests.canaries import CHAT_WEBHOOK_SECRET, plant_canaries
 from tests.cast import Cast
@@ -87,11 +88,27 @@ def test_the_organisations_webhook_is_generic_json_only(cast: Cast, dummy_tasks:
 def test_replacing_a_webhook_clears_its_failures(cast: Cast, dummy_tasks: list[Any]) -> None:
     client = signed_in(cast.report)
     client.post(reverse("notify:chat"), {"flavour": "slack", "url": SLACK})
+    hook = ChatWebhook.objects.get()
     ChatWebhook.objects.update(last_error="HTTP 404: no_service", last_failed_at=timezone.now())
+    for name, attempts in (("gave-up", CHAT_MAX_ATTEMPTS), ("retrying", 2)):
+        ChatDelivery.objects.create(
+            key=name,
+            kind="report_reminder",
+            webhook=hook,
+            recipient=cast.report,
+            payload="{}",
+            attempts=attempts,
+            send_after=timezone.now() + timedelta(minutes=5),
+        )
     assert ChatWebhook.objects.get().is_failing
     client.post(reverse("notify:chat"), {"flavour": "json", "url": "https://example.com/h"})
     hook = ChatWebhook.objects.get()
     assert not hook.is_failing and hook.flavour == "json" and hook.last_error == ""
+    # What was still being retried goes to the new address now; what gave up is dropped.
+    (left,) = ChatDelivery.objects.all()
+    assert left.key == "retrying" and left.attempts == 0 and left.send_after <= timezone.now()
+    page = client.get(reverse("notify:preferences")).content.decode()
+    assert "could not be delivered" not in page and "gave up" not in page
 
 
 def test_the_planted_webhooks_show_their_host_and_never_their_secret(
