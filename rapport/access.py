@@ -87,6 +87,20 @@ def can_run_outbox(viewer: Person) -> bool:
     return viewer.is_admin
 
 
+def can_manage_chat_webhooks(viewer: Person) -> bool:
+    """Anyone's chat webhook and the organisation's: admins, who run delivery (they see where
+    reminders go and whether it fails, never what a 1:1 holds)."""
+    return viewer.is_admin
+
+
+def can_set_chat_webhook_for(viewer: Person, person: Person | None) -> bool:
+    """A person's chat webhook: the person, or an admin on their behalf; the organisation's
+    (`person` None): admins only."""
+    if person is not None and viewer.pk == person.pk:
+        return True
+    return can_manage_chat_webhooks(viewer)
+
+
 # --- Working hours and days away ---------------------------------------------------------------
 # What scheduling needs: the person, their direct manager (who books their 1:1s) and admins
 # (who may set up 1:1s for any manager). Only the kind of a day away is kept, never a reason.

@@ -201,6 +201,9 @@ else:
 RAPPORT_REMINDER_DAYS_BEFORE = env.env_int("RAPPORT_REMINDER_DAYS_BEFORE", 2, minimum=1, maximum=14)
 # Reminders and the weekly digest go out at this hour of the recipient's own day.
 RAPPORT_REMINDER_HOUR = env.env_int("RAPPORT_REMINDER_HOUR", 9, minimum=0, maximum=23)
+# Chat webhooks over plain http to 127.0.0.1 (a local receiver): only with RAPPORT_DEBUG, never in
+# production; the tests turn it on (rapport/notify/chat.py, docs/notifications.md).
+CHAT_WEBHOOK_ALLOW_LOOPBACK_HTTP = DEBUG and not PRODUCTION
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

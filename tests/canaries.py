@@ -12,6 +12,7 @@ from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
 from rapport.meetings.models import Meeting, Note
 from rapport.meetings.services import person_card_save, point_add
+from rapport.notify.models import ChatWebhook
 from rapport.people.services import working_profile_save
 from tests.cast import PRIVATE_POINT_MARKER, Cast
 
@@ -28,6 +29,9 @@ PROFILE_KEPT = "CANARY-PROFILE-KEPT-REPORT-2f8e"
 PROFILE_SHARED = "CANARY-PROFILE-SHARED-PAIR-b15a"
 COACHING_NOTE = "CANARY-COACHING-NOTE-MANAGER-2f81"
 COACHING_OPTIONS = "CANARY-COACHING-OPTIONS-PAIR-b7c4"
+# The path of a chat webhook's URL is the credential to post there: no page shows it, not even
+# to the person whose webhook it is (they see its host).
+CHAT_WEBHOOK_SECRET = "CANARY-CHAT-WEBHOOK-SECRET-d04e"
 
 
 def second_meeting(cast: Cast) -> Meeting:
@@ -125,7 +129,20 @@ def plant_canaries(cast: Cast) -> dict[str, tuple[str, ...]]:
         created_by=cast.manager,
         finished_at=cast.meeting.scheduled_for,
     )
+    ChatWebhook.objects.create(
+        person=cast.report,
+        flavour="slack",
+        url=f"https://hooks.slack.com/services/{CHAT_WEBHOOK_SECRET}",
+        set_by=cast.report,
+    )
+    ChatWebhook.objects.create(
+        person=None,
+        flavour="json",
+        url=f"https://router.example.com/{CHAT_WEBHOOK_SECRET}",
+        set_by=cast.admin,
+    )
     return {
+        CHAT_WEBHOOK_SECRET: (),
         PRIVATE_POINT_MARKER: ("manager",),
         SIGNAL_NOTE: ("manager",),
         MANAGER_NOTE: ("manager",),

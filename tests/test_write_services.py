@@ -132,6 +132,14 @@ NOT_A_PERSONS_WRITE = {
     "notify.services.render": READ,
     "notify.services.sending_due_exists": READ,
     "notify.services.unsubscribe": OWN_ROW + " (the signed link names them)",
+    "notify.services.chat_add": BOOKKEEPING + " (a reminder's chat message, with its email)",
+    "notify.services.chat_claim": BOOKKEEPING,
+    "notify.services.chat_deliver": BOOKKEEPING,
+    "notify.services.chat_due_exists": READ,
+    "notify.services.chat_send_due": BOOKKEEPING,
+    "notify.services.chat_webhooks_of": READ,
+    "notify.services.enqueue_chat_sending": BOOKKEEPING,
+    "notify.services.render_chat": READ,
     "people.importing.plan_import": PURE,
     "people.importing.read_file": PURE,
     "people.services.cycle_message": PURE,
@@ -709,6 +717,30 @@ def _outbox_retry_failed(cast: Cast) -> Call:
     notify.outbox_add(emails.sample_email(to="bounced@example.com", by=cast.admin, nonce="retry"))
     Outbox.objects.update(attempts=6)
     return lambda by: notify.outbox_retry_failed(by=by)
+
+
+CHAT_URL = "https://hooks.slack.com/services/T0/B0/secret"
+
+
+@case(
+    "notify.services.chat_webhook_set",
+    allowed="report",
+    refused=("outsider", "manager", "peer_manager", "skip_level", "hr"),
+)
+def _chat_webhook_set(cast: Cast) -> Call:
+    return lambda by: notify.chat_webhook_set(
+        by=by, person=cast.report, flavour="slack", url=CHAT_URL
+    )
+
+
+@case(
+    "notify.services.chat_webhook_remove",
+    allowed="report",
+    refused=("outsider", "manager", "peer_manager", "skip_level", "hr"),
+)
+def _chat_webhook_remove(cast: Cast) -> Call:
+    notify.chat_webhook_set(by=cast.report, person=cast.report, flavour="slack", url=CHAT_URL)
+    return lambda by: notify.chat_webhook_remove(by=by, person=cast.report)
 
 
 # --- The checks --------------------------------------------------------------------------------

@@ -109,3 +109,102 @@ class SeriesInvite(models.Model):
 
     def __str__(self) -> str:
         return f"invites of {self.one_on_one_id} up to sequence {self.sequence}"
+
+
+# Chat reminders (notify/chat.py builds them, notify/services.py decides and sends them).
+# Fewer tries than email and closer together: a chat reminder is worth little an hour late, and
+# a webhook that answers 4xx/5xx five times running is usually revoked, not busy. The waits are
+# 1, 2, 4, 8 and 16 minutes (31 min in all); then the delivery gives up and the webhook's page
+# says so.
+CHAT_MAX_ATTEMPTS = 6
+# The kinds a chat webhook receives: the reminders, never a password reset, an invite or a test.
+CHAT_KINDS = (
+    Kind.REPORT_REMINDER,
+    Kind.MANAGER_AGENDA,
+    Kind.MEETING_RECAP,
+    Kind.WEEKLY_DIGEST,
+)
+
+
+class ChatFlavour(models.TextChoices):
+    SLACK = "slack", "Slack incoming webhook"
+    TEAMS = "teams", "Microsoft Teams workflow webhook (Adaptive Card)"
+    JSON = "json", "Generic JSON webhook"
+
+
+class ChatWebhook(models.Model):
+    """Where a person's chat reminders go. `person` empty: the organisation's webhook, set by an
+    admin, which receives the reminders of everyone without one of their own (a generic JSON
+    router that delivers each message to its recipient, docs/notifications.md). The URL is a
+    secret (a Slack or Teams webhook URL is the credential to post): pages show its host only."""
+
+    person = models.OneToOneField(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="chat_webhook"
+    )
+    flavour = models.CharField(max_length=8, choices=ChatFlavour.choices)
+    url = models.URLField(max_length=1000)
+    set_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=django_timezone.now)
+    last_ok_at = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["flavour"],
+                condition=Q(person__isnull=True),
+                name="chat_webhook_one_for_the_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(flavour="json"),
+                name="chat_webhook_organisation_is_json",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_flavour_display()} of {self.person or 'the organisation'}"
+
+    @property
+    def is_failing(self) -> bool:
+        """The newest delivery failed (one success since mends it)."""
+        if self.last_failed_at is None:
+            return False
+        return self.last_ok_at is None or self.last_failed_at > self.last_ok_at
+
+
+class ChatDelivery(models.Model):
+    """One chat message, decided with its email (same transaction, same due reminder) and sent by
+    the worker. Exactly once as for the outbox: the unique `key` (`chat:<email key>`) and a
+    conditional UPDATE claim (notify/services.py)."""
+
+    key = models.CharField(max_length=220, unique=True)
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    webhook = models.ForeignKey(ChatWebhook, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # The JSON body, built when decided (notify/chat.py): facts and a link, never any text
+    # written in a 1:1.
+    payload = models.TextField()
+    created_at = models.DateTimeField(default=django_timezone.now)
+    send_after = models.DateTimeField(default=django_timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes: ClassVar[list[Any]] = [
+            models.Index(
+                fields=["send_after"], condition=Q(sent_at__isnull=True), name="chat_unsent_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def gave_up(self) -> bool:
+        return self.sent_at is None and self.attempts >= CHAT_MAX_ATTEMPTS

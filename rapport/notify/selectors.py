@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -19,7 +20,15 @@ from rapport import access
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, Section
-from rapport.notify.models import CHOOSABLE_KINDS, MANAGER_KINDS, MAX_ATTEMPTS, Kind, Outbox
+from rapport.notify.models import (
+    CHAT_MAX_ATTEMPTS,
+    CHOOSABLE_KINDS,
+    MANAGER_KINDS,
+    MAX_ATTEMPTS,
+    ChatWebhook,
+    Kind,
+    Outbox,
+)
 from rapport.people.models import Person
 
 
@@ -325,3 +334,64 @@ def _emails(count: int) -> str:
 def email_health_fields() -> dict[str, object]:
     """The health view's email fields, as of now."""
     return email_health(timezone.now(), max_attempts=MAX_ATTEMPTS).as_json()
+
+
+# --- Chat webhooks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChatStatus:
+    """What a webhook's page shows: never its URL (the secret), only its host; the times of
+    deliveries to the person themselves only."""
+
+    flavour: str
+    flavour_value: str
+    host: str
+    set_by_admin: bool
+    is_failing: bool
+    last_error: str
+    last_failed_at: datetime | None
+    last_ok_at: datetime | None
+    ever_ok: bool
+    gave_up: int
+    retrying: int
+
+
+CHAT_GAVE_UP_WINDOW = timedelta(days=30)
+
+
+def chat_status(person: Person | None, *, viewer: Person) -> ChatStatus | None:
+    """The webhook of `person` (the organisation's when None) as `viewer` sees it, or None when
+    there is none. `viewer` is the person or an admin (the views check access first)."""
+    hook = ChatWebhook.objects.filter(person=person).first()
+    if hook is None:
+        return None
+    since = timezone.now() - CHAT_GAVE_UP_WINDOW
+    unsent = hook.deliveries.filter(sent_at__isnull=True, created_at__gte=since).aggregate(
+        gave_up=Count("pk", filter=Q(attempts__gte=CHAT_MAX_ATTEMPTS)),
+        retrying=Count("pk", filter=Q(attempts__gt=0, attempts__lt=CHAT_MAX_ATTEMPTS)),
+    )
+    # A delivery's time tells when a reminder was due, and so when a 1:1 is: only for the
+    # person themselves (docs/privacy.md).
+    own = person is not None and viewer.pk == person.pk
+    return ChatStatus(
+        flavour=hook.get_flavour_display(),
+        host=urlsplit(hook.url).hostname or "",
+        flavour_value=hook.flavour,
+        set_by_admin=person is not None and hook.set_by_id not in (None, person.pk),
+        is_failing=hook.is_failing,
+        last_error=hook.last_error,
+        last_failed_at=hook.last_failed_at if own else None,
+        last_ok_at=hook.last_ok_at if own else None,
+        ever_ok=hook.last_ok_at is not None,
+        gave_up=unsent["gave_up"],
+        retrying=unsent["retrying"],
+    )
+
+
+def organisation_chat_reaches(person: Person) -> bool:
+    """The person has no webhook of their own and the organisation has one."""
+    return (
+        not ChatWebhook.objects.filter(person=person).exists()
+        and ChatWebhook.objects.filter(person__isnull=True).exists()
+    )

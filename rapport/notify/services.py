@@ -39,11 +39,15 @@ from rapport import access
 from rapport.meetings import ical
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.services import schedules_extend_due
-from rapport.notify import emails
+from rapport.notify import chat, emails
 from rapport.notify.emails import Email
 from rapport.notify.models import (
+    CHAT_KINDS,
+    CHAT_MAX_ATTEMPTS,
     CHOOSABLE_KINDS,
     MAX_ATTEMPTS,
+    ChatDelivery,
+    ChatWebhook,
     Kind,
     NotificationPreference,
     Outbox,
@@ -320,18 +324,30 @@ def notify_tick(*, now: datetime | None = None) -> TickResult:
         p.person_id: p
         for p in NotificationPreference.objects.filter(person__in=[d.person for d in fresh])
     }
+    webhooks = chat_webhooks_of([d.person for d in fresh])
     added = 0
     # Row by row, each in its own short transaction: on SQLite a tick never holds the write
-    # lock while it renders a batch of emails, so pages do not wait for it.
+    # lock while it renders a batch of emails, so pages do not wait for it. A reminder's chat
+    # message is decided with its email, in the same transaction: both or neither, once.
     for due in fresh:
         preference = choices.get(due.person.pk)
         if preference is not None and not preference.wants(due.kind):
             continue
-        added += outbox_add(render(due), send_after=now)
+        email = render(due)
+        webhook = webhooks.get(due.person.pk)
+        message = render_chat(due) if webhook is not None and due.kind in CHAT_KINDS else None
+        with transaction.atomic():
+            created = outbox_add(email, send_after=now)
+            if created and webhook is not None and message is not None:
+                chat_add(message, webhook=webhook, send_after=now)
+        added += created
     added += invites_queue_due(now=now)
     enqueued = sending_due_exists(now)
     if enqueued:
         enqueue_sending()
+    # Chat goes out in its own task: a slow or dead webhook never holds an email back.
+    if chat_due_exists(now):
+        enqueue_chat_sending()
     if _runs_database_tasks():
         tasks_reclaim_stale(now=now)
     return TickResult(meetings_added=meetings_added, emails_added=added, enqueued=enqueued)
@@ -645,3 +661,173 @@ def password_reset_email_queue(*, email: str, key: str) -> bool:
     if created:
         enqueue_sending()
     return created
+
+
+# --- Chat reminders -----------------------------------------------------------------------------
+# The same reminders as the emails, posted to a Slack, Teams or generic JSON webhook (chat.py
+# builds and posts them). Exactly once as for email: a delivery row per reminder under a unique
+# key, decided with the email, and a conditional UPDATE claim before each post. A failed post
+# waits 1, 2, 4, 8, 16 minutes (chat.retry_wait), gives up after CHAT_MAX_ATTEMPTS, and marks
+# the webhook failing for its page. Its own task and its own rows: email never waits for it.
+
+CHAT_CLAIM_EXPIRES = timedelta(minutes=5)  # far beyond chat.TIMEOUT_SECONDS per post
+CHAT_BATCH_SECONDS = 5 * 60
+
+
+def chat_webhook_set(*, by: Person, person: Person | None, flavour: str, url: str) -> ChatWebhook:
+    """Connect (or replace) the webhook of `person`, or the organisation's when None. The URL
+    must pass chat.webhook_url_problem (the form shows the reason first)."""
+    access.require(access.can_set_chat_webhook_for(by, person))
+    problem = chat.webhook_url_problem(url)
+    if problem is not None:
+        raise ValueError(problem)
+    if person is None and flavour != "json":
+        raise ValueError("The organisation's webhook is a generic JSON one.")
+    values = {
+        "flavour": flavour,
+        "url": url,
+        "set_by": by,
+        "created_at": timezone.now(),
+        "last_ok_at": None,
+        "last_failed_at": None,
+        "last_error": "",
+    }
+    with transaction.atomic():
+        existing = ChatWebhook.objects.select_for_update().filter(person=person).first()
+        if existing is None:
+            return ChatWebhook.objects.create(person=person, **values)
+        for field, value in values.items():
+            setattr(existing, field, value)
+        existing.save()
+        # Messages still being retried go to the new address at once; those that gave up are
+        # dropped (a reminder hours late is noise), which also clears the page's warning.
+        unsent = existing.deliveries.filter(sent_at__isnull=True)
+        unsent.filter(attempts__gte=CHAT_MAX_ATTEMPTS).delete()
+        unsent.update(attempts=0, last_error="", send_after=timezone.now(), claimed_at=None)
+        return existing
+
+
+def chat_webhook_remove(*, by: Person, person: Person | None) -> bool:
+    """Disconnect; messages not yet sent go with it. True when there was one."""
+    access.require(access.can_set_chat_webhook_for(by, person))
+    removed, _ = ChatWebhook.objects.filter(person=person).delete()
+    return removed > 0
+
+
+def chat_webhooks_of(people: Iterable[Person]) -> dict[int, ChatWebhook]:
+    """person id -> where their chat reminders go: their own webhook, else the organisation's."""
+    ids = {person.pk for person in people}
+    own = {hook.person_id: hook for hook in ChatWebhook.objects.filter(person_id__in=ids)}
+    shared = ChatWebhook.objects.filter(person__isnull=True).first()
+    found = {pk: own.get(pk, shared) for pk in ids}
+    return {pk: hook for pk, hook in found.items() if hook is not None}
+
+
+def render_chat(due: Due) -> chat.ChatMessage:
+    if due.kind == Kind.REPORT_REMINDER and due.meeting is not None:
+        return chat.report_reminder(meeting=due.meeting, report=due.person)
+    if due.kind == Kind.MANAGER_AGENDA and due.meeting is not None:
+        return chat.manager_agenda(meeting=due.meeting, manager=due.person)
+    if due.kind == Kind.MEETING_RECAP and due.meeting is not None:
+        return chat.meeting_recap(meeting=due.meeting, person=due.person)
+    if due.kind == Kind.WEEKLY_DIGEST and due.week_start is not None:
+        return chat.weekly_digest(manager=due.person, week_start=due.week_start)
+    raise ValueError(f"cannot render {due.key} for chat")
+
+
+def chat_add(
+    message: chat.ChatMessage, *, webhook: ChatWebhook, send_after: datetime | None = None
+) -> bool:
+    """Store the chat message unless its key exists. True when this call created it."""
+    _, created = ChatDelivery.objects.get_or_create(
+        key=chat.delivery_key(message),
+        defaults={
+            "kind": message.kind,
+            "webhook": webhook,
+            "recipient": message.recipient,
+            "payload": chat.payload_for(webhook.flavour, message),
+            "send_after": send_after or timezone.now(),
+        },
+    )
+    return created
+
+
+def _chat_sendable(now: datetime, *, current: datetime | None = None) -> QuerySet[ChatDelivery]:
+    current = current or now
+    return ChatDelivery.objects.filter(
+        sent_at__isnull=True, send_after__lte=now, attempts__lt=CHAT_MAX_ATTEMPTS
+    ).filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=current - CHAT_CLAIM_EXPIRES))
+
+
+def chat_due_exists(now: datetime) -> bool:
+    return _chat_sendable(now).exists()
+
+
+def enqueue_chat_sending() -> None:
+    from rapport.notify.tasks import enqueue_or_log, send_due_chat
+
+    transaction.on_commit(lambda: enqueue_or_log(send_due_chat))
+
+
+def chat_claim(row_id: int, *, now: datetime) -> bool:
+    """One worker wins, as outbox_claim."""
+    return _chat_sendable(now).filter(pk=row_id).update(claimed_at=now) == 1
+
+
+def chat_deliver(row: ChatDelivery, *, now: datetime | None = None) -> bool:
+    """Post one claimed row. A failure waits chat.retry_wait and counts towards
+    CHAT_MAX_ATTEMPTS; success or failure is recorded on the webhook for its page."""
+    start = timezone.now()
+    webhook = row.webhook
+    try:
+        chat.post(webhook.url, row.payload, key=row.key)
+    except chat.WebhookFailed as error:
+        attempts = row.attempts + 1
+        moment = (now or start) + (timezone.now() - start)
+        reason = str(error)[:300]
+        ChatDelivery.objects.filter(pk=row.pk).update(
+            attempts=attempts,
+            last_error=reason,
+            claimed_at=None,
+            send_after=moment + chat.retry_wait(attempts),
+        )
+        ChatWebhook.objects.filter(pk=webhook.pk).update(last_failed_at=moment, last_error=reason)
+        # Ids and kind only: the key names people and a meeting, the URL is a secret.
+        logger.warning(
+            "chat message %s (%s) to webhook %s failed (attempt %s of %s): %s",
+            row.pk,
+            row.kind,
+            webhook.pk,
+            attempts,
+            CHAT_MAX_ATTEMPTS,
+            reason,
+        )
+        return False
+    moment = (now or start) + (timezone.now() - start)
+    ChatDelivery.objects.filter(pk=row.pk, sent_at__isnull=True).update(
+        sent_at=moment, attempts=F("attempts") + 1, last_error="", claimed_at=None
+    )
+    ChatWebhook.objects.filter(pk=webhook.pk).update(last_ok_at=moment)
+    return True
+
+
+def chat_send_due(*, now: datetime | None = None, limit: int = 200) -> int:
+    """Claim and post due chat messages one at a time; returns how many were delivered. `now`
+    as in outbox_send_due: it picks what is due, then moves on with the clock."""
+    start = timezone.now()
+    offset = (now - start) if now is not None else timedelta()
+    sent = 0
+    candidates = list(
+        _chat_sendable(start + offset)
+        .order_by("send_after", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for row_id in candidates:
+        if timezone.now() - start > timedelta(seconds=CHAT_BATCH_SECONDS):
+            break
+        claimed_at = timezone.now() + offset
+        if not chat_claim(row_id, now=claimed_at):
+            continue
+        row = ChatDelivery.objects.select_related("webhook").get(pk=row_id)
+        sent += chat_deliver(row, now=claimed_at)
+    return sent

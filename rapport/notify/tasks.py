@@ -19,6 +19,11 @@ def send_due_emails() -> int:
 
 
 @task
+def send_due_chat() -> int:
+    return services.chat_send_due()
+
+
+@task
 def send_password_reset(email: str, key: str) -> bool:
     return services.password_reset_email_queue(email=email, key=key)
 

@@ -10,4 +10,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("outbox/", views.outbox, name="outbox"),
+    path("chat/", views.chat, name="chat"),
+    path("chat/organisation/", views.organisation_chat, name="organisation_chat"),
+    path("chat/people/<uuid:person_uuid>/", views.person_chat, name="person_chat"),
 ]
