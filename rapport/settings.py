@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "rapport.checkins",
     "rapport.insights",
     "rapport.notify",
+    "rapport.privacy",
     "rapport.fakedata",
 ]
 
@@ -200,6 +201,17 @@ else:
 RAPPORT_REMINDER_DAYS_BEFORE = env.env_int("RAPPORT_REMINDER_DAYS_BEFORE", 2, minimum=1, maximum=14)
 # Reminders and the weekly digest go out at this hour of the recipient's own day.
 RAPPORT_REMINDER_HOUR = env.env_int("RAPPORT_REMINDER_HOUR", 9, minimum=0, maximum=23)
+
+# --- Retention (docs/operations.md): off (0) by default; the worker applies it daily ----------
+# Private notes, private talking points and coaching notes older than this many years go.
+RAPPORT_RETAIN_PRIVATE_NOTES_YEARS = env.env_int(
+    "RAPPORT_RETAIN_PRIVATE_NOTES_YEARS", 0, minimum=0, maximum=100
+)
+# A 1:1 that ended (closed) this many years ago loses its content; meeting facts and check-in
+# scores stay for the figures.
+RAPPORT_RETAIN_ENDED_PAIRS_YEARS = env.env_int(
+    "RAPPORT_RETAIN_ENDED_PAIRS_YEARS", 0, minimum=0, maximum=100
+)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

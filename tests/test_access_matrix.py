@@ -31,6 +31,7 @@ from tests.access_rows import (
     notify,
     org,
     people,
+    privacy,
     questions,
     week,
 )
@@ -56,6 +57,7 @@ MATRIX: dict[str, Row] = {
     **insights.ROWS,
     **org.ROWS,
     **notify.ROWS,
+    **privacy.ROWS,
     **week.ROWS,
 }
 
@@ -108,6 +110,7 @@ WRITES: dict[str, Write] = {
     **checkins.WRITES,
     **insights.WRITES,
     **notify.WRITES,
+    **privacy.WRITES,
 }
 
 

@@ -30,6 +30,8 @@ APP_RANK = {
     "notify": 6,
     # rapport/home.py: the home page's triage board, read across every app but notify.
     "home": 7,
+    # Erasure and retention take content away from every app, notify's outbox included.
+    "privacy": 8,
 }
 
 # Project-level modules that import nothing of the apps: every layer may use them.

@@ -71,6 +71,7 @@ def person_detail(request: SignedInRequest, person_uuid: str) -> HttpResponse:
         "show_employment": access.can_see_employment_details(viewer, person),
         "can_edit": access.can_edit_person(viewer, person),
         "can_record_departure": access.can_record_departure(viewer) and person.is_active,
+        "can_erase": access.can_erase_person(viewer) and not person.is_active,
     }
     return render(request, "people/person_detail.html", context)
 
