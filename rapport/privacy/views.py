@@ -24,7 +24,7 @@ def person_erase(request: SignedInRequest, person_uuid: str) -> HttpResponse:
     person = people_selectors.get_person_for(viewer, person_uuid)
     today = timezone.localdate()
     refusal = services.erasure_refusal(person, today=today)
-    form = ErasureConfirmForm(request.POST or None)
+    form = ErasureConfirmForm(request.POST if request.method == "POST" else None)
     if refusal is None and request.method == "POST" and form.is_valid():
         name = person.name
         try:
