@@ -236,7 +236,7 @@ def _erasure_plan(person: Person, *, today: date) -> tuple[Plan, tuple[PairFate,
     removed = [pair.pk for pair, fate in zip(pairs, fates, strict=True) if not fate.kept]
     plan = Plan()
     for step in _pair_steps(removed):
-        plan.add(step)
+        plan.add(Step(f"1:1s removed whole: {step.kind.lower()}", step.rows, step.empty))
     own = [
         Step(
             "Their private talking points",

@@ -201,7 +201,7 @@ def test_the_dry_run_of_a_whole_pair_matches_the_erasure_too(cast: Cast) -> None
     applied = erasure_apply(person=cast.report, by=cast.admin)
 
     assert applied.counts == preview.counts
-    assert preview.counts["Notes"] == 4
+    assert preview.counts["1:1s removed whole: notes"] == 4
     assert preview.counts["Their working-with-me profile"] == 1
     assert not WorkingProfile.objects.filter(person=cast.report).exists()
     assert not PersonCard.objects.exists()
