@@ -34,6 +34,7 @@ from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.html import escape
+from django_tasks_db.models import DBTaskResult
 
 from rapport import access
 from rapport.checkins.models import CheckIn
@@ -267,6 +268,11 @@ def _erasure_plan(person: Person, *, today: date) -> tuple[Plan, tuple[PairFate,
         Step(
             "Emails to them",
             Outbox.objects.filter(Q(recipient=person) | Q(to_address__iexact=person.email)),
+        ),
+        # A password-reset task carries the address in its arguments (the database backend).
+        Step(
+            "Background tasks that named them",
+            DBTaskResult.objects.filter(args_kwargs__icontains=person.email),
         ),
         Step(
             "Sign-in and password-reset records",

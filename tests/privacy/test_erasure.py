@@ -17,6 +17,7 @@ from rapport.checkins.models import CheckIn
 from rapport.meetings.models import Note, OneOnOne, PersonCard, TalkingPoint
 from rapport.meetings.services import point_add
 from rapport.notify.models import Outbox
+from rapport.notify.tasks import send_password_reset
 from rapport.people.models import Person, WorkingProfile
 from rapport.privacy.models import Erasure
 from rapport.privacy.services import PLACEHOLDER_NAME, erasure_apply, erasure_preview
@@ -159,6 +160,16 @@ def test_the_erased_person_cannot_sign_in_and_shows_as_a_placeholder(cast: Cast)
     assert not Client().login(email="mia@example.com", password=PASSWORD)
     assert not Client().login(email=person.email, password=PASSWORD)
     assert Erasure.objects.get(person=person).counts  # the fact, with numbers only
+
+
+def test_a_queued_password_reset_for_their_address_goes_too(cast: Cast) -> None:
+    send_password_reset.enqueue("mia@example.com", "a-key")
+    has_left(cast.manager, by=cast.hr)
+
+    summary = erasure_apply(person=cast.manager, by=cast.admin)
+
+    assert summary.counts["Background tasks that named them"] == 1
+    assert "mia@example.com" not in every_row_text()
 
 
 def test_other_peoples_emails_name_a_former_colleague_instead(cast: Cast) -> None:
