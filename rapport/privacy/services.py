@@ -345,6 +345,7 @@ def erasure_apply(*, person: Person, by: Person, today: date | None = None) -> E
     person.title = ""
     person.email = f"erased-{get_random_string(16).lower()}@{PLACEHOLDER_DOMAIN}"
     person.video_link = ""
+    person.timezone = "UTC"
     person.is_active = False
     person.set_unusable_password()
     person.save()

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from rapport.people.models import Person
 from rapport.privacy.models import Erasure
-from rapport.privacy.services import PLACEHOLDER_NAME
+from rapport.privacy.services import PLACEHOLDER_NAME, erasure_apply
 from tests import canaries
 from tests.cast import Cast
 from tests.helpers.digest import database_digest
@@ -88,3 +88,5 @@ def test_the_person_page_offers_erasure_to_admins_once_the_person_has_left(cast:
     hr = Client()
     hr.force_login(cast.hr)
     assert erase not in hr.get(url).content.decode()
+    erasure_apply(person=cast.manager, by=cast.admin)
+    assert erase not in admin(cast).get(url).content.decode()
