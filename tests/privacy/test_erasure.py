@@ -151,8 +151,11 @@ def test_a_pair_whose_other_person_left_too_loses_its_shared_content(cast: Cast)
 
 def test_the_erased_person_cannot_sign_in_and_shows_as_a_placeholder(cast: Cast) -> None:
     has_left(cast.manager, by=cast.hr)
-    erasure_apply(person=cast.manager, by=cast.admin)
+    summary = erasure_apply(person=cast.manager, by=cast.admin)
 
+    # What an audit trail may keep: the fact and the numbers, never a name.
+    record = summary.record()
+    assert record["person_id"] == cast.manager.pk and "Mia" not in repr(record)
     person = Person.objects.get(pk=cast.manager.pk)
     assert person.name == PLACEHOLDER_NAME
     assert person.get_short_name() == PLACEHOLDER_NAME
