@@ -75,6 +75,12 @@ def can_record_departure(viewer: Person) -> bool:
     return viewer.is_hr or viewer.is_admin
 
 
+def can_erase_person(viewer: Person) -> bool:
+    """Erasure (GDPR article 17) and its dry run: admins only. Whether the person may be erased
+    at all (they have left, not yet erased) is the erasure service's own check."""
+    return viewer.is_admin
+
+
 def can_import_people(viewer: Person | System) -> bool:
     """Admins, and the `rapport import-people` command (SYSTEM)."""
     if isinstance(viewer, System):

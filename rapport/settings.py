@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "rapport.insights",
     "rapport.notify",
     "rapport.export",
+    "rapport.privacy",
     "rapport.fakedata",
 ]
 
@@ -204,6 +205,17 @@ RAPPORT_REMINDER_HOUR = env.env_int("RAPPORT_REMINDER_HOUR", 9, minimum=0, maxim
 # Chat webhooks over plain http to 127.0.0.1 (a local receiver): only with RAPPORT_DEBUG, never in
 # production; the tests turn it on (rapport/notify/chat.py, docs/notifications.md).
 CHAT_WEBHOOK_ALLOW_LOOPBACK_HTTP = DEBUG and not PRODUCTION
+
+# --- Retention (docs/operations.md): off (0) by default; the worker applies it daily ----------
+# Private notes, private talking points and coaching notes older than this many years go.
+RAPPORT_RETAIN_PRIVATE_NOTES_YEARS = env.env_int(
+    "RAPPORT_RETAIN_PRIVATE_NOTES_YEARS", 0, minimum=0, maximum=100
+)
+# A 1:1 that ended (closed) this many years ago loses its content; meeting facts and check-in
+# scores stay for the figures.
+RAPPORT_RETAIN_ENDED_PAIRS_YEARS = env.env_int(
+    "RAPPORT_RETAIN_ENDED_PAIRS_YEARS", 0, minimum=0, maximum=100
+)
 
 # --- Security -----------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -18,6 +18,7 @@ urlpatterns = [
     path("check-ins/", include("rapport.checkins.urls")),
     path("insights/", include("rapport.insights.urls")),
     path("notifications/", include("rapport.notify.urls")),
+    path("privacy/", include("rapport.privacy.urls")),
     path("account/", people_views.account, name="account"),
     path("account/export/", include("rapport.export.urls")),
     path("account/hours/", people_views.account_hours, name="account_hours"),

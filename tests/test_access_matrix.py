@@ -32,6 +32,7 @@ from tests.access_rows import (
     notify,
     org,
     people,
+    privacy,
     questions,
     sso,
     week,
@@ -58,6 +59,7 @@ MATRIX: dict[str, Row] = {
     **insights.ROWS,
     **org.ROWS,
     **notify.ROWS,
+    **privacy.ROWS,
     **week.ROWS,
     **sso.ROWS,
     **export.ROWS,
@@ -113,6 +115,7 @@ WRITES: dict[str, Write] = {
     **insights.WRITES,
     **notify.WRITES,
     **export.WRITES,
+    **privacy.WRITES,
 }
 
 

@@ -32,6 +32,8 @@ APP_RANK = {
     "home": 7,
     # rapport/export: a person's copy of their data, read across every app.
     "export": 8,
+    # Erasure and retention take content away from every app, notify's outbox included.
+    "privacy": 8,
 }
 
 # Project-level modules that import nothing of the apps: every layer may use them.

@@ -42,6 +42,7 @@ from rapport.notify.models import Outbox
 from rapport.people import importing
 from rapport.people import services as people
 from rapport.people.models import LeftReason, Person
+from rapport.privacy import services as privacy
 from rapport.questions import services as questions
 from rapport.questions.models import Question
 from tests.cast import Cast
@@ -58,6 +59,7 @@ WRITE_MODULES = (
     notify,
     importing,
     people,
+    privacy,
     questions,
 )
 
@@ -151,6 +153,12 @@ NOT_A_PERSONS_WRITE = {
     "export.services.exports_purge_expired": BOOKKEEPING + " (deletes files after 7 days)",
     "export.services.download_token": PURE,
     "export.services.export_dir": PURE + " (the folder of the zips, made if missing)",
+    "privacy.services.erasure_refusal": READ,
+    "privacy.services.erasure_preview": READ + " (checks its admin all the same)",
+    "privacy.services.retention_preview": READ,
+    "privacy.services.retention_apply": "the policy, applied by the worker and `rapport "
+    "retention` as SYSTEM; it refuses every person (tests/privacy/test_retention.py)",
+    "privacy.services.years_before": PURE,
 }
 
 # --- The cases ---------------------------------------------------------------------------------
@@ -252,6 +260,19 @@ def _person_record_departure(cast: Cast) -> Call:
         left_reason=LeftReason.VOLUNTARY,
         by=by,
     )
+
+
+@case(
+    "privacy.services.erasure_apply",
+    allowed="admin",
+    refused=("outsider", "hr", "manager", "skip_level", "peer_manager"),
+)
+def _erasure_apply(cast: Cast) -> Call:
+    Person.objects.filter(pk=cast.report_two.pk).update(
+        is_active=False, left_on=timezone.localdate() - timedelta(days=1)
+    )
+    cast.report_two.refresh_from_db()
+    return lambda by: privacy.erasure_apply(person=cast.report_two, by=by)
 
 
 # A person's own schedule: themselves (and admins), never their manager nor anyone else.

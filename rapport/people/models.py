@@ -197,6 +197,11 @@ class Person(AbstractBaseUser):
             return self.email[:1].upper()
         return (parts[0][0] + (parts[-1][0] if len(parts) > 1 else "")).upper()
 
+    def has_left(self, today: date) -> bool:
+        """Whether the person's departure has taken effect by `today`: the one rule erasure and
+        retention read (a leaving date still in the future has not)."""
+        return self.left_on is not None and self.left_on <= today
+
     @property
     def is_hr(self) -> bool:
         return self.role == Role.HR

@@ -43,6 +43,7 @@ from rapport.people.forms import (
 )
 from rapport.people.importing import ImportReport
 from rapport.people.models import DayAway, LeftReason, Person
+from rapport.privacy import services as privacy_services
 
 
 @require_GET
@@ -73,6 +74,8 @@ def person_detail(request: SignedInRequest, person_uuid: str) -> HttpResponse:
         "show_employment": access.can_see_employment_details(viewer, person),
         "can_edit": access.can_edit_person(viewer, person),
         "can_record_departure": access.can_record_departure(viewer) and person.is_active,
+        "can_erase": access.can_erase_person(viewer)
+        and privacy_services.erasure_refusal(person, today=timezone.localdate()) is None,
     }
     return render(request, "people/person_detail.html", context)
 

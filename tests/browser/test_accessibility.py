@@ -15,6 +15,7 @@ from tests.browser.test_meeting_flow import meeting_url, sign_in
 from tests.cast import build_cast
 from tests.goals.test_lifecycle import active_goal
 from tests.insights.test_org_page import leader, team
+from tests.privacy.helpers import has_left
 
 AXE = Path(__file__).with_name("vendor") / "axe-4.14.1.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -120,6 +121,8 @@ def test_the_other_pages_and_the_error_and_menu_states_have_no_wcag_22_aa_violat
 ) -> None:
     cast = build_cast()
     goal = active_goal(cast)
+    # Rosa has left, so the admin's erasure page shows its dry run.
+    has_left(cast.report_two, by=cast.hr)
     base = live_server.url
     pair = f"/one-on-ones/{cast.one_on_one.uuid}/"
     axe_source = AXE.read_text(encoding="utf-8")
@@ -141,7 +144,14 @@ def test_the_other_pages_and_the_error_and_menu_states_have_no_wcag_22_aa_violat
             ],
         ),
         (cast.report.email, [f"/check-ins/{cast.meeting.uuid}/", "/actions/"]),
-        (cast.admin.email, ["/people/import/", f"/people/{cast.report.uuid}/edit/"]),
+        (
+            cast.admin.email,
+            [
+                "/people/import/",
+                f"/people/{cast.report.uuid}/edit/",
+                f"/privacy/people/{cast.report_two.uuid}/erase/",
+            ],
+        ),
     ]
     found: list[str] = []
     pages = states = 0

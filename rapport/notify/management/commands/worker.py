@@ -21,15 +21,19 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.tasks import task_backends
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from rapport.export.services import exports_build_waiting, exports_purge_expired
+from rapport.access import SYSTEM
 from rapport.notify.services import notify_tick, tasks_reclaim_stale
+from rapport.privacy.services import retention_apply
 from rapport.upkeep import query_statistics_refresh
 
-UPKEEP_SECONDS = 24 * 60 * 60  # the planner's statistics, refreshed at start and then daily
+# The planner's statistics and the retention policy: at start and then daily.
+UPKEEP_SECONDS = 24 * 60 * 60
 
 logger = logging.getLogger("rapport.notify.worker")
 
@@ -82,6 +86,7 @@ class Command(BaseCommand):
             if time.monotonic() >= next_upkeep:
                 next_upkeep = time.monotonic() + UPKEEP_SECONDS
                 query_statistics_refresh()
+                self.apply_retention()
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + options["tick_seconds"]
                 self.tick()
@@ -113,6 +118,18 @@ class Command(BaseCommand):
         else:
             if count:
                 self.stdout.write(f"Reclaimed {count} tasks left running by a dead worker.")
+        finally:
+            close_old_connections()
+
+    def apply_retention(self) -> None:
+        """The retention policy (off unless configured): a failure waits for the next day."""
+        try:
+            counts = retention_apply(now=timezone.now(), by=SYSTEM)
+        except Exception:
+            logger.exception("Applying the retention policy failed; trying again tomorrow.")
+        else:
+            if removed := sum(counts.values()):
+                self.stdout.write(f"Retention: {removed} old items removed or emptied.")
         finally:
             close_old_connections()
 

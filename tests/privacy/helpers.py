@@ -1,0 +1,57 @@
+"""Reading the whole database for markers, and the figures erasure must leave alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from rapport.insights.selectors import (
+    cadence_per_person,
+    checkins_per_person,
+    retention_records,
+)
+from rapport.meetings.models import Meeting
+from rapport.meetings.services import person_record_departure
+from rapport.people.models import LeftReason, Person
+from rapport.people.selectors import organisation_overview
+
+
+def every_row_text() -> str:
+    """Every row of every table (Django's own included), each column as text: one haystack."""
+    parts: list[str] = []
+    with connection.cursor() as cursor:
+        for table in sorted(connection.introspection.table_names(cursor)):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            parts.extend(repr(row) for row in cursor.fetchall())
+    return "\n".join(parts)
+
+
+def markers_left(markers: list[str]) -> list[str]:
+    haystack = every_row_text()
+    return [marker for marker in markers if marker in haystack]
+
+
+def has_left(person: Person, *, by: Person) -> Person:
+    """Records a departure that took effect yesterday."""
+    return person_record_departure(
+        person=person,
+        left_on=timezone.localdate() - timedelta(days=1),
+        left_reason=LeftReason.VOLUNTARY,
+        by=by,
+    )
+
+
+def figures(hr: Person) -> dict[str, Any]:
+    """The aggregates the organisation sees: retention, cadence, check-ins, the overview."""
+    now = timezone.now()
+    overview = organisation_overview(hr, today=now)
+    return {
+        "retention": retention_records(None, now=now, today=timezone.localdate()),
+        "cadence": cadence_per_person(None, now=now),
+        "checkins": checkins_per_person(None, now=now),
+        "people": (overview.active_people, overview.left_last_year, overview.managers),
+        "meetings": sorted(Meeting.objects.values_list("pk", "status")),
+    }
