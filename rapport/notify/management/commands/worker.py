@@ -26,8 +26,8 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
-from rapport.export.services import exports_build_waiting, exports_purge_expired
 from rapport.access import SYSTEM
+from rapport.export.services import exports_build_waiting, exports_purge_expired
 from rapport.notify.services import notify_tick, tasks_reclaim_stale
 from rapport.privacy.services import retention_apply
 from rapport.upkeep import query_statistics_refresh
