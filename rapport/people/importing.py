@@ -37,6 +37,7 @@ from rapport.people.models import (
     DEFAULT_WORK_ENDS,
     DEFAULT_WORK_STARTS,
     WEEKDAYS_MONDAY_TO_FRIDAY,
+    Invitation,
     Person,
     Role,
     normalise_email,
@@ -773,7 +774,11 @@ def _apply_plan(plan: Plan, *, progress: Progress | None = None) -> None:
         for batch in _batches(people):
             Person.objects.bulk_create(batch)
             advance(len(batch))
-        ids.update(_ids_of(people))
+        created = _ids_of(people)
+        ids.update(created)
+        # Each new person's first email is an invitation; the worker's tick sends it.
+        for id_batch in _batches(list(created.values())):
+            Invitation.objects.bulk_create(Invitation(person_id=pk) for pk in id_batch)
 
     # Django's bulk_update builds a CASE per changed cell and measured slower here than one
     # UPDATE per person (about 1.5 s per 5,000 cells on SQLite). Real changes repeat
