@@ -135,7 +135,7 @@ def person_departure(request: SignedInRequest, person_uuid: str) -> HttpResponse
     person = selectors.get_person_for(viewer, person_uuid)
     if not access.can_record_departure(viewer) or not person.is_active:
         raise Http404
-    form = DepartureForm(request.POST or None)
+    form = DepartureForm(request.POST if request.method == "POST" else None)
     context: dict[str, object] = {"person": person, "form": form}
     if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
         leaves_on = form.cleaned_data["leaves_on"]
