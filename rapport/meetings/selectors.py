@@ -803,7 +803,7 @@ class DepartureConsequences:
     as_manager: list[EndingPair]
     # The pair where the person is the report (at most one).
     as_report: EndingPair | None
-    # Reports without a 1:1 with the person, who move all the same.
+    # Active reports without a 1:1 with the person, who move all the same.
     other_reports: list[Person]
 
     @property
@@ -846,7 +846,9 @@ def departure_consequences(
     )
     paired = {pair.report_id for pair in pairs}
     other_reports = list(
-        Person.objects.filter(manager=person).exclude(pk__in=paired).order_by("name")
+        Person.objects.filter(manager=person, is_active=True)
+        .exclude(pk__in=paired)
+        .order_by("name")
     )
     return DepartureConsequences(
         person=person,
