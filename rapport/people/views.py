@@ -351,6 +351,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             by=viewer,
             keep_names=form.cleaned_data["keep_names"],
         )
+        if report.applied and report.created:
+            # The new people's invitations go now, not at the worker's next tick.
+            transaction.on_commit(lambda: enqueue_or_log(queue_invitations))
     problems = report.problems if report else []
     context = {
         "form": form,

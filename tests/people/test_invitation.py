@@ -4,6 +4,7 @@ password that works once and expires; sent once through the outbox; re-sent by a
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import time_machine
 from django.contrib.auth.tokens import default_token_generator
@@ -170,3 +171,18 @@ def test_demo_accounts_get_no_invitation_in_production(cast: Cast, settings: Set
     notify_tick()
     assert not Outbox.objects.filter(kind=Kind.INVITATION).exists()
     assert Invitation.objects.get().queued_at is not None  # decided once, not retried forever
+
+
+def test_the_import_page_queues_the_invitations_at_once(
+    cast: Cast, client: Client, django_capture_on_commit_callbacks: Any, settings: Settings
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    client.force_login(cast.admin)
+    rows = f"email,name,manager_email\nnia@example.com,Nia Newcomer,{cast.manager.email}\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("people:import"),
+            {"file": SimpleUploadedFile("people.csv", rows.encode(), "text/csv")},
+        )
+    # No tick: the task the page queued stored the email.
+    assert Outbox.objects.filter(kind=Kind.INVITATION, to_address="nia@example.com").count() == 1
