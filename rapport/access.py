@@ -72,6 +72,8 @@ def can_edit_person(viewer: Person, person: Person) -> bool:
 
 
 def can_record_departure(viewer: Person) -> bool:
+    """Record, cancel and undo departures, and see the confirmation of what one would change:
+    HR and admins."""
     return viewer.is_hr or viewer.is_admin
 
 
@@ -79,6 +81,17 @@ def can_erase_person(viewer: Person) -> bool:
     """Erasure (GDPR article 17) and its dry run: admins only. Whether the person may be erased
     at all (they have left, not yet erased) is the erasure service's own check."""
     return viewer.is_admin
+
+
+def can_see_leavers(viewer: Person) -> bool:
+    """The people list's active / leaving soon / left filter: HR and admins, who may see people
+    who have left (people_visible_to) and leaving dates (can_see_employment_details)."""
+    return viewer.is_hr or viewer.is_admin
+
+
+def can_resend_invitation(viewer: Person, person: Person) -> bool:
+    """Admins re-send someone's invitation, to anyone who can still sign in."""
+    return viewer.is_admin and person.is_active
 
 
 def can_import_people(viewer: Person | System) -> bool:

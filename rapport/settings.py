@@ -112,6 +112,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 3
+# A new person's invitation link (rapport/people/tokens.py) works this many days, and once.
+RAPPORT_INVITATION_DAYS = env.env_int("RAPPORT_INVITATION_DAYS", 14, minimum=1)
+# An applied departure can be undone for this many days (docs/people.md).
+RAPPORT_DEPARTURE_UNDO_DAYS = env.env_int("RAPPORT_DEPARTURE_UNDO_DAYS", 7, minimum=0)
 
 # Sign-in throttling (rapport/people/throttle.py, docs/configuration.md): after this many
 # failures for one account, from one client address, or from one trusted browser within the

@@ -36,7 +36,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         viewer, today=timezone.localdate(now)
     )
     overview = (
-        selectors.organisation_overview(viewer, today=now)
+        selectors.organisation_overview(viewer, today=timezone.localdate(now))
         if access.can_see_organisation_overview(viewer)
         else None
     )

@@ -90,6 +90,9 @@ NOT_A_PERSONS_WRITE = {
     # while the setting is off: tests/people/test_sso.py).
     "people.services.person_join_by_sso": "a signed-out newcomer proven by the provider",
     "notify.services.password_reset_email_queue": "run by the worker for a reset request",
+    "notify.services.invitations_queue_due": BOOKKEEPING + " (invitations asked for)",
+    "meetings.services.departures_apply_due": BOOKKEEPING + " (scheduled departures due)",
+    "meetings.services.departure_undo_grace": PURE + " (reads a setting)",
     "checkins.services.topic_lines": PURE,
     "goals.services.ensure_next_goal_prompt": BOOKKEEPING,
     "meetings.services.meetings_extend": BOOKKEEPING,
@@ -249,15 +252,15 @@ def _person_update(cast: Cast) -> Call:
 
 
 @case(
-    "meetings.services.person_record_departure",
+    "meetings.services.departure_record",
     allowed="hr",
     refused=("outsider", "manager", "skip_level"),
 )
-def _person_record_departure(cast: Cast) -> Call:
-    return lambda by: meetings.person_record_departure(
+def _departure_record(cast: Cast) -> Call:
+    return lambda by: meetings.departure_record(
         person=cast.report_two,
-        left_on=timezone.localdate(),
-        left_reason=LeftReason.VOLUNTARY,
+        leaves_on=timezone.localdate(),
+        reason=LeftReason.VOLUNTARY,
         by=by,
     )
 
@@ -273,6 +276,45 @@ def _erasure_apply(cast: Cast) -> Call:
     )
     cast.report_two.refresh_from_db()
     return lambda by: privacy.erasure_apply(person=cast.report_two, by=by)
+
+
+@case(
+    "meetings.services.departure_cancel",
+    allowed="admin",
+    refused=("outsider", "manager", "skip_level", "report"),
+)
+def _departure_cancel(cast: Cast) -> Call:
+    departure = meetings.departure_record(
+        person=cast.report_two,
+        leaves_on=timezone.localdate() + timedelta(days=30),
+        reason=LeftReason.VOLUNTARY,
+        by=cast.hr,
+    )
+    return lambda by: meetings.departure_cancel(departure=departure, by=by)
+
+
+@case(
+    "meetings.services.departure_undo",
+    allowed="hr",
+    refused=("outsider", "manager", "skip_level", "report"),
+)
+def _departure_undo(cast: Cast) -> Call:
+    departure = meetings.departure_record(
+        person=cast.report_two,
+        leaves_on=timezone.localdate(),
+        reason=LeftReason.VOLUNTARY,
+        by=cast.hr,
+    )
+    return lambda by: meetings.departure_undo(departure=departure, by=by)
+
+
+@case(
+    "people.services.invitation_resend",
+    allowed="admin",
+    refused=("outsider", "manager", "hr", "report"),
+)
+def _invitation_resend(cast: Cast) -> Call:
+    return lambda by: people.invitation_resend(person=cast.report_two, by=by)
 
 
 # A person's own schedule: themselves (and admins), never their manager nor anyone else.

@@ -47,6 +47,7 @@ from rapport.meetings.services import (
     action_add,
     action_set_done,
     day_away_add,
+    departure_record,
     meeting_estimate,
     meeting_make_growth,
     meeting_reschedule,
@@ -57,7 +58,6 @@ from rapport.meetings.services import (
     note_save,
     one_on_one_set_up,
     person_card_save,
-    person_record_departure,
     point_add,
     point_set_discussed,
 )
@@ -88,13 +88,16 @@ def write_through_services(org: p.Organisation, *, today: date) -> Counter[str]:
         report = people[pair.report]
         if pair.ends_on is not None:
             planned = next(person for person in org.people if person.key == pair.report)
-            person_record_departure(
+            departure = departure_record(
                 person=report,
-                left_on=pair.ends_on,
-                left_reason=LeftReason(planned.left_reason),
+                leaves_on=pair.ends_on,
+                reason=LeftReason(planned.left_reason),
                 by=hr,
+                now=org.now,
             )
             closed_at = datetime.combine(pair.ends_on, time(17), tzinfo=org.now.tzinfo)
+            # Long past: no undo is offered for it.
+            as_of(departure, recorded_at=closed_at, applied_at=closed_at)
             one_on_one = OneOnOne.objects.get(report=report, manager=people[pair.manager])
             as_of(one_on_one, closed_at=closed_at, scheduled_until=closed_at)
             # The service made the rows of the whole rule when the pair was set up, but a pair

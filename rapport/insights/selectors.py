@@ -888,9 +888,7 @@ def retention_records(
     year_ago = today - RETENTION_YEAR
     population = (
         Person.objects.filter(_of_reports(people, "pk"))
-        .filter(
-            Q(left_on__isnull=True, is_active=True) | Q(left_on__gte=year_ago, left_on__lte=today)
-        )
+        .filter(Q(left_on__isnull=True, is_active=True) | Person.left_in_year_to(today))
         .values_list("pk", "left_on", "left_reason")
     )
     due_before = Meeting.accounted_before(now)

@@ -780,3 +780,80 @@ def growth_rhythm_of(meeting: Meeting, *, now: datetime) -> GrowthRhythm:
             facts["before"] is None or facts["before"] < opens
         )
     return GrowthRhythm(pair.growth_every_weeks, last_on, due_on, planned_on, proposed)
+
+
+# --- What a departure does to the person's 1:1s (the confirmation step) ----------------------
+
+
+@dataclass(frozen=True)
+class EndingPair:
+    """One of the person's active 1:1s that a departure ends: the other person and how many of
+    the pair's upcoming meetings are cancelled."""
+
+    other: Person
+    upcoming: int
+
+
+@dataclass(frozen=True)
+class DepartureConsequences:
+    person: Person
+    # Where their reports go: the person's own manager (None: the top of the chart).
+    new_manager: Person | None
+    # The pairs where the person is the manager (each report moves to `new_manager`).
+    as_manager: list[EndingPair]
+    # The pair where the person is the report (at most one).
+    as_report: EndingPair | None
+    # Active reports without a 1:1 with the person, who move all the same.
+    other_reports: list[Person]
+
+    @property
+    def meetings_cancelled(self) -> int:
+        pairs = [*self.as_manager, *([self.as_report] if self.as_report else [])]
+        return sum(pair.upcoming for pair in pairs)
+
+
+def departure_consequences(
+    viewer: Person, person: Person, *, now: datetime
+) -> DepartureConsequences:
+    """What recording `person`'s departure would change, as of `now`: for HR and admins (a 404
+    for anyone else). Facts about pairs only, never their content."""
+    if not access.can_record_departure(viewer):
+        raise Http404
+    pairs = list(
+        OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE)
+        .filter(Q(manager=person) | Q(report=person))
+        .select_related("manager", "report")
+        .annotate(
+            upcoming=Count(
+                "meetings",
+                filter=Q(meetings__status=Meeting.Status.UPCOMING, meetings__scheduled_for__gt=now),
+            )
+        )
+        .order_by("report__name", "pk")
+    )
+    as_manager = [
+        EndingPair(other=pair.report, upcoming=pair.upcoming)
+        for pair in pairs
+        if pair.manager_id == person.pk
+    ]
+    as_report = next(
+        (
+            EndingPair(other=pair.manager, upcoming=pair.upcoming)
+            for pair in pairs
+            if pair.report_id == person.pk
+        ),
+        None,
+    )
+    paired = {pair.report_id for pair in pairs}
+    other_reports = list(
+        Person.objects.filter(manager=person, is_active=True)
+        .exclude(pk__in=paired)
+        .order_by("name")
+    )
+    return DepartureConsequences(
+        person=person,
+        new_manager=person.manager,
+        as_manager=as_manager,
+        as_report=as_report,
+        other_reports=other_reports,
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
@@ -33,7 +34,7 @@ from rapport.meetings.models import (
 )
 from rapport.meetings.selectors import CARD_FIELDS, agenda_for
 from rapport.people import importing
-from rapport.people.models import DayAway, LeftReason, Person
+from rapport.people.models import DayAway, Departure, LeftReason, Person
 from rapport.people.services import ReportingCycleError, cycle_message, would_create_cycle
 
 # Meetings exist as rows this far ahead; `schedules_extend_due` keeps the horizon moving.
@@ -1123,19 +1124,163 @@ def person_update(
     return person
 
 
+# --- Departures ---------------------------------------------------------------------------------
+# A people-app row with a meetings-app effect (1:1s end), so the workflow lives here. Leaving
+# dates are read on the organisation's calendar (timezone.localdate: TIME_ZONE), the calendar
+# every figure that counts leavers uses.
+
+
+def departure_undo_grace() -> timedelta:
+    return timedelta(days=settings.RAPPORT_DEPARTURE_UNDO_DAYS)
+
+
 @transaction.atomic
-def person_record_departure(
-    *, person: Person, left_on: date, left_reason: LeftReason, by: Person
-) -> Person:
-    """Someone has left: they can no longer sign in, and their reports move up a level."""
+def departure_record(
+    *, person: Person, leaves_on: date, reason: LeftReason, by: Person, now: datetime | None = None
+) -> Departure:
+    """HR or an admin records that `person` leaves on `leaves_on`: today or earlier applies at
+    once, a later day is scheduled (the person keeps access until the worker applies it on the
+    day). Recording again replaces a scheduled departure (a new date or reason)."""
     access.require(access.can_record_departure(by))
-    person.left_on = left_on
-    person.left_reason = left_reason
+    if not person.is_active:
+        raise ValidationError(f"{person.name} has already left.", code="left")
+    now = now or timezone.now()
+    Departure.objects.filter(person=person, state=Departure.State.SCHEDULED).update(
+        state=Departure.State.CANCELLED, ended_at=now
+    )
+    departure = Departure.objects.create(
+        person=person, leaves_on=leaves_on, reason=reason, recorded_by=by, recorded_at=now
+    )
+    if leaves_on <= timezone.localdate(now):
+        _departure_apply(departure, now=now)
+    return departure
+
+
+def _departure_apply(departure: Departure, *, now: datetime) -> None:
+    """The person can no longer sign in, their reports move up a level, and the 1:1s they were
+    part of close with their upcoming meetings cancelled; what changed is kept for an undo."""
+    person = Person.objects.select_for_update().get(pk=departure.person_id)
+    pairs = list(
+        OneOnOne.objects.filter(status=OneOnOne.Status.ACTIVE)
+        .filter(Q(manager=person) | Q(report=person))
+        .values_list("pk", flat=True)
+    )
+    cancelled = list(
+        Meeting.objects.filter(
+            one_on_one__in=pairs, status=Meeting.Status.UPCOMING, scheduled_for__gt=now
+        ).values_list("pk", flat=True)
+    )
+    Meeting.objects.filter(pk__in=cancelled).update(
+        status=Meeting.Status.CANCELLED, status_reason=f"The 1:1 ended: {person.name} has left."
+    )
+    reports = list(Person.objects.filter(manager=person).values_list("pk", flat=True))
+    Person.objects.filter(pk__in=reports).update(manager=person.manager_id)
+    person.left_on = departure.leaves_on
+    person.left_reason = departure.reason
     person.is_active = False
     person.save(update_fields=["left_on", "left_reason", "is_active"])
-    Person.objects.filter(manager=person).update(manager=person.manager)
     one_on_ones_close_where_manager_changed()
-    return person
+    departure.state = Departure.State.APPLIED
+    departure.applied_at = now
+    departure.reports_moved_to_id = person.manager_id
+    departure.moved_report_ids = reports
+    departure.closed_one_on_one_ids = pairs
+    departure.cancelled_meeting_ids = cancelled
+    departure.save()
+
+
+def departures_apply_due(*, now: datetime) -> int:
+    """Run by the worker's tick: apply every scheduled departure whose day has come (the
+    organisation's calendar). Each in its own transaction; safe to run twice."""
+    today = timezone.localdate(now)
+    applied = 0
+    for pk in Departure.objects.filter(
+        state=Departure.State.SCHEDULED, leaves_on__lte=today
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            departure = (
+                Departure.objects.select_for_update()
+                .filter(pk=pk, state=Departure.State.SCHEDULED)
+                .first()
+            )
+            if departure is not None:
+                _departure_apply(departure, now=now)
+                applied += 1
+    return applied
+
+
+@transaction.atomic
+def departure_cancel(*, departure: Departure, by: Person, now: datetime | None = None) -> Departure:
+    """A scheduled departure is called off before its day: nothing had changed yet."""
+    access.require(access.can_record_departure(by))
+    departure = Departure.objects.select_for_update().get(pk=departure.pk)
+    if not departure.is_scheduled:
+        raise ValidationError(
+            "This departure is no longer scheduled: it was applied or called off already.",
+            code="not_scheduled",
+        )
+    departure.state = Departure.State.CANCELLED
+    departure.ended_at = now or timezone.now()
+    departure.save(update_fields=["state", "ended_at"])
+    return departure
+
+
+@transaction.atomic
+def departure_undo(*, departure: Departure, by: Person, now: datetime | None = None) -> Departure:
+    """Within the grace period (RAPPORT_DEPARTURE_UNDO_DAYS) an applied departure is undone: the
+    person can sign in again, the reports it moved come back (unless someone has moved them
+    since), and the 1:1s it closed reopen with their upcoming meetings (unless the report has
+    another 1:1 now). After the grace period it is refused with the date it ended."""
+    access.require(access.can_record_departure(by))
+    now = now or timezone.now()
+    departure = Departure.objects.select_for_update().get(pk=departure.pk)
+    grace = departure_undo_grace()
+    if not departure.is_applied:
+        raise ValidationError("Only a departure that has taken effect can be undone.")
+    if not departure.can_undo(now, grace):
+        until = departure.undo_until(grace)
+        assert until is not None
+        raise ValidationError(
+            f"This departure can no longer be undone: the {grace.days} days to undo it ended "
+            f"on {timezone.localtime(until):%-d %B %Y}.",
+            code="grace_over",
+        )
+    person = Person.objects.select_for_update().get(pk=departure.person_id)
+    person.is_active = True
+    person.left_on = None
+    person.left_reason = ""
+    person.save(update_fields=["is_active", "left_on", "left_reason"])
+    Person.objects.filter(
+        pk__in=departure.moved_report_ids, manager_id=departure.reports_moved_to_id
+    ).update(manager=person)
+    reopened = []
+    for pair in OneOnOne.objects.filter(
+        pk__in=departure.closed_one_on_one_ids, status=OneOnOne.Status.CLOSED
+    ).select_related("report"):
+        report_has_this_manager = Person.objects.filter(
+            pk=pair.report_id, manager_id=pair.manager_id, is_active=True
+        ).exists()
+        report_has_a_pair = OneOnOne.objects.filter(
+            report_id=pair.report_id, status=OneOnOne.Status.ACTIVE
+        ).exists()
+        if report_has_this_manager and not report_has_a_pair:
+            OneOnOne.objects.filter(pk=pair.pk).update(
+                status=OneOnOne.Status.ACTIVE,
+                closed_at=None,
+                calendar_sequence=F("calendar_sequence") + 1,
+            )
+            reopened.append(pair.pk)
+    Meeting.objects.filter(
+        pk__in=departure.cancelled_meeting_ids,
+        one_on_one__in=reopened,
+        status=Meeting.Status.CANCELLED,
+        scheduled_for__gt=now,
+    ).update(status=Meeting.Status.UPCOMING, status_reason="")
+    access.org_chart_changed()
+    departure.state = Departure.State.UNDONE
+    departure.ended_at = now
+    departure.save(update_fields=["state", "ended_at"])
+    return departure
 
 
 def import_people(

@@ -23,6 +23,7 @@ from rapport.notify import selectors
 from rapport.notify.models import CHOOSABLE_KINDS, Kind
 from rapport.notify.unsubscribe import unsubscribe_url
 from rapport.people.models import Person
+from rapport.people.tokens import invitation_token_generator
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,25 @@ def sample_email(*, to: str, by: Person | None, nonce: str) -> Email:
     recipient = by or Person(name="Rapport", email=to)
     email = _render(Kind.TEST, f"{Kind.TEST}:{nonce}", recipient, context, to=to)
     return Email(**{**email.__dict__, "recipient": by})
+
+
+def invitation(*, person: Person, key: str) -> Email:
+    """A new person's first email: what Rapport is and a link to choose a password (the
+    invitation token: valid RAPPORT_INVITATION_DAYS and until the password is set). Nothing
+    private: who they are and who invites them is all it says."""
+    path = reverse(
+        "people:invitation",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(person.pk)),
+            "token": invitation_token_generator.make_token(person),
+        },
+    )
+    context = {
+        "accept_url": absolute(path),
+        "manager": person.manager if person.manager_id else None,
+        "days": settings.RAPPORT_INVITATION_DAYS,
+    }
+    return _render(Kind.INVITATION, key, person, context)
 
 
 def password_reset(*, person: Person, key: str) -> Email:

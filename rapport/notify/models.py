@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     TEST = "test", "Test email"
     PASSWORD_RESET = "password_reset", "Password reset link"
     CALENDAR_INVITE = "calendar_invite", "Calendar invites for your 1:1s (set-up and every change)"
+    INVITATION = "invitation", "Invitation to Rapport (a new person's first email)"
 
 
 # Every kind a person may turn off; a test email is asked for by an admin, never a subscription.

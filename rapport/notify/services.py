@@ -38,7 +38,7 @@ from django.utils import timezone
 from rapport import access
 from rapport.meetings import ical
 from rapport.meetings.models import Meeting, OneOnOne
-from rapport.meetings.services import schedules_extend_due
+from rapport.meetings.services import departures_apply_due, schedules_extend_due
 from rapport.notify import chat, emails
 from rapport.notify.emails import Email
 from rapport.notify.models import (
@@ -54,7 +54,7 @@ from rapport.notify.models import (
     SeriesInvite,
 )
 from rapport.notify.selectors import blank_addresses, managers_with_active_pairs
-from rapport.people.models import Person, normalise_email
+from rapport.people.models import Invitation, Person, normalise_email
 
 logger = logging.getLogger(__name__)
 
@@ -314,6 +314,7 @@ def notify_tick(*, now: datetime | None = None) -> TickResult:
     outbox rows, and enqueue sending once the rows are committed. Safe to run twice, or in two
     workers at once: existing keys are skipped and the unique key refuses a second row."""
     now = now or timezone.now()
+    departures_apply_due(now=now)
     meetings_added = schedules_extend_due(now=now)
     candidates = due_reminders(now) + due_recaps(now) + due_digests(now)
     existing = set(
@@ -342,6 +343,7 @@ def notify_tick(*, now: datetime | None = None) -> TickResult:
                 chat_add(message, webhook=webhook, send_after=now)
         added += created
     added += invites_queue_due(now=now)
+    added += invitations_queue_due(now=now)
     enqueued = sending_due_exists(now)
     if enqueued:
         enqueue_sending()
@@ -639,6 +641,31 @@ def sample_email_queue(*, to: str, by: Person) -> Outbox:
     outbox_add(email)
     enqueue_sending()
     return Outbox.objects.get(key=email.key)
+
+
+def invitations_queue_due(*, now: datetime | None = None) -> int:
+    """Turn every invitation not yet queued into its outbox email (key `invitation:<uuid>`: a
+    second tick, or two workers, still make one). Run by the tick and by the task an import or
+    a re-send enqueues. Only people who can sign in are invited, and demo accounts are not in
+    production (as for password resets). Returns how many emails were added."""
+    now = now or timezone.now()
+    added = 0
+    pending = Invitation.objects.filter(queued_at__isnull=True).select_related(
+        "person", "person__manager"
+    )
+    for invitation in pending:
+        person = invitation.person
+        with transaction.atomic():
+            claimed = Invitation.objects.filter(pk=invitation.pk, queued_at__isnull=True).update(
+                queued_at=now
+            )
+            if not claimed or not person.is_active or (settings.PRODUCTION and person.is_demo):
+                continue
+            added += outbox_add(
+                emails.invitation(person=person, key=f"{Kind.INVITATION}:{invitation.uuid}"),
+                send_after=now,
+            )
+    return added
 
 
 def password_reset_email_queue(*, email: str, key: str) -> bool:

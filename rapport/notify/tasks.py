@@ -28,6 +28,15 @@ def send_password_reset(email: str, key: str) -> bool:
     return services.password_reset_email_queue(email=email, key=key)
 
 
+@task
+def queue_invitations() -> int:
+    """Send the invitations an import or a re-send asked for now, not at the next tick."""
+    added = services.invitations_queue_due()
+    if added:
+        services.enqueue_sending()
+    return added
+
+
 def enqueue_or_log(job: Task[Any, Any], *args: Any, **kwargs: Any) -> bool:
     """Enqueue, and on a broker or database error log it instead of raising: the work that
     asked is committed, and failing its request would make the person submit it twice. Sending

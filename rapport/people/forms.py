@@ -23,6 +23,7 @@ from rapport.people.models import (
     validate_preferred_name,
     validate_video_link,
 )
+from rapport.people.selectors import PeopleStatus
 from rapport.people.timezones import canonical_timezone, is_known_timezone, timezone_choices
 
 # One message for every counter, so a refusal says nothing about the account or the cause.
@@ -79,6 +80,12 @@ class SignInForm(forms.Form):
 
 class PeopleSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100, strip=True, label="Search people")
+    # HR and admins only (the view ignores it for anyone else).
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Everyone"), *PeopleStatus.CHOICES],
+        error_messages={"invalid_choice": "Choose active, leaving soon or left."},
+    )
 
 
 class TimezoneField(forms.ChoiceField):
@@ -247,12 +254,29 @@ class DayAwayForm(forms.Form):
 
 
 class DepartureForm(forms.Form):
-    left_on = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="Last day"
+    """Two steps: the date and reason, then (with `confirm`) the same values once HR has read
+    what the departure will do (people/person_departure_confirm.html)."""
+
+    leaves_on = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label="Leaving date",
+        help_text="From this day on they can no longer sign in. Today or an earlier day takes "
+        "effect at once; a later day is scheduled and they keep access until then.",
+        error_messages={
+            "required": "Enter the leaving date.",
+            "invalid": "Enter the leaving date as a date, for example 2026-12-31.",
+        },
     )
-    left_reason = forms.ChoiceField(
-        choices=LeftReason.choices, label="Reason", widget=forms.RadioSelect
+    reason = forms.ChoiceField(
+        choices=LeftReason.choices,
+        label="Reason",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether the departure was voluntary or not.",
+            "invalid_choice": "Choose voluntary or involuntary.",
+        },
     )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 def _looks_like_email(value: str) -> bool:

@@ -37,6 +37,7 @@ from rapport.people.models import (
     DEFAULT_WORK_ENDS,
     DEFAULT_WORK_STARTS,
     WEEKDAYS_MONDAY_TO_FRIDAY,
+    Invitation,
     Person,
     Role,
     normalise_email,
@@ -759,6 +760,7 @@ def _apply_plan(plan: Plan, *, progress: Progress | None = None) -> None:
     advance(0)  # the checks, which take a while on a large file, are done
 
     ids = dict(plan.ids)
+    invited: list[int] = []
     # Managers before their reports, so each insert already knows its managers' ids.
     for level in _levels(plan.create):
         people = [
@@ -773,7 +775,12 @@ def _apply_plan(plan: Plan, *, progress: Progress | None = None) -> None:
         for batch in _batches(people):
             Person.objects.bulk_create(batch)
             advance(len(batch))
-        ids.update(_ids_of(people))
+        created = _ids_of(people)
+        ids.update(created)
+        invited.extend(created.values())
+    # Each new person's first email is an invitation; the worker's tick sends it.
+    for id_batch in _batches(invited):
+        Invitation.objects.bulk_create(Invitation(person_id=pk) for pk in id_batch)
 
     # Django's bulk_update builds a CASE per changed cell and measured slower here than one
     # UPDATE per person (about 1.5 s per 5,000 cells on SQLite). Real changes repeat

@@ -107,6 +107,10 @@ def validate_preferred_name(value: str) -> None:
         )
 
 
+# The window of "left in the last 12 months" (Person.left_in_year_to).
+LEAVER_YEAR = timedelta(days=365)
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -177,6 +181,13 @@ class Person(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.name or self.email
+
+    @staticmethod
+    def left_in_year_to(today: date) -> models.Q:
+        """Who counts as a leaver of the 12 months up to `today` (the organisation's calendar):
+        a departure applied with a leaving date in that window. The one definition behind every
+        figure that counts leavers (home, the organisation view's retention)."""
+        return models.Q(left_on__gt=today - LEAVER_YEAR, left_on__lte=today)
 
     def get_full_name(self) -> str:
         return self.name
@@ -377,3 +388,91 @@ class WorkingProfile(models.Model):
             for name, _, heading in self.ANSWERS
             if self.is_shared(name) and self.answer(name).strip()
         ]
+
+
+class Departure(models.Model):
+    """A departure recorded by HR or an admin. A leaving date after today (the organisation's
+    calendar) is SCHEDULED: the person keeps access and the worker applies it on the day. Once
+    APPLIED, it keeps what it changed (the reports it moved, the 1:1s it closed, the meetings it
+    cancelled) so that an undo within the grace period puts exactly that back. Pairs and
+    meetings live in the meetings app, above this one: they are kept as ids."""
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        APPLIED = "applied", "Applied"
+        CANCELLED = "cancelled", "Cancelled"
+        UNDONE = "undone", "Undone"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="departures")
+    leaves_on = models.DateField()
+    reason = models.CharField(max_length=16, choices=LeftReason.choices)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SCHEDULED)
+    recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=django_timezone.now, editable=False)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    # When it was cancelled (scheduled) or undone (applied).
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # What applying changed: the person's reports and the manager they moved to, the pairs it
+    # closed and the upcoming meetings it cancelled.
+    reports_moved_to = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    moved_report_ids = models.JSONField(default=list, blank=True)
+    closed_one_on_one_ids = models.JSONField(default=list, blank=True)
+    cancelled_meeting_ids = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ("-recorded_at", "-pk")
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=models.Q(state="scheduled"),
+                name="one_scheduled_departure_per_person",
+            ),
+        ]
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["state", "leaves_on"])]
+
+    def __str__(self) -> str:
+        return f"departure of {self.person} on {self.leaves_on:%Y-%m-%d} ({self.state})"
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.state == self.State.SCHEDULED
+
+    @property
+    def is_applied(self) -> bool:
+        return self.state == self.State.APPLIED
+
+    def undo_until(self, grace: timedelta) -> datetime | None:
+        """The moment the undo of an applied departure closes; None unless applied."""
+        if not self.is_applied or self.applied_at is None:
+            return None
+        return self.applied_at + grace
+
+    def can_undo(self, now: datetime, grace: timedelta) -> bool:
+        until = self.undo_until(grace)
+        return until is not None and now < until
+
+
+class Invitation(models.Model):
+    """A new person's first email, asked for by an import or an admin's re-send. The worker's
+    tick turns each unqueued row into one outbox email (key `invitation:<uuid>`), so it is sent
+    exactly once however often the tick runs."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    created_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=django_timezone.now, editable=False)
+    queued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+        indexes: ClassVar[list[Any]] = [models.Index(fields=["queued_at"])]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.person} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from rapport import access
-from rapport.people.models import DayAway, Person, WorkingProfile
+from rapport.people.models import DayAway, Departure, Person, WorkingProfile
 
 
 def get_person_for(viewer: Person, person_uuid: uuid.UUID | str) -> Person:
@@ -64,14 +65,81 @@ def org_chart_for(viewer: Person) -> list[OrgNode]:
     return roots
 
 
-def search_people_for(viewer: Person, query: str, *, limit: int = 50) -> QuerySet[Person]:
+class PeopleStatus:
+    """The people list's filter for HR and admins (access.can_see_leavers)."""
+
+    ACTIVE = "active"
+    LEAVING = "leaving"
+    LEFT = "left"
+    CHOICES = ((ACTIVE, "Active"), (LEAVING, "Leaving soon"), (LEFT, "Left"))
+
+
+def search_people_for(
+    viewer: Person, query: str, *, status: str = "", limit: int = 50
+) -> QuerySet[Person]:
+    """People whose name, title or email holds every word of `query`. Everyone sees active
+    people; HR and admins also find people who have left, and may narrow the list to active,
+    leaving soon (a departure scheduled) or left. For them each row carries `leaving_on`."""
     words = query.split()
-    people = access.people_visible_to(viewer).filter(is_active=True)
+    people: QuerySet[Person]
+    if access.can_see_leavers(viewer):
+        people = access.people_visible_to(viewer).annotate(
+            leaving_on=Subquery(
+                Departure.objects.filter(
+                    person=OuterRef("pk"), state=Departure.State.SCHEDULED
+                ).values("leaves_on")[:1]
+            )
+        )
+        if status == PeopleStatus.ACTIVE:
+            people = people.filter(is_active=True)
+        elif status == PeopleStatus.LEAVING:
+            people = people.filter(is_active=True, leaving_on__isnull=False)
+        elif status == PeopleStatus.LEFT:
+            people = people.filter(is_active=False)
+    else:
+        people = access.people_visible_to(viewer).filter(is_active=True)
     for word in words:
         people = people.filter(
             Q(name__icontains=word) | Q(title__icontains=word) | Q(email__icontains=word)
         )
-    return people.select_related("manager").order_by("name")[:limit]
+    order = ("leaving_on", "name") if status == PeopleStatus.LEAVING else ("name",)
+    return people.select_related("manager").order_by(*order)[:limit]
+
+
+@dataclass(frozen=True)
+class DepartureStatus:
+    """A person's departure as HR and admins read it on the person's page."""
+
+    scheduled: Departure | None
+    # The latest applied departure while it may still be undone, and until when.
+    undoable: Departure | None
+    undo_until: datetime | None
+
+
+def departure_status_of(viewer: Person, person: Person, *, now: datetime) -> DepartureStatus | None:
+    """None for anyone who may not record departures."""
+    if not access.can_record_departure(viewer):
+        return None
+    scheduled = Departure.objects.filter(person=person, state=Departure.State.SCHEDULED).first()
+    applied = Departure.objects.filter(person=person, state=Departure.State.APPLIED).first()
+    grace = timedelta(days=settings.RAPPORT_DEPARTURE_UNDO_DAYS)
+    undoable = applied if applied is not None and applied.can_undo(now, grace) else None
+    return DepartureStatus(
+        scheduled=scheduled,
+        undoable=undoable,
+        undo_until=undoable.undo_until(grace) if undoable else None,
+    )
+
+
+def departure_of(viewer: Person, person: Person, *, state: str) -> Departure:
+    """The person's scheduled departure, or their latest applied one: a 404 for anyone who may
+    not record departures, or when there is none."""
+    if not access.can_record_departure(viewer):
+        raise Http404
+    departure = Departure.objects.filter(person=person, state=state).first()
+    if departure is None:
+        raise Http404("No such departure.")
+    return departure
 
 
 @dataclass(frozen=True)
@@ -129,15 +197,15 @@ class OrganisationOverview:
     managers_by_team_size: list[tuple[str, int]]
 
 
-def organisation_overview(viewer: Person, *, today: datetime) -> OrganisationOverview:
-    """Counts about the whole organisation, for HR and admins only."""
+def organisation_overview(viewer: Person, *, today: date) -> OrganisationOverview:
+    """Counts about the whole organisation, for HR and admins only. `today` on the
+    organisation's calendar, as the organisation view's retention figures count leavers."""
     if not access.can_see_organisation_overview(viewer):
         raise Http404
-    one_year_ago = today.date() - timedelta(days=365)
     people = Person.objects.all()
     figures = people.aggregate(
         active_people=Count("pk", filter=Q(is_active=True)),
-        left_last_year=Count("pk", filter=Q(left_on__gte=one_year_ago)),
+        left_last_year=Count("pk", filter=Person.left_in_year_to(today)),
         timezones=Count("timezone", distinct=True, filter=Q(is_active=True)),
     )
     team_sizes = list(

@@ -1,7 +1,7 @@
 """Changes to people: their details, working hours, password resets, and the rule that keeps
 the org chart free of loops. A change of manager also closes 1:1s, so it is a workflow of the
 meetings app (meetings/services.py: person_change_manager, person_update,
-person_record_departure, import_people)."""
+departure_record, departure_cancel, departure_undo, import_people)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rapport import access
 from rapport.people.models import (
+    Invitation,
     PasswordResetRequest,
     Person,
     WorkingProfile,
@@ -181,3 +182,10 @@ def working_profile_save(
     profile.updated_at = timezone.now()
     profile.save()
     return profile
+
+
+def invitation_resend(*, person: Person, by: Person) -> Invitation:
+    """An admin asks for `person`'s invitation again (a lost or expired email): a new row that
+    the worker's tick sends once, with a fresh link."""
+    access.require(access.can_resend_invitation(by, person))
+    return Invitation.objects.create(person=person, created_by=by)

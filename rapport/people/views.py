@@ -13,20 +13,22 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.template.defaultfilters import pluralize
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access
 from rapport.http import SignedInRequest
+from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings import services as meeting_services
-from rapport.notify.tasks import enqueue_or_log, send_password_reset
+from rapport.notify.tasks import enqueue_or_log, queue_invitations, send_password_reset
 from rapport.people import selectors, services, throttle
 from rapport.people.backends import password_sign_in_allowed
 from rapport.people.forms import (
@@ -42,7 +44,9 @@ from rapport.people.forms import (
     WorkingProfileForm,
 )
 from rapport.people.importing import ImportReport
-from rapport.people.models import DayAway, LeftReason, Person
+from rapport.people.models import DayAway, Departure, LeftReason, Person
+from rapport.people.selectors import PeopleStatus
+from rapport.people.tokens import invitation_token_generator
 from rapport.privacy import services as privacy_services
 
 
@@ -50,17 +54,35 @@ from rapport.privacy import services as privacy_services
 def org_chart(request: SignedInRequest) -> HttpResponse:
     viewer = request.user
     form = PeopleSearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
+    valid = form.is_valid()
+    query = form.cleaned_data["q"] if valid else ""
+    sees_leavers = access.can_see_leavers(viewer)
+    status = form.cleaned_data["status"] if valid and sees_leavers else ""
+    listing = bool(query or status)
     context = {
         "form": form,
         "query": query,
-        "results": selectors.search_people_for(viewer, query) if query else None,
-        "roots": None if query else selectors.org_chart_for(viewer),
+        "status": status,
+        "status_label": dict(PeopleStatus.CHOICES).get(status, ""),
+        "status_links": _status_links(query) if sees_leavers else [],
+        "sees_leavers": sees_leavers,
+        "results": selectors.search_people_for(viewer, query, status=status) if listing else None,
+        "roots": None if listing else selectors.org_chart_for(viewer),
     }
     template = "people/org_chart.html"
     if request.htmx and request.htmx.target == "people-results":
         template += "#results"
     return render(request, template, context)
+
+
+def _status_links(query: str) -> list[tuple[str, str, str]]:
+    """(value, label, URL) of each people-list filter, keeping the search words."""
+    base = reverse("people:org_chart")
+    links = []
+    for value, label in [("", "Everyone"), *PeopleStatus.CHOICES]:
+        params = {key: text for key, text in (("q", query), ("status", value)) if text}
+        links.append((value, label, f"{base}?{urlencode(params)}" if params else base))
+    return links
 
 
 @require_GET
@@ -74,6 +96,8 @@ def person_detail(request: SignedInRequest, person_uuid: str) -> HttpResponse:
         "show_employment": access.can_see_employment_details(viewer, person),
         "can_edit": access.can_edit_person(viewer, person),
         "can_record_departure": access.can_record_departure(viewer) and person.is_active,
+        "departure": selectors.departure_status_of(viewer, person, now=timezone.now()),
+        "can_resend_invitation": access.can_resend_invitation(viewer, person),
         "can_erase": access.can_erase_person(viewer)
         and privacy_services.erasure_refusal(person, today=timezone.localdate()) is None,
     }
@@ -109,21 +133,87 @@ def person_edit(request: SignedInRequest, person_uuid: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_departure(request: SignedInRequest, person_uuid: str) -> HttpResponse:
+    """Step one: the date and reason. Step two: what will happen to the person's 1:1s, and
+    nothing changes until HR confirms it (`confirm`)."""
     viewer = request.user
     person = selectors.get_person_for(viewer, person_uuid)
     if not access.can_record_departure(viewer) or not person.is_active:
         raise Http404
-    form = DepartureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        meeting_services.person_record_departure(
-            person=person,
-            left_on=form.cleaned_data["left_on"],
-            left_reason=LeftReason(form.cleaned_data["left_reason"]),
-            by=viewer,
+    form = DepartureForm(request.POST if request.method == "POST" else None)
+    context: dict[str, object] = {"person": person, "form": form}
+    if request.method == "POST" and form.is_valid() and "edit" not in request.POST:
+        leaves_on = form.cleaned_data["leaves_on"]
+        reason = LeftReason(form.cleaned_data["reason"])
+        if form.cleaned_data["confirm"]:
+            departure = meeting_services.departure_record(
+                person=person, leaves_on=leaves_on, reason=reason, by=viewer
+            )
+            if departure.is_scheduled:
+                messages.success(
+                    request,
+                    f"Scheduled {person.name}'s departure for {leaves_on:%-d %B %Y}: they keep "
+                    "access until then, and you can cancel it before that day.",
+                )
+            else:
+                days = settings.RAPPORT_DEPARTURE_UNDO_DAYS
+                messages.success(
+                    request,
+                    f"Recorded that {person.name} has left. You can undo it for {days} "
+                    f"day{pluralize(days)} from this page.",
+                )
+            return redirect("people:detail", person_uuid=person.uuid)
+        now = timezone.now()
+        context |= {
+            "consequences": meeting_selectors.departure_consequences(viewer, person, now=now),
+            "leaves_on": leaves_on,
+            "reason": reason,
+            "applies_now": leaves_on <= timezone.localdate(now),
+            "undo_days": settings.RAPPORT_DEPARTURE_UNDO_DAYS,
+        }
+        return render(request, "people/person_departure_confirm.html", context)
+    return render(request, "people/person_departure.html", context)
+
+
+@require_POST
+def person_departure_cancel(request: SignedInRequest, person_uuid: str) -> HttpResponse:
+    viewer = request.user
+    person = selectors.get_person_for(viewer, person_uuid)
+    departure = selectors.departure_of(viewer, person, state=Departure.State.SCHEDULED)
+    meeting_services.departure_cancel(departure=departure, by=viewer)
+    messages.success(request, f"Cancelled {person.name}'s departure: nothing has changed.")
+    return redirect("people:detail", person_uuid=person.uuid)
+
+
+@require_POST
+def person_departure_undo(request: SignedInRequest, person_uuid: str) -> HttpResponse:
+    viewer = request.user
+    person = selectors.get_person_for(viewer, person_uuid)
+    departure = selectors.departure_of(viewer, person, state=Departure.State.APPLIED)
+    try:
+        meeting_services.departure_undo(departure=departure, by=viewer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Undid {person.name}'s departure: they can sign in again, and their reports and "
+            "1:1s are back where no one has changed them since.",
         )
-        messages.success(request, f"Recorded that {person.name} has left.")
-        return redirect("people:detail", person_uuid=person.uuid)
-    return render(request, "people/person_departure.html", {"person": person, "form": form})
+    return redirect("people:detail", person_uuid=person.uuid)
+
+
+@require_POST
+def person_invitation_resend(request: SignedInRequest, person_uuid: str) -> HttpResponse:
+    viewer = request.user
+    person = selectors.get_person_for(viewer, person_uuid)
+    if not access.can_resend_invitation(viewer, person):
+        raise Http404
+    services.invitation_resend(person=person, by=viewer)
+    transaction.on_commit(lambda: enqueue_or_log(queue_invitations))
+    messages.success(
+        request, f"Sent {person.name} a new invitation to {person.email} with a fresh link."
+    )
+    return redirect("people:detail", person_uuid=person.uuid)
 
 
 def _account_page(
@@ -265,6 +355,9 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             by=viewer,
             keep_names=form.cleaned_data["keep_names"],
         )
+        if report.applied and report.created:
+            # The new people's invitations go now, not at the worker's next tick.
+            transaction.on_commit(lambda: enqueue_or_log(queue_invitations))
     problems = report.problems if report else []
     context = {
         "form": form,
@@ -342,4 +435,26 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         throttle.trusted_browser_remember(response, email=form.user.email)
+        return response
+
+
+class InvitationAcceptView(PasswordResetConfirmView):
+    """The invitation's link: the same two steps as a reset link (the token moves into the
+    session, then the set-password form), with the invitation's own token, for people who can
+    sign in, and on to the sign-in page with a welcome."""
+
+    token_generator = invitation_token_generator
+    template_name = "people/invitation_accept.html"
+    success_url = reverse_lazy("login")
+
+    def get_user(self, uidb64: str) -> Person | None:
+        person = super().get_user(uidb64)
+        return person if isinstance(person, Person) and person.is_active else None
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            "Your password is set. Sign in with your email address and the new password.",
+        )
         return response

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from rapport.meetings.services import day_away_add
-from rapport.people.models import DayAway
+from rapport.meetings.services import day_away_add, departure_record
+from rapport.people.models import DayAway, LeftReason
+from rapport.people.tokens import invitation_token_generator
 from tests.access_rows.base import (
     PUBLIC,
     SIGNED_IN,
@@ -53,6 +54,13 @@ ROWS: dict[str, Row] = {
     "people:detail": Row(person("people:detail"), everyone(200)),
     "people:edit": Row(person("people:edit"), only(("admin",))),
     "people:departure": Row(person("people:departure"), only(("hr", "admin"))),
+    "people:departure_cancel": Row(person("people:departure_cancel"), everyone(405)),
+    "people:departure_undo": Row(person("people:departure_undo"), everyone(405)),
+    "people:invitation_resend": Row(person("people:invitation_resend"), everyone(405)),
+    # The invitation link is the credential, whoever holds it (an invalid one explains itself).
+    "people:invitation": Row(
+        lambda cast: reverse("people:invitation", args=["MQ", "not-a-token"]), PUBLIC
+    ),
     "people:import": Row(fixed("people:import"), only(("admin",))),
     # Everyone's own working-with-me profile: the page only ever shows the viewer's own.
     "account_working_profile": Row(fixed("account_working_profile"), everyone(200)),
@@ -81,6 +89,35 @@ def open_the_reset_link(client: Client, cast: Cast) -> None:
 def set_password_url(cast: Cast) -> str:
     uid = urlsafe_base64_encode(force_bytes(cast.report.pk))
     return reverse("password_reset_confirm", args=[uid, "set-password"])
+
+
+def open_the_invitation_link(client: Client, cast: Cast) -> None:
+    uid = urlsafe_base64_encode(force_bytes(cast.report.pk))
+    token = invitation_token_generator.make_token(cast.report)
+    client.get(reverse("people:invitation", args=[uid, token]))
+
+
+def invitation_set_password_url(cast: Cast) -> str:
+    uid = urlsafe_base64_encode(force_bytes(cast.report.pk))
+    return reverse("people:invitation", args=[uid, "set-password"])
+
+
+def schedule_the_reports_departure(cast: Cast) -> None:
+    departure_record(
+        person=cast.report,
+        leaves_on=timezone.localdate() + timedelta(days=30),
+        reason=LeftReason.VOLUNTARY,
+        by=cast.hr,
+    )
+
+
+def record_the_second_reports_departure(cast: Cast) -> None:
+    departure_record(
+        person=cast.report_two,
+        leaves_on=timezone.localdate(),
+        reason=LeftReason.VOLUNTARY,
+        by=cast.hr,
+    )
 
 
 def edited_person(cast: Cast) -> Payload:
@@ -191,10 +228,40 @@ WRITES: dict[str, Write] = {
         prime=open_the_reset_link,
     ),
     "people:edit": Write(person("people:edit"), edited_person, allowed=("admin",)),
+    # The confirmed step (the first step only shows what would happen: tests/people).
     "people:departure": Write(
         person("people:departure"),
-        lambda cast: {"left_on": timezone.localdate().isoformat(), "left_reason": "voluntary"},
+        lambda cast: {
+            "leaves_on": timezone.localdate().isoformat(),
+            "reason": "voluntary",
+            "confirm": "on",
+        },
         allowed=("hr", "admin"),
+    ),
+    "people:departure_cancel": Write(
+        person("people:departure_cancel"),
+        data(),
+        allowed=("hr", "admin"),
+        arrange=schedule_the_reports_departure,
+    ),
+    # Of the second report: the report themselves can no longer sign in once they have left.
+    "people:departure_undo": Write(
+        lambda cast: reverse("people:departure_undo", args=[cast.report_two.uuid]),
+        data(),
+        allowed=("hr", "admin"),
+        arrange=record_the_second_reports_departure,
+    ),
+    "people:invitation_resend": Write(
+        person("people:invitation_resend"), data(), allowed=("admin",)
+    ),
+    "people:invitation": Write(
+        invitation_set_password_url,
+        data(
+            new_password1="a much longer passphrase 2027",
+            new_password2="a much longer passphrase 2027",
+        ),
+        allowed=ROLES,
+        prime=open_the_invitation_link,
     ),
     "people:import": Write(fixed("people:import"), org_chart_file, allowed=("admin",), ok=200),
     # Each signed-in person writes their own profile (there is no way to name someone else's).

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from rapport.people.models import Person
 from tests.cast import Cast
@@ -142,7 +143,11 @@ def test_recording_a_departure_moves_their_reports_up_a_level(cast: Cast, client
     client.force_login(cast.hr)
     response = client.post(
         reverse("people:departure", kwargs={"person_uuid": cast.manager.uuid}),
-        {"left_on": "2026-10-31", "left_reason": "voluntary"},
+        {
+            "leaves_on": (timezone.localdate() - timedelta(days=10)).isoformat(),
+            "reason": "voluntary",
+            "confirm": "on",
+        },
     )
     assert response.status_code == 302
     cast.manager.refresh_from_db()

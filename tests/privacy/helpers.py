@@ -14,7 +14,7 @@ from rapport.insights.selectors import (
     retention_records,
 )
 from rapport.meetings.models import Meeting
-from rapport.meetings.services import person_record_departure
+from rapport.meetings.services import departure_record
 from rapport.people.models import LeftReason, Person
 from rapport.people.selectors import organisation_overview
 
@@ -36,12 +36,14 @@ def markers_left(markers: list[str]) -> list[str]:
 
 def has_left(person: Person, *, by: Person) -> Person:
     """Records a departure that took effect yesterday."""
-    return person_record_departure(
+    departure_record(
         person=person,
-        left_on=timezone.localdate() - timedelta(days=1),
-        left_reason=LeftReason.VOLUNTARY,
+        leaves_on=timezone.localdate() - timedelta(days=1),
+        reason=LeftReason.VOLUNTARY,
         by=by,
     )
+    person.refresh_from_db()
+    return person
 
 
 def figures(hr: Person) -> dict[str, Any]:
