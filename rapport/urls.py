@@ -17,6 +17,7 @@ urlpatterns = [
     path("check-ins/", include("rapport.checkins.urls")),
     path("insights/", include("rapport.insights.urls")),
     path("notifications/", include("rapport.notify.urls")),
+    path("api/", include("rapport.api.urls")),
     path("account/", people_views.account, name="account"),
     path("account/hours/", people_views.account_hours, name="account_hours"),
     path(

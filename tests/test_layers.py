@@ -30,6 +30,8 @@ APP_RANK = {
     "notify": 6,
     # rapport/home.py: the home page's triage board, read across every app but notify.
     "home": 7,
+    # rapport/api: the JSON API, on top of every app; nobody imports it.
+    "api": 8,
 }
 
 # Project-level modules that import nothing of the apps: every layer may use them.
