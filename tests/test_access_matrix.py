@@ -19,6 +19,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from rapport.api.models import Scope
+from rapport.people.models import Person
 from tests.access_rows import (
     api,
     balance,
@@ -37,8 +39,6 @@ from tests.access_rows import (
     questions,
     week,
 )
-from rapport.api.models import Scope
-from rapport.people.models import Person
 from tests.access_rows.base import Row, Write
 from tests.api.helpers import bearer, token_for
 from tests.canaries import plant_canaries

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 import rapport
 from rapport.access import Refused
+from rapport.api import services as api_services
 from rapport.checkins import services as checkins
 from rapport.goals import services as goals
 from rapport.goals.models import CoachingConversation, Goal
@@ -49,6 +50,7 @@ from tests.helpers.digest import database_digest
 
 # Modules holding write services: every public function is a case or is in NOT_A_PERSONS_WRITE.
 WRITE_MODULES = (
+    api_services,
     checkins,
     goals,
     insights_services,
@@ -130,6 +132,8 @@ NOT_A_PERSONS_WRITE = {
     "people.importing.read_file": PURE,
     "people.services.cycle_message": PURE,
     "people.services.would_create_cycle": READ,
+    # Called by the API's token authentication: the token's own request is its authority.
+    "api.services.token_mark_used": BOOKKEEPING + " (a token's last use, once a minute)",
 }
 
 # --- The cases ---------------------------------------------------------------------------------
@@ -696,6 +700,24 @@ def _outbox_retry_failed(cast: Cast) -> Call:
     notify.outbox_add(emails.sample_email(to="bounced@example.com", by=cast.admin, nonce="retry"))
     Outbox.objects.update(attempts=6)
     return lambda by: notify.outbox_retry_failed(by=by)
+
+
+# api
+
+
+@case("api.services.token_create", allowed="report", refused=("outsider", "manager", "admin"))
+def _token_create(cast: Cast) -> Call:
+    return lambda by: api_services.token_create(
+        person=cast.report, by=by, name="Sync", scope="read", days=30
+    )
+
+
+@case("api.services.token_revoke", allowed="report", refused=("outsider", "manager", "admin"))
+def _token_revoke(cast: Cast) -> Call:
+    made = api_services.token_create(
+        person=cast.report, by=cast.report, name="Sync", scope="read", days=30
+    )
+    return lambda by: api_services.token_revoke(token=made.token, by=by)
 
 
 # --- The checks --------------------------------------------------------------------------------

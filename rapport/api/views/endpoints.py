@@ -9,8 +9,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from rapport.api import selectors
@@ -56,7 +56,9 @@ class Paging(Schema):
     offset: int = Field(0, ge=0, le=1_000_000, description="Items to skip.")
 
 
-def page[T](items: QuerySet[T], paging: Paging, convert: Callable[[T], dict[str, Any]]) -> dict:
+def page[T: Model](
+    items: QuerySet[T], paging: Paging, convert: Callable[[T], dict[str, Any]]
+) -> dict:
     window = items[paging.offset : paging.offset + paging.limit]
     return {
         "count": items.count(),

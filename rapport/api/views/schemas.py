@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
+from uuid import UUID
 
 from ninja import Field, Schema
 
@@ -21,12 +21,12 @@ class InputError(Schema):
 
 
 class PersonRef(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     name: str
 
 
 class Me(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     email: str
     name: str
     timezone: str
@@ -35,7 +35,7 @@ class Me(Schema):
 
 
 class OneOnOneOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     manager: PersonRef
     report: PersonRef
     status: str
@@ -45,8 +45,8 @@ class OneOnOneOut(Schema):
 
 
 class MeetingOut(Schema):
-    uuid: uuid.UUID
-    one_on_one: uuid.UUID
+    uuid: UUID
+    one_on_one: UUID
     scheduled_for: datetime
     duration_minutes: int
     status: str
@@ -54,13 +54,13 @@ class MeetingOut(Schema):
 
 
 class PointOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     author: PersonRef
     text: str
     section: str
     is_private: bool
     is_recurring: bool
-    discussed_in: uuid.UUID | None
+    discussed_in: UUID | None
     created_at: datetime
 
 
@@ -94,25 +94,25 @@ class NoteConflictOut(Schema):
     detail: str
     current_body: str
     current_version: int
-    yours_kept_as: uuid.UUID
+    yours_kept_as: UUID
 
 
 class ActionOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     owner: PersonRef
     text: str
     due_on: date | None
     done: bool
     done_at: datetime | None
-    created_in: uuid.UUID | None
+    created_in: UUID | None
     created_at: datetime
 
 
 class ActionIn(Schema):
     text: str = Field(min_length=1, max_length=500)
-    owner: uuid.UUID
+    owner: UUID
     due_on: date | None = None
-    meeting: uuid.UUID | None = None
+    meeting: UUID | None = None
 
 
 class ActionDoneIn(Schema):
@@ -120,7 +120,7 @@ class ActionDoneIn(Schema):
 
 
 class GoalOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     title: str
     kind: str
     status: str
@@ -137,7 +137,7 @@ class GoalOut(Schema):
 
 class ProgressOut(Schema):
     by: PersonRef
-    meeting: uuid.UUID | None
+    meeting: UUID | None
     value: Decimal | None
     confidence: int | None
     obstacle: str
@@ -151,8 +151,8 @@ class GoalDetailOut(GoalOut):
 
 
 class CheckInOut(Schema):
-    uuid: uuid.UUID
-    meeting: uuid.UUID
+    uuid: UUID
+    meeting: UUID
     mood: int
     energy: int
     workload: int
@@ -165,7 +165,7 @@ class CheckInOut(Schema):
 
 
 class PersonOut(Schema):
-    uuid: uuid.UUID
+    uuid: UUID
     email: str
     name: str
     title: str
