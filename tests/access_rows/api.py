@@ -17,7 +17,7 @@ from rapport.api.models import Scope
 from rapport.api.services import token_create
 from rapport.meetings.models import ActionItem
 from tests.access_rows.base import PUBLIC, SIGNED_IN, Payload, Row, Write, everyone, fixed
-from tests.access_rows.goals import pair_goal
+from tests.access_rows.goals import active_goal_url, an_active_goal, pair_goal
 from tests.cast import ROLES, Cast
 
 PAIR = ("manager", "report")
@@ -74,6 +74,10 @@ ROWS: dict[str, Row] = {
     "api:goal": Row(
         lambda cast: reverse("api:goal", args=[pair_goal(cast).uuid]), api_only(PAIR), token=READ
     ),
+    "api:goal_progress": Row(
+        lambda cast: reverse("api:goal_progress", args=[pair_goal(cast).uuid]),
+        everyone(405, anonymous=405),
+    ),
     "api:checkins": Row(pair_url("api:checkins"), api_only(PAIR), token=READ),
     "api:people": Row(fixed("api:people"), api_only(("admin",)), token=READ),
 }
@@ -118,6 +122,15 @@ WRITES: dict[str, Write] = {
         lambda cast: {"done": True},
         PAIR,
         200,
+    ),
+    "api:goal_progress": Write(
+        active_goal_url("api:goal_progress"),
+        lambda cast: {"value": "40", "confidence": 6, "note": "Half the invoices moved"},
+        PAIR,
+        ok=201,
+        overrides={"anonymous": 401},
+        token=WRITE,
+        arrange=an_active_goal,
     ),
     "api:people": api_write(
         fixed("api:people"),

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rapport.api.models import ApiToken, Scope, hash_secret
 from rapport.meetings.models import Note, NoteConflictCopy, TalkingPoint
 from rapport.people.models import Person
+from tests.access_rows.goals import an_active_goal
 from tests.api.helpers import bearer, token_for
 from tests.cast import Cast
 
@@ -231,3 +232,53 @@ def test_the_openapi_document_and_the_docs_page_are_served(cast: Cast) -> None:
     assert docs.status_code == 200
     assert "<script>" not in docs.content.decode()
     assert "swagger-ui-bundle.js" in docs.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("route", "body"),
+    [
+        ("points", {"text": "nul \x00 inside"}),
+        ("points", {"text": "   "}),
+        ("points", {"text": "x" * 501}),
+        ("points", {"text": "Fine", "section": "gossip"}),
+        ("points", ["not", "an", "object"]),
+        ("actions", {"text": "Do it", "owner": "not-a-uuid"}),
+        ("actions", {"text": "Do it", "owner": "00000000-0000-4000-8000-000000000000"}),
+        ("actions", {"text": "Do it", "owner": "", "due_on": "2026-02-30"}),
+    ],
+)
+def test_bad_bodies_get_a_4xx_and_change_nothing(cast: Cast, route: str, body: object) -> None:
+    before = (TalkingPoint.objects.count(), cast.one_on_one.actions.count())
+    answer = Client().post(
+        api(route, cast.one_on_one.uuid),
+        body,
+        "application/json",
+        headers=bearer(token_for(cast.report)),
+    )
+    assert answer.status_code in (400, 422), answer.content
+    assert (TalkingPoint.objects.count(), cast.one_on_one.actions.count()) == before
+
+
+def test_a_body_that_is_not_json_gets_a_4xx(cast: Cast) -> None:
+    answer = Client().post(
+        api("note_save", cast.meeting.uuid, "shared"),
+        "{not json",
+        "application/json",
+        headers=bearer(token_for(cast.report)),
+    )
+    assert answer.status_code in (400, 422)
+    assert not Note.objects.filter(meeting=cast.meeting).exists()
+
+
+def test_progress_is_recorded_on_an_active_goal(cast: Cast) -> None:
+    an_active_goal(cast)
+    goal = cast.one_on_one.goals.get(status="active")
+    client = Client()
+    headers = bearer(token_for(cast.report))
+    url = api("goal_progress", goal.uuid)
+    empty = client.post(url, {}, "application/json", headers=headers)
+    assert empty.status_code == 400
+    made = client.post(url, {"value": "12.5", "confidence": 7}, "application/json", headers=headers)
+    assert made.status_code == 201, made.content
+    progress = client.get(api("goal", goal.uuid), headers=headers).json()["progress"]
+    assert [(p["value"], p["confidence"]) for p in progress] == [("12.50", 7)]

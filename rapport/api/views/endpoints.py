@@ -38,9 +38,12 @@ from rapport.api.views.schemas import (
     PointIn,
     PointOut,
     PointPage,
+    ProgressIn,
+    ProgressOut,
 )
 from rapport.checkins.models import CheckIn
 from rapport.goals import selectors as goals_selectors
+from rapport.goals import services as goals_services
 from rapport.goals.models import Goal, GoalUpdate
 from rapport.meetings import selectors as meetings_selectors
 from rapport.meetings import services as meetings_services
@@ -397,6 +400,34 @@ def goal(request: HttpRequest, goal: uuid.UUID) -> dict:
     """One goal with its progress updates, oldest first."""
     found = goals_selectors.get_goal_for(viewer_of(request), goal)
     return {**goal_out(found), "progress": [progress_out(u) for u in selectors.progress_of(found)]}
+
+
+@api.post(
+    "/goals/{goal}/progress",
+    response=responses(201, ProgressOut, write=True),
+    url_name="goal_progress",
+    tags=["goals"],
+)
+def goal_progress(request: HttpRequest, goal: uuid.UUID, body: ProgressIn) -> Status:
+    """Record where an active goal stands, as on the goal page."""
+    viewer = writer_of(request)
+    found = goals_selectors.get_goal_for(viewer, goal)
+    if body.value is None and body.confidence is None and not (body.obstacle + body.note).strip():
+        return Status(400, {"detail": "Give a value, a confidence, an obstacle or a note."})
+    in_meeting = None
+    if body.meeting is not None:
+        in_meeting = meetings_selectors.get_meeting_for(viewer, body.meeting)
+    update = goals_services.goal_record_progress(
+        goal=found,
+        by=viewer,
+        meeting=in_meeting,
+        value=body.value,
+        confidence=body.confidence,
+        obstacle=body.obstacle,
+        note=body.note,
+        obstacle_kind=body.obstacle_kind,
+    )
+    return Status(201, progress_out(update))
 
 
 # --- Check-ins -------------------------------------------------------------------------------

@@ -4,10 +4,28 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
+from pydantic import AfterValidator, StringConstraints
+
+
+def _no_nul(value: str) -> str:
+    # As Django's form fields refuse them: PostgreSQL cannot store NUL in text.
+    if "\x00" in value:
+        raise ValueError("Null characters are not allowed.")
+    return value
+
+
+# Every text a request sends.
+Text = Annotated[str, AfterValidator(_no_nul)]
+# A point's or an action's text: blank after trimming is no text.
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=500),
+    AfterValidator(_no_nul),
+]
 
 
 class Error(Schema):
@@ -65,7 +83,7 @@ class PointOut(Schema):
 
 
 class PointIn(Schema):
-    text: str = Field(min_length=1, max_length=500)
+    text: Line
     section: Literal["connection", "performance"] = "connection"
     is_private: bool = False
     is_recurring: bool = False
@@ -85,9 +103,9 @@ class NotesOut(Schema):
 
 
 class NoteIn(Schema):
-    body: str = Field(max_length=100_000)
+    body: Text = Field(max_length=100_000)
     version: int = Field(ge=0, le=2_147_483_647)
-    key: str = Field(default="", max_length=64, pattern=r"^([A-Za-z0-9_-]{16,64})?$")
+    key: Text = Field(default="", max_length=64, pattern=r"^([A-Za-z0-9_-]{16,64})?$")
 
 
 class NoteConflictOut(Schema):
@@ -109,7 +127,7 @@ class ActionOut(Schema):
 
 
 class ActionIn(Schema):
-    text: str = Field(min_length=1, max_length=500)
+    text: Line
     owner: UUID
     due_on: date | None = None
     meeting: UUID | None = None
@@ -146,6 +164,17 @@ class ProgressOut(Schema):
     created_at: datetime
 
 
+class ProgressIn(Schema):
+    """As on the goal page: at least one of a value, a confidence, an obstacle or a note."""
+
+    value: Decimal | None = Field(default=None, max_digits=14, decimal_places=2)
+    confidence: int | None = Field(default=None, ge=1, le=10)
+    obstacle: Text = Field(default="", max_length=2000)
+    obstacle_kind: Literal["", "time", "skill", "motivation", "people", "unclear"] = ""
+    note: Text = Field(default="", max_length=2000)
+    meeting: UUID | None = None
+
+
 class GoalDetailOut(GoalOut):
     progress: list[ProgressOut]
 
@@ -179,13 +208,13 @@ class PersonOut(Schema):
 class PersonIn(Schema):
     """One row of the org-chart import (docs/people-import.md): blank means "not stated"."""
 
-    email: str = Field(max_length=254)
-    name: str = Field(max_length=150)
-    title: str = Field(default="", max_length=150)
-    manager_email: str = Field(default="", max_length=254)
-    timezone: str = Field(default="", max_length=64)
-    started_on: str = Field(default="", max_length=10)
-    role: str = Field(default="", max_length=16)
+    email: Text = Field(max_length=254)
+    name: Text = Field(max_length=150)
+    title: Text = Field(default="", max_length=150)
+    manager_email: Text = Field(default="", max_length=254)
+    timezone: Text = Field(default="", max_length=64)
+    started_on: Text = Field(default="", max_length=10)
+    role: Text = Field(default="", max_length=16)
 
 
 class PeopleIn(Schema):
