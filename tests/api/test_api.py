@@ -32,6 +32,7 @@ def test_a_token_acts_as_its_person(cast: Cast) -> None:
     assert answer.status_code == 200
     assert answer.json()["email"] == cast.report.email
     assert answer.json()["token_scope"] == "read"
+    assert answer["Cache-Control"] == "private, no-store"
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,22 @@ class TokenAuth(HttpBearer):
 
 
 class RapportApi(NinjaAPI):
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        # A token's answers are as private as a signed-in page (PrivateResponseMiddleware
+        # recognises sessions, not tokens): no cache keeps them.
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     def get_root_path(self, path_params: dict[str, Any]) -> str:
         # The OpenAPI document's paths start where it is served (/api/).
         return reverse("api:openapi").removesuffix("openapi.json")

@@ -161,7 +161,9 @@ def note_out(slot: NoteSlot) -> dict[str, Any]:
 # --- Who am I --------------------------------------------------------------------------------
 
 
-@api.get("/me", response=responses(200, Me), url_name="me", tags=["me"])
+@api.get(
+    "/me", response=responses(200, Me), url_name="me", tags=["me"], summary="Who the token acts for"
+)
 def me(request: HttpRequest) -> dict[str, Any]:
     """The person the token acts for, and the token's scope."""
     viewer = viewer_of(request)
@@ -179,7 +181,11 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @api.get(
-    "/one-on-ones", response=responses(200, OneOnOnePage), url_name="one_on_ones", tags=["1:1s"]
+    "/one-on-ones",
+    response=responses(200, OneOnOnePage),
+    url_name="one_on_ones",
+    tags=["1:1s"],
+    summary="List your 1:1s",
 )
 def one_on_ones(request: HttpRequest, paging: Query[Paging]) -> dict:
     """Your 1:1s: the ones you have with your manager (closed ones too) and the active ones you
@@ -192,6 +198,7 @@ def one_on_ones(request: HttpRequest, paging: Query[Paging]) -> dict:
     response=responses(200, OneOnOneOut),
     url_name="one_on_one",
     tags=["1:1s"],
+    summary="One 1:1",
 )
 def one_on_one(request: HttpRequest, pair: uuid.UUID) -> dict:
     return one_on_one_out(meetings_selectors.get_one_on_one_for(viewer_of(request), pair))
@@ -202,6 +209,7 @@ def one_on_one(request: HttpRequest, pair: uuid.UUID) -> dict:
     response=responses(200, MeetingPage),
     url_name="meetings",
     tags=["1:1s"],
+    summary="List a 1:1's meetings",
 )
 def meetings(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> dict:
     """The 1:1's meetings, oldest first (the schedule runs some weeks ahead)."""
@@ -211,7 +219,11 @@ def meetings(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> di
 
 
 @api.get(
-    "/meetings/{meeting}", response=responses(200, MeetingOut), url_name="meeting", tags=["1:1s"]
+    "/meetings/{meeting}",
+    response=responses(200, MeetingOut),
+    url_name="meeting",
+    tags=["1:1s"],
+    summary="One meeting",
 )
 def meeting(request: HttpRequest, meeting: uuid.UUID) -> dict:
     return meeting_out(meetings_selectors.get_meeting_for(viewer_of(request), meeting))
@@ -225,6 +237,7 @@ def meeting(request: HttpRequest, meeting: uuid.UUID) -> dict:
     response=responses(200, PointPage),
     url_name="points",
     tags=["agenda"],
+    summary="List a 1:1's agenda points",
 )
 def points(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> dict:
     """The 1:1's talking points in agenda order: shared ones and your own private ones."""
@@ -238,6 +251,7 @@ def points(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> dict
     response=responses(201, PointOut, write=True),
     url_name="points",
     tags=["agenda"],
+    summary="Add an agenda point",
 )
 def point_add(request: HttpRequest, pair: uuid.UUID, body: PointIn) -> Status:
     """Add a talking point to the 1:1's agenda (private: only you will see it)."""
@@ -258,7 +272,11 @@ def point_add(request: HttpRequest, pair: uuid.UUID, body: PointIn) -> Status:
 
 
 @api.get(
-    "/meetings/{meeting}/notes", response=responses(200, NotesOut), url_name="notes", tags=["notes"]
+    "/meetings/{meeting}/notes",
+    response=responses(200, NotesOut),
+    url_name="notes",
+    tags=["notes"],
+    summary="Read a meeting's notes",
 )
 def notes(request: HttpRequest, meeting: uuid.UUID) -> dict:
     """Your shared and private notes on the meeting, and the other person's shared note."""
@@ -279,6 +297,7 @@ NOTE_ANSWERS = responses(200, NotesOut, write=True) | {409: NoteConflictOut}
     response=NOTE_ANSWERS,
     url_name="note_save",
     tags=["notes"],
+    summary="Save your note",
 )
 def note_save(
     request: HttpRequest, meeting: uuid.UUID, kind: Literal["shared", "private"], body: NoteIn
@@ -332,6 +351,7 @@ def note_save(
     response=responses(200, ActionPage),
     url_name="actions",
     tags=["actions"],
+    summary="List a 1:1's action items",
 )
 def actions(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> dict:
     """The 1:1's action items, done ones included, oldest first."""
@@ -344,6 +364,7 @@ def actions(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> dic
     response=responses(201, ActionOut, write=True),
     url_name="actions",
     tags=["actions"],
+    summary="Add an action item",
 )
 def action_add(request: HttpRequest, pair: uuid.UUID, body: ActionIn) -> Status:
     """Add an action item owned by you or the other person of the 1:1."""
@@ -375,6 +396,7 @@ def action_add(request: HttpRequest, pair: uuid.UUID, body: ActionIn) -> Status:
     response=responses(200, ActionOut, write=True),
     url_name="action_done",
     tags=["actions"],
+    summary="Tick an action item done or open",
 )
 def action_done(request: HttpRequest, action: uuid.UUID, body: ActionDoneIn) -> dict:
     """Tick an action item done (`{"done": true}`) or open it again (`false`)."""
@@ -387,7 +409,11 @@ def action_done(request: HttpRequest, action: uuid.UUID, body: ActionDoneIn) -> 
 
 
 @api.get(
-    "/one-on-ones/{pair}/goals", response=responses(200, GoalPage), url_name="goals", tags=["goals"]
+    "/one-on-ones/{pair}/goals",
+    response=responses(200, GoalPage),
+    url_name="goals",
+    tags=["goals"],
+    summary="List a 1:1's goals",
 )
 def goals(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> dict:
     viewer = viewer_of(request)
@@ -395,7 +421,13 @@ def goals(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> dict:
     return page(selectors.goals_of_pair(viewer, one_on_one), paging, goal_out)
 
 
-@api.get("/goals/{goal}", response=responses(200, GoalDetailOut), url_name="goal", tags=["goals"])
+@api.get(
+    "/goals/{goal}",
+    response=responses(200, GoalDetailOut),
+    url_name="goal",
+    tags=["goals"],
+    summary="One goal with its progress",
+)
 def goal(request: HttpRequest, goal: uuid.UUID) -> dict:
     """One goal with its progress updates, oldest first."""
     found = goals_selectors.get_goal_for(viewer_of(request), goal)
@@ -407,6 +439,7 @@ def goal(request: HttpRequest, goal: uuid.UUID) -> dict:
     response=responses(201, ProgressOut, write=True),
     url_name="goal_progress",
     tags=["goals"],
+    summary="Record progress on a goal",
 )
 def goal_progress(request: HttpRequest, goal: uuid.UUID, body: ProgressIn) -> Status:
     """Record where an active goal stands, as on the goal page."""
@@ -438,6 +471,7 @@ def goal_progress(request: HttpRequest, goal: uuid.UUID, body: ProgressIn) -> St
     response=responses(200, CheckInPage),
     url_name="checkins",
     tags=["check-ins"],
+    summary="List a 1:1's check-ins",
 )
 def checkins(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> dict:
     """The report's check-ins before each meeting. The outside-work note is null unless you
@@ -474,7 +508,13 @@ def person_out(person: Person) -> dict[str, Any]:
     }
 
 
-@api.get("/people", response=responses(200, PersonPage), url_name="people", tags=["people"])
+@api.get(
+    "/people",
+    response=responses(200, PersonPage),
+    url_name="people",
+    tags=["people"],
+    summary="List everyone (admins)",
+)
 def people(request: HttpRequest, paging: Query[Paging]) -> dict:
     """Everyone in the organisation, leavers too (admins only; a 404 for everyone else)."""
     return page(selectors.people_for_admin(viewer_of(request)), paging, person_out)
@@ -496,6 +536,7 @@ def as_csv(rows: Iterable[dict[str, str]]) -> bytes:
     response=responses(200, ImportOut, write=True) | {400: ImportRefusedOut},
     url_name="people",
     tags=["people"],
+    summary="Create or update people (admins)",
 )
 def people_import(request: HttpRequest, body: PeopleIn) -> Status:
     """Create or update people exactly as the CSV import does (same checks, same columns), all
