@@ -47,7 +47,6 @@ def tokens(request: SignedInRequest) -> HttpResponse:
             "default_days": DEFAULT_LIFETIME_DAYS,
             "max_days": MAX_LIFETIME_DAYS,
         },
-        status=400 if form.is_bound else 200,
     )
 
 
