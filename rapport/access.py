@@ -427,3 +427,12 @@ def can_see_whole_working_profile(viewer: Person, person: Person) -> bool:
 def can_see_shared_working_profile(viewer: Person, person: Person) -> bool:
     """The person, and their current manager while the person is active."""
     return viewer.pk == person.pk or (person.is_active and viewer.pk == person.manager_id)
+
+
+# --- API tokens ---------------------------------------------------------------------------------
+# A personal access token acts as its owner, with no more rights than they have in the UI (a
+# read-only token with fewer). Only its owner makes, lists and revokes it: not HR, not an admin.
+
+
+def can_manage_api_tokens_of(viewer: Person, person: Person) -> bool:
+    return viewer.pk == person.pk and person.is_active

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rapport.export",
     "rapport.privacy",
     "rapport.fakedata",
+    "rapport.api",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,10 @@ CHECKIN_OPENS_DAYS_BEFORE = 3
 
 # --- Team view: signal thresholds and the manager's load (rapport/insights/) ---------------
 # How long the organisation view's aggregates are reused (seconds; 0 computes every time).
+# Requests one API token may make per minute (docs/api.md); more are answered 429.
+RAPPORT_API_REQUESTS_PER_MINUTE = env.env_int(
+    "RAPPORT_API_REQUESTS_PER_MINUTE", 120, minimum=1, maximum=100_000
+)
 RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 300)
 # How long the navigation's management depth is reused per viewer (seconds; 0 asks every time).
 # A change of manager moves the cache version at once (access.org_chart_changed).

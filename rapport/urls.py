@@ -19,6 +19,7 @@ urlpatterns = [
     path("insights/", include("rapport.insights.urls")),
     path("notifications/", include("rapport.notify.urls")),
     path("privacy/", include("rapport.privacy.urls")),
+    path("api/", include("rapport.api.urls")),
     path("account/", people_views.account, name="account"),
     path("account/export/", include("rapport.export.urls")),
     path("account/hours/", people_views.account_hours, name="account_hours"),

@@ -7,6 +7,8 @@ sign-in (302).
 Every route that accepts a write (POST) also has a Write row with a valid payload: each role
 gets its status, a permitted write changes the database, and a refused one leaves every table
 exactly as it was. Write answers (htmx fragments included) go through the canary check too.
+
+API rows (tests/access_rows/api.py) are sent with a token of their scope instead of a session.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from rapport.api.models import Scope
+from rapport.people.models import Person
 from tests.access_rows import (
+    api,
     balance,
     calendar,
     checkins,
@@ -38,6 +43,7 @@ from tests.access_rows import (
     week,
 )
 from tests.access_rows.base import Row, Write
+from tests.api.helpers import bearer, token_for
 from tests.canaries import plant_canaries
 from tests.cast import ROLES, Cast
 from tests.helpers.digest import database_digest
@@ -63,6 +69,7 @@ MATRIX: dict[str, Row] = {
     **week.ROWS,
     **sso.ROWS,
     **export.ROWS,
+    **api.ROWS,
 }
 
 
@@ -93,11 +100,20 @@ def test_each_role_gets_the_expected_status_from_every_route(cast: Cast, role: s
     if viewer is not None:
         client.force_login(viewer)
     wrong = {}
+    tokens = api_tokens(viewer)
     for name, row in MATRIX.items():
-        status = client.get(row.url(cast)).status_code
+        headers = tokens[row.token] if row.token else {}
+        status = (Client() if row.token else client).get(row.url(cast), headers=headers).status_code
         if status != row.expected[role]:
             wrong[name] = f"got {status}, expected {row.expected[role]}"
     assert not wrong, f"as {role}: {wrong}"
+
+
+def api_tokens(viewer: Person | None) -> dict[str, dict[str, str]]:
+    """An Authorization header per token scope for the viewer (none when signed out)."""
+    if viewer is None:
+        return {scope: {} for scope in Scope.values}
+    return {scope: bearer(token_for(viewer, scope)) for scope in Scope.values}
 
 
 WRITES: dict[str, Write] = {
@@ -116,6 +132,7 @@ WRITES: dict[str, Write] = {
     **notify.WRITES,
     **export.WRITES,
     **privacy.WRITES,
+    **api.WRITES,
 }
 
 
@@ -144,7 +161,7 @@ def test_each_role_gets_the_expected_status_from_every_write(cast: Cast, role: s
     wrong: dict[str, str] = {}
     for name, write in WRITES.items():
         client = Client()
-        if viewer is not None:
+        if viewer is not None and write.token is None:
             client.force_login(viewer)
         headers = {"HX-Request": "true"} if write.htmx else {}
         # Each write runs in a savepoint that is rolled back, so every row starts from the cast.
@@ -153,8 +170,15 @@ def test_each_role_gets_the_expected_status_from_every_write(cast: Cast, role: s
                 write.arrange(cast)
             if write.prime is not None:
                 write.prime(client, cast)
+            if write.token is not None:
+                headers |= api_tokens(viewer)[write.token]
             before = database_digest()
-            response = client.post(write.url(cast), write.payload(cast), headers=headers)
+            if write.token is not None:
+                response = client.post(
+                    write.url(cast), write.payload(cast), "application/json", headers=headers
+                )
+            else:
+                response = client.post(write.url(cast), write.payload(cast), headers=headers)
             changed = database_digest() != before
             transaction.set_rollback(True)
         expected = write.expected(role)

@@ -34,6 +34,8 @@ APP_RANK = {
     "export": 8,
     # Erasure and retention take content away from every app, notify's outbox included.
     "privacy": 8,
+    # rapport/api: the JSON API, on top of every app; nobody imports it.
+    "api": 8,
 }
 
 # Project-level modules that import nothing of the apps: every layer may use them.

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 import rapport
 from rapport.access import Refused
+from rapport.api import services as api_services
 from rapport.checkins import services as checkins
 from rapport.export import services as export_services
 from rapport.goals import services as goals
@@ -51,6 +52,7 @@ from tests.helpers.digest import database_digest
 
 # Modules holding write services: every public function is a case or is in NOT_A_PERSONS_WRITE.
 WRITE_MODULES = (
+    api_services,
     checkins,
     export_services,
     goals,
@@ -162,6 +164,8 @@ NOT_A_PERSONS_WRITE = {
     "privacy.services.retention_apply": "the policy, applied by the worker and `rapport "
     "retention` as SYSTEM; it refuses every person (tests/privacy/test_retention.py)",
     "privacy.services.years_before": PURE,
+    # Called by the API's token authentication: the token's own request is its authority.
+    "api.services.token_mark_used": BOOKKEEPING + " (a token's last use, once a minute)",
 }
 
 # --- The cases ---------------------------------------------------------------------------------
@@ -804,6 +808,24 @@ def _chat_webhook_set(cast: Cast) -> Call:
 def _chat_webhook_remove(cast: Cast) -> Call:
     notify.chat_webhook_set(by=cast.report, person=cast.report, flavour="slack", url=CHAT_URL)
     return lambda by: notify.chat_webhook_remove(by=by, person=cast.report)
+
+
+# api
+
+
+@case("api.services.token_create", allowed="report", refused=("outsider", "manager", "admin"))
+def _token_create(cast: Cast) -> Call:
+    return lambda by: api_services.token_create(
+        person=cast.report, by=by, name="Sync", scope="read", days=30
+    )
+
+
+@case("api.services.token_revoke", allowed="report", refused=("outsider", "manager", "admin"))
+def _token_revoke(cast: Cast) -> Call:
+    made = api_services.token_create(
+        person=cast.report, by=cast.report, name="Sync", scope="read", days=30
+    )
+    return lambda by: api_services.token_revoke(token=made.token, by=by)
 
 
 # --- The checks --------------------------------------------------------------------------------

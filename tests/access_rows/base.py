@@ -17,6 +17,8 @@ from tests.cast import ROLES, Cast
 class Row:
     url: Callable[[Cast], str]
     expected: dict[str, int]
+    # An API row: sent with a token of this scope (tests/access_rows/api.py) instead of a session.
+    token: str | None = None
 
 
 def everyone(status: int, **overrides: int) -> dict[str, int]:
@@ -64,6 +66,8 @@ class Write:
     arrange: Callable[[Cast], None] | None = None
     prime: Callable[[Client, Cast], None] | None = None
     overrides: dict[str, int] = field(default_factory=dict)
+    # An API write: a JSON body, sent with a token of this scope instead of a session.
+    token: str | None = None
 
     def expected(self, role: str) -> int:
         if role in self.overrides:
