@@ -32,8 +32,8 @@ APP_RANK = {
     "home": 7,
     # rapport/export: a person's copy of their data, read across every app.
     "export": 8,
-    # Erasure and retention take content away from every app, notify's outbox included.
-    "privacy": 8,
+    # Erasure and retention take content away from every app, exports and API tokens included.
+    "privacy": 9,
     # rapport/api: the JSON API, on top of every app; nobody imports it.
     "api": 8,
 }

@@ -37,7 +37,10 @@ from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
 from rapport import access
+from rapport.api.models import ApiToken
 from rapport.checkins.models import CheckIn
+from rapport.export.models import DataExport
+from rapport.export.services import export_dir
 from rapport.goals.models import CoachingConversation, Goal, GoalUpdate
 from rapport.insights.models import SignalDismissal
 from rapport.meetings.models import (
@@ -50,9 +53,10 @@ from rapport.meetings.models import (
     PersonCard,
     TalkingPoint,
 )
-from rapport.notify.models import NotificationPreference, Outbox
+from rapport.notify.models import ChatDelivery, ChatWebhook, NotificationPreference, Outbox
 from rapport.people.models import (
     DayAway,
+    Invitation,
     LoginFailure,
     PasswordResetRequest,
     Person,
@@ -265,6 +269,12 @@ def _erasure_plan(person: Person, *, today: date) -> tuple[Plan, tuple[PairFate,
         Step("Their days away", DayAway.objects.filter(person=person)),
         Step("Their calendar feed", CalendarFeed.objects.filter(person=person)),
         Step("Their email choices", NotificationPreference.objects.filter(person=person)),
+        Step("Their chat webhook", ChatWebhook.objects.filter(person=person)),
+        Step("Chat messages to them", ChatDelivery.objects.filter(recipient=person)),
+        # The rows and, once the erasure is committed, their zip files (erasure_apply).
+        Step("Their data exports", DataExport.objects.filter(person=person)),
+        Step("Their API tokens", ApiToken.objects.filter(person=person)),
+        Step("Their invitations", Invitation.objects.filter(person=person)),
         Step(
             "Emails to them",
             Outbox.objects.filter(Q(recipient=person) | Q(to_address__iexact=person.email)),
@@ -328,6 +338,12 @@ def erasure_preview(*, person: Person, by: Person, today: date | None = None) ->
 
 
 @transaction.atomic
+def _delete_export_files(names: list[str]) -> None:
+    """The zips of an erased person's data exports (their rows went with the erasure)."""
+    for name in names:
+        (export_dir() / name).unlink(missing_ok=True)
+
+
 def erasure_apply(*, person: Person, by: Person, today: date | None = None) -> ErasureSummary:
     """Erases a person who has left (see the module's docstring). Records the fact in an
     Erasure row (counts only); the caller may add it to an audit trail with `summary.record()`."""
@@ -338,7 +354,13 @@ def erasure_apply(*, person: Person, by: Person, today: date | None = None) -> E
     if refusal:
         raise ValidationError(refusal, code="not_erasable")
     plan, fates, _removed = _erasure_plan(person, today=today)
+    export_files = [
+        name
+        for name in DataExport.objects.filter(person=person).values_list("file_name", flat=True)
+        if name
+    ]
     done = plan.carry_out()
+    transaction.on_commit(lambda: _delete_export_files(export_files))
     person.name = PLACEHOLDER_NAME
     # Greetings and "…'s shared notes" read the preferred name: the whole placeholder, not "A".
     person.preferred_name = PLACEHOLDER_NAME
