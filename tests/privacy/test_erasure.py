@@ -5,6 +5,7 @@ counts, and the dry run says exactly what the erasure then does."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -266,3 +267,41 @@ def test_a_person_is_erased_once(cast: Cast) -> None:
     erasure_apply(person=cast.report, by=cast.admin)
     with pytest.raises(ValidationError, match="already been erased"):
         erasure_apply(person=cast.report, by=cast.admin)
+
+
+def test_their_webhook_chat_messages_exports_tokens_and_invitations_go_too(
+    cast: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    """What later features keep about a person (the chat webhook, their data export and its
+    zip, API tokens, invitations) is theirs too, and goes with them."""
+    from rapport.api.models import ApiToken
+    from rapport.api.services import token_create
+    from rapport.export.models import DataExport
+    from rapport.export.services import export_build, export_dir, export_request
+    from rapport.notify.models import ChatWebhook
+    from rapport.notify.services import chat_webhook_set
+    from rapport.people.models import Invitation
+
+    person = cast.report_two
+    chat_webhook_set(
+        by=person, person=person, flavour="slack", url="https://hooks.slack.com/services/T/B/x"
+    )
+    token_create(person=person, by=person, name="Sync", scope="read", days=30)
+    export = export_request(by=person)
+    assert export_build(export_id=export.pk)
+    export.refresh_from_db()
+    zip_file = export_dir() / export.file_name
+    assert zip_file.exists()
+    Invitation.objects.create(person=person)
+    has_left(person, by=cast.hr)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = erasure_apply(person=person, by=cast.admin)
+
+    assert not ChatWebhook.objects.filter(person=person).exists()
+    assert not ApiToken.objects.filter(person=person).exists()
+    assert not DataExport.objects.filter(person=person).exists()
+    assert not Invitation.objects.filter(person=person).exists()
+    assert not zip_file.exists()
+    for kind in ("Their chat webhook", "Their data exports", "Their API tokens"):
+        assert summary.counts[kind] == 1, kind
