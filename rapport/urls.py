@@ -17,6 +17,7 @@ urlpatterns = [
     path("check-ins/", include("rapport.checkins.urls")),
     path("insights/", include("rapport.insights.urls")),
     path("notifications/", include("rapport.notify.urls")),
+    path("audit/", include("rapport.audit.urls")),
     path("account/", people_views.account, name="account"),
     path("account/hours/", people_views.account_hours, name="account_hours"),
     path(
@@ -30,7 +31,14 @@ urlpatterns = [
         people_views.account_day_away_remove,
         name="account_day_away_remove",
     ),
+    path("account/two-factor/", people_views.account_second_factor, name="account_second_factor"),
+    path(
+        "account/two-factor/recovery-codes/",
+        people_views.account_recovery_codes,
+        name="account_recovery_codes",
+    ),
     path("sign-in/", people_views.sign_in, name="login"),
+    path("sign-in/code/", people_views.sign_in_code, name="sign_in_code"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.test import Client
 
 from tests.access_rows import (
+    audit,
     balance,
     calendar,
     checkins,
@@ -32,6 +33,7 @@ from tests.access_rows import (
     org,
     people,
     questions,
+    second_factor,
     week,
 )
 from tests.access_rows.base import Row, Write
@@ -57,6 +59,8 @@ MATRIX: dict[str, Row] = {
     **org.ROWS,
     **notify.ROWS,
     **week.ROWS,
+    **audit.ROWS,
+    **second_factor.ROWS,
 }
 
 
@@ -108,6 +112,7 @@ WRITES: dict[str, Write] = {
     **checkins.WRITES,
     **insights.WRITES,
     **notify.WRITES,
+    **second_factor.WRITES,
 }
 
 

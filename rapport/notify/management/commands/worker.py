@@ -25,6 +25,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
+from rapport.audit.services import purge_expired as audit_purge_expired
 from rapport.notify.services import notify_tick, tasks_reclaim_stale
 from rapport.upkeep import query_statistics_refresh
 
@@ -81,6 +82,7 @@ class Command(BaseCommand):
             if time.monotonic() >= next_upkeep:
                 next_upkeep = time.monotonic() + UPKEEP_SECONDS
                 query_statistics_refresh()
+                audit_purge_expired()
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + options["tick_seconds"]
                 self.tick()
