@@ -74,6 +74,19 @@ def record_departure(*, person: Person, by: Person | access.System) -> AuditEven
     )
 
 
+def _purge_before(cutoff: datetime) -> int:
+    if connection.vendor != "postgresql":
+        return AuditEvent.objects.purge_before(cutoff)
+    with connection.cursor() as cursor:
+        # SET takes no parameters; the value is our own timestamp, never input.
+        cursor.execute(f"SET LOCAL rapport.audit_purge_before = '{cutoff.isoformat()}'")
+        try:
+            return AuditEvent.objects.purge_before(cutoff)
+        finally:
+            # Closed at once, not only at commit: a caller's longer transaction gains nothing.
+            cursor.execute("SET LOCAL rapport.audit_purge_before = ''")
+
+
 def retention_cutoff(now: datetime | None = None) -> datetime:
     return (now or timezone.now()) - timedelta(days=settings.RAPPORT_AUDIT_RETENTION_DAYS)
 
@@ -82,14 +95,10 @@ def retention_cutoff(now: datetime | None = None) -> datetime:
 def purge_expired(*, now: datetime | None = None) -> int:
     """Deletes the events older than RAPPORT_AUDIT_RETENTION_DAYS (run daily by the worker) and
     records that it did. On PostgreSQL the table's trigger refuses every DELETE unless this
-    transaction has said, with SET LOCAL, up to when it may delete: the gate closes with the
-    transaction, and rows younger than the cutoff stay refused even then."""
+    transaction has said, with SET LOCAL, up to when it may delete: the gate closes the
+    moment the delete is done, and rows younger than the cutoff stay refused even then."""
     cutoff = retention_cutoff(now)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # SET takes no parameters; the value is our own timestamp, not input.
-            cursor.execute(f"SET LOCAL rapport.audit_purge_before = '{cutoff.isoformat()}'")
-    count = AuditEvent.objects.all().purge_before(cutoff)
+    count = _purge_before(cutoff)
     if count:
         record(
             action=Action.AUDIT_PURGED,
