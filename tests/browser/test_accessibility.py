@@ -140,8 +140,14 @@ def test_the_other_pages_and_the_error_and_menu_states_have_no_wcag_22_aa_violat
                 f"/goals/new/?one_on_one={cast.one_on_one.uuid}",
             ],
         ),
-        (cast.report.email, [f"/check-ins/{cast.meeting.uuid}/", "/actions/"]),
-        (cast.admin.email, ["/people/import/", f"/people/{cast.report.uuid}/edit/"]),
+        (
+            cast.report.email,
+            [f"/check-ins/{cast.meeting.uuid}/", "/actions/", "/account/two-factor/"],
+        ),
+        (
+            cast.admin.email,
+            ["/people/import/", f"/people/{cast.report.uuid}/edit/", "/audit/"],
+        ),
     ]
     found: list[str] = []
     pages = states = 0
