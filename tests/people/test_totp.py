@@ -369,3 +369,11 @@ def test_new_recovery_codes_need_a_code_and_replace_the_old_ones(
     )
     assert totp.recovery_code_digest("old00-00000") not in hashes and len(hashes) == 10
     assert AuditEvent.objects.filter(action=Action.RECOVERY_CODES_RENEWED).count() == 1
+
+
+def test_the_secret_is_never_shown_once_the_app_is_set_up(cast: Cast, client: Client) -> None:
+    with_app(cast.admin)
+    client.force_login(cast.admin)
+    for url in (reverse("account"), reverse("account_second_factor"), reverse("audit:events")):
+        page = client.get(url).content.decode()
+        assert SECRET not in page and SECRET[:4] + " " + SECRET[4:8] not in page
