@@ -42,7 +42,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",
-        auth_views.PasswordChangeView.as_view(template_name="people/password_change.html"),
+        people_views.PasswordChangeView.as_view(template_name="people/password_change.html"),
         name="password_change",
     ),
     path(

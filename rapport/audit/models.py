@@ -31,6 +31,8 @@ class Action(models.TextChoices):
     SECOND_FACTOR_ENROLLED = "second_factor_enrolled", "Authenticator app set up"
     RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "Recovery codes renewed"
     SSO_SIGN_IN = "sso_sign_in", "Signed in with SSO"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset by email link"
     PERSON_EDITED = "person_edited", "Person edited"
     ROLE_CHANGED = "role_changed", "Role changed"
     MANAGER_CHANGED = "manager_changed", "Manager changed"

@@ -518,4 +518,24 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         throttle.trusted_browser_remember(response, email=form.user.email)
+        audit.record(
+            action=Action.PASSWORD_RESET,
+            actor=form.user,
+            subject=form.user,
+            details={"address": throttle.client_address(self.request)},
+        )
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own, recorded in the audit trail."""
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(
+            action=Action.PASSWORD_CHANGED,
+            actor=form.user,
+            subject=form.user,
+            details={"address": throttle.client_address(self.request)},
+        )
         return response

@@ -220,3 +220,32 @@ def test_the_retention_is_a_setting(cast: Cast, settings: object) -> None:
     AuditEvent.objects.create(action=Action.SIGN_IN, at=now - timedelta(days=29))
     assert audit.purge_expired(now=now) == 1
     assert audit.purge_expired(now=now) == 0
+
+
+def test_a_password_change_and_a_reset_are_recorded(cast: Cast) -> None:
+    from tests.access_rows.people import open_the_reset_link, set_password_url
+
+    client = Client()
+    client.force_login(cast.report)
+    client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a much longer passphrase 2027",
+            "new_password2": "a much longer passphrase 2027",
+        },
+    )
+    (changed,) = events(Action.PASSWORD_CHANGED)
+    assert (changed.actor, changed.subject) == (cast.report, cast.report)
+    cast.report.refresh_from_db()  # the reset link is made from the new password's hash
+    browser = Client()
+    open_the_reset_link(browser, cast)
+    browser.post(
+        set_password_url(cast),
+        {
+            "new_password1": "another long passphrase 2028",
+            "new_password2": "another long passphrase 2028",
+        },
+    )
+    (reset,) = events(Action.PASSWORD_RESET)
+    assert reset.subject == cast.report and "address" in reset.details
