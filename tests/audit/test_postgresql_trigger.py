@@ -28,7 +28,7 @@ def an_event(days_old: int = 0) -> AuditEvent:
     )
 
 
-def refused(sql: str, *params: object) -> bool:
+def refused(sql: str, *params: int) -> bool:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, params)

@@ -154,7 +154,7 @@ def test_no_write_of_the_access_matrix_puts_content_in_the_trail(cast: Cast) -> 
     """Every write route, sent by a role allowed to make it, with private content planted: the
     rows the trail gains carry none of the canary markers."""
     markers = plant_canaries(cast)
-    seen = []
+    seen: list[tuple[str, str]] = []
     for name, write in WRITES.items():
         role = write.allowed[0]
         client = Client()
