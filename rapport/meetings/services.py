@@ -1097,6 +1097,10 @@ def person_change_manager(*, person: Person, new_manager: Person | None, by: Per
     return person
 
 
+# What an admin's edit of a person may change; the audit trail names the fields that did.
+AUDITED_PERSON_FIELDS = ("name", "preferred_name", "title", "timezone", "role", "started_on")
+
+
 @transaction.atomic
 def person_update(
     *,
@@ -1141,10 +1145,6 @@ def person_update(
             details={"fields": ", ".join(changed)},
         )
     return person
-
-
-# What an admin's edit of a person may change; the audit trail names the fields that did.
-AUDITED_PERSON_FIELDS = ("name", "preferred_name", "title", "timezone", "role", "started_on")
 
 
 @transaction.atomic
