@@ -70,11 +70,14 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     at = models.DateTimeField(default=timezone.now, editable=False)
     # None: the installation itself (a command, the worker) or nobody known (a failed sign-in).
+    # No database constraint and nothing done on delete: a person may be deleted (the demo's
+    # people, say) and the event keeps their number unchanged, since it is never updated.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="audit_events_as_actor",
     )
     action = models.CharField(max_length=32, choices=Action.choices)
@@ -82,7 +85,8 @@ class AuditEvent(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="audit_events_as_subject",
     )
     details = models.JSONField(default=dict, blank=True)

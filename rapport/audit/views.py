@@ -19,6 +19,8 @@ from rapport.audit.models import AuditEvent
 from rapport.http import SignedInRequest
 
 EVENTS_PER_PAGE = 50
+# A person deleted since (the demo's people): the event keeps their number, not their name.
+DELETED = "A deleted person"
 DETAIL_LABELS = {
     "address": "address",
     "step": "step",
@@ -60,14 +62,18 @@ def _row(event: AuditEvent) -> EventRow:
         return "none" if value is None or value == "" else str(value)
 
     actor, subject = event.actor, event.subject
+    if actor:
+        actor_name = actor.name
+    elif event.actor_id:
+        actor_name = DELETED
+    else:
+        actor_name = "The system" if event.details.get("by") else "Nobody known"
     return EventRow(
         at=event.at,
         action=event.get_action_display(),
-        actor=actor.name
-        if actor
-        else ("The system" if event.details.get("by") else "Nobody known"),
+        actor=actor_name,
         actor_url=reverse("people:detail", args=[actor.uuid]) if actor else "",
-        subject=subject.name if subject else "",
+        subject=subject.name if subject else (DELETED if event.subject_id else ""),
         subject_url=reverse("people:detail", args=[subject.uuid]) if subject else "",
         details=[
             (DETAIL_LABELS.get(key, key.replace("_", " ")), shown(value))

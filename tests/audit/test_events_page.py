@@ -103,3 +103,10 @@ def test_the_page_makes_the_same_queries_however_long_the_trail(cast: Cast) -> N
 
     grow()
     assert_queries_do_not_grow(lambda: count_queries(lambda: client.get("/audit/")), grow)
+
+
+def test_a_person_deleted_since_shows_as_such_and_the_event_stays(cast: Cast) -> None:
+    event = audit.record(action=Action.SIGN_IN, actor=cast.outsider, subject=cast.outsider)
+    cast.outsider.delete()
+    assert AuditEvent.objects.get().pk == event.pk
+    assert shown(as_admin(cast)) == ["Signed in A deleted person A deleted person"]
