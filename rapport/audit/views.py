@@ -44,6 +44,11 @@ DETAIL_LABELS = {
 }
 
 
+def _detail_order(key: str) -> tuple[int, str]:
+    known = list(DETAIL_LABELS)
+    return (known.index(key), "") if key in known else (len(known), key)
+
+
 @dataclass(frozen=True)
 class EventRow:
     at: datetime
@@ -75,9 +80,10 @@ def _row(event: AuditEvent) -> EventRow:
         actor_url=reverse("people:detail", args=[actor.uuid]) if actor else "",
         subject=subject.name if subject else (DELETED if event.subject_id else ""),
         subject_url=reverse("people:detail", args=[subject.uuid]) if subject else "",
+        # In the labels' order: PostgreSQL's jsonb keeps keys in an order of its own.
         details=[
-            (DETAIL_LABELS.get(key, key.replace("_", " ")), shown(value))
-            for key, value in event.details.items()
+            (DETAIL_LABELS.get(key, key.replace("_", " ")), shown(event.details[key]))
+            for key in sorted(event.details, key=_detail_order)
             if key != "by"
         ],
     )
