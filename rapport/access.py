@@ -101,6 +101,17 @@ def can_import_people(viewer: Person | System) -> bool:
     return viewer.is_admin
 
 
+def can_see_audit_trail(viewer: Person) -> bool:
+    """Who did what to people data (rapport/audit): admins, who answer for the installation.
+    The trail holds no 1:1 content, only acts, people and small facts about the acts."""
+    return viewer.is_admin
+
+
+def can_manage_second_factor(viewer: Person, person: Person) -> bool:
+    """A person's authenticator app and recovery codes: their own, set up by nobody else."""
+    return viewer.pk == person.pk and person.is_active
+
+
 def can_run_outbox(viewer: Person) -> bool:
     """The outbox page, its test email and its retry: admins, who run email delivery."""
     return viewer.is_admin

@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     depth = functools.cache(lambda: access.management_depth_cached(viewer))
     return {
         "nav_can_import": access.can_import_people(viewer),
+        "nav_can_see_audit": access.can_see_audit_trail(viewer),
         "nav_manages_people": SimpleLazyObject(lambda: depth() >= 1),
         "nav_sees_organisation": (True if viewer.is_hr else SimpleLazyObject(lambda: depth() >= 2)),
     }

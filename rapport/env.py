@@ -72,6 +72,25 @@ def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
     return raw
 
 
+ROLES_WITH_SECOND_FACTOR = ("member", "hr", "admin")
+
+
+def totp_required_for(name: str, default: tuple[str, ...]) -> frozenset[str]:
+    """The roles that must use a second factor: a comma-separated list of member, hr and admin,
+    "everyone" for all three, or "nobody"."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return frozenset(default)
+    items = {item.strip().lower() for item in raw.split(",") if item.strip()}
+    if items == {"everyone"}:
+        return frozenset(ROLES_WITH_SECOND_FACTOR)
+    if items in ({"nobody"}, set()):
+        return frozenset()
+    if not items <= set(ROLES_WITH_SECOND_FACTOR):
+        raise ConfigError(name, "hr,admin (any of member, hr, admin), everyone or nobody", raw)
+    return frozenset(items)
+
+
 def secret_key(*, production: bool, keep_in: Path) -> str:
     """The SECRET_KEY from the environment; locally, one generated once and kept in a file."""
     key = os.environ.get("SECRET_KEY", "")

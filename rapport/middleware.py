@@ -5,13 +5,16 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.urls import Resolver404, resolve
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import has_vary_header
 
 from rapport import access
 from rapport.database import RETRY_AFTER_S, drop_refused_connections, is_refused_write
+from rapport.people.models import Person
+from rapport.people.sso import SESSION_ID_TOKEN
+from rapport.people.selectors import has_second_factor, second_factor_required
 
 
 class ViewerTimezoneMiddleware:
@@ -28,6 +31,44 @@ class ViewerTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class SecondFactorEnrolmentMiddleware:
+    """Someone whose role needs a second factor (RAPPORT_TOTP_REQUIRED_FOR) and has none yet
+    reaches nothing but the page that sets one up, and signing out: every other page, fragment
+    and write answers with a redirect there, so nothing is read or changed before it is done.
+    Pages open to the signed-out (sign-in, resets, health, feeds) are not its business."""
+
+    ALLOWED = frozenset({"account_second_factor", "logout"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        viewer = getattr(request, "user", None)
+        if not isinstance(viewer, Person) or not getattr(view, "login_required", True):
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in self.ALLOWED:
+            return None
+        if request.session.get(SESSION_ID_TOKEN):
+            # Signed in through the organisation's identity provider (docs/sso.md): its own
+            # second factor is the one that counts, as for every other app behind it.
+            return None
+        if second_factor_required(viewer) and not has_second_factor(viewer):
+            target = reverse("account_second_factor")
+            if getattr(request, "htmx", False):
+                # htmx would follow a 302 into a fragment's place: it loads the page instead.
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = target
+                return response
+            return HttpResponseRedirect(target)
+        return None
 
 
 # Route parameters that carry a credential: whoever holds the address is let in (the calendar

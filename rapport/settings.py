@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "rapport.people",
+    "rapport.audit",
     "rapport.meetings",
     "rapport.questions",
     "rapport.goals",
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "rapport.middleware.SecondFactorEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,6 +131,15 @@ LOGIN_FAILURE_CEILING = env.env_int("RAPPORT_LOGIN_FAILURE_CEILING", 100, minimu
 LOGIN_CEILING_COOLDOWN_SECONDS = env.env_int("RAPPORT_LOGIN_CEILING_COOLDOWN", 60, minimum=1)
 # A browser that signed in to an account keeps a signed cookie naming it for this long.
 TRUSTED_BROWSER_DAYS = env.env_int("RAPPORT_TRUSTED_BROWSER_DAYS", 90, minimum=1)
+
+# A second factor (an authenticator app's six-digit code, docs/configuration.md): required for
+# the roles listed ("member", "hr", "admin"), or "everyone"; anyone else may turn it on.
+TOTP_REQUIRED_FOR = env.totp_required_for("RAPPORT_TOTP_REQUIRED_FOR", ("hr", "admin"))
+# The issuer an authenticator app shows beside the account.
+TOTP_ISSUER = env.env_str("RAPPORT_TOTP_ISSUER", "Rapport")
+
+# The audit trail (rapport/audit): events older than this are deleted by the worker each day.
+RAPPORT_AUDIT_RETENTION_DAYS = env.env_int("RAPPORT_AUDIT_RETENTION_DAYS", 400, minimum=30)
 
 # Password reset: at most this many reset emails per account, and this many requests per client
 # address, in an hour. Over either limit the page answers the same and nothing is sent.

@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("rapport.notify.urls")),
     path("privacy/", include("rapport.privacy.urls")),
     path("api/", include("rapport.api.urls")),
+    path("audit/", include("rapport.audit.urls")),
     path("account/", people_views.account, name="account"),
     path("account/export/", include("rapport.export.urls")),
     path("account/hours/", people_views.account_hours, name="account_hours"),
@@ -34,15 +35,22 @@ urlpatterns = [
         people_views.account_day_away_remove,
         name="account_day_away_remove",
     ),
+    path("account/two-factor/", people_views.account_second_factor, name="account_second_factor"),
+    path(
+        "account/two-factor/recovery-codes/",
+        people_views.account_recovery_codes,
+        name="account_recovery_codes",
+    ),
     path("sign-in/", people_views.sign_in, name="login"),
     # Single sign-on (docs/sso.md): both answer 404 while RAPPORT_OIDC_ISSUER is unset.
+    path("sign-in/code/", people_views.sign_in_code, name="sign_in_code"),
     path("sign-in/sso/", views_sso.sso_start, name="sso_start"),
     path("sign-in/sso/callback/", views_sso.sso_callback, name="sso_callback"),
     # Ends the provider's session too when the person came through single sign-on.
     path("sign-out/", views_sso.sign_out, name="logout"),
     path(
         "account/password/",
-        auth_views.PasswordChangeView.as_view(template_name="people/password_change.html"),
+        people_views.PasswordChangeView.as_view(template_name="people/password_change.html"),
         name="password_change",
     ),
     path(

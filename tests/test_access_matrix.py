@@ -23,6 +23,7 @@ from rapport.api.models import Scope
 from rapport.people.models import Person
 from tests.access_rows import (
     api,
+    audit,
     balance,
     calendar,
     checkins,
@@ -39,6 +40,7 @@ from tests.access_rows import (
     people,
     privacy,
     questions,
+    second_factor,
     sso,
     week,
 )
@@ -70,6 +72,8 @@ MATRIX: dict[str, Row] = {
     **sso.ROWS,
     **export.ROWS,
     **api.ROWS,
+    **audit.ROWS,
+    **second_factor.ROWS,
 }
 
 
@@ -133,6 +137,7 @@ WRITES: dict[str, Write] = {
     **export.WRITES,
     **privacy.WRITES,
     **api.WRITES,
+    **second_factor.WRITES,
 }
 
 

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent / "rapport"
 # The apps from the bottom up. Apps on one rank may not import each other.
 APP_RANK = {
     "people": 1,
+    # The audit trail: every app records into it, and it knows people only.
+    "audit": 1.5,
     "meetings": 2,
     "goals": 3,
     "checkins": 3,

@@ -27,6 +27,7 @@ from django.utils import timezone
 import rapport
 from rapport.access import Refused
 from rapport.api import services as api_services
+from rapport.audit import services as audit_services
 from rapport.checkins import services as checkins
 from rapport.export import services as export_services
 from rapport.goals import services as goals
@@ -40,9 +41,9 @@ from rapport.meetings.models import Note, NoteConflictCopy, Section
 from rapport.notify import emails
 from rapport.notify import services as notify
 from rapport.notify.models import Outbox
-from rapport.people import importing
+from rapport.people import importing, totp
 from rapport.people import services as people
-from rapport.people.models import LeftReason, Person
+from rapport.people.models import LeftReason, Person, SecondFactor
 from rapport.privacy import services as privacy
 from rapport.questions import services as questions
 from rapport.questions.models import Question
@@ -53,6 +54,7 @@ from tests.helpers.digest import database_digest
 # Modules holding write services: every public function is a case or is in NOT_A_PERSONS_WRITE.
 WRITE_MODULES = (
     api_services,
+    audit_services,
     checkins,
     export_services,
     goals,
@@ -73,6 +75,7 @@ NOT_WRITE_MODULES = {
     "rapport.fakedata.bulk": "`rapport synth`: the benchmark organisation, written in bulk",
     "rapport.people.models": "Django's create_user/create_superuser (commands and tests)",
     "rapport.people.throttle": "failed sign-ins of anonymous visitors: no person acts",
+    "rapport.audit.models": "refuses updates and deletes; the purge is audit.services'",
     "rapport.database": "/health/'s probe: one row updated to itself, always rolled back",
 }
 
@@ -166,6 +169,15 @@ NOT_A_PERSONS_WRITE = {
     "privacy.services.years_before": PURE,
     # Called by the API's token authentication: the token's own request is its authority.
     "api.services.token_mark_used": BOOKKEEPING + " (a token's last use, once a minute)",
+    # The trail records acts that their own services already allowed (or refused, for a failed
+    # sign-in); the purge is the worker's.
+    "audit.services.record": BOOKKEEPING + " (the audit trail, after the act's own check)",
+    "audit.services.record_departure_event": BOOKKEEPING + " (a departure's line in the trail)",
+    "audit.services.purge_expired": BOOKKEEPING + " (the trail's retention, by the worker)",
+    "audit.services.retention_cutoff": PURE,
+    # The sign-in's code step: the person is not signed in yet, the throttle limits the tries.
+    "people.services.second_factor_check": "a signed-out sign-in step, limited by the throttle",
+    "people.services.recovery_code_use": "a signed-out sign-in step, limited by the throttle",
 }
 
 # --- The cases ---------------------------------------------------------------------------------
@@ -346,6 +358,31 @@ def _working_hours_set(cast: Cast) -> Call:
 def _working_profile_save(cast: Cast) -> Call:
     return lambda by: people.working_profile_save(
         person=cast.report, by=by, answers={"feedback": "In private"}, shared={"feedback"}
+    )
+
+
+# A person's authenticator app is theirs alone to set up: not an admin's either.
+@case(
+    "people.services.second_factor_enrol", allowed="report", refused=(*NOT_THEIR_SCHEDULE, "admin")
+)
+def _second_factor_enrol(cast: Cast) -> Call:
+    secret = totp.new_secret()
+    return lambda by: people.second_factor_enrol(
+        person=cast.report,
+        by=by,
+        secret=secret,
+        code=totp.code_at(secret, totp.step_at(timezone.now())),
+    )
+
+
+@case(
+    "people.services.recovery_codes_renew", allowed="report", refused=(*NOT_THEIR_SCHEDULE, "admin")
+)
+def _recovery_codes_renew(cast: Cast) -> Call:
+    secret = totp.new_secret()
+    SecondFactor.objects.create(person=cast.report, secret=secret)
+    return lambda by: people.recovery_codes_renew(
+        person=cast.report, by=by, code=totp.code_at(secret, totp.step_at(timezone.now()))
     )
 
 

@@ -17,6 +17,8 @@ from rapport.api.models import (
     hash_secret,
     new_secret,
 )
+from rapport.audit import services as audit
+from rapport.audit.models import Action as AuditAction
 from rapport.people.models import Person
 
 MAX_LIVE_TOKENS = 20
@@ -54,6 +56,12 @@ def token_create(*, person: Person, by: Person, name: str, scope: str, days: int
         created_at=now,
         expires_at=now + timedelta(days=days),
     )
+    audit.record(
+        action=AuditAction.API_TOKEN_CREATED,
+        actor=by,
+        subject=person,
+        details={"scope": scope, "days": days, "hint": token.hint},
+    )
     return NewToken(token=token, secret=secret)
 
 
@@ -62,6 +70,12 @@ def token_revoke(*, token: ApiToken, by: Person) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        audit.record(
+            action=AuditAction.API_TOKEN_REVOKED,
+            actor=by,
+            subject=token.person,
+            details={"hint": token.hint},
+        )
     return token
 
 

@@ -21,6 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapport import access
+from rapport.audit import services as audit
+from rapport.audit.models import Action as AuditAction
 from rapport.export import archive, selectors
 from rapport.export.models import OFFERED_FOR, DataExport
 from rapport.notify.tasks import enqueue_or_log
@@ -74,6 +76,7 @@ def export_request(*, by: Person) -> DataExport:
         ).exists():
             raise ValidationError("Your data is already being prepared; it will be ready soon.")
         export = DataExport.objects.create(person=by)
+        audit.record(action=AuditAction.EXPORT_REQUESTED, actor=by, subject=by)
 
     def enqueue() -> None:
         from rapport.export.tasks import build_export  # the task calls this module back
@@ -174,4 +177,5 @@ def export_download(*, token: str, by: Person, now: datetime | None = None) -> D
     if not export.file_name or not path.is_file():
         raise LinkExpired
     stamp = export.built_at.date().isoformat() if export.built_at else "export"
+    audit.record(action=AuditAction.EXPORT_DOWNLOADED, actor=by, subject=by)
     return Download(export=export, file_name=f"rapport-data-{stamp}.zip", content=path.read_bytes())

@@ -18,6 +18,8 @@ from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 
 from rapport import access
+from rapport.audit import services as audit
+from rapport.audit.models import Action as AuditAction
 from rapport.meetings import recurrence, selectors, slots, timing
 from rapport.meetings.models import (
     ActionItem,
@@ -1092,7 +1094,12 @@ def person_change_manager(*, person: Person, new_manager: Person | None, by: Per
     person.manager = new_manager
     person.save(update_fields=["manager"])
     one_on_ones_close_where_manager_changed()
+    audit.record(action=AuditAction.MANAGER_CHANGED, actor=by, subject=person)
     return person
+
+
+# What an admin's edit of a person may change; the audit trail names the fields that did.
+AUDITED_PERSON_FIELDS = ("name", "preferred_name", "title", "timezone", "role", "started_on")
 
 
 @transaction.atomic
@@ -1112,6 +1119,7 @@ def person_update(
     access.require(access.can_edit_person(by, person))
     if person.manager_id != (manager.pk if manager else None):
         person_change_manager(person=person, new_manager=manager, by=by)
+    before = {field: getattr(person, field) for field in AUDITED_PERSON_FIELDS}
     person.name = name
     if preferred_name is not None:
         person.preferred_name = preferred_name.strip()
@@ -1121,6 +1129,22 @@ def person_update(
     person.started_on = started_on
     person.full_clean()
     person.save()
+    changed = [field for field in AUDITED_PERSON_FIELDS if getattr(person, field) != before[field]]
+    if before["role"] != person.role:
+        audit.record(
+            action=AuditAction.ROLE_CHANGED,
+            actor=by,
+            subject=person,
+            details={"from_role": before["role"], "to_role": person.role},
+        )
+    if changed:
+        # Which fields, never their values: a name or title is not the trail's to keep twice.
+        audit.record(
+            action=AuditAction.PERSON_EDITED,
+            actor=by,
+            subject=person,
+            details={"fields": ", ".join(changed)},
+        )
     return person
 
 
@@ -1153,6 +1177,13 @@ def departure_record(
     )
     if leaves_on <= timezone.localdate(now):
         _departure_apply(departure, now=now)
+        audit.record_departure_event(
+            departure=departure, action=AuditAction.DEPARTURE_RECORDED, by=by
+        )
+    else:
+        audit.record_departure_event(
+            departure=departure, action=AuditAction.DEPARTURE_SCHEDULED, by=by
+        )
     return departure
 
 
@@ -1205,6 +1236,9 @@ def departures_apply_due(*, now: datetime) -> int:
             )
             if departure is not None:
                 _departure_apply(departure, now=now)
+                audit.record_departure_event(
+                    departure=departure, action=AuditAction.DEPARTURE_RECORDED, by=access.SYSTEM
+                )
                 applied += 1
     return applied
 
@@ -1222,6 +1256,7 @@ def departure_cancel(*, departure: Departure, by: Person, now: datetime | None =
     departure.state = Departure.State.CANCELLED
     departure.ended_at = now or timezone.now()
     departure.save(update_fields=["state", "ended_at"])
+    audit.record_departure_event(departure=departure, action=AuditAction.DEPARTURE_CANCELLED, by=by)
     return departure
 
 
@@ -1280,6 +1315,7 @@ def departure_undo(*, departure: Departure, by: Person, now: datetime | None = N
     departure.state = Departure.State.UNDONE
     departure.ended_at = now
     departure.save(update_fields=["state", "ended_at"])
+    audit.record_departure_event(departure=departure, action=AuditAction.DEPARTURE_UNDONE, by=by)
     return departure
 
 
@@ -1295,7 +1331,7 @@ def import_people(
     """The org-chart import (people.importing.update_people_from_file); in its transaction, once
     everyone is written, the 1:1s whose report now has another manager close. `keep_names`:
     the emails whose "Last, First" name the admin keeps as written."""
-    return importing.update_people_from_file(
+    report = importing.update_people_from_file(
         data=data,
         deactivate_missing=deactivate_missing,
         dry_run=dry_run,
@@ -1304,6 +1340,18 @@ def import_people(
         after_writing=one_on_ones_close_where_manager_changed,
         keep_names=keep_names,
     )
+    if report.applied:
+        audit.record(
+            action=AuditAction.PEOPLE_IMPORTED,
+            actor=by,
+            details={
+                "created": report.created,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "deactivated": report.deactivated,
+            },
+        )
+    return report
 
 
 # --- The calendar feed: the person's own secret address ---------------------------------------

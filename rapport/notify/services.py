@@ -36,6 +36,8 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from rapport import access
+from rapport.audit import services as audit
+from rapport.audit.models import Action as AuditAction
 from rapport.meetings import ical
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.services import departures_apply_due, schedules_extend_due
@@ -631,6 +633,7 @@ def outbox_retry_failed(*, by: Person, now: datetime | None = None) -> int:
     )
     if retried:
         enqueue_sending()
+    audit.record(action=AuditAction.OUTBOX_RETRIED, actor=by, details={"emails": retried})
     return retried
 
 
@@ -640,6 +643,7 @@ def sample_email_queue(*, to: str, by: Person) -> Outbox:
     email = emails.sample_email(to=to, by=by, nonce=uuid.uuid4().hex)
     outbox_add(email)
     enqueue_sending()
+    audit.record(action=AuditAction.TEST_EMAIL_SENT, actor=by)
     return Outbox.objects.get(key=email.key)
 
 

@@ -5,11 +5,14 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.http import HttpRequest
 
+from rapport.audit import services as audit
+from rapport.audit.models import Action
 from rapport.people import throttle
 from rapport.people.backends import password_sign_in_allowed
 from rapport.people.importing import MAX_BYTES, MAX_ROWS
@@ -69,6 +72,12 @@ class SignInForm(forms.Form):
         person = authenticate(self.request, username=email, password=password)
         if person is None:
             throttle.record_failure(email=email, address=address, browser=browser)
+            audit.record(
+                action=Action.SIGN_IN_FAILED,
+                actor=None,
+                subject=Person.objects.filter(email=normalise_email(email)).first(),
+                details={"address": address, "step": "password"},
+            )
             raise ValidationError(
                 "That email and password do not match an account. Check both and try again.",
                 code="invalid_login",
@@ -386,3 +395,76 @@ class WorkingProfileForm(forms.Form):
             for name, _, _ in WorkingProfile.ANSWERS
             if self.cleaned_data[f"{name}_sharing"] == SHARED
         }
+
+
+# --- The second factor ------------------------------------------------------------------------
+
+_ENROL_SALT = "rapport.people.second-factor.enrol"
+# Long enough to find the phone, install an app and scan; the page can simply be reloaded.
+ENROL_SECONDS = 30 * 60
+
+
+class SignInCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        help_text="The six digits your authenticator app shows for Rapport, or one of your "
+        "recovery codes.",
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "off",
+            }
+        ),
+        error_messages={"required": "Type the code from your authenticator app."},
+    )
+
+
+class SecondFactorEnrolForm(forms.Form):
+    """The secret travels in the page, signed for this person, until the app proves it holds it:
+    nothing is stored before then."""
+
+    enrolment = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label="Code from your app",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Type the six digits your app shows for Rapport."},
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.person = person
+
+    @staticmethod
+    def sign(person: Person, secret: str) -> str:
+        return signing.dumps(secret, salt=f"{_ENROL_SALT}:{person.pk}")
+
+    def clean_enrolment(self) -> str:
+        try:
+            secret = signing.loads(
+                self.cleaned_data["enrolment"],
+                salt=f"{_ENROL_SALT}:{self.person.pk}",
+                max_age=ENROL_SECONDS,
+            )
+        except signing.BadSignature as error:
+            raise ValidationError(
+                "This set-up page is too old. Scan the new QR code below and type its code.",
+                code="expired",
+            ) from error
+        return str(secret)
+
+
+class RecoveryCodesRenewForm(forms.Form):
+    code = forms.CharField(
+        label="Code from your app",
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={"required": "Type the six digits your app shows for Rapport."},
+    )

@@ -476,3 +476,37 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation of {self.person} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SecondFactor(models.Model):
+    """A person's authenticator app (TOTP, rapport/people/totp.py), set up once they typed a
+    code it made. The secret is stored as the app holds it (base32): the database's own
+    protection covers it for now, like the session keys beside it."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="second_factor")
+    secret = models.CharField(max_length=64)
+    enrolled_at = models.DateTimeField(default=django_timezone.now, editable=False)
+    # The newest time step whose code was accepted: a code is good once, and an older one never.
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"authenticator app since {self.enrolled_at:%Y-%m-%d}"
+
+
+class RecoveryCode(models.Model):
+    """One of the ten codes shown once at set-up, for a lost phone: single use, stored hashed."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=django_timezone.now, editable=False)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints: ClassVar[list[Any]] = [
+            models.UniqueConstraint(
+                fields=["person", "code_hash"], name="recovery_code_unique_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "used recovery code" if self.used_at else "recovery code"

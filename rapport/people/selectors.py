@@ -12,7 +12,14 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from rapport import access
-from rapport.people.models import DayAway, Departure, Person, WorkingProfile
+from rapport.people.models import (
+    DayAway,
+    Departure,
+    Person,
+    RecoveryCode,
+    SecondFactor,
+    WorkingProfile,
+)
 
 
 def get_person_for(viewer: Person, person_uuid: uuid.UUID | str) -> Person:
@@ -272,4 +279,35 @@ def shared_working_profile(viewer: Person, person: Person) -> SharedProfile | No
     answers = profile.shared_answers()
     return SharedProfile(
         person=person, answers=answers, updated_at=profile.updated_at if answers else None
+    )
+
+
+# --- The second factor (rapport/people/totp.py) -------------------------------------------------
+
+
+def second_factor_required(person: Person) -> bool:
+    """Whether the person must use an authenticator app (RAPPORT_TOTP_REQUIRED_FOR). Demo
+    accounts never must: they cannot sign in in production at all, and a demo walks straight in."""
+    return person.role in settings.TOTP_REQUIRED_FOR and not person.is_demo
+
+
+def has_second_factor(person: Person) -> bool:
+    return SecondFactor.objects.filter(person=person).exists()
+
+
+@dataclass(frozen=True)
+class SecondFactorState:
+    enrolled_at: datetime | None
+    recovery_codes_left: int
+    required: bool
+
+
+def second_factor_state(viewer: Person) -> SecondFactorState:
+    """The viewer's own: whether their app is set up, since when, and codes left."""
+    factor = SecondFactor.objects.filter(person=viewer).first()
+    left = RecoveryCode.objects.filter(person=viewer, used_at__isnull=True).count()
+    return SecondFactorState(
+        enrolled_at=factor.enrolled_at if factor else None,
+        recovery_codes_left=left if factor else 0,
+        required=second_factor_required(viewer),
     )

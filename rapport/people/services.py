@@ -6,7 +6,7 @@ departure_record, departure_cancel, departure_undo, import_people)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,10 +14,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from rapport import access
+from rapport.people import totp
 from rapport.people.models import (
     Invitation,
     PasswordResetRequest,
     Person,
+    RecoveryCode,
+    SecondFactor,
     WorkingProfile,
     normalise_email,
     validate_preferred_name,
@@ -189,3 +192,79 @@ def invitation_resend(*, person: Person, by: Person) -> Invitation:
     the worker's tick sends once, with a fresh link."""
     access.require(access.can_resend_invitation(by, person))
     return Invitation.objects.create(person=person, created_by=by)
+
+
+# --- The second factor (an authenticator app, rapport/people/totp.py) ---------------------------
+
+
+class WrongCodeError(ValidationError):
+    pass
+
+
+def _recovery_codes_replace(person: Person) -> list[str]:
+    codes = totp.new_recovery_codes()
+    RecoveryCode.objects.filter(person=person).delete()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(person=person, code_hash=totp.recovery_code_digest(code)) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def second_factor_enrol(
+    *, person: Person, by: Person, secret: str, code: str, now: datetime | None = None
+) -> list[str]:
+    """Sets up the person's authenticator app once it proved it holds `secret` (a code it made
+    from it) and returns ten new recovery codes: the only time they are readable."""
+    access.require(access.can_manage_second_factor(by, person))
+    if SecondFactor.objects.select_for_update().filter(person=person).exists():
+        raise ValidationError("An authenticator app is already set up for this account.")
+    step = totp.matching_step(secret, code, now or timezone.now())
+    if step is None:
+        raise WrongCodeError(
+            "That code does not match. Type the six digits your app shows now for Rapport.",
+            code="wrong_code",
+        )
+    SecondFactor.objects.create(person=person, secret=secret, last_used_step=step)
+    return _recovery_codes_replace(person)
+
+
+@transaction.atomic
+def recovery_codes_renew(
+    *, person: Person, by: Person, code: str, now: datetime | None = None
+) -> list[str]:
+    """Ten new recovery codes for ten old ones (used or not), against a code from the app."""
+    access.require(access.can_manage_second_factor(by, person))
+    if not second_factor_check(person=person, code=code, now=now):
+        raise WrongCodeError(
+            "That code does not match. Type the six digits your app shows now for Rapport.",
+            code="wrong_code",
+        )
+    return _recovery_codes_replace(person)
+
+
+def second_factor_check(*, person: Person, code: str, now: datetime | None = None) -> bool:
+    """Whether `code` is the person's app's code for now (one step either side) and was never
+    accepted before: a code seen over a shoulder or in a proxy log cannot be replayed, nor can
+    an older one after a newer was used. The claim is one conditional UPDATE, so two requests
+    with the same code cannot both win."""
+    factor = SecondFactor.objects.filter(person=person).first()
+    if factor is None:
+        return False
+    step = totp.matching_step(factor.secret, code, now or timezone.now())
+    if step is None:
+        return False
+    claimed = SecondFactor.objects.filter(pk=factor.pk, last_used_step__lt=step).update(
+        last_used_step=step
+    )
+    return claimed == 1
+
+
+def recovery_code_use(*, person: Person, code: str, now: datetime | None = None) -> bool:
+    """Spends one of the person's recovery codes; False when it is not theirs or already used."""
+    if not SecondFactor.objects.filter(person=person).exists():
+        return False
+    spent = RecoveryCode.objects.filter(
+        person=person, code_hash=totp.recovery_code_digest(code), used_at__isnull=True
+    ).update(used_at=now or timezone.now())
+    return spent == 1

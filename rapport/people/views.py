@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,13 +25,16 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access
+from rapport.audit import services as audit
+from rapport.audit.models import Action
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings import services as meeting_services
 from rapport.notify.tasks import enqueue_or_log, queue_invitations, send_password_reset
-from rapport.people import selectors, services, throttle
+from rapport.people import selectors, services, throttle, totp
 from rapport.people.backends import password_sign_in_allowed
 from rapport.people.forms import (
+    THROTTLED_MESSAGE,
     DayAwayForm,
     DepartureForm,
     ImportUploadForm,
@@ -39,6 +42,9 @@ from rapport.people.forms import (
     PeopleSearchForm,
     PersonForm,
     ProfileForm,
+    RecoveryCodesRenewForm,
+    SecondFactorEnrolForm,
+    SignInCodeForm,
     SignInForm,
     WorkingHoursForm,
     WorkingProfileForm,
@@ -209,6 +215,7 @@ def person_invitation_resend(request: SignedInRequest, person_uuid: str) -> Http
     if not access.can_resend_invitation(viewer, person):
         raise Http404
     services.invitation_resend(person=person, by=viewer)
+    audit.record(action=Action.INVITATION_SENT, actor=viewer, subject=person)
     transaction.on_commit(lambda: enqueue_or_log(queue_invitations))
     messages.success(
         request, f"Sent {person.name} a new invitation to {person.email} with a fresh link."
@@ -231,6 +238,7 @@ def _account_page(
         or WorkingHoursForm(initial=WorkingHoursForm.initial_for(viewer), zone=viewer.timezone),
         "away_form": away or DayAwayForm(initial={"kind": DayAway.Kind.HOLIDAY}),
         "days_away": selectors.days_away_of(viewer, viewer, today=today),
+        "second_factor": selectors.second_factor_state(viewer),
         "working_days": ", ".join(viewer.working_day_names()),
     }
     return render(request, "people/account.html", context)
@@ -390,10 +398,15 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request))
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid() and form.person is not None:
-        login(request, form.person)
-        response = redirect(_safe_next(request))
-        throttle.trusted_browser_remember(response, email=form.person.email)
-        return response
+        if selectors.has_second_factor(form.person):
+            # The password was right; the account is the person's once their app agrees.
+            request.session[SIGN_IN_PENDING] = {
+                "person": form.person.pk,
+                "since": timezone.now().timestamp(),
+                "next": _safe_next(request),
+            }
+            return redirect("sign_in_code")
+        return _signed_in(request, form.person, next_url=_safe_next(request), second_factor="")
     status = 429 if form.throttled else 200
     context = {"form": form, "next": _safe_next(request), **_sso_choices()}
     return render(request, "people/sign_in.html", context, status=status)
@@ -403,6 +416,184 @@ def _sso_choices() -> dict[str, object]:
     """What the sign-in page offers: the provider's button, and passwords (docs/sso.md)."""
     sso_name = settings.OIDC_PROVIDER_NAME if settings.OIDC_ISSUER else ""
     return {"sso_name": sso_name, "break_glass_only": sso_name and not settings.PASSWORD_SIGN_IN}
+
+
+# The code step waits this long after the password step; then the password is asked again.
+SIGN_IN_PENDING = "sign_in_pending"
+SIGN_IN_PENDING_SECONDS = 5 * 60
+
+
+def _signed_in(
+    request: HttpRequest, person: Person, *, next_url: str, second_factor: str
+) -> HttpResponse:
+    login(request, person)
+    address = throttle.client_address(request)
+    details: dict[str, str] = {"address": address}
+    if second_factor:
+        details["second_factor"] = second_factor
+    audit.record(action=Action.SIGN_IN, actor=person, subject=person, details=details)
+    if selectors.second_factor_required(person) and not selectors.has_second_factor(person):
+        messages.info(
+            request,
+            "Your role needs a second factor: set up an authenticator app before you go on.",
+        )
+        next_url = reverse("account_second_factor")
+    response = redirect(next_url)
+    throttle.trusted_browser_remember(response, email=person.email)
+    return response
+
+
+def _pending_sign_in(request: HttpRequest) -> tuple[Person, str] | None:
+    pending = request.session.get(SIGN_IN_PENDING)
+    if not isinstance(pending, dict):
+        return None
+    age = timezone.now().timestamp() - float(pending.get("since", 0))
+    person = Person.objects.filter(pk=int(pending.get("person") or 0), is_active=True).first()
+    if person is None or not 0 <= age <= SIGN_IN_PENDING_SECONDS:
+        del request.session[SIGN_IN_PENDING]
+        return None
+    return person, str(pending.get("next") or resolve_url("home"))
+
+
+@login_not_required
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in, for people with an authenticator app: throttled like
+    the password, by the same counters (rapport/people/throttle.py)."""
+    pending = _pending_sign_in(request)
+    if pending is None:
+        if request.user.is_authenticated:
+            return redirect("home")
+        messages.info(request, "Sign in with your password first; then Rapport asks for a code.")
+        return redirect("login")
+    person, next_url = pending
+    form = SignInCodeForm(request.POST or None)
+    throttled = False
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        address = throttle.client_address(request)
+        browser = throttle.trusted_browser(request, email=person.email)
+        how = ""
+        if throttle.is_throttled(email=person.email, address=address, browser=browser):
+            throttled = True
+            form.add_error(None, ValidationError(THROTTLED_MESSAGE, code="throttled"))
+        elif totp.is_code_shaped(totp.normalise_code(code)):
+            how = "app" if services.second_factor_check(person=person, code=code) else ""
+        elif services.recovery_code_use(person=person, code=code):
+            how = "recovery code"
+        if how:
+            throttle.clear_failures(email=person.email, address=address, browser=browser)
+            del request.session[SIGN_IN_PENDING]
+            if how == "recovery code":
+                left = selectors.second_factor_state(person).recovery_codes_left
+                audit.record(
+                    action=Action.RECOVERY_CODE_USED,
+                    actor=person,
+                    subject=person,
+                    details={"address": address, "codes_left": left},
+                )
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code: {left} left. Make new ones on your "
+                    "account page if you are running short.",
+                )
+            return _signed_in(request, person, next_url=next_url, second_factor=how)
+        if not throttled:
+            throttle.record_failure(email=person.email, address=address, browser=browser)
+            audit.record(
+                action=Action.SIGN_IN_CODE_FAILED,
+                actor=None,
+                subject=person,
+                details={"address": address},
+            )
+            form.add_error(
+                "code",
+                ValidationError(
+                    "That code does not match, or was used already. Type the code your app "
+                    "shows now, or an unused recovery code.",
+                    code="wrong_code",
+                ),
+            )
+    status = 429 if throttled else 200
+    return render(request, "people/sign_in_code.html", {"form": form}, status=status)
+
+
+# --- The second factor on the account page ------------------------------------------------------
+
+
+def _second_factor_page(
+    request: SignedInRequest,
+    *,
+    enrol: SecondFactorEnrolForm | None = None,
+    renew: RecoveryCodesRenewForm | None = None,
+    secret: str = "",
+    recovery_codes: list[str] | None = None,
+) -> HttpResponse:
+    viewer = request.user
+    state = selectors.second_factor_state(viewer)
+    context: dict[str, object] = {"state": state, "recovery_codes": recovery_codes}
+    if state.enrolled_at is None and recovery_codes is None:
+        secret = secret or totp.new_secret()
+        uri = totp.provisioning_uri(secret, account=viewer.email, issuer=settings.TOTP_ISSUER)
+        enrol = enrol or SecondFactorEnrolForm(
+            initial={"enrolment": SecondFactorEnrolForm.sign(viewer, secret)}, person=viewer
+        )
+        context |= {
+            "enrol_form": enrol,
+            "qr_code": totp.qr_code_data_uri(uri),
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
+        }
+    else:
+        context["renew_form"] = renew or RecoveryCodesRenewForm()
+    return render(request, "people/second_factor.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def account_second_factor(request: SignedInRequest) -> HttpResponse:
+    """Setting up an authenticator app: a QR code, then a code from the app to prove it."""
+    viewer = request.user
+    if request.method != "POST":
+        return _second_factor_page(request)
+    form = SecondFactorEnrolForm(request.POST, person=viewer)
+    if not form.is_valid():
+        if "enrolment" in form.errors:
+            # Too old (or tampered with): a new secret and QR code, the reason said once.
+            messages.error(request, " ".join(map(str, form.errors["enrolment"])))
+            return _second_factor_page(request)
+        return _second_factor_page(request, enrol=form, secret=form.cleaned_data["enrolment"])
+    secret = form.cleaned_data["enrolment"]
+    try:
+        codes = services.second_factor_enrol(
+            person=viewer, by=viewer, secret=secret, code=form.cleaned_data["code"]
+        )
+    except ValidationError as error:
+        form.add_error("code", error)
+        return _second_factor_page(request, enrol=form, secret=secret)
+    audit.record(action=Action.SECOND_FACTOR_ENROLLED, actor=viewer, subject=viewer)
+    messages.success(
+        request, "Your authenticator app is set up: Rapport asks for its code at each sign-in."
+    )
+    return _second_factor_page(request, recovery_codes=codes)
+
+
+@require_POST
+def account_recovery_codes(request: SignedInRequest) -> HttpResponse:
+    viewer = request.user
+    form = RecoveryCodesRenewForm(request.POST)
+    if form.is_valid():
+        try:
+            codes = services.recovery_codes_renew(
+                person=viewer, by=viewer, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            audit.record(action=Action.RECOVERY_CODES_RENEWED, actor=viewer, subject=viewer)
+            messages.success(request, "New recovery codes: the old ones no longer work.")
+            return _second_factor_page(request, recovery_codes=codes)
+    return _second_factor_page(request, renew=form)
 
 
 @login_not_required
@@ -435,6 +626,26 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: SetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         throttle.trusted_browser_remember(response, email=form.user.email)
+        audit.record(
+            action=Action.PASSWORD_RESET,
+            actor=form.user,
+            subject=form.user,
+            details={"address": throttle.client_address(self.request)},
+        )
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's own, recorded in the audit trail."""
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(
+            action=Action.PASSWORD_CHANGED,
+            actor=form.user,
+            subject=form.user,
+            details={"address": throttle.client_address(self.request)},
+        )
         return response
 
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from rapport.audit import services as audit
+from rapport.audit.models import Action
 from rapport.people import sso, throttle
 from rapport.people.views import _safe_next
 
@@ -53,6 +55,12 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
         return redirect("login")
     id_token = request.session.get(sso.SESSION_ID_TOKEN, "")
     login(request, person, backend=BACKEND)
+    audit.record(
+        action=Action.SSO_SIGN_IN,
+        actor=person,
+        subject=person,
+        details={"address": throttle.client_address(request)},
+    )
     # login() keeps the session's data across the new key; the token is needed at sign-out.
     request.session[sso.SESSION_ID_TOKEN] = id_token
     response = redirect(next_url if next_url.startswith("/") else "home")

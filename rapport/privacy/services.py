@@ -38,6 +38,8 @@ from django_tasks_db.models import DBTaskResult
 
 from rapport import access
 from rapport.api.models import ApiToken
+from rapport.audit import services as audit
+from rapport.audit.models import Action as AuditAction
 from rapport.checkins.models import CheckIn
 from rapport.export.models import DataExport
 from rapport.export.services import export_dir
@@ -373,6 +375,16 @@ def erasure_apply(*, person: Person, by: Person, today: date | None = None) -> E
     person.save()
     summary = _summary(person, done, fates)
     Erasure.objects.create(person=person, counts=summary.counts)
+    audit.record(
+        action=AuditAction.ERASURE,
+        actor=by,
+        subject=person,
+        details={
+            "items": sum(done.values()),
+            "pairs_kept": sum(1 for fate in fates if fate.kept),
+            "pairs_removed": sum(1 for fate in fates if not fate.kept),
+        },
+    )
     access.org_chart_changed()
     return summary
 
@@ -455,4 +467,9 @@ def retention_apply(
 ) -> dict[str, int]:
     """Applies the policy (the worker, daily, and `rapport retention`): rows per kind."""
     access.require(isinstance(by, access.System))
-    return _retention_plan(policy or RetentionPolicy.from_settings(), now).carry_out()
+    done = _retention_plan(policy or RetentionPolicy.from_settings(), now).carry_out()
+    if any(done.values()):
+        audit.record(
+            action=AuditAction.RETENTION_APPLIED, actor=by, details={"items": sum(done.values())}
+        )
+    return done

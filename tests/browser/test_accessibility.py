@@ -143,13 +143,17 @@ def test_the_other_pages_and_the_error_and_menu_states_have_no_wcag_22_aa_violat
                 f"/goals/new/?one_on_one={cast.one_on_one.uuid}",
             ],
         ),
-        (cast.report.email, [f"/check-ins/{cast.meeting.uuid}/", "/actions/"]),
+        (
+            cast.report.email,
+            [f"/check-ins/{cast.meeting.uuid}/", "/actions/", "/account/two-factor/"],
+        ),
         (
             cast.admin.email,
             [
                 "/people/import/",
                 f"/people/{cast.report.uuid}/edit/",
                 f"/privacy/people/{cast.report_two.uuid}/erase/",
+                "/audit/",
             ],
         ),
     ]

@@ -354,3 +354,21 @@ def test_password_guesses_against_an_account_do_not_shut_its_owner_out_of_the_pr
     provider.add_user(cast.report.email)
     through_provider(client, provider, cast.report.email)
     assert signed_in_as(client) == cast.report.email
+
+
+def test_an_admin_signed_in_through_the_provider_is_not_sent_to_set_up_an_app(
+    client: Client, provider: Provider, cast: Cast, settings: Settings
+) -> None:
+    """The identity provider's own second factor counts for people it signed in; a password
+    sign-in of the same admin still has to set up an authenticator app."""
+    settings.TOTP_REQUIRED_FOR = frozenset({"admin", "hr"})
+    provider.add_user(cast.admin.email, name="Ada Admin")
+    through_provider(client, provider, cast.admin.email)
+    assert signed_in_as(client) == cast.admin.email
+    assert client.get(reverse("home")).status_code == 200
+
+    by_password = Client()
+    by_password.force_login(cast.admin)
+    answer = by_password.get(reverse("home"))
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("account_second_factor")

@@ -27,6 +27,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker
 
 from rapport.access import SYSTEM
+from rapport.audit.services import purge_expired as audit_purge_expired
 from rapport.export.services import exports_build_waiting, exports_purge_expired
 from rapport.notify.services import notify_tick, tasks_reclaim_stale
 from rapport.privacy.services import retention_apply
@@ -87,6 +88,7 @@ class Command(BaseCommand):
                 next_upkeep = time.monotonic() + UPKEEP_SECONDS
                 query_statistics_refresh()
                 self.apply_retention()
+                audit_purge_expired()
             if time.monotonic() >= next_tick:
                 next_tick = time.monotonic() + options["tick_seconds"]
                 self.tick()
