@@ -13,8 +13,8 @@ from django.utils.cache import has_vary_header
 from rapport import access
 from rapport.database import RETRY_AFTER_S, drop_refused_connections, is_refused_write
 from rapport.people.models import Person
-from rapport.people.sso import SESSION_ID_TOKEN
 from rapport.people.selectors import has_second_factor, second_factor_required
+from rapport.people.sso import SESSION_ID_TOKEN
 
 
 class ViewerTimezoneMiddleware:
