@@ -37,7 +37,7 @@ def _seal(value: Any) -> Any:
     return envelope.seal(str(value))
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     description = "Text encrypted at rest"
 
     def from_db_value(self, value: Any, expression: Any, connection: BaseDatabaseWrapper) -> Any:
@@ -52,7 +52,7 @@ class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
         return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
 
 
-class EncryptedCharField(models.CharField):  # type: ignore[type-arg]
+class EncryptedCharField(models.CharField):
     """A one-line text with a maximum length (checked on the plain text, as before), kept in
     a text column: the sealed value is longer than the text."""
 
