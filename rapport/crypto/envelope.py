@@ -200,13 +200,19 @@ def key_problems() -> list[str]:
 
 
 def verify_at_start() -> None:
-    """For the web server and the worker: stop at once, with the reason, on a wrong key."""
+    """For the web server: stop at once, with the reason, on a wrong key; else hold the keys."""
     try:
         problems = key_problems()
     except DatabaseError:
         return  # no database yet, or not reachable: the first use says what is wrong
     if problems:
         raise MasterKeyMismatch("\n".join(problems))
+    # Held from the start, so no request pays for the first look-up of a key.
+    for row in DataKey.objects.all():
+        _remember(row)
+    newest = _newest_row("default")
+    if newest is not None:
+        _make_current(newest.kid)
 
 
 def retire_all_but(kid: str) -> int:
