@@ -47,6 +47,8 @@ class Environment:
             RAPPORT_VAR_DIR=str(self.var_dir),
             RAPPORT_PRODUCTION="true",
             SECRET_KEY="bench-only-" + "x" * 50,
+            # A fixed bench-only master key (base64 of 32 bytes): private text is encrypted.
+            RAPPORT_MASTER_KEY="YmVuY2gtb25seS1tYXN0ZXIta2V5LTMyLWJ5dGVzISE=",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             # As behind a TLS-terminating proxy: requests say https, so nothing redirects.
             RAPPORT_BEHIND_PROXY="true",

@@ -28,6 +28,7 @@ import django
 PRODUCTION_ENV = {
     "RAPPORT_PRODUCTION": "true",
     "SECRET_KEY": "bench-only-" + "x" * 50,
+    "RAPPORT_MASTER_KEY": "YmVuY2gtb25seS1tYXN0ZXIta2V5LTMyLWJ5dGVzISE=",
     "ALLOWED_HOSTS": "127.0.0.1,localhost",
     "RAPPORT_BEHIND_PROXY": "true",
     "EMAIL_BACKEND": "console",

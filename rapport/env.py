@@ -6,6 +6,8 @@ typo in a deployment stops start-up instead of silently running with a default.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import secrets
 from pathlib import Path
@@ -106,6 +108,42 @@ def secret_key(*, production: bool, keep_in: Path) -> str:
     key = secrets.token_urlsafe(60)
     keep_in.write_text(key)
     keep_in.chmod(0o600)
+    return key
+
+
+MASTER_KEY_BYTES = 32
+
+
+def master_keys(*, production: bool, keep_in: Path) -> tuple[list[bytes], bool]:
+    """The master keys from RAPPORT_MASTER_KEY (base64 of 32 bytes each, comma-separated, the
+    newest first), and whether a local one was generated just now. Outside production a key is
+    generated once and kept in a file, as for SECRET_KEY; production requires the variable."""
+    raw = os.environ.get("RAPPORT_MASTER_KEY", "").strip()
+    if raw:
+        return [_master_key(part.strip()) for part in raw.split(",") if part.strip()], False
+    if production:
+        raise ConfigError(
+            "RAPPORT_MASTER_KEY",
+            "set in production (base64 of 32 random bytes: "
+            "python3 -c 'import os, base64; print(base64.b64encode(os.urandom(32)).decode())')",
+        )
+    if keep_in.exists():
+        return [_master_key(keep_in.read_text().strip())], False
+    keep_in.parent.mkdir(parents=True, exist_ok=True)
+    keep_in.write_text(base64.b64encode(secrets.token_bytes(MASTER_KEY_BYTES)).decode())
+    keep_in.chmod(0o600)
+    return [_master_key(keep_in.read_text().strip())], True
+
+
+def _master_key(text: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != MASTER_KEY_BYTES:
+        raise ConfigError(
+            "RAPPORT_MASTER_KEY", "base64 of exactly 32 bytes per key, comma-separated", "<hidden>"
+        )
     return key
 
 

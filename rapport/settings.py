@@ -18,6 +18,11 @@ if PRODUCTION and DEBUG:
     raise env.ConfigError("RAPPORT_DEBUG", "off when RAPPORT_PRODUCTION is on")
 
 SECRET_KEY = env.secret_key(production=PRODUCTION, keep_in=VAR_DIR / "secret_key")
+# Private content is encrypted at rest under data keys wrapped by these (rapport/crypto/,
+# docs/configuration.md); the first is the newest, the others are kept for rotation only.
+RAPPORT_MASTER_KEYS, RAPPORT_MASTER_KEY_GENERATED = env.master_keys(
+    production=PRODUCTION, keep_in=VAR_DIR / "master_key"
+)
 ALLOWED_HOSTS = env.env_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
 )
@@ -35,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_tasks_db",
+    "rapport.crypto",
     "rapport.people",
     "rapport.audit",
     "rapport.meetings",

@@ -1,13 +1,22 @@
 from __future__ import annotations
 
+import base64
+import os
 from collections.abc import Iterator
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from pytest_django import Settings
 
 from tests.cast import Cast, build_cast
 from tests.clock import TEST_NOW
+
+# Tests encrypt private content under a fixed key, not the var folder's development key;
+# subprocesses (servers, drills) inherit it. Set before the test database is built.
+TEST_MASTER_KEY = bytes(range(32))
+os.environ["RAPPORT_MASTER_KEY"] = base64.b64encode(TEST_MASTER_KEY).decode()
+django_settings.RAPPORT_MASTER_KEYS = [TEST_MASTER_KEY]
 
 
 @pytest.fixture(autouse=True)

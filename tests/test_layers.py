@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent / "rapport"
 
 # The apps from the bottom up. Apps on one rank may not import each other.
 APP_RANK = {
+    # Encryption at rest: its fields sit under every app's models.
+    "crypto": 0,
     "people": 1,
     # The audit trail: every app records into it, and it knows people only.
     "audit": 1.5,

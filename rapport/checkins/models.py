@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from rapport.crypto.fields import EncryptedTextField
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.people.models import Person
 
@@ -29,7 +30,8 @@ class CheckIn(models.Model):
     workload = models.PositiveSmallIntegerField(validators=SCALE)
     wins = models.TextField(blank=True, max_length=2000)
     challenges = models.TextField(blank=True, max_length=2000)
-    outside_work = models.TextField(blank=True, max_length=2000)
+    # Encrypted at rest (rapport/crypto), shared with the manager or not.
+    outside_work = EncryptedTextField(blank=True, max_length=2000)
     outside_work_shared = models.BooleanField(default=False)
     # One topic per line; each becomes a talking point of the report when submitted.
     topics = models.TextField(blank=True, max_length=2000)

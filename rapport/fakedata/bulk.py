@@ -17,6 +17,8 @@ from django.core.management.color import no_style
 from django.db import connection
 from django.db.models import Max, Model
 
+from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
+
 BATCH = 5_000
 
 
@@ -46,6 +48,12 @@ class BulkWriter:
             (position, converters[field.get_internal_type()])
             for position, field in enumerate(fields)
             if field.get_internal_type() in converters
+        ]
+        # Private text is sealed here as the ORM would (rapport/crypto), on every database.
+        self._converters += [
+            (position, field.get_prep_value)
+            for position, field in enumerate(fields)
+            if isinstance(field, EncryptedTextField | EncryptedCharField)
         ]
         self._table = model._meta.db_table
         self._columns: list[str] = [field.column for field in fields]  # type: ignore[union-attr,misc]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from rapport.crypto.fields import EncryptedTextField
 from rapport.goals.smart import PAST_DATE_HINT, GoalDraft, SmartResult, check
 from rapport.goals.standing import Reading, read_standing
 from rapport.meetings.models import Meeting, OneOnOne
@@ -319,7 +320,7 @@ class CoachingConversation(models.Model):
     action = models.ForeignKey(
         "meetings.ActionItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    private_note = models.TextField(blank=True, max_length=4000)
+    private_note = EncryptedTextField(blank=True, max_length=4000)  # encrypted at rest
     created_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)

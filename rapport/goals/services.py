@@ -188,10 +188,11 @@ def ensure_next_goal_prompt(one_on_one: OneOnOne) -> TalkingPoint | None:
 def _add_next_goal_prompt_once(one_on_one: OneOnOne) -> TalkingPoint | None:
     # Lock the pair so two closings at the same moment cannot add the prompt twice.
     OneOnOne.objects.select_for_update().filter(pk=one_on_one.pk).first()
-    already_open = TalkingPoint.objects.filter(
-        one_on_one=one_on_one, text=NEXT_GOAL_PROMPT, discussed_in__isnull=True
-    ).exists()
-    if already_open:
+    # Point texts are encrypted at rest (rapport/crypto): compared here, not in SQL.
+    open_texts = TalkingPoint.objects.filter(
+        one_on_one=one_on_one, discussed_in__isnull=True
+    ).values_list("text", flat=True)
+    if NEXT_GOAL_PROMPT in list(open_texts):
         return None
     # Goals are performance work; the manager "authors" it so it reads as the pair's routine.
     return point_add(

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from django.db import models
 from django.utils import timezone
 
+from rapport.crypto.fields import EncryptedCharField
 from rapport.insights.rules import Rule
 from rapport.meetings.models import OneOnOne
 from rapport.people.models import Person
@@ -22,7 +23,7 @@ class SignalDismissal(models.Model):
     one_on_one = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="+")
     rule = models.CharField(max_length=32, choices=Rule.choices)
     since = models.DateField()
-    reason = models.CharField(max_length=200)
+    reason = EncryptedCharField(max_length=200)  # encrypted at rest (rapport/crypto)
     dismissed_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     dismissed_at = models.DateTimeField(default=timezone.now)
     # What the signal said when it was dismissed: the evidence changes as the data does.

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
 
+from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
 from rapport.people.models import DayAway, Person, validate_timezone, validate_video_link
 
 
@@ -205,7 +206,8 @@ class TalkingPoint(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     one_on_one = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="points")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    text = models.CharField(max_length=500)
+    # Encrypted at rest (rapport/crypto): shared and private points share the column.
+    text = EncryptedCharField(max_length=500)
     section = models.CharField(max_length=12, choices=Section.choices, default=Section.CONNECTION)
     is_private = models.BooleanField(default=False)
     is_recurring = models.BooleanField(default=False)
@@ -245,7 +247,8 @@ class Note(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8, choices=Kind.choices)
-    body = models.TextField(blank=True, max_length=100_000)
+    # Encrypted at rest (rapport/crypto): shared and private notes share the column.
+    body = EncryptedTextField(blank=True, max_length=100_000)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(default=django_timezone.now)
     # The idempotency key of the save that produced `version`: the same save sent again after
@@ -332,7 +335,7 @@ class NoteConflictCopy(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="conflict_copies")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(blank=True, max_length=100_000)
+    body = EncryptedTextField(blank=True, max_length=100_000)
     # The version the text was written on, so the person can tell what it was based on.
     base_version = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=django_timezone.now)
@@ -376,11 +379,11 @@ class PersonCard(models.Model):
     closes with the 1:1 when the report's manager changes."""
 
     one_on_one = models.OneToOneField(OneOnOne, on_delete=models.CASCADE, related_name="card")
-    motivators = models.TextField(blank=True, max_length=5000)
-    struggles = models.TextField(blank=True, max_length=5000)
-    outside_work = models.TextField(blank=True, max_length=5000)
-    working_style = models.TextField(blank=True, max_length=5000)
-    recognition = models.TextField(blank=True, max_length=5000)
+    motivators = EncryptedTextField(blank=True, max_length=5000)
+    struggles = EncryptedTextField(blank=True, max_length=5000)
+    outside_work = EncryptedTextField(blank=True, max_length=5000)
+    working_style = EncryptedTextField(blank=True, max_length=5000)
+    recognition = EncryptedTextField(blank=True, max_length=5000)
     updated_at = models.DateTimeField(default=django_timezone.now)
 
     def __str__(self) -> str:

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.http import Http404
 from django.utils import timezone
 from django.utils.timezone import now
@@ -224,14 +235,23 @@ def timeline_for(
         | Q(status=Meeting.Status.HELD)
     )
     if query:
-        points = visible_points(viewer, one_on_one).filter(text__icontains=query)
-        notes = Note.objects.filter(meeting__one_on_one=one_on_one, body__icontains=query).filter(
+        # Points and notes are encrypted at rest (rapport/crypto): the pair's texts the viewer
+        # may see are read (two queries) and matched here.
+        points = visible_points(viewer, one_on_one).filter(discussed_in__isnull=False)
+        notes = Note.objects.filter(meeting__one_on_one=one_on_one).filter(
             Q(kind=Note.Kind.SHARED) | Q(author=viewer)
         )
+        matched = [
+            meeting_id
+            for meeting_id, text in [
+                *points.values_list("discussed_in", "text"),
+                *notes.values_list("meeting", "body"),
+            ]
+            if contains(text, query)
+        ]
         actions = ActionItem.objects.filter(one_on_one=one_on_one, text__icontains=query)
         meetings = meetings.filter(
-            Q(pk__in=points.values("discussed_in"))
-            | Q(pk__in=notes.values("meeting"))
+            Q(pk__in=matched)
             | Q(pk__in=actions.values("created_in"))
             | Q(status_reason__icontains=query)
         )
@@ -354,6 +374,25 @@ def upcoming_of(one_on_one: OneOnOne, moment: datetime, *, limit: int = 5) -> li
 
 # --- Search across every 1:1 the viewer sees --------------------------------------------------
 
+
+def contains(text: str, query: str) -> bool:
+    """Case-insensitive containment, as SQL's icontains, for text matched after decryption."""
+    return query.casefold() in text.casefold()
+
+
+def first_matching[Row: Model](
+    rows: QuerySet[Row], text_of: Callable[[Row], str], query: str, limit: int
+) -> list[Row]:
+    """The first `limit` rows whose text contains `query`, reading `rows` in one query."""
+    found: list[Row] = []
+    for row in rows.iterator(chunk_size=500):
+        if contains(text_of(row), query):
+            found.append(row)
+            if len(found) == limit:
+                break
+    return found
+
+
 SEARCH_LIMIT_PER_KIND = 50
 
 
@@ -387,17 +426,28 @@ def search_hits(viewer: Person, query: str) -> SearchResult:
     pairs = access.one_on_ones_visible_to(viewer)
     limit = SEARCH_LIMIT_PER_KIND
     pair_fields = ("one_on_one__manager", "one_on_one__report")
-    points = list(
-        TalkingPoint.objects.filter(one_on_one__in=pairs, text__icontains=query)
+    # Points and notes are encrypted at rest (rapport/crypto), so SQL cannot match them: the
+    # ones the viewer may see are read newest first, in one query each, and matched here until
+    # `limit` are found. The cost grows with the viewer's history when few texts match
+    # (docs/privacy.md#encryption-at-rest).
+    points = first_matching(
+        TalkingPoint.objects.filter(one_on_one__in=pairs)
         .filter(access.private_content_filter(viewer))
         .select_related("discussed_in", *pair_fields)
-        .order_by("-created_at")[:limit]
+        .order_by("-created_at"),
+        lambda point: point.text,
+        query,
+        limit,
     )
-    notes = list(
-        Note.objects.filter(meeting__one_on_one__in=pairs, body__icontains=query)
+    notes = first_matching(
+        Note.objects.filter(meeting__one_on_one__in=pairs)
+        .exclude(body="")
         .filter(Q(kind=Note.Kind.SHARED) | Q(author=viewer))
         .select_related("meeting__one_on_one__manager", "meeting__one_on_one__report")
-        .order_by("-meeting__scheduled_for")[:limit]
+        .order_by("-meeting__scheduled_for"),
+        lambda note: note.body,
+        query,
+        limit,
     )
     actions = list(
         ActionItem.objects.filter(one_on_one__in=pairs, text__icontains=query)

@@ -683,11 +683,9 @@ def first_goals_prompt_after(meeting: Meeting) -> TalkingPoint | None:
         return None
     # Lock the pair so two devices marking the meeting held add the point once.
     OneOnOne.objects.select_for_update().filter(pk=one_on_one.pk).first()
-    points = TalkingPoint.objects.filter(one_on_one=one_on_one)
-    if (
-        not points.filter(text=PROFILE_PROMPT).exists()
-        or points.filter(text=FIRST_GOALS_PROMPT).exists()
-    ):
+    # Point texts are encrypted at rest (rapport/crypto): compared here, not in SQL.
+    texts = set(TalkingPoint.objects.filter(one_on_one=one_on_one).values_list("text", flat=True))
+    if PROFILE_PROMPT not in texts or FIRST_GOALS_PROMPT in texts:
         return None
     if one_on_one.meetings.filter(status=Meeting.Status.HELD).exclude(pk=meeting.pk).exists():
         return None
@@ -774,21 +772,27 @@ def meeting_make_growth(*, meeting: Meeting, by: Person, growth: bool = True) ->
     if not meeting.is_open:
         raise ValidationError("Only an upcoming meeting can become the growth conversation.")
     template = growth_agenda()
-    texts = [text for _, text in template]
-    open_points = TalkingPoint.objects.filter(
-        one_on_one=meeting.one_on_one, text__in=texts, discussed_in__isnull=True, is_private=False
-    )
+    texts = {text for _, text in template}
+
+    def open_template_points() -> list[TalkingPoint]:
+        # Point texts are encrypted at rest (rapport/crypto): matched here, not in SQL.
+        candidates = TalkingPoint.objects.filter(
+            one_on_one=meeting.one_on_one, discussed_in__isnull=True, is_private=False
+        ).only("pk", "text", "is_recurring")
+        return [point for point in candidates if point.text in texts]
+
     if not growth:
         if meeting.is_growth:
             meeting.is_growth = False
             meeting.save(update_fields=["is_growth"])
-            open_points.filter(is_recurring=False).delete()
+            unrecurring = [point.pk for point in open_template_points() if not point.is_recurring]
+            TalkingPoint.objects.filter(pk__in=unrecurring).delete()
         return []
     if meeting.is_growth:
         return []
     meeting.is_growth = True
     meeting.save(update_fields=["is_growth"])
-    already = set(open_points.values_list("text", flat=True))
+    already = {point.text for point in open_template_points()}
     return [
         point_add(one_on_one=meeting.one_on_one, author=by, text=text, section=section)
         for section, text in template
@@ -956,7 +960,9 @@ def _conditional_write(note_filter: Q, *, body: str, base_version: int, save_key
 
 def _keep_rejected(current: Note, *, author: Person, body: str, base_version: int) -> NoteConflict:
     # The same text refused twice (a retry, or two tabs holding the same words) is kept once.
-    copy = NoteConflictCopy.objects.filter(note=current, author=author, body=body).first()
+    # Kept texts are encrypted at rest (rapport/crypto): compared here, not in SQL.
+    kept = NoteConflictCopy.objects.filter(note=current, author=author).order_by("pk")
+    copy = next((kept_copy for kept_copy in kept if kept_copy.body == body), None)
     if copy is None:
         copy = NoteConflictCopy.objects.create(
             note=current, author=author, body=body, base_version=base_version

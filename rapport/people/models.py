@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 
+from rapport.crypto.fields import EncryptedTextField
 from rapport.people.timezones import is_known_timezone
 
 
@@ -351,15 +352,16 @@ class WorkingProfile(models.Model):
     see the kept answers, their current manager only the shared ones (access.py)."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="working_profile")
-    how_i_work = models.TextField(blank=True, max_length=2000)
+    # Every answer is encrypted at rest (rapport/crypto), kept or shared.
+    how_i_work = EncryptedTextField(blank=True, max_length=2000)
     how_i_work_shared = models.BooleanField(default=False)
-    feedback = models.TextField(blank=True, max_length=2000)
+    feedback = EncryptedTextField(blank=True, max_length=2000)
     feedback_shared = models.BooleanField(default=False)
-    recognition = models.TextField(blank=True, max_length=2000)
+    recognition = EncryptedTextField(blank=True, max_length=2000)
     recognition_shared = models.BooleanField(default=False)
-    growth = models.TextField(blank=True, max_length=2000)
+    growth = EncryptedTextField(blank=True, max_length=2000)
     growth_shared = models.BooleanField(default=False)
-    outside_work = models.TextField(blank=True, max_length=2000)
+    outside_work = EncryptedTextField(blank=True, max_length=2000)
     outside_work_shared = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=django_timezone.now)
 

@@ -15,6 +15,7 @@ from tests.browser.conftest import screenshot
 from tests.browser.test_meeting_flow import meeting_url, sign_in
 from tests.cast import build_cast
 from tests.checkins.helpers import move_to
+from tests.helpers.sealed import with_text
 
 
 def test_the_report_checks_in_by_keyboard_and_the_manager_sees_the_mood(
@@ -63,7 +64,7 @@ def test_the_report_checks_in_by_keyboard_and_the_manager_sees_the_mood(
     checkin = CheckIn.objects.get()
     assert (checkin.mood, checkin.energy, checkin.workload) == (4, 2, 4)
     assert checkin.outside_work_shared
-    assert TalkingPoint.objects.filter(text="Conference budget").count() == 1
+    assert len(with_text(TalkingPoint.objects.all(), "Conference budget")) == 1
     expect(report.locator("#agenda").get_by_text("Conference budget")).to_be_visible()
 
     manager = open_page()

@@ -23,6 +23,7 @@ from rapport.meetings.services import (
 from tests.browser.conftest import screenshot
 from tests.browser.test_meeting_flow import sign_in
 from tests.cast import build_cast
+from tests.helpers.sealed import with_text
 from tests.meetings.test_first_one_on_ones import new_pair
 
 SHARED = "Say it the same day, in private, with one example"
@@ -140,7 +141,7 @@ def test_a_new_pair_gets_acquainted_sets_a_goal_coaches_it_and_reaches_it(
     expect(report.locator("#coaching")).to_contain_text("Swap a shift with Sam")
     expect(report.locator("#coaching")).not_to_contain_text("Never says no")
     # Points belong to the pair: the prompt waits on the next open meeting, the second.
-    assert pair.points.filter(text=NEXT_GOAL_PROMPT, discussed_in__isnull=True).count() == 1
+    assert len(with_text(pair.points.filter(discussed_in__isnull=True), NEXT_GOAL_PROMPT)) == 1
     report.goto(f"{base}/meetings/{second.uuid}/")
     expect(report.locator("#agenda-block")).to_contain_text(NEXT_GOAL_PROMPT)
     assert report.console_problems == [] and manager.console_problems == []

@@ -17,6 +17,7 @@ from pytest_django.live_server_helper import LiveServer
 from rapport.meetings.models import ActionItem, Meeting, Note, TalkingPoint, TimeSegment
 from tests.browser.conftest import screenshot
 from tests.cast import PASSWORD, build_cast
+from tests.helpers.sealed import with_text
 
 # What the focused element looks like: a ring is a drawn outline or a box shadow.
 FOCUS = """() => {
@@ -89,7 +90,7 @@ def test_a_whole_one_on_one_runs_from_the_keyboard_alone_on_both_sides(
     tab_to(report, "#point-add")
     report.keyboard.press("Enter")
     expect(report.locator(".point-text", has_text=new_point)).to_be_visible()
-    point = TalkingPoint.objects.get(text=new_point)
+    [point] = with_text(TalkingPoint.objects.all(), new_point)
     assert (point.author_id, point.section) == (cast.report.pk, "performance")
     assert focused_id(report) == "point-add"  # the swapped form keeps focus where it was
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import os
 import subprocess
 import sys
@@ -102,6 +103,7 @@ PRODUCTION = {
     "SECRET_KEY": "x" * 20 + "-production-secret-key-for-the-deploy-check-0123456789",
     "ALLOWED_HOSTS": "rapport.example.com",
     "EMAIL_HOST": "smtp.example.com",
+    "RAPPORT_MASTER_KEY": base64.b64encode(bytes(range(32, 64))).decode(),
 }
 
 

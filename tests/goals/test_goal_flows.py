@@ -26,6 +26,7 @@ from rapport.meetings.models import ActionItem, TalkingPoint
 from tests.cast import Cast
 from tests.goals.test_goal_pages import client_of
 from tests.goals.test_lifecycle import active_goal, good_fields
+from tests.helpers.sealed import with_text
 
 
 def form_data(**overrides: object) -> dict[str, object]:
@@ -171,7 +172,7 @@ def test_achieving_closes_the_ticked_actions_and_prompts_the_next_goal(cast: Cas
     second.refresh_from_db()
     assert first.done_at is not None and second.done_at is None
     assert Goal.objects.get(actions=first).status == Status.ACHIEVED
-    assert TalkingPoint.objects.filter(one_on_one=cast.one_on_one, text=NEXT_GOAL_PROMPT).exists()
+    assert with_text(TalkingPoint.objects.filter(one_on_one=cast.one_on_one), NEXT_GOAL_PROMPT)
 
 
 def test_dropping_leaves_the_goals_actions_open(cast: Cast) -> None:

@@ -20,6 +20,7 @@ from rapport.people.models import Person
 from tests.cast import Cast
 from tests.goals.test_lifecycle import active_goal, good_fields
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
+from tests.helpers.sealed import with_text
 
 WHY = "Evenings with my kids matter more than shaving minutes off the build."
 
@@ -149,7 +150,7 @@ def test_achieving_a_goal_is_celebrated_and_prompts_the_next(cast: Cast) -> None
     body = page.content.decode()
     assert 'class="goal-celebrate"' in body and "Achieved!" in body
     assert "Practising with the team" in body
-    assert TalkingPoint.objects.filter(one_on_one=cast.one_on_one, text=NEXT_GOAL_PROMPT).exists()
+    assert with_text(TalkingPoint.objects.filter(one_on_one=cast.one_on_one), NEXT_GOAL_PROMPT)
 
 
 def test_closing_without_a_reflection_changes_nothing(cast: Cast) -> None:

@@ -26,6 +26,7 @@ from rapport.goals.services import (
 from rapport.meetings.models import OneOnOne, TalkingPoint
 from rapport.meetings.services import Rule, one_on_one_set_up, person_change_manager
 from tests.cast import Cast
+from tests.helpers.sealed import with_text
 
 
 def good_fields(**overrides: Any) -> dict[str, Any]:
@@ -51,9 +52,8 @@ def active_goal(cast: Cast, **overrides: Any) -> Goal:
 
 
 def open_prompts(cast: Cast) -> int:
-    return TalkingPoint.objects.filter(
-        one_on_one=cast.one_on_one, text=NEXT_GOAL_PROMPT, discussed_in__isnull=True
-    ).count()
+    points = TalkingPoint.objects.filter(one_on_one=cast.one_on_one, discussed_in__isnull=True)
+    return len(with_text(points, NEXT_GOAL_PROMPT))
 
 
 @pytest.mark.parametrize("role", ["manager", "report"])
@@ -145,7 +145,7 @@ def test_achieving_a_goal_puts_define_the_next_goal_on_the_agenda_once(cast: Cas
     goal_close(goal=first, by=cast.manager, outcome=Status.ACHIEVED, reflection="Two talks!")
     goal_close(goal=second, by=cast.report, outcome=Status.ACHIEVED, reflection="Also done.")
     assert open_prompts(cast) == 1
-    prompt = TalkingPoint.objects.get(one_on_one=cast.one_on_one, text=NEXT_GOAL_PROMPT)
+    [prompt] = with_text(TalkingPoint.objects.filter(one_on_one=cast.one_on_one), NEXT_GOAL_PROMPT)
     assert prompt.section == "performance" and prompt.author == cast.manager
     assert not prompt.is_private  # both people prepare for it
 
@@ -174,7 +174,7 @@ def test_a_new_pair_is_not_asked_for_a_next_goal_before_it_has_met(cast: Cast) -
         by=cast.manager,
         confirmed_out_of_hours=True,
     )
-    assert not TalkingPoint.objects.filter(one_on_one=pair, text=NEXT_GOAL_PROMPT).exists()
+    assert not with_text(TalkingPoint.objects.filter(one_on_one=pair), NEXT_GOAL_PROMPT)
 
 
 def test_a_pair_without_an_active_goal_gets_the_prompt_and_only_once(cast: Cast) -> None:

@@ -26,6 +26,7 @@ from rapport.questions.models import Question
 from rapport.questions.selectors import GETTING_TO_KNOW_CATEGORIES, getting_to_know_questions
 from rapport.questions.services import first_one_on_ones_agenda
 from tests.cast import Cast
+from tests.helpers.sealed import with_text
 from tests.helpers.team_setup import proposed, save_payload
 
 
@@ -81,7 +82,7 @@ def test_holding_the_first_meeting_puts_the_first_goals_on_the_second(cast: Cast
     pair = new_pair(cast)
     first, second = meetings_of(pair)[:2]
     meeting_set_status(meeting=first, status="held", reason="", by=cast.manager)
-    goals = TalkingPoint.objects.get(one_on_one=pair, text=FIRST_GOALS_PROMPT)
+    [goals] = with_text(TalkingPoint.objects.filter(one_on_one=pair), FIRST_GOALS_PROMPT)
     assert (goals.section, goals.discussed_in_id, goals.is_private) == ("performance", None, False)
     # Marking it held again, or holding the second meeting, adds nothing more.
     meeting_set_status(meeting=first, status="held", reason="", by=cast.manager)

@@ -28,6 +28,7 @@ from rapport.questions.models import Question
 from rapport.questions.services import question_mark_asked
 from tests.cast import Cast
 from tests.helpers.queries import assert_queries_do_not_grow, count_queries
+from tests.helpers.sealed import with_text
 
 HTMX = {"HX-Request": "true", "HX-Target": "mode-clock"}
 CONTROLS = ("mode_start", "mode_switch", "mode_pause", "mode_resume", "mode_end")
@@ -260,7 +261,7 @@ def test_after_the_manager_changes_the_report_keeps_reading_but_nobody_runs_the_
 
 
 def test_the_summary_shows_the_measured_minutes_against_the_target(cast: Cast) -> None:
-    point = cast.one_on_one.points.get(text="How the move went")
+    [point] = with_text(cast.one_on_one.points.all(), "How the move went")
     point_set_discussed(point=point, meeting=cast.meeting, discussed=True, by=cast.report)
     action_add(
         one_on_one=cast.one_on_one,

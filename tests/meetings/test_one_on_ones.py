@@ -68,7 +68,7 @@ def test_changing_a_manager_closes_the_old_one_on_one_for_the_old_manager(cast: 
         ).status_code
         == 302
     )
-    assert cast.one_on_one.points.filter(text="x").count() == 0
+    assert not [point for point in cast.one_on_one.points.all() if point.text == "x"]
 
 
 def test_a_new_one_on_one_with_the_new_manager_starts_empty(cast: Cast, client: Client) -> None:
