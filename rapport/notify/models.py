@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
 
+from rapport.crypto.fields import EncryptedCharField
 from rapport.people.models import Person
 
 
@@ -143,7 +144,8 @@ class ChatWebhook(models.Model):
         Person, null=True, blank=True, on_delete=models.CASCADE, related_name="chat_webhook"
     )
     flavour = models.CharField(max_length=8, choices=ChatFlavour.choices)
-    url = models.URLField(max_length=1000)
+    # A webhook address is a credential (whoever has it can post): encrypted at rest.
+    url = EncryptedCharField(max_length=1000)
     set_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 
-from rapport.crypto.fields import EncryptedTextField
+from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
 from rapport.people.timezones import is_known_timezone
 
 
@@ -486,7 +486,8 @@ class SecondFactor(models.Model):
     protection covers it for now, like the session keys beside it."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="second_factor")
-    secret = models.CharField(max_length=64)
+    # Encrypted at rest (rapport/crypto): a dump alone must not let anyone make the codes.
+    secret = EncryptedCharField(max_length=64)
     enrolled_at = models.DateTimeField(default=django_timezone.now, editable=False)
     # The newest time step whose code was accepted: a code is good once, and an older one never.
     last_used_step = models.BigIntegerField(default=0)

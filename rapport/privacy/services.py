@@ -300,6 +300,19 @@ def _erasure_plan(person: Person, *, today: date) -> tuple[Plan, tuple[PairFate,
     mentions = _mentions(person)
     if mentions:
         plan.add(mentions)
+    if person.name:
+        # A departure names the person in the meetings it cancelled ("The 1:1 ended: ...").
+        plan.add(
+            Step(
+                "Mentions of them in cancelled meetings",
+                Meeting.objects.filter(status_reason__contains=person.name),
+                {
+                    "status_reason": Replace(
+                        models.F("status_reason"), Value(person.name), Value(PLACEHOLDER_NAME)
+                    )
+                },
+            )
+        )
     return plan, fates, removed
 
 

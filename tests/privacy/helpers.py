@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from rapport.crypto import envelope
 from rapport.insights.selectors import (
     cadence_per_person,
     checkins_per_person,
@@ -19,14 +20,39 @@ from rapport.people.models import LeftReason, Person
 from rapport.people.selectors import organisation_overview
 
 
-def every_row_text() -> str:
-    """Every row of every table (Django's own included), each column as text: one haystack."""
-    parts: list[str] = []
+def _raw_rows() -> list[tuple[Any, ...]]:
+    rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for table in sorted(connection.introspection.table_names(cursor)):
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-            parts.extend(repr(row) for row in cursor.fetchall())
-    return "\n".join(parts)
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+def _opened(value: Any) -> Any:
+    """Private text is stored sealed (rapport/crypto): opened here, so a marker in it counts."""
+    if isinstance(value, str) and envelope.is_sealed(value):
+        return envelope.open_text(value)
+    return value
+
+
+def every_row_text() -> str:
+    """Every row of every table (Django's own included), each column as text, encrypted columns
+    opened: one haystack."""
+    return "\n".join(repr(tuple(_opened(value) for value in row)) for row in _raw_rows())
+
+
+def sealed_values_holding(markers: list[str]) -> list[str]:
+    """The stored (encrypted) values whose text holds one of `markers`: what a file scan looks
+    for, since the markers themselves never reach the database in plain text."""
+    return [
+        value
+        for row in _raw_rows()
+        for value in row
+        if isinstance(value, str)
+        and envelope.is_sealed(value)
+        and any(marker in envelope.open_text(value) for marker in markers)
+    ]
 
 
 def markers_left(markers: list[str]) -> list[str]:
