@@ -19,6 +19,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from rapport import backup
+from rapport.crypto import envelope
 from rapport.meetings.services import note_save, point_add
 from rapport.people.models import Person
 from tests.cast import build_cast
@@ -157,8 +158,9 @@ def test_a_backup_of_a_running_instance_restores_every_acknowledged_save(
 
     call_command("restore", str(path), "--database-url", new_database)
     assert "Restored" in capsys.readouterr().out
+    # Note bodies and point texts are sealed at rest (rapport/crypto): opened with the same key.
     notes = {
-        (author, kind): (version, body)
+        (author, kind): (version, envelope.open_text(body))
         for author, kind, version, body in _rows(
             new_database,
             f"SELECT author_id, kind, version, body FROM meetings_note "
@@ -171,7 +173,8 @@ def test_a_backup_of_a_running_instance_restores_every_acknowledged_save(
         assert version >= last_version, f"{key}: restored v{version}, acknowledged v{last_version}"
         assert (version, body) in acknowledged[key], f"{key}: v{version} was never saved so"
     restored_points = {
-        text for (text,) in _rows(new_database, "SELECT text FROM meetings_talkingpoint")
+        envelope.open_text(text)
+        for (text,) in _rows(new_database, "SELECT text FROM meetings_talkingpoint")
     }
     lost = [text for text in points_before if text not in restored_points]
     assert not lost, f"acknowledged points missing from the backup: {lost}"
