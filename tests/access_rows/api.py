@@ -17,6 +17,7 @@ from rapport.api.models import Scope
 from rapport.api.services import token_create
 from rapport.meetings.models import ActionItem
 from tests.access_rows.base import PUBLIC, SIGNED_IN, Payload, Row, Write, everyone, fixed
+from tests.access_rows.checkins import tomorrow
 from tests.access_rows.goals import active_goal_url, an_active_goal, pair_goal
 from tests.cast import ROLES, Cast
 
@@ -79,6 +80,7 @@ ROWS: dict[str, Row] = {
         everyone(405, anonymous=405),
     ),
     "api:checkins": Row(pair_url("api:checkins"), api_only(PAIR), token=READ),
+    "api:checkin_submit": Row(meeting_url("api:checkin_submit"), everyone(405, anonymous=405)),
     "api:people": Row(fixed("api:people"), api_only(("admin",)), token=READ),
 }
 
@@ -131,6 +133,17 @@ WRITES: dict[str, Write] = {
         overrides={"anonymous": 401},
         token=WRITE,
         arrange=an_active_goal,
+    ),
+    # Only the report checks in; the manager, who sees the meeting, gets 404 like any outsider
+    # (the API answers every refusal of a service with 404).
+    "api:checkin_submit": Write(
+        meeting_url("api:checkin_submit"),
+        lambda cast: {"mood": 4, "energy": 3, "workload": 3, "topics": "The rota"},
+        ("report",),
+        ok=200,
+        overrides={"anonymous": 401},
+        token=WRITE,
+        arrange=tomorrow,
     ),
     "api:people": api_write(
         fixed("api:people"),

@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapport.api.models import ApiToken, Scope, hash_secret
+from rapport.checkins.models import CheckIn
 from rapport.meetings.models import Note, NoteConflictCopy, TalkingPoint
 from rapport.people.models import Person
+from tests.access_rows.checkins import tomorrow
 from tests.access_rows.goals import an_active_goal
 from tests.api.helpers import bearer, token_for
 from tests.cast import Cast
@@ -284,3 +286,144 @@ def test_progress_is_recorded_on_an_active_goal(cast: Cast) -> None:
     assert made.status_code == 201, made.content
     progress = client.get(api("goal", goal.uuid), headers=headers).json()["progress"]
     assert [(p["value"], p["confidence"]) for p in progress] == [("12.50", 7)]
+
+
+# --- Check-ins through the API -----------------------------------------------------------------
+
+CHECKIN = {"mood": 4, "energy": 3, "workload": 5, "wins": "Shipped the rota", "topics": "Hiring"}
+
+
+def checkin_state(cast: Cast) -> tuple[list[tuple[int, int, int, str, str]], list[str]]:
+    checkins = list(CheckIn.objects.values_list("mood", "energy", "workload", "wins", "topics"))
+    points = list(
+        TalkingPoint.objects.filter(one_on_one=cast.one_on_one).values_list("text", flat=True)
+    )
+    return checkins, points
+
+
+def test_the_report_submits_and_revises_a_check_in(cast: Cast) -> None:
+    tomorrow(cast)
+    client = Client()
+    url = api("checkin_submit", cast.meeting.uuid)
+    headers = bearer(token_for(cast.report))
+    body = {**CHECKIN, "outside_work": "  Moving house  ", "outside_work_shared": False}
+    made = client.post(url, body, "application/json", headers=headers)
+    assert made.status_code == 200, made.content
+    answer = made.json()
+    assert (answer["meeting"], answer["mood"], answer["workload"]) == (
+        str(cast.meeting.uuid),
+        4,
+        5,
+    )
+    assert answer["outside_work"] == "Moving house"  # trimmed as the form trims
+    checkin = CheckIn.objects.get(meeting=cast.meeting)
+    assert (checkin.report, checkin.wins, checkin.outside_work_shared) == (
+        cast.report,
+        "Shipped the rota",
+        False,
+    )
+    points = TalkingPoint.objects.filter(one_on_one=cast.one_on_one)
+    hiring = [(p.author, p.section) for p in points if p.text == "Hiring"]
+    assert hiring == [(cast.report, "connection")]
+    # Sent again with a new topic: the same check-in, each topic on the agenda once; texts left
+    # out are saved blank, as the form saves them.
+    again = client.post(
+        url,
+        {**CHECKIN, "mood": 2, "topics": "Hiring\nTraining"},
+        "application/json",
+        headers=headers,
+    )
+    assert again.status_code == 200, again.content
+    assert again.json()["uuid"] == answer["uuid"]
+    checkin.refresh_from_db()
+    assert (checkin.mood, checkin.outside_work) == (2, "")
+    texts = [point.text for point in points.all()]
+    assert (texts.count("Hiring"), texts.count("Training")) == (1, 1)
+    # The manager reads it through the API like any check-in.
+    listed = client.get(
+        api("checkins", cast.one_on_one.uuid), headers=bearer(token_for(cast.manager, Scope.READ))
+    ).json()
+    assert [item["mood"] for item in listed["items"]] == [2]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"mood": 0}, "greater than or equal to 1"),
+        ({"energy": 6}, "less than or equal to 5"),
+        ({"workload": None}, "valid integer"),
+        ({"mood": "great"}, "valid integer"),
+        ({"wins": "x" * 2001}, "at most 2000 characters"),
+        ({"challenges": "nul \x00 inside"}, "Null characters are not allowed."),
+        ({"outside_work_shared": "perhaps"}, "valid boolean"),
+        ({"topics": "\n".join(f"Topic {n}" for n in range(11))}, "At most 10 topics"),
+        ({"topics": "y" * 501}, "Keep each topic under 500 characters"),
+    ],
+)
+def test_a_check_in_is_checked_as_the_form_checks_it(
+    cast: Cast, change: dict[str, object], message: str
+) -> None:
+    tomorrow(cast)
+    before = checkin_state(cast)
+    answer = Client().post(
+        api("checkin_submit", cast.meeting.uuid),
+        {**CHECKIN, **change},
+        "application/json",
+        headers=bearer(token_for(cast.report)),
+    )
+    assert answer.status_code == 422, answer.content
+    assert message in str(answer.json()["detail"])
+    assert checkin_state(cast) == before
+
+
+def test_a_check_in_without_its_scores_gets_422(cast: Cast) -> None:
+    tomorrow(cast)
+    answer = Client().post(
+        api("checkin_submit", cast.meeting.uuid),
+        {"wins": "No scores"},
+        "application/json",
+        headers=bearer(token_for(cast.report)),
+    )
+    assert answer.status_code == 422
+    missing = {tuple(error["loc"])[-1] for error in answer.json()["detail"]}
+    assert missing == {"mood", "energy", "workload"}
+    assert not CheckIn.objects.exists()
+
+
+def test_a_closed_check_in_gets_400_and_nothing_is_saved(cast: Cast) -> None:
+    cast.meeting.scheduled_for = timezone.now() + timedelta(days=60)
+    cast.meeting.save(update_fields=["scheduled_for"])
+    before = checkin_state(cast)
+    answer = Client().post(
+        api("checkin_submit", cast.meeting.uuid),
+        CHECKIN,
+        "application/json",
+        headers=bearer(token_for(cast.report)),
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": "This check-in is not open."}
+    assert checkin_state(cast) == before
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "status"),
+    [
+        ("report", Scope.READ, 403),
+        ("manager", Scope.READ_WRITE, 404),
+        ("peer_manager", Scope.READ_WRITE, 404),
+        ("outsider", Scope.READ_WRITE, 404),
+    ],
+)
+def test_only_the_report_with_a_write_token_checks_in(
+    cast: Cast, role: str, scope: str, status: int
+) -> None:
+    tomorrow(cast)
+    before = checkin_state(cast)
+    answer = Client().post(
+        api("checkin_submit", cast.meeting.uuid),
+        CHECKIN,
+        "application/json",
+        headers=bearer(token_for(getattr(cast, role), scope)),
+    )
+    assert answer.status_code == status
+    assert checkin_state(cast) == before

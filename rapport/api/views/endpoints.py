@@ -20,6 +20,8 @@ from rapport.api.views.schemas import (
     ActionIn,
     ActionOut,
     ActionPage,
+    CheckInIn,
+    CheckInOut,
     CheckInPage,
     GoalDetailOut,
     GoalPage,
@@ -41,6 +43,7 @@ from rapport.api.views.schemas import (
     ProgressIn,
     ProgressOut,
 )
+from rapport.checkins import services as checkins_services
 from rapport.checkins.models import CheckIn
 from rapport.goals import selectors as goals_selectors
 from rapport.goals import services as goals_services
@@ -466,6 +469,16 @@ def goal_progress(request: HttpRequest, goal: uuid.UUID, body: ProgressIn) -> St
 # --- Check-ins -------------------------------------------------------------------------------
 
 
+def checkin_out(viewer: Person, checkin: CheckIn) -> dict[str, Any]:
+    scores = ("mood", "energy", "workload", "wins", "challenges", "topics", "submitted_at")
+    return {
+        "uuid": checkin.uuid,
+        "meeting": checkin.meeting.uuid,
+        **{name: getattr(checkin, name) for name in scores},
+        "outside_work": selectors.outside_work_for(viewer, checkin),
+    }
+
+
 @api.get(
     "/one-on-ones/{pair}/check-ins",
     response=responses(200, CheckInPage),
@@ -478,17 +491,29 @@ def checkins(request: HttpRequest, pair: uuid.UUID, paging: Query[Paging]) -> di
     wrote it, or you are the manager and the report shared it."""
     viewer = viewer_of(request)
     one_on_one = meetings_selectors.get_one_on_one_for(viewer, pair)
+    return page(
+        selectors.checkins_of_pair(viewer, one_on_one),
+        paging,
+        lambda checkin: checkin_out(viewer, checkin),
+    )
 
-    def checkin_out(checkin: CheckIn) -> dict[str, Any]:
-        scores = ("mood", "energy", "workload", "wins", "challenges", "topics", "submitted_at")
-        return {
-            "uuid": checkin.uuid,
-            "meeting": checkin.meeting.uuid,
-            **{name: getattr(checkin, name) for name in scores},
-            "outside_work": selectors.outside_work_for(viewer, checkin),
-        }
 
-    return page(selectors.checkins_of_pair(viewer, one_on_one), paging, checkin_out)
+@api.post(
+    "/meetings/{meeting}/check-in",
+    response=responses(200, CheckInOut, write=True),
+    url_name="checkin_submit",
+    tags=["check-ins"],
+    summary="Submit or update your check-in",
+)
+def checkin_submit(request: HttpRequest, meeting: uuid.UUID, body: CheckInIn) -> dict:
+    """Answer the check-in of a meeting of yours as the report, or revise it, exactly as on the
+    check-in page: from a few days before the meeting until it ends (400 outside that window).
+    Each topic line becomes a talking point of yours, once. A manager gets 404: only the
+    report checks in."""
+    viewer = writer_of(request)
+    found = meetings_selectors.get_meeting_for(viewer, meeting)
+    checkin = checkins_services.checkin_submit(meeting=found, by=viewer, **body.dict())
+    return checkin_out(viewer, checkin)
 
 
 # --- People (admins) -------------------------------------------------------------------------

@@ -8,7 +8,10 @@ from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, StringConstraints, field_validator
+
+from rapport.checkins.forms import MAX_TOPICS
+from rapport.checkins.services import TOPIC_MAX_CHARS, topic_lines
 
 
 def _no_nul(value: str) -> str:
@@ -191,6 +194,48 @@ class CheckInOut(Schema):
     # Null unless the viewer may read it: the report, or the manager when the report shares it.
     outside_work: str | None
     submitted_at: datetime
+
+
+# A check-in's free text, trimmed as the form trims it.
+CheckInText = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=2000),
+    AfterValidator(_no_nul),
+]
+
+
+class CheckInIn(Schema):
+    """As the check-in form: three scores from 1 to 5 (required) and optional texts. The whole
+    check-in is sent each time: a text left out is saved blank."""
+
+    mood: int = Field(ge=1, le=5, description="1 Rough, 2 Low, 3 Okay, 4 Good, 5 Great.")
+    energy: int = Field(
+        ge=1, le=5, description="1 Drained, 2 Tired, 3 Steady, 4 Lively, 5 Buzzing."
+    )
+    workload: int = Field(
+        ge=1, le=5, description="1 Too light, 2 Light, 3 About right, 4 Heavy, 5 Too much."
+    )
+    wins: CheckInText = ""
+    challenges: CheckInText = ""
+    outside_work: CheckInText = Field(
+        default="", description="Seen by your manager only when `outside_work_shared` is true."
+    )
+    outside_work_shared: bool = False
+    topics: CheckInText = Field(
+        default="",
+        description=f"One per line (at most {MAX_TOPICS}, each under {TOPIC_MAX_CHARS} "
+        "characters): each becomes a talking point of yours on the agenda.",
+    )
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_as_the_form(cls, topics: str) -> str:
+        lines = topic_lines(topics)
+        if len(lines) > MAX_TOPICS:
+            raise ValueError(f"At most {MAX_TOPICS} topics; the rest can wait.")
+        if any(len(line) > TOPIC_MAX_CHARS for line in lines):
+            raise ValueError(f"Keep each topic under {TOPIC_MAX_CHARS} characters (one line each).")
+        return topics
 
 
 class PersonOut(Schema):
