@@ -47,75 +47,39 @@ def _pair_label(pair: Json) -> str:
     return f"{pair['manager']} / {pair['report']}"
 
 
+def _per_pair(pairs: list[Json], key: str, columns: tuple[str, ...]) -> str:
+    """One CSV of the items under `key` in every 1:1: the pair's label, then `columns`."""
+    return csv_text(
+        ("one_on_one", *columns),
+        ((_pair_label(p), *(item[c] for c in columns)) for p in pairs for item in p[key]),
+    )
+
+
 def csv_files(data: Json) -> dict[str, str]:
     """File name -> CSV text."""
     pairs = _pairs(data)
-    files = {
-        "meetings.csv": csv_text(
-            ("one_on_one", "scheduled_for", "status", "duration_minutes", "started_at", "ended_at"),
-            (
-                (
-                    _pair_label(p),
-                    m["scheduled_for"],
-                    m["status"],
-                    m["duration_minutes"],
-                    m["started_at"],
-                    m["ended_at"],
-                )
-                for p in pairs
-                for m in p["meetings"]
-            ),
+    progress = ("by", "value", "confidence", "obstacle", "note", "created_at")
+    return {
+        "meetings.csv": _per_pair(
+            pairs,
+            "meetings",
+            ("scheduled_for", "status", "duration_minutes", "started_at", "ended_at"),
         ),
-        "talking_points.csv": csv_text(
-            (
-                "one_on_one",
-                "section",
-                "author",
-                "private",
-                "text",
-                "discussed_in_meeting_of",
-                "created_at",
-            ),
-            (
-                (
-                    _pair_label(p),
-                    t["section"],
-                    t["author"],
-                    t["private"],
-                    t["text"],
-                    t["discussed_in_meeting_of"],
-                    t["created_at"],
-                )
-                for p in pairs
-                for t in p["talking_points"]
-            ),
+        "talking_points.csv": _per_pair(
+            pairs,
+            "talking_points",
+            ("section", "author", "private", "text", "discussed_in_meeting_of", "created_at"),
         ),
-        "notes.csv": csv_text(
-            ("one_on_one", "meeting_of", "author", "kind", "body", "updated_at"),
-            (
-                (
-                    _pair_label(p),
-                    n["meeting_of"],
-                    n["author"],
-                    n["kind"],
-                    n["body"],
-                    n["updated_at"],
-                )
-                for p in pairs
-                for n in p["notes"]
-            ),
+        "notes.csv": _per_pair(
+            pairs, "notes", ("meeting_of", "author", "kind", "body", "updated_at")
         ),
-        "action_items.csv": csv_text(
-            ("one_on_one", "text", "owner", "due_on", "done_at", "created_at"),
-            (
-                (_pair_label(p), a["text"], a["owner"], a["due_on"], a["done_at"], a["created_at"])
-                for p in pairs
-                for a in p["action_items"]
-            ),
+        "action_items.csv": _per_pair(
+            pairs, "action_items", ("text", "owner", "due_on", "done_at", "created_at")
         ),
-        "goals.csv": csv_text(
+        "goals.csv": _per_pair(
+            pairs,
+            "goals",
             (
-                "one_on_one",
                 "title",
                 "kind",
                 "status",
@@ -127,45 +91,21 @@ def csv_files(data: Json) -> dict[str, str]:
                 "why",
                 "created_at",
             ),
-            (
-                (
-                    _pair_label(p),
-                    g["title"],
-                    g["kind"],
-                    g["status"],
-                    g["metric"],
-                    g["baseline"],
-                    g["target"],
-                    g["current"],
-                    g["due_on"],
-                    g["why"],
-                    g["created_at"],
-                )
-                for p in pairs
-                for g in p["goals"]
-            ),
         ),
+        # Progress sits under each goal: named by the goal's title.
         "goal_progress.csv": csv_text(
-            ("one_on_one", "goal", "by", "value", "confidence", "obstacle", "note", "created_at"),
+            ("one_on_one", "goal", *progress),
             (
-                (
-                    _pair_label(p),
-                    g["title"],
-                    u["by"],
-                    u["value"],
-                    u["confidence"],
-                    u["obstacle"],
-                    u["note"],
-                    u["created_at"],
-                )
+                (_pair_label(p), g["title"], *(u[c] for c in progress))
                 for p in pairs
                 for g in p["goals"]
                 for u in g["progress"]
             ),
         ),
-        "check_ins.csv": csv_text(
+        "check_ins.csv": _per_pair(
+            pairs,
+            "check_ins",
             (
-                "one_on_one",
                 "meeting_of",
                 "mood",
                 "energy",
@@ -176,25 +116,8 @@ def csv_files(data: Json) -> dict[str, str]:
                 "outside_work",
                 "submitted_at",
             ),
-            (
-                (
-                    _pair_label(p),
-                    c["meeting_of"],
-                    c["mood"],
-                    c["energy"],
-                    c["workload"],
-                    c["wins"],
-                    c["challenges"],
-                    c["topics"],
-                    c["outside_work"],
-                    c["submitted_at"],
-                )
-                for p in pairs
-                for c in p["check_ins"]
-            ),
         ),
     }
-    return files
 
 
 def _quote(text: str) -> str:
