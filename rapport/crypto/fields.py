@@ -37,8 +37,9 @@ def _seal(value: Any) -> Any:
     return envelope.seal(str(value))
 
 
-class EncryptedTextField(models.TextField):
-    description = "Text encrypted at rest"
+class _Sealed(models.Field):
+    """What both fields do: seal on the way in, open on the way out, and refuse lookups the
+    database cannot answer on ciphertext."""
 
     def from_db_value(self, value: Any, expression: Any, connection: BaseDatabaseWrapper) -> Any:
         return _open(value)
@@ -52,7 +53,11 @@ class EncryptedTextField(models.TextField):
         return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
 
 
-class EncryptedCharField(models.CharField):
+class EncryptedTextField(_Sealed, models.TextField):
+    description = "Text encrypted at rest"
+
+
+class EncryptedCharField(_Sealed, models.CharField):
     """A one-line text with a maximum length (checked on the plain text, as before), kept in
     a text column: the sealed value is longer than the text."""
 
@@ -60,14 +65,3 @@ class EncryptedCharField(models.CharField):
 
     def db_type(self, connection: BaseDatabaseWrapper) -> str | None:
         return str(connection.data_types["TextField"])
-
-    def from_db_value(self, value: Any, expression: Any, connection: BaseDatabaseWrapper) -> Any:
-        return _open(value)
-
-    def get_prep_value(self, value: Any) -> Any:
-        return _seal(super().get_prep_value(value))
-
-    def get_lookup(self, lookup_name: str) -> Any:
-        if lookup_name == "exact":
-            return EmptyOnlyExact
-        return super().get_lookup(lookup_name) if lookup_name == "isnull" else None
