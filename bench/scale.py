@@ -88,7 +88,7 @@ def main() -> None:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result["seconds_total"] = round(time.monotonic() - started, 1)
-    failures = _failures(result)
+    failures = failures_of(result)
     result["failures"] = failures
     _print(result)
     RESULTS.mkdir(exist_ok=True)
@@ -187,7 +187,7 @@ def _run(options: argparse.Namespace, haproxy: str, folder: Path, log: Path) -> 
         result["emails"]["workers_alive_at_end"] = workers_alive
         result["per_instance"] = {
             "haproxy_requests": _haproxy_requests(stats_socket),
-            "access_log_requests": {n: _requests_logged(p) for n, p in logs.items()},
+            "access_log_requests": {n: requests_logged(p) for n, p in logs.items()},
         }
     result["timings_seconds"] = {k: round(v, 1) for k, v in timings.items()}
     return result
@@ -314,13 +314,8 @@ def _instance(
 def _haproxy(
     binary: str, folder: Path, port: int, app_port: int, stats_socket: Path, log: Path
 ) -> Iterator[subprocess.Popen[bytes]]:
-    servers = "\n".join(f"    server {n} {a}:{app_port}" for n, a in INSTANCES.items())
     config = folder / "haproxy.cfg"
-    config.write_text(
-        TEMPLATE.read_text().format(
-            stats_socket=stats_socket, address=PROXY_ADDRESS, port=port, servers=servers
-        )
-    )
+    config.write_text(haproxy_config(stats_socket, port, app_port))
     subprocess.run([binary, "-c", "-q", "-f", str(config)], check=True)
     with log.open("a") as out:
         # -db: in the foreground, so it stops with this run.
@@ -330,6 +325,15 @@ def _haproxy(
         yield proxy
     finally:
         _stop(proxy)
+
+
+def haproxy_config(stats_socket: Path, port: int, app_port: int) -> str:
+    """bench/scale_haproxy.cfg filled in: the proxy on PROXY_ADDRESS:port, an instance per
+    address of INSTANCES on app_port."""
+    servers = "\n".join(f"    server {n} {a}:{app_port}" for n, a in INSTANCES.items())
+    return TEMPLATE.read_text().format(
+        stats_socket=stats_socket, address=PROXY_ADDRESS, port=port, servers=servers
+    )
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
@@ -350,7 +354,12 @@ def _stats(stats_socket: Path) -> list[dict[str, str]]:
         chunks = []
         while chunk := connection.recv(65536):
             chunks.append(chunk)
-    lines = b"".join(chunks).decode().strip().splitlines()
+    return parse_stats(b"".join(chunks).decode())
+
+
+def parse_stats(text: str) -> list[dict[str, str]]:
+    """HAProxy's `show stat` CSV: a "# name,name,..." header, then a line per proxy or server."""
+    lines = text.strip().splitlines()
     header = lines[0].lstrip("# ").split(",")
     return [dict(zip(header, line.split(","), strict=False)) for line in lines[1:]]
 
@@ -369,15 +378,19 @@ def _wait_all_up(stats_socket: Path, seconds: float = 90) -> None:
 
 
 def _haproxy_requests(stats_socket: Path) -> dict[str, int]:
-    """HTTP requests HAProxy sent to each instance (health checks are not counted)."""
+    return requests_per_server(_stats(stats_socket))
+
+
+def requests_per_server(stats: list[dict[str, str]]) -> dict[str, int]:
+    """HTTP requests HAProxy sent to each instance (its health checks are not counted)."""
     return {
-        r["svname"]: int(r.get("req_tot") or r["stot"])
-        for r in _stats(stats_socket)
+        r["svname"]: int(r["req_tot"])
+        for r in stats
         if r["pxname"] == "app" and r["svname"] in INSTANCES
     }
 
 
-def _requests_logged(path: Path) -> int:
+def requests_logged(path: Path) -> int:
     """Requests in an instance's access log, HAProxy's health checks left out (the checks of
     this run that go straight to an instance are in)."""
     if not path.exists():
@@ -493,32 +506,40 @@ def _write_across(port: int, target: dict[str, Any]) -> dict[str, Any]:
 
 def _emails(env: dict[str, str], prefix: str, sink: Sink) -> dict[str, Any]:
     counts = mailing.outcome(env, prefix, sink)
-    # Beyond the run's rows: every email the sink saw that names its outbox row (reminders the
-    # tick decided for the synthetic organisation included), by Message-ID.
-    ids = Counter(
-        m["message_id"] for m in sink.received() if m["message_id"].startswith("<outbox-")
-    )
-    counts["all_outbox_messages"] = sum(ids.values())
-    counts["all_outbox_ids_sent_twice"] = sum(1 for n in ids.values() if n > 1)
-    return counts
+    return {**counts, **outbox_ids_seen(sink.received())}
+
+
+def outbox_ids_seen(received: list[dict[str, Any]]) -> dict[str, int]:
+    """Beyond the run's rows: every email the sink saw that names its outbox row (reminders the
+    tick decided for the synthetic organisation included), by Message-ID."""
+    ids = Counter(m["message_id"] for m in received if m["message_id"].startswith("<outbox-"))
+    return {
+        "all_outbox_messages": sum(ids.values()),
+        "all_outbox_ids_sent_twice": sum(1 for n in ids.values() if n > 1),
+    }
 
 
 # --- the verdict ----------------------------------------------------------------------------
 
 
-def _failures(result: dict[str, Any]) -> list[str]:
+def failures_of(result: dict[str, Any]) -> list[str]:
     failures = []
     sessions, write = result["sessions"], result["write_across"]
     if not sessions["home_on_b_is_signed_in"]:
         failures.append("the session from A was not signed in on B")
     if not sessions["signed_out_everywhere"]:
         failures.append("signing out on B left the session signed in on A")
+    if write["meeting_page_on_b_before_has_it"]:
+        failures.append("the marker was on B's page before the save: the check proves nothing")
     if write["note_saved_on_a"] != 200 or not write["author_sees_it_on_b"]:
         failures.append("the note saved through A was not on the page from B")
     if not write["other_person_sees_it_on_b"]:
         failures.append("the other person did not see the note through B")
     if result["soak"]["lost"] or not result["soak"]["saves_acknowledged"]:
-        failures.append(f"soak: {result['soak']['lost']} saves lost")
+        soaked = result["soak"]
+        failures.append(
+            f"soak: {soaked['lost']} saves lost of {soaked['saves_acknowledged']} acknowledged"
+        )
     emails = result["emails"]
     if emails["lost"] or emails["duplicated_rows"] or emails["all_outbox_ids_sent_twice"]:
         failures.append(
