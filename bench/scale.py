@@ -100,19 +100,31 @@ def main() -> None:
         sys.exit(1)
 
 
+@dataclass(frozen=True)
+class ScalePlace(Place):
+    """The soak's place with this run's settings (Redis, the sink, the hosts) in its env()."""
+
+    settings: tuple[tuple[str, str], ...] = ()
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return super().env(**{**dict(self.settings), **extra})
+
+
 def _run(options: argparse.Namespace, haproxy: str, folder: Path, log: Path) -> dict[str, Any]:
     redis_url = f"redis://{REDIS_HOST}:{REDIS_PORT}/{options.redis_db}"
     sink = Sink(folder, log)
-    place = Place("postgresql", "soak", folder=str(SCALE_VAR / "var"),
-                  database_url=f"{PG_SERVER}/{DATABASE}")  # fmt: skip
-    env = place.env(
-        RAPPORT_TASKS_BACKEND="rq",
-        REDIS_URL=redis_url,
-        RAPPORT_CACHE_URL=redis_url,
-        ALLOWED_HOSTS=",".join([PROXY_ADDRESS, *INSTANCES.values(), "localhost"]),
-        RAPPORT_BASE_URL=f"https://{PROXY_ADDRESS}",
+    settings = {
+        "RAPPORT_TASKS_BACKEND": "rq",
+        "REDIS_URL": redis_url,
+        "RAPPORT_CACHE_URL": redis_url,
+        "ALLOWED_HOSTS": ",".join([PROXY_ADDRESS, *INSTANCES.values(), "localhost"]),
+        "RAPPORT_BASE_URL": f"https://{PROXY_ADDRESS}",
         **sink.env(),
-    )
+    }
+    place = ScalePlace("postgresql", "soak", folder=str(SCALE_VAR / "var"),
+                       database_url=f"{PG_SERVER}/{DATABASE}",
+                       settings=tuple(settings.items()))  # fmt: skip
+    env = place.env()
     timings: dict[str, float] = {}
     clock = time.monotonic()
     print("  a fresh database and organisation...", flush=True)
@@ -164,11 +176,10 @@ def _run(options: argparse.Namespace, haproxy: str, folder: Path, log: Path) -> 
         # What the instances put in the shared cache meanwhile (entries expire: count now).
         result["shared_cache_keys"] = _redis_cache_keys(options.redis_db)
         # Who types where, from the notes as they are now (the checks wrote one).
-        scaled = place_with(place, env)
-        specs = soak._django(scaled, "clients", str(options.clients))
+        specs = soak._django(place, "clients", str(options.clients))
 
         print(f"  soak through HAProxy ({options.clients} clients, {options.seconds:.0f} s) "
-              f"while two workers send {options.emails} emails...", flush=True)  # fmt: skip
+              f"while the workers send {options.emails} emails...", flush=True)  # fmt: skip
         clock = time.monotonic()
         prefix = f"scale-{int(time.time())}"
         mailing.db(env, "create", prefix, str(options.emails))
@@ -180,7 +191,7 @@ def _run(options: argparse.Namespace, haproxy: str, folder: Path, log: Path) -> 
         workers_alive = len(ticks.alive()) + len(rq.alive())
         ticks.stop()
         rq.stop()
-        found = soak._django(scaled, "check", stdin=json.dumps(soak._claims(clients)))
+        found = soak._django(place, "check", stdin=json.dumps(soak._claims(clients)))
         result["soak"] = soak._summary("postgresql", clients, found, options.seconds)
         result["soak"]["through"] = base
         result["emails"] = _emails(env, prefix, sink)
@@ -191,18 +202,6 @@ def _run(options: argparse.Namespace, haproxy: str, folder: Path, log: Path) -> 
         }
     result["timings_seconds"] = {k: round(v, 1) for k, v in timings.items()}
     return result
-
-
-def place_with(place: Place, env: dict[str, str]) -> Any:
-    """`place` whose env() is the run's (soak's database looks need the same settings)."""
-
-    @dataclass(frozen=True)
-    class Scaled(Place):
-        def env(self, **extra: str) -> dict[str, str]:
-            return {**env, **extra}
-
-    return Scaled(place.database, place.size, folder=place.folder,
-                  database_url=place.database_url)  # fmt: skip
 
 
 # --- the servers ----------------------------------------------------------------------------
