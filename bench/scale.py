@@ -17,7 +17,8 @@ sink on loopback. The run shows, with figures:
     python -m bench.scale [--clients 30] [--seconds 20] [--emails 60] [--redis-db 7]
 
 Prints a table, writes bench/results/scale-<date>.json, exits 1 when a check fails (a lost save,
-a lost or doubled email, a session or write not seen across instances, an instance unused).
+a save refused or unanswered, a lost or doubled email, a session or write not seen across
+instances, an instance unused).
 """
 
 from __future__ import annotations
@@ -539,6 +540,11 @@ def failures_of(result: dict[str, Any]) -> list[str]:
         failures.append(
             f"soak: {soaked['lost']} saves lost of {soaked['saves_acknowledged']} acknowledged"
         )
+    if result["soak"]["errors"]:
+        # Refused or unanswered saves: none in a sound layout (an instance with another
+        # SECRET_KEY refuses every other save, for instance).
+        samples = ", ".join(result["soak"]["error_samples"][:2])
+        failures.append(f"soak: {result['soak']['errors']} saves refused or unanswered ({samples})")
     emails = result["emails"]
     if emails["lost"] or emails["duplicated_rows"] or emails["all_outbox_ids_sent_twice"]:
         failures.append(

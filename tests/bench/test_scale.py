@@ -29,7 +29,7 @@ PASSING: dict[str, Any] = {
         "author_sees_it_on_b": True,
         "other_person_sees_it_on_b": True,
     },
-    "soak": {"lost": 0, "saves_acknowledged": 700},
+    "soak": {"lost": 0, "saves_acknowledged": 700, "errors": 0, "error_samples": []},
     "emails": {"lost": 0, "duplicated_rows": 0, "all_outbox_ids_sent_twice": 0},
     "per_instance": {"haproxy_requests": {"a": 350, "b": 351}},
 }
@@ -56,6 +56,7 @@ def test_a_run_where_everything_held_passes() -> None:
         ("write_across", "other_person_sees_it_on_b", False, "other person"),
         ("soak", "lost", 1, "1 saves lost"),
         ("soak", "saves_acknowledged", 0, "of 0 acknowledged"),
+        ("soak", "errors", 3, "3 saves refused or unanswered"),
         ("emails", "lost", 2, "2 lost"),
         ("emails", "duplicated_rows", 1, "1 rows sent twice"),
         ("emails", "all_outbox_ids_sent_twice", 1, "1 outbox ids seen twice"),
