@@ -101,6 +101,17 @@ TEMPLATES = [
 DATABASES = {"default": env.database("DATABASE_URL", sqlite_path=VAR_DIR / "rapport.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# scale: provisional (the "cache" helper's branch defines RAPPORT_CACHE_URL; its lines win).
+# A Redis URL makes Django's cache shared by every process; unset, each keeps its own.
+_CACHE_URL = env.env_str("RAPPORT_CACHE_URL")
+if _CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+        }
+    }
+
 AUTH_USER_MODEL = "people.Person"
 # Django's model backend, except that demo accounts cannot sign in in production.
 AUTHENTICATION_BACKENDS = ["rapport.people.backends.PersonBackend"]
