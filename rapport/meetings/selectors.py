@@ -112,7 +112,7 @@ def agenda_for(viewer: Person, meeting: Meeting) -> list[AgendaSection]:
     )
     recurring = points.filter(is_recurring=True).annotate(discussed_here=Exists(discussed_here))
     sections = {
-        value: AgendaSection(section=value, label=label) for value, label in Section.choices
+        value: AgendaSection(section=value, label=str(label)) for value, label in Section.choices
     }
     for point in here:
         sections[point.section].points.append(point)

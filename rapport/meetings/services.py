@@ -785,7 +785,7 @@ def meeting_make_growth(*, meeting: Meeting, by: Person, growth: bool = True) ->
     # The points go in in the active language (growth_texts.py); taking the mark off finds them
     # in whichever language they went in.
     template = [(section, gettext(text)) for section, text in growth_agenda()]
-    texts = set()
+    texts: set[str] = set()
     for language, _name in settings.LANGUAGES:
         with translation.override(language):
             texts.update(gettext(text) for _, text in growth_agenda())

@@ -102,14 +102,12 @@ def meeting_status(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(
-                request,
-                {
-                    Meeting.Status.HELD: gettext("Marked held."),
-                    Meeting.Status.SKIPPED: gettext("Marked skipped."),
-                    Meeting.Status.CANCELLED: gettext("Marked cancelled."),
-                }.get(meeting.status, gettext("Marked upcoming.")),
-            )
+            marked: dict[str, str] = {
+                Meeting.Status.HELD: gettext("Marked held."),
+                Meeting.Status.SKIPPED: gettext("Marked skipped."),
+                Meeting.Status.CANCELLED: gettext("Marked cancelled."),
+            }
+            messages.success(request, marked.get(meeting.status, gettext("Marked upcoming.")))
     else:
         messages.error(request, gettext("Choose held, skipped or cancelled."))
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
