@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -115,6 +116,21 @@ class OneOnOne(models.Model):
     def room(self) -> str:
         """The video link calendars and pages show: the pair's own, else the manager's usual."""
         return self.video_link or self.manager.video_link
+
+    @property
+    def weekday_short(self) -> str:
+        """The weekday abbreviated as the active language does it ("Tue", "Di", "mar")."""
+        return str(WEEKDAYS_ABBR[self.weekday])
+
+    @property
+    def cadence_phrase(self) -> str:
+        """The cadence inside a sentence ("every week"), cased as the active language wants."""
+        phrases = {
+            Cadence.WEEKLY: pgettext("cadence inside a sentence", "every week"),
+            Cadence.BIWEEKLY: pgettext("cadence inside a sentence", "every 2 weeks"),
+            Cadence.MONTHLY: pgettext("cadence inside a sentence", "every month"),
+        }
+        return phrases.get(Cadence(self.cadence), self.get_cadence_display())
 
 
 class Meeting(models.Model):
