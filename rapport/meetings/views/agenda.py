@@ -116,7 +116,7 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         if data["goal"]:
             goal = active_goal_of_pair(request.user, one_on_one, data["goal"])
             if goal is None:
-                raise ValidationError("That goal is not an active goal of this 1:1.")
+                raise ValidationError(gettext("That goal is not an active goal of this 1:1."))
             action_add_for_goal(goal=goal, by=request.user, **fields)
         else:
             services.action_add(one_on_one=one_on_one, by=request.user, **fields)
