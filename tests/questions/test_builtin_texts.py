@@ -7,9 +7,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from rapport.meetings.models import Section
+from rapport.people.models import Person
 from rapport.questions import builtin_texts, services
 from rapport.questions.models import Category, Question
 from tests.cast import Cast
@@ -62,3 +66,29 @@ def test_an_organisations_own_question_stays_as_written(cast: Cast) -> None:
     )
     with translation.override("es"):
         assert question.shown_text == "Wie war das Offsite?"
+
+
+def german_client(person: Person) -> Client:
+    """A client that asks for German every way a request can (the browser's header and the
+    language cookie), for pages rendered while German is active."""
+    client = Client(headers={"accept-language": "de"})
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    client.force_login(person)
+    return client
+
+
+def test_the_bank_page_reads_in_german_except_an_organisations_own_question(cast: Cast) -> None:
+    services.question_add(
+        text="What did you learn at the offsite?",
+        section=Section.CONNECTION,
+        category=Category.CHECKING_IN,
+        by=cast.admin,
+    )
+    with translation.override("de"):
+        body = german_client(cast.report).get(reverse("questions:bank")).content.decode()
+    assert "<h1>Fragensammlung</h1>" in body
+    assert "Vertrauen und Beziehung" in body  # a category
+    assert "Was war bisher das Beste an deiner Woche?" in body  # a built-in question
+    assert "What has been the best part of your week so far?" not in body
+    assert "What did you learn at the offsite?" in body  # the organisation's own, as written
+    assert "hier ergänzt" in body
