@@ -170,6 +170,8 @@ RAPPORT_BALANCE_TOLERANCE = 15
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("pt", "Português")]
+LOCALE_PATHS = [BASE_DIR / "rapport" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 from django.utils.timezone import now
+from django.utils.translation import gettext
 
 from rapport import access
 from rapport.meetings import slots, timing
@@ -111,7 +112,7 @@ def agenda_for(viewer: Person, meeting: Meeting) -> list[AgendaSection]:
     )
     recurring = points.filter(is_recurring=True).annotate(discussed_here=Exists(discussed_here))
     sections = {
-        value: AgendaSection(section=value, label=label) for value, label in Section.choices
+        value: AgendaSection(section=value, label=str(label)) for value, label in Section.choices
     }
     for point in here:
         sections[point.section].points.append(point)
@@ -740,11 +741,13 @@ def notes_for(viewer: Person, meeting: Meeting) -> NotesView:
         meeting=meeting,
         other=other,
         editable=editable,
-        shared=own(Note.Kind.SHARED, f"Shared with {other.get_short_name()}"),
-        private=own(Note.Kind.PRIVATE, "Only you"),
+        shared=own(
+            Note.Kind.SHARED, gettext("Shared with %(name)s") % {"name": other.get_short_name()}
+        ),
+        private=own(Note.Kind.PRIVATE, gettext("Only you")),
         theirs=NoteSlot(
             kind=Note.Kind.SHARED,
-            label=f"Shared by {other.get_short_name()}",
+            label=gettext("Shared by %(name)s") % {"name": other.get_short_name()},
             note=notes.get((other.pk, Note.Kind.SHARED)),
             editable=False,
         ),

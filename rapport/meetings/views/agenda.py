@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from rapport.goals.selectors import active_goal_of_pair
@@ -48,7 +49,7 @@ def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         except ValidationError as error:
             _show_error(request, error)
     else:
-        messages.error(request, "Write the point in a few words (500 characters at most).")
+        messages.error(request, gettext("Write the point in a few words (500 characters at most)."))
     return _answer(request, meeting, "agenda-block")
 
 
@@ -99,7 +100,7 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, "Describe the action (500 characters at most) and give a valid date."
+            request, gettext("Describe the action (500 characters at most) and give a valid date.")
         )
         return _answer(request, meeting, "actions-block")
     data = form.cleaned_data
@@ -115,7 +116,7 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         if data["goal"]:
             goal = active_goal_of_pair(request.user, one_on_one, data["goal"])
             if goal is None:
-                raise ValidationError("That goal is not an active goal of this 1:1.")
+                raise ValidationError(gettext("That goal is not an active goal of this 1:1."))
             action_add_for_goal(goal=goal, by=request.user, **fields)
         else:
             services.action_add(one_on_one=one_on_one, by=request.user, **fields)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access
@@ -101,9 +102,14 @@ def meeting_status(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Marked {meeting.get_status_display().lower()}.")
+            marked: dict[str, str] = {
+                Meeting.Status.HELD: gettext("Marked held."),
+                Meeting.Status.SKIPPED: gettext("Marked skipped."),
+                Meeting.Status.CANCELLED: gettext("Marked cancelled."),
+            }
+            messages.success(request, marked.get(meeting.status, gettext("Marked upcoming.")))
     else:
-        messages.error(request, "Choose held, skipped or cancelled.")
+        messages.error(request, gettext("Choose held, skipped or cancelled."))
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
 
 
@@ -125,12 +131,17 @@ def meeting_growth(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         if growth:
             messages.success(
                 request,
-                f"This is your growth conversation. {len(added)} talking point"
-                f"{'s' if len(added) != 1 else ''} about direction, strengths and learning "
-                "joined the agenda; change them as you like.",
+                ngettext(
+                    "This is your growth conversation. %(count)d talking point about direction, "
+                    "strengths and learning joined the agenda; change them as you like.",
+                    "This is your growth conversation. %(count)d talking points about direction, "
+                    "strengths and learning joined the agenda; change them as you like.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
         else:
-            messages.success(request, "No longer the growth conversation.")
+            messages.success(request, gettext("No longer the growth conversation."))
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
 
 
@@ -138,7 +149,7 @@ def meeting_growth(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
 def meeting_reschedule(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     if not access.can_write_in(request.user, meeting.one_on_one) or not meeting.is_open:
-        messages.error(request, "Only an upcoming meeting of an active 1:1 can be moved.")
+        messages.error(request, gettext("Only an upcoming meeting of an active 1:1 can be moved."))
         return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     local = timezone.localtime(meeting.scheduled_for)
     form = MoveForm(
@@ -154,7 +165,7 @@ def meeting_reschedule(request: SignedInRequest, meeting_uuid: str) -> HttpRespo
             by=request.user,
             confirmed_out_of_hours=form.cleaned_data["confirm_out_of_hours"],
         )
-        messages.success(request, "Moved. The agenda moves with it.")
+        messages.success(request, gettext("Moved. The agenda moves with it."))
         return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form})
 
