@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from rapport.insights.rules import Rule
 
@@ -18,7 +19,7 @@ class TeamFilterForm(forms.Form):
     """The team view's GET filter; anything invalid falls back to the defaults."""
 
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
-    show = forms.ChoiceField(choices=SHOW_CHOICES, required=False, label="Show")
+    show = forms.ChoiceField(choices=SHOW_CHOICES, required=False, label=_("Show"))
 
     def choice(self) -> tuple[str, bool]:
         if not self.is_valid():
@@ -32,7 +33,7 @@ class DismissForm(forms.Form):
     reason = forms.CharField(
         max_length=200,
         strip=True,
-        error_messages={"required": "Give a reason: a word on why this signal can rest."},
+        error_messages={"required": _("Give a reason: a word on why this signal can rest.")},
     )
 
 

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
 from rapport.people.timezones import is_known_timezone
@@ -17,18 +19,21 @@ from rapport.people.timezones import is_known_timezone
 
 def validate_timezone(value: str) -> None:
     if not is_known_timezone(value):
-        raise ValidationError(f"“{value}” is not a known time zone (for example Europe/Berlin).")
+        raise ValidationError(
+            gettext("“%(value)s” is not a known time zone (for example Europe/Berlin).")
+            % {"value": value}
+        )
 
 
 class Role(models.TextChoices):
-    MEMBER = "member", "Member"
-    HR = "hr", "HR"
-    ADMIN = "admin", "Admin"
+    MEMBER = "member", _("Member")
+    HR = "hr", _("HR")
+    ADMIN = "admin", _("Admin")
 
 
 class LeftReason(models.TextChoices):
-    VOLUNTARY = "voluntary", "Voluntary"
-    INVOLUNTARY = "involuntary", "Involuntary"
+    VOLUNTARY = "voluntary", _("Voluntary")
+    INVOLUNTARY = "involuntary", _("Involuntary")
 
 
 # Working days as a bit set, Monday = bit 0: Monday to Friday by default.
@@ -41,13 +46,13 @@ def validate_video_link(value: str) -> None:
     """A video room is a secure link: the person's usual room and a pair's own (meetings)."""
     if value and not value.lower().startswith("https://"):
         raise ValidationError(
-            "Use a secure link that starts with https:// (copy it from your video app)."
+            gettext("Use a secure link that starts with https:// (copy it from your video app).")
         )
 
 
 def validate_work_days(value: int) -> None:
     if not 0 < value < 2**7:
-        raise ValidationError("Choose at least one working day.")
+        raise ValidationError(gettext("Choose at least one working day."))
 
 
 class PersonManager(BaseUserManager["Person"]):
@@ -97,13 +102,17 @@ def swapped_last_first(name: str) -> str | None:
 def validate_preferred_name(value: str) -> None:
     if "," in value:
         raise ValidationError(
-            "Write only the name you go by, without a comma (for example Dani or Ana María).",
+            gettext(
+                "Write only the name you go by, without a comma (for example Dani or Ana María)."
+            ),
             code="comma",
         )
     if any(not character.isprintable() for character in value):
         raise ValidationError(
-            "The preferred name contains a character that is not text (such as a tab or a "
-            "line break); type it again.",
+            gettext(
+                "The preferred name contains a character that is not text (such as a tab or a "
+                "line break); type it again."
+            ),
             code="control",
         )
 
@@ -266,9 +275,9 @@ class DayAway(models.Model):
     meetings of a rhythm are (re)created, so it survives later changes of rhythm."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "Holiday"
-        LEAVE = "leave", "Leave"
-        OTHER = "other", "Away"
+        HOLIDAY = "holiday", _("Holiday")
+        LEAVE = "leave", _("Leave")
+        OTHER = "other", _("Away")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="days_away")
@@ -400,10 +409,10 @@ class Departure(models.Model):
     meetings live in the meetings app, above this one: they are kept as ids."""
 
     class State(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        APPLIED = "applied", "Applied"
-        CANCELLED = "cancelled", "Cancelled"
-        UNDONE = "undone", "Undone"
+        SCHEDULED = "scheduled", _("Scheduled")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+        UNDONE = "undone", _("Undone")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="departures")

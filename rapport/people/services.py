@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rapport import access
 from rapport.people import totp
@@ -51,12 +52,11 @@ def would_create_cycle(*, person: Person, new_manager: Person | None) -> bool:
 
 def cycle_message(person: Person, new_manager: Person) -> str:
     if new_manager.pk == person.pk:
-        return f"{person.name} cannot be their own manager."
-    return (
-        f"{new_manager.name} reports to {person.name} (directly or further down), "
-        f"so {new_manager.name} cannot become {person.name}'s manager: "
-        "nobody can end up above themselves."
-    )
+        return gettext("%(name)s cannot be their own manager.") % {"name": person.name}
+    return gettext(
+        "%(manager)s reports to %(name)s (directly or further down), so %(manager)s cannot "
+        "become %(name)s's manager: nobody can end up above themselves."
+    ) % {"manager": new_manager.name, "name": person.name}
 
 
 def profile_set(
@@ -171,7 +171,8 @@ def working_profile_save(
     if unknown:
         raise ValidationError(f"Unknown profile answers: {', '.join(sorted(unknown))}.")
     errors = {
-        name: f"Keep this answer under {PROFILE_ANSWER_MAX} characters."
+        name: gettext("Keep this answer under %(limit)s characters.")
+        % {"limit": PROFILE_ANSWER_MAX}
         for name, text in answers.items()
         if len(text.strip()) > PROFILE_ANSWER_MAX
     }
@@ -218,7 +219,7 @@ def second_factor_enrol(
     from it) and returns ten new recovery codes: the only time they are readable."""
     access.require(access.can_manage_second_factor(by, person))
     if SecondFactor.objects.select_for_update().filter(person=person).exists():
-        raise ValidationError("An authenticator app is already set up for this account.")
+        raise ValidationError(gettext("An authenticator app is already set up for this account."))
     step = totp.matching_step(secret, code, now or timezone.now())
     if step is None:
         raise WrongCodeError(
