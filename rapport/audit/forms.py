@@ -12,7 +12,8 @@ from rapport.audit.models import Action
 class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         required=False,
-        choices=[("", "Every kind"), *Action.choices],
+        choices=[("", _("Every kind")), *Action.choices],
+        label=_("Action"),
         error_messages={"invalid_choice": _("Choose a kind of event from the list.")},
     )
     actor = forms.CharField(

@@ -187,7 +187,7 @@ class NewGoalForForm(forms.Form):
 
     def __init__(self, *, own: OneOnOne | None, reports: list[OneOnOne]) -> None:
         super().__init__()
-        choices = [(str(own.uuid), "Myself")] if own else []
+        choices = [(str(own.uuid), gettext("Myself"))] if own else []
         choices += [(str(pair.uuid), pair.report.name) for pair in reports]
         self.fields["one_on_one"].choices = choices  # type: ignore[attr-defined]
 
@@ -208,7 +208,7 @@ class CloseForm(forms.Form):
 
     outcome = forms.ChoiceField(
         label=_("How did it end?"),
-        choices=[(Status.ACHIEVED, "Achieved"), (Status.DROPPED, "Dropped")],
+        choices=[(Status.ACHIEVED, _("Achieved")), (Status.DROPPED, _("Dropped"))],
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose how the goal ended: achieved or dropped.")},
     )
@@ -238,7 +238,7 @@ class CloseForm(forms.Form):
         if not can_achieve:
             # A draft was never agreed, so it can only be let go.
             outcome = self.fields["outcome"]
-            outcome.choices = [(Status.DROPPED, "Dropped")]  # type: ignore[attr-defined]
+            outcome.choices = [(Status.DROPPED, _("Dropped"))]  # type: ignore[attr-defined]
         actions = open_actions if can_achieve and open_actions else []
         if actions:
             field = self.fields["close_actions"]

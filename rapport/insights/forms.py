@@ -6,19 +6,19 @@ from django.utils.translation import gettext_lazy as _
 from rapport.insights.rules import Rule
 
 SORT_CHOICES = [
-    ("name", "Name"),
-    ("next", "Next 1:1"),
-    ("mood", "Mood, lowest first"),
-    ("workload", "Workload, highest first"),
-    ("signals", "Signals, most first"),
+    ("name", _("Name")),
+    ("next", _("Next 1:1")),
+    ("mood", _("Mood, lowest first")),
+    ("workload", _("Workload, highest first")),
+    ("signals", _("Signals, most first")),
 ]
-SHOW_CHOICES = [("all", "Everyone"), ("signals", "Only with signals")]
+SHOW_CHOICES = [("all", _("Everyone")), ("signals", _("Only with signals"))]
 
 
 class TeamFilterForm(forms.Form):
     """The team view's GET filter; anything invalid falls back to the defaults."""
 
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label=_("Sort by"))
     show = forms.ChoiceField(choices=SHOW_CHOICES, required=False, label=_("Show"))
 
     def choice(self) -> tuple[str, bool]:

@@ -40,10 +40,14 @@ THROTTLED_MESSAGE = _(
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
@@ -160,13 +164,16 @@ def preferred_name_field(*, own: bool) -> forms.CharField:
 class PersonForm(forms.Form):
     """An admin edits someone's place in the organisation."""
 
-    name = forms.CharField(max_length=150)
+    name = forms.CharField(max_length=150, label=_("Name"))
     preferred_name = preferred_name_field(own=False)
-    title = forms.CharField(max_length=150, required=False)
+    title = forms.CharField(max_length=150, required=False, label=_("Title"))
     timezone = TimezoneField()
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
     manager = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, empty_label=_("Nobody (top of the chart)")
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Nobody (top of the chart)"),
+        label=_("Manager"),
     )
     started_on = forms.DateField(
         required=False,
@@ -374,7 +381,9 @@ class ImportUploadForm(forms.Form):
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -265,8 +266,8 @@ class Person(AbstractBaseUser):
         return window is not None and window[0] <= start and end <= window[1]
 
     def working_day_names(self) -> list[str]:
-        names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-        return [name for index, name in enumerate(names) if self.works_on(index)]
+        # Django's abbreviations (Mon, Tue…), in the active language.
+        return [str(WEEKDAYS_ABBR[index]) for index in range(7) if self.works_on(index)]
 
 
 class DayAway(models.Model):
