@@ -405,7 +405,7 @@ class WorkingProfileForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, question, _their in WorkingProfile.ANSWERS:
             self.fields[name] = forms.CharField(
-                label=question,
+                label=gettext(question),
                 required=False,
                 max_length=2000,
                 help_text=PROFILE_HINTS[name],
@@ -413,7 +413,7 @@ class WorkingProfileForm(forms.Form):
                 initial=profile.answer(name),
             )
             self.fields[f"{name}_sharing"] = forms.ChoiceField(
-                label=gettext("Who sees “%(question)s”") % {"question": question},
+                label=gettext("Who sees “%(question)s”") % {"question": gettext(question)},
                 choices=SHARING_CHOICES,
                 widget=forms.RadioSelect,
                 initial=SHARED if profile.is_shared(name) else KEPT,

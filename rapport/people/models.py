@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
@@ -377,11 +377,27 @@ class WorkingProfile(models.Model):
 
     # (field, the question as the person reads it, the heading their manager reads)
     ANSWERS: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("how_i_work", "How I like to work", "How they like to work"),
-        ("feedback", "How I like to get feedback", "How they like feedback"),
-        ("recognition", "What recognition means to me", "What recognition means to them"),
-        ("growth", "What I want to grow in", "What they want to grow in"),
-        ("outside_work", "Outside work, what I choose to share", "Outside work"),
+        ("how_i_work", gettext_noop("How I like to work"), gettext_noop("How they like to work")),
+        (
+            "feedback",
+            gettext_noop("How I like to get feedback"),
+            gettext_noop("How they like feedback"),
+        ),
+        (
+            "recognition",
+            gettext_noop("What recognition means to me"),
+            gettext_noop("What recognition means to them"),
+        ),
+        (
+            "growth",
+            gettext_noop("What I want to grow in"),
+            gettext_noop("What they want to grow in"),
+        ),
+        (
+            "outside_work",
+            gettext_noop("Outside work, what I choose to share"),
+            gettext_noop("Outside work"),
+        ),
     )
 
     def __str__(self) -> str:
@@ -396,8 +412,8 @@ class WorkingProfile(models.Model):
     def shared_answers(self) -> list[tuple[str, str]]:
         """(heading, text) of every answer the person shares and has written, in form order."""
         return [
-            (heading, self.answer(name))
-            for name, _, heading in self.ANSWERS
+            (gettext(heading), self.answer(name))
+            for name, _mine, heading in self.ANSWERS
             if self.is_shared(name) and self.answer(name).strip()
         ]
 
