@@ -135,7 +135,7 @@ def goal_agree(*, goal: Goal, by: Person, today: date | None = None) -> Goal:
     if goal.both_agreed:
         blockers = goal.activation_blockers(today or timezone.localdate())
         if blockers:
-            raise ValidationError(["Not ready to start yet.", *blockers])
+            raise ValidationError([gettext("Not ready to start yet."), *blockers])
         goal.status = Status.ACTIVE
     goal.save(update_fields=["manager_agreed_at", "report_agreed_at", "status"])
     return goal

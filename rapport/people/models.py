@@ -235,9 +235,13 @@ class Person(AbstractBaseUser):
     def clean(self) -> None:
         self.email = normalise_email(self.email)
         if self.left_reason and not self.left_on:
-            raise ValidationError({"left_reason": "A reason for leaving needs a leaving date."})
+            raise ValidationError(
+                {"left_reason": gettext("A reason for leaving needs a leaving date.")}
+            )
         if self.work_ends <= self.work_starts:
-            raise ValidationError({"work_ends": "The working day must end after it starts."})
+            raise ValidationError(
+                {"work_ends": gettext("The working day must end after it starts.")}
+            )
 
     # --- Working hours ---------------------------------------------------------------------------
 
@@ -302,9 +306,11 @@ class DayAway(models.Model):
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The last day away cannot be before the first."})
+            raise ValidationError(
+                {"ends_on": gettext("The last day away cannot be before the first.")}
+            )
         if self.starts_on and self.ends_on and self.ends_on - self.starts_on > timedelta(days=366):
-            raise ValidationError({"ends_on": "Days away cover at most a year at a time."})
+            raise ValidationError({"ends_on": gettext("Days away cover at most a year at a time.")})
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on

@@ -87,9 +87,9 @@ def working_hours_set(
     """The person's working days and hours, on their own clock, and their usual video room."""
     access.require(access.can_change_schedule_of(by, person))
     if not work_days:
-        raise ValidationError({"work_days": "Choose at least one working day."})
+        raise ValidationError({"work_days": gettext("Choose at least one working day.")})
     if work_ends <= work_starts:
-        raise ValidationError({"work_ends": "The working day must end after it starts."})
+        raise ValidationError({"work_ends": gettext("The working day must end after it starts.")})
     try:
         validate_video_link(video_link)
     except ValidationError as error:
@@ -223,7 +223,9 @@ def second_factor_enrol(
     step = totp.matching_step(secret, code, now or timezone.now())
     if step is None:
         raise WrongCodeError(
-            "That code does not match. Type the six digits your app shows now for Rapport.",
+            gettext(
+                "That code does not match. Type the six digits your app shows now for Rapport."
+            ),
             code="wrong_code",
         )
     SecondFactor.objects.create(person=person, secret=secret, last_used_step=step)
@@ -238,7 +240,9 @@ def recovery_codes_renew(
     access.require(access.can_manage_second_factor(by, person))
     if not second_factor_check(person=person, code=code, now=now):
         raise WrongCodeError(
-            "That code does not match. Type the six digits your app shows now for Rapport.",
+            gettext(
+                "That code does not match. Type the six digits your app shows now for Rapport."
+            ),
             code="wrong_code",
         )
     return _recovery_codes_replace(person)

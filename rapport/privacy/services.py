@@ -373,7 +373,7 @@ def _mentions(person: Person) -> Step | None:
 
 def _summary(person: Person, counts: dict[str, int], fates: tuple[PairFate, ...]) -> ErasureSummary:
     counts = {kind: count for kind, count in counts.items() if count}
-    counts["Their name, email and password (replaced by a placeholder)"] = 1
+    counts[gettext_noop("Their name, email and password (replaced by a placeholder)")] = 1
     return ErasureSummary(person_id=person.pk, counts=counts, pairs=fates)
 
 

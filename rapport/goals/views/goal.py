@@ -263,5 +263,5 @@ def goal_progress(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
         messages.success(request, gettext("Progress recorded."))
     else:
         errors = [str(error) for errors in form.errors.values() for error in errors]
-        messages.error(request, " ".join(errors) or "Progress was not recorded.")
+        messages.error(request, " ".join(errors) or gettext("Progress was not recorded."))
     return redirect("goals:detail", goal.uuid)
