@@ -168,6 +168,8 @@ PASSWORD_RESET_LIMIT_WINDOW_SECONDS = 60 * 60
 RAPPORT_BALANCE_TOLERANCE = 15
 
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("pt", "Português")]
+LOCALE_PATHS = [BASE_DIR / "rapport" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("pt", "Português")]

@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, gettext, gettext_noop
 
 from rapport import access
 from rapport.checkins import window
@@ -101,12 +102,12 @@ class TeamMember:
     def rhythm(self) -> str:
         """Cadence health in two words: on rhythm, behind, lapsed (or not set up)."""
         if self.one_on_one is None:
-            return "not set up"
+            return gettext_noop("not set up")
         if any(signal.rule == rules.Rule.LAPSED_CADENCE for signal in self.signals):
-            return "lapsed"
+            return gettext_noop("lapsed")
         if self.held_recently >= self.expected_recently - 1:
-            return "on rhythm"
-        return "behind"
+            return gettext_noop("on rhythm")
+        return gettext_noop("behind")
 
     @cached_property
     def groups(self) -> list[rules.SignalGroup]:
@@ -546,7 +547,10 @@ def sorted_members(
 
 # --- The organisation view ------------------------------------------------------------------
 
-HIDDEN = f"fewer than {org.MINIMUM_GROUP} people: hidden"
+
+def _hidden() -> str:
+    return gettext("fewer than %(minimum)s people: hidden") % {"minimum": org.MINIMUM_GROUP}
+
 
 _COMPUTING = threading.Lock()
 WINDOW = timedelta(weeks=12)
@@ -630,8 +634,9 @@ def organisation_view(viewer: Person, *, now: datetime, today: date) -> OrgView:
     if scope is None:
         raise Http404
     seconds: int = settings.RAPPORT_ORG_VIEW_CACHE_SECONDS
-    key = f"org-view:{today.isoformat()}:{'hr' if viewer.is_hr else 'lead'}:" + _digest(
-        chart, scope, today=today
+    key = (
+        f"org-view:{get_language()}:{today.isoformat()}:{'hr' if viewer.is_hr else 'lead'}:"
+        + _digest(chart, scope, today=today)
     )
     if seconds and (kept := cache.get(key)) is not None:
         return kept
@@ -706,7 +711,9 @@ def _organisation_view(
     retention_usable = org.usable_blocks(blocks, records.keys() & covered, known)
     retention_blocks = frozenset(in_view) & retention_usable
     return OrgView(
-        scope_label="Everyone in the organisation" if viewer.is_hr else "Everyone below you",
+        scope_label=gettext("Everyone in the organisation")
+        if viewer.is_hr
+        else gettext("Everyone below you"),
         people_in_scope=sum(1 for row in chart if row.pk in scope and row.is_active),
         cadence=cadence_groups(blocks, in_view, labels, cadence_per_person(people, now=now), known),
         checkins=checkin_groups(
@@ -728,14 +735,17 @@ def _label(block: org.Block, names: Mapping[int, str]) -> str:
     """A block is named after the managers whose teams it holds."""
     leads = sorted(names[lead] for lead in block.leads if lead is not None)
     if None in block.leads:
-        leads.append("the top of the organisation")
-    if leads == ["the top of the organisation"]:
-        return "People at the top of the organisation"
+        leads.append(gettext("the top of the organisation"))
+    if leads == [gettext("the top of the organisation")]:
+        return gettext("People at the top of the organisation")
     if len(leads) == 1:
-        return f"Team of {leads[0]}"
+        return gettext("Team of %(lead)s") % {"lead": leads[0]}
     if len(leads) > 3:
-        leads = [*leads[:3], f"{len(leads) - 3} more"]
-    return f"Teams of {', '.join(leads[:-1])} and {leads[-1]}"
+        leads = [*leads[:3], gettext("%(count)s more") % {"count": len(leads) - 3}]
+    return gettext("Teams of %(leads)s and %(last)s") % {
+        "leads": ", ".join(leads[:-1]),
+        "last": leads[-1],
+    }
 
 
 def _sums[Total](
@@ -809,7 +819,7 @@ def cadence_groups(
         if index in usable:
             rows.append(CadenceGroup(labels[index], cadence, people, frozenset({index})))
         else:
-            rows.append(CadenceGroup(labels[index], Cadence(), 0, frozenset(), HIDDEN))
+            rows.append(CadenceGroup(labels[index], Cadence(), 0, frozenset(), _hidden()))
     return rows
 
 
@@ -864,19 +874,24 @@ def checkin_groups(
             averages = {score: round(total.average(score) or 0.0, 1) for score in SCORES}
             return CheckInGroup(label, people, averages, blocks=figures[key])
         if key == whole or key not in usable:
-            return CheckInGroup(label, 0, {}, HIDDEN)
+            return CheckInGroup(label, 0, {}, _hidden())
         return CheckInGroup(
             label,
             people,
             {},
-            "hidden: together with the other figures it would single out "
-            f"fewer than {org.MINIMUM_GROUP} people",
+            gettext(
+                "hidden: together with the other figures it would single out fewer than "
+                "%(minimum)s people"
+            )
+            % {"minimum": org.MINIMUM_GROUP},
         )
 
     teams = sorted(
         (index for index in in_view if sums[index][1]), key=lambda index: (labels[index], index)
     )
-    return [row(whole, "Everyone in view")] + [row(index, labels[index]) for index in teams]
+    return [row(whole, gettext("Everyone in view"))] + [
+        row(index, labels[index]) for index in teams
+    ]
 
 
 def retention_records(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from rapport import access
 from rapport.insights.models import SignalDismissal
@@ -30,7 +31,7 @@ def signal_dismiss(
     access.require(access.can_see_team_signals(by, one_on_one))
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Say why, so that you remember later.")
+        raise ValidationError(gettext("Say why, so that you remember later."))
     dismissal, _ = SignalDismissal.objects.get_or_create(
         one_on_one=one_on_one,
         rule=rule,

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
@@ -80,7 +81,10 @@ def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespon
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, f"Signal dismissed for {one_on_one.report.name}.")
+            messages.success(
+                request,
+                gettext("Signal dismissed for %(name)s.") % {"name": one_on_one.report.name},
+            )
         return redirect("insights:team")
     member = selectors.team_view(request.user, one_on_one=one_on_one).members[0]
     context = {
@@ -110,10 +114,10 @@ def signal_to_agenda(request: SignedInRequest, one_on_one_uuid: str) -> HttpResp
             raise Http404("That meeting belongs to another 1:1.")
     signal = selectors.open_signal(request.user, one_on_one, rule=data["rule"], since=data["since"])
     if signal is None:
-        messages.error(request, "That signal is no longer open: nothing was added.")
+        messages.error(request, gettext("That signal is no longer open: nothing was added."))
     else:
         services.signal_to_agenda(one_on_one=one_on_one, signal=signal, by=request.user)
-        messages.success(request, "Added to the agenda as your private point.")
+        messages.success(request, gettext("Added to the agenda as your private point."))
     if back is not None:
         return redirect("meetings:meeting", meeting_uuid=back.uuid)
     return redirect("insights:team")
@@ -148,7 +152,9 @@ def signal_restore(
         selectors.dismissal_history(request.user, one_on_one), pk=dismissal_id
     )
     services.signal_restore(dismissal=dismissal, by=request.user, now=timezone.now())
-    messages.success(request, f"Signal restored for {one_on_one.report.name}.")
+    messages.success(
+        request, gettext("Signal restored for %(name)s.") % {"name": one_on_one.report.name}
+    )
     return redirect("insights:dismissed", one_on_one_uuid=one_on_one.uuid)
 
 
@@ -167,8 +173,13 @@ def organisation(request: SignedInRequest) -> HttpResponse:
             share_bar(
                 row.cadence.held_share,
                 marker=org.KEPT_SHARE,
-                label=f"{row.label}: {row.cadence.held} of {row.cadence.due} 1:1s held "
-                f"({_percent(row.cadence.held_share)}%)",
+                label=gettext("%(team)s: %(held)s of %(due)s 1:1s held (%(percent)s%%)")
+                % {
+                    "team": row.label,
+                    "held": row.cadence.held,
+                    "due": row.cadence.due,
+                    "percent": _percent(row.cadence.held_share),
+                },
             )
             if row.blocks
             else "",
@@ -177,8 +188,8 @@ def organisation(request: SignedInRequest) -> HttpResponse:
     ]
     retention = view.retention
     groups = (
-        ("whose 1:1s were kept", retention.kept, "accent"),
-        ("whose 1:1s lapsed", retention.lapsed, "warn"),
+        (gettext("whose 1:1s were kept"), retention.kept, "accent"),
+        (gettext("whose 1:1s lapsed"), retention.lapsed, "warn"),
     )
     retention_rows = [
         (
@@ -188,8 +199,13 @@ def organisation(request: SignedInRequest) -> HttpResponse:
             share_bar(
                 group.left_share,
                 tone=tone,
-                label=f"People {label}: {group.left} of {group.people} left "
-                f"({_percent(group.left_share)}%)",
+                label=gettext("People %(label)s: %(left)s of %(people)s left (%(percent)s%%)")
+                % {
+                    "label": label,
+                    "left": group.left,
+                    "people": group.people,
+                    "percent": _percent(group.left_share),
+                },
             ),
         )
         for label, group, tone in groups

@@ -133,7 +133,7 @@ def pair_signals_for_manager(manager: Person, meeting: Meeting) -> list[PairSign
     return [
         PairSignal(
             title=signal.title,
-            severity=signal.severity.label,
+            severity=str(signal.severity.label),
             act_now=signal.act_now,
             evidence=signal.evidence[0] if signal.evidence else "",
         )
