@@ -172,8 +172,6 @@ LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("pt", "P
 LOCALE_PATHS = [BASE_DIR / "rapport" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
-LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("pt", "Português")]
-LOCALE_PATHS = [BASE_DIR / "rapport" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
