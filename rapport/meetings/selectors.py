@@ -19,6 +19,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -95,42 +96,73 @@ class AgendaSection:
 def agenda_for(viewer: Person, meeting: Meeting) -> list[AgendaSection]:
     """Connection first, then performance. An open meeting shows every point not yet
     discussed (that is the carry-over) and the ones discussed in it; a past meeting shows what
-    was discussed in it. Recurring points show on every meeting, marked when discussed there."""
-    points = visible_points(viewer, meeting.one_on_one).select_related("author")
-    one_off = points.filter(is_recurring=False, recurring_source__isnull=True)
+    was discussed in it. Recurring points show on every meeting, marked when discussed there.
+    One query: the one-off points and the recurring ones come together."""
     # A closed 1:1 keeps its open points readable on the meetings the closing cancelled.
     left_open_by_closing = (
         not meeting.one_on_one.is_active and meeting.status != Meeting.Status.HELD
     )
     if meeting.is_open or left_open_by_closing:
-        here = one_off.filter(Q(discussed_in=meeting) | Q(discussed_in__isnull=True))
+        here = Q(discussed_in=meeting) | Q(discussed_in__isnull=True)
     else:
-        here = one_off.filter(discussed_in=meeting)
+        here = Q(discussed_in=meeting)
+    one_off = Q(is_recurring=False, recurring_source__isnull=True) & here
     discussed_here = TalkingPoint.objects.filter(
         recurring_source=OuterRef("pk"), discussed_in=meeting
     )
-    recurring = points.filter(is_recurring=True).annotate(discussed_here=Exists(discussed_here))
+    points = (
+        visible_points(viewer, meeting.one_on_one)
+        .filter(one_off | Q(is_recurring=True))
+        .select_related("author")
+        .annotate(discussed_here=Exists(discussed_here))
+    )
     sections = {
         value: AgendaSection(section=value, label=label) for value, label in Section.choices
     }
-    for point in here:
-        sections[point.section].points.append(point)
-    for template in recurring:
-        sections[template.section].recurring.append((template, template.discussed_here))
+    for point in points:
+        if point.is_recurring:
+            sections[point.section].recurring.append((point, point.discussed_here))
+        else:
+            sections[point.section].points.append(point)
     return list(sections.values())
 
 
 def actions_for_meeting(meeting: Meeting) -> list[ActionItem]:
     """Open actions of the pair (they follow every meeting until done), and those done in
     this meeting's week. Action items are shared content: both people see all of them."""
-    actions = ActionItem.objects.filter(one_on_one=meeting.one_on_one).select_related(
-        "owner", "goal"
-    )
+    return actions_of_meeting_and_last_time(meeting, None)[0]
+
+
+def actions_of_meeting_and_last_time(
+    meeting: Meeting, previous: Meeting | None
+) -> tuple[list[ActionItem], list[ActionItem]]:
+    """actions_for_meeting, and the actions agreed in `previous` (the pair's last held meeting,
+    for "last time"; in the order they were created), in one query."""
     if meeting.is_open:
-        actions = actions.filter(Q(done_at__isnull=True) | Q(created_in=meeting))
+        wanted = Q(done_at__isnull=True) | Q(created_in=meeting)
     else:
-        actions = actions.filter(created_in=meeting)
-    return list(actions.order_by("done_at", "due_on", "created_at"))
+        wanted = Q(created_in=meeting)
+    if previous is not None:
+        wanted |= Q(created_in=previous)
+    actions = list(
+        ActionItem.objects.filter(wanted, one_on_one_id=meeting.one_on_one_id)
+        .select_related("owner", "goal")
+        .order_by("done_at", "due_on", "created_at")
+    )
+    here = [
+        action
+        for action in actions
+        if action.created_in_id == meeting.pk or (meeting.is_open and action.done_at is None)
+    ]
+    agreed_then = (
+        sorted(
+            (action for action in actions if action.created_in_id == previous.pk),
+            key=lambda action: action.created_at,
+        )
+        if previous is not None
+        else []
+    )
+    return here, agreed_then
 
 
 def open_actions_of(viewer: Person) -> QuerySet[ActionItem]:
@@ -280,15 +312,7 @@ class LastTime:
 def last_time_for(viewer: Person, meeting: Meeting) -> LastTime | None:
     """The last held meeting of the pair before `meeting`, for preparing this one (four
     queries, whatever the history)."""
-    previous = (
-        Meeting.objects.filter(
-            one_on_one_id=meeting.one_on_one_id,
-            status=Meeting.Status.HELD,
-            scheduled_for__lt=meeting.scheduled_for,
-        )
-        .order_by("-scheduled_for")
-        .first()
-    )
+    previous = last_held_before(meeting)
     if previous is None:
         return None
     notes = list(
@@ -310,14 +334,54 @@ def last_time_for(viewer: Person, meeting: Meeting) -> LastTime | None:
     return LastTime(previous, notes, actions, still_open)
 
 
+def last_held_before(meeting: Meeting) -> Meeting | None:
+    """The pair's last held meeting before `meeting` (one query)."""
+    return (
+        Meeting.objects.filter(
+            one_on_one_id=meeting.one_on_one_id,
+            status=Meeting.Status.HELD,
+            scheduled_for__lt=meeting.scheduled_for,
+        )
+        .order_by("-scheduled_for")
+        .first()
+    )
+
+
+def still_open_since(agenda: list[AgendaSection], previous: Meeting) -> int:
+    """last_time_for's count of the points raised by the end of `previous` and still open, read
+    from an open meeting's agenda (which lists every open one-off point the viewer sees)."""
+    return sum(
+        1
+        for section in agenda
+        for point in section.points
+        if point.discussed_in_id is None and point.created_at < previous.ends_at
+    )
+
+
+@dataclass(frozen=True)
+class SeriesMark:
+    """A neighbouring meeting as the meeting page links it: its address and its time."""
+
+    uuid: uuid.UUID
+    scheduled_for: datetime
+
+
 @dataclass(frozen=True)
 class Neighbours:
-    previous: Meeting | None
-    next: Meeting | None
+    previous: Meeting | SeriesMark | None
+    next: Meeting | SeriesMark | None
 
 
 def neighbours_of(meeting: Meeting) -> Neighbours:
-    """The meetings before and after this one in the pair's series (cancelled ones skipped)."""
+    """The meetings before and after this one in the pair's series (cancelled ones skipped).
+    No query for a meeting from get_meeting_page_for, which read them with it."""
+    if hasattr(meeting, "previous_uuid"):
+        return Neighbours(
+            previous=SeriesMark(meeting.previous_uuid, meeting.previous_at)
+            if meeting.previous_uuid
+            else None,
+            next=SeriesMark(meeting.next_uuid, meeting.next_at) if meeting.next_uuid else None,
+        )
     series = Meeting.objects.filter(one_on_one_id=meeting.one_on_one_id).exclude(
         status=Meeting.Status.CANCELLED
     )
@@ -329,6 +393,30 @@ def neighbours_of(meeting: Meeting) -> Neighbours:
         .order_by("scheduled_for")
         .first(),
     )
+
+
+def get_meeting_page_for(viewer: Person, meeting_uuid: uuid.UUID | str) -> Meeting:
+    """get_meeting_for, with its neighbours in the series (neighbours_of) read in the same
+    query: what the meeting page and its agenda fragment start from."""
+    series = Meeting.objects.filter(one_on_one_id=OuterRef("one_on_one_id")).exclude(
+        status=Meeting.Status.CANCELLED
+    )
+    before = series.filter(scheduled_for__lt=OuterRef("scheduled_for")).order_by("-scheduled_for")
+    after = series.filter(scheduled_for__gt=OuterRef("scheduled_for")).order_by("scheduled_for")
+    try:
+        return (
+            access.meetings_visible_to(viewer)
+            .select_related("one_on_one__manager", "one_on_one__report")
+            .annotate(
+                previous_uuid=Subquery(before.values("uuid")[:1]),
+                previous_at=Subquery(before.values("scheduled_for")[:1]),
+                next_uuid=Subquery(after.values("uuid")[:1]),
+                next_at=Subquery(after.values("scheduled_for")[:1]),
+            )
+            .get(uuid=meeting_uuid)
+        )
+    except (Meeting.DoesNotExist, ValueError) as missing:
+        raise Http404("No such meeting.") from missing
 
 
 @dataclass(frozen=True)
@@ -718,17 +806,34 @@ class NotesView:
 def notes_for(viewer: Person, meeting: Meeting) -> NotesView:
     """The viewer's own shared and private notes, the other person's shared note, and the
     viewer's kept conflict copies. `meeting` must come from get_meeting_for(viewer, ...):
-    this selector trusts that the viewer is one of the pair. Two queries."""
+    this selector trusts that the viewer is one of the pair. One query, and one more when
+    the viewer has kept copies."""
+    return notes_and_last_shared(viewer, meeting, None)[0]
+
+
+def notes_and_last_shared(
+    viewer: Person, meeting: Meeting, previous: Meeting | None
+) -> tuple[NotesView, list[Note]]:
+    """notes_for, and the shared notes (never private ones) written on `previous` (the pair's
+    last held meeting, for "last time"; by author name, empty ones left out), in one query."""
     one_on_one = meeting.one_on_one
     other = one_on_one.other_person(viewer)
-    visible = Note.objects.filter(meeting=meeting).filter(
-        Q(author=viewer) | Q(author=other, kind=Note.Kind.SHARED)
+    wanted = Q(meeting=meeting) & (Q(author=viewer) | Q(author=other, kind=Note.Kind.SHARED))
+    if previous is not None:
+        wanted |= Q(meeting=previous, kind=Note.Kind.SHARED)
+    kept = NoteConflictCopy.objects.filter(note=OuterRef("pk"), author=viewer)
+    found = list(
+        Note.objects.filter(wanted)
+        .select_related("author")
+        .annotate(has_copies=Exists(kept))
+        .order_by("author__name")
     )
-    notes = {(note.author_id, note.kind): note for note in visible}
-    copies = NoteConflictCopy.objects.filter(note__meeting=meeting, author=viewer)
+    notes = {(note.author_id, note.kind): note for note in found if note.meeting_id == meeting.pk}
     copies_by_note: dict[int, list[NoteConflictCopy]] = {}
-    for copy in copies:
-        copies_by_note.setdefault(copy.note_id, []).append(copy)
+    if any(note.has_copies for note in notes.values() if note.author_id == viewer.pk):
+        copies = NoteConflictCopy.objects.filter(note__meeting=meeting, author=viewer)
+        for copy in copies:
+            copies_by_note.setdefault(copy.note_id, []).append(copy)
     editable = access.can_write_in(viewer, one_on_one)
 
     def own(kind: str, label: str) -> NoteSlot:
@@ -736,7 +841,7 @@ def notes_for(viewer: Person, meeting: Meeting) -> NotesView:
         conflicts = copies_by_note.get(note.pk, []) if note else []
         return NoteSlot(kind=kind, label=label, note=note, editable=editable, conflicts=conflicts)
 
-    return NotesView(
+    view = NotesView(
         meeting=meeting,
         other=other,
         editable=editable,
@@ -749,6 +854,12 @@ def notes_for(viewer: Person, meeting: Meeting) -> NotesView:
             editable=False,
         ),
     )
+    last_shared = [
+        note
+        for note in found
+        if previous is not None and note.meeting_id == previous.pk and note.body != ""
+    ]
+    return view, last_shared
 
 
 def conflict_copy_for(
