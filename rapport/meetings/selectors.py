@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -19,7 +20,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -107,23 +107,28 @@ def agenda_for(viewer: Person, meeting: Meeting) -> list[AgendaSection]:
     else:
         here = Q(discussed_in=meeting)
     one_off = Q(is_recurring=False, recurring_source__isnull=True) & here
-    discussed_here = TalkingPoint.objects.filter(
-        recurring_source=OuterRef("pk"), discussed_in=meeting
-    )
+    # Ticking a recurring point in a meeting records a copy of it (same author, same privacy)
+    # discussed there: read with the points, they mark their templates, no subquery needed.
+    ticked_here = Q(recurring_source__isnull=False, discussed_in=meeting)
     points = (
         visible_points(viewer, meeting.one_on_one)
-        .filter(one_off | Q(is_recurring=True))
+        .filter(one_off | Q(is_recurring=True) | ticked_here)
         .select_related("author")
-        .annotate(discussed_here=Exists(discussed_here))
     )
     sections = {
         value: AgendaSection(section=value, label=label) for value, label in Section.choices
     }
+    templates: list[TalkingPoint] = []
+    ticked: set[int] = set()
     for point in points:
-        if point.is_recurring:
-            sections[point.section].recurring.append((point, point.discussed_here))
+        if point.recurring_source_id is not None:
+            ticked.add(point.recurring_source_id)
+        elif point.is_recurring:
+            templates.append(point)
         else:
             sections[point.section].points.append(point)
+    for template in templates:
+        sections[template.section].recurring.append((template, template.pk in ticked))
     return list(sections.values())
 
 
@@ -359,29 +364,13 @@ def still_open_since(agenda: list[AgendaSection], previous: Meeting) -> int:
 
 
 @dataclass(frozen=True)
-class SeriesMark:
-    """A neighbouring meeting as the meeting page links it: its address and its time."""
-
-    uuid: uuid.UUID
-    scheduled_for: datetime
-
-
-@dataclass(frozen=True)
 class Neighbours:
-    previous: Meeting | SeriesMark | None
-    next: Meeting | SeriesMark | None
+    previous: Meeting | None
+    next: Meeting | None
 
 
 def neighbours_of(meeting: Meeting) -> Neighbours:
-    """The meetings before and after this one in the pair's series (cancelled ones skipped).
-    No query for a meeting from get_meeting_page_for, which read them with it."""
-    if hasattr(meeting, "previous_uuid"):
-        return Neighbours(
-            previous=SeriesMark(meeting.previous_uuid, meeting.previous_at)
-            if meeting.previous_uuid
-            else None,
-            next=SeriesMark(meeting.next_uuid, meeting.next_at) if meeting.next_uuid else None,
-        )
+    """The meetings before and after this one in the pair's series (cancelled ones skipped)."""
     series = Meeting.objects.filter(one_on_one_id=meeting.one_on_one_id).exclude(
         status=Meeting.Status.CANCELLED
     )
@@ -395,28 +384,60 @@ def neighbours_of(meeting: Meeting) -> Neighbours:
     )
 
 
-def get_meeting_page_for(viewer: Person, meeting_uuid: uuid.UUID | str) -> Meeting:
-    """get_meeting_for, with its neighbours in the series (neighbours_of) read in the same
-    query: what the meeting page and its agenda fragment start from."""
-    series = Meeting.objects.filter(one_on_one_id=OuterRef("one_on_one_id")).exclude(
-        status=Meeting.Status.CANCELLED
-    )
-    before = series.filter(scheduled_for__lt=OuterRef("scheduled_for")).order_by("-scheduled_for")
-    after = series.filter(scheduled_for__gt=OuterRef("scheduled_for")).order_by("scheduled_for")
-    try:
-        return (
-            access.meetings_visible_to(viewer)
-            .select_related("one_on_one__manager", "one_on_one__report")
-            .annotate(
-                previous_uuid=Subquery(before.values("uuid")[:1]),
-                previous_at=Subquery(before.values("scheduled_for")[:1]),
-                next_uuid=Subquery(after.values("uuid")[:1]),
-                next_at=Subquery(after.values("scheduled_for")[:1]),
-            )
-            .get(uuid=meeting_uuid)
+def previous_start(meeting: Meeting) -> datetime | None:
+    """When neighbours_of(meeting).previous is: what marks a point "carried over" on an open
+    meeting's agenda. One short query."""
+    return (
+        Meeting.objects.filter(
+            one_on_one_id=meeting.one_on_one_id, scheduled_for__lt=meeting.scheduled_for
         )
-    except (Meeting.DoesNotExist, ValueError) as missing:
-        raise Http404("No such meeting.") from missing
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-scheduled_for")
+        .values_list("scheduled_for", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """Where a meeting stands in its pair's series, for the meeting page: its neighbours, the
+    last held meeting before it ("last time") and its growth rhythm."""
+
+    neighbours: Neighbours
+    last_held: Meeting | None
+    growth: GrowthRhythm
+
+
+def landmarks_of(meeting: Meeting, *, now: datetime) -> Landmarks:
+    """neighbours_of, last_held_before and growth_rhythm_of in two queries, whatever the
+    pair's history: one aggregate finds when each of them is, one reads those meetings."""
+    series = ~Q(status=Meeting.Status.CANCELLED)
+    at = meeting.scheduled_for
+    facts = Meeting.objects.filter(one_on_one_id=meeting.one_on_one_id).aggregate(
+        previous=Max("scheduled_for", filter=series & Q(scheduled_for__lt=at)),
+        next=Min("scheduled_for", filter=series & Q(scheduled_for__gt=at)),
+        held=Max("scheduled_for", filter=Q(status=Meeting.Status.HELD, scheduled_for__lt=at)),
+        **_growth_aggregates(meeting, now),
+    )
+    moments = [facts[name] for name in ("previous", "next", "held") if facts[name] is not None]
+    found: dict[datetime, list[Meeting]] = {}
+    if moments:
+        for row in (
+            Meeting.objects.filter(one_on_one_id=meeting.one_on_one_id, scheduled_for__in=moments)
+            .filter(series)
+            .order_by("pk")
+        ):
+            found.setdefault(row.scheduled_for, []).append(row)
+
+    def at_moment(name: str, *, held: bool = False) -> Meeting | None:
+        rows = found.get(facts[name], []) if facts[name] is not None else []
+        return next((row for row in rows if not held or row.status == Meeting.Status.HELD), None)
+
+    return Landmarks(
+        neighbours=Neighbours(previous=at_moment("previous"), next=at_moment("next")),
+        last_held=at_moment("held", held=True),
+        growth=_growth_from(meeting, facts, now),
+    )
 
 
 @dataclass(frozen=True)
@@ -854,7 +875,7 @@ def notes_and_last_shared(
             editable=False,
         ),
     )
-    last_shared = [
+    last_shared: list[Note] = [
         note
         for note in found
         if previous is not None and note.meeting_id == previous.pk and note.body != ""
@@ -914,18 +935,33 @@ class GrowthRhythm:
 def growth_rhythm_of(meeting: Meeting, *, now: datetime) -> GrowthRhythm:
     """One query, whatever the pair's history: the last growth conversation held, the next one
     planned, and the latest open meeting before this one (which would be proposed instead)."""
-    pair = meeting.one_on_one
-    today = timezone.localdate(now)
-    from_today = datetime.combine(today, time(), tzinfo=timezone.get_current_timezone())
-    upcoming = Q(status=Meeting.Status.UPCOMING, scheduled_for__gte=from_today)
-    facts = Meeting.objects.filter(one_on_one=pair).aggregate(
-        last=Max(
+    facts = Meeting.objects.filter(one_on_one=meeting.one_on_one).aggregate(
+        **_growth_aggregates(meeting, now)
+    )
+    return _growth_from(meeting, facts, now)
+
+
+def _from_today(now: datetime) -> datetime:
+    return datetime.combine(timezone.localdate(now), time(), tzinfo=timezone.get_current_timezone())
+
+
+def _growth_aggregates(meeting: Meeting, now: datetime) -> dict[str, Max | Min]:
+    upcoming = Q(status=Meeting.Status.UPCOMING, scheduled_for__gte=_from_today(now))
+    return {
+        "last": Max(
             "scheduled_for",
             filter=Q(status=Meeting.Status.HELD, is_growth=True, scheduled_for__lt=now),
         ),
-        planned=Min("scheduled_for", filter=upcoming & Q(is_growth=True)),
-        before=Max("scheduled_for", filter=upcoming & Q(scheduled_for__lt=meeting.scheduled_for)),
-    )
+        "planned": Min("scheduled_for", filter=upcoming & Q(is_growth=True)),
+        "before": Max(
+            "scheduled_for", filter=upcoming & Q(scheduled_for__lt=meeting.scheduled_for)
+        ),
+    }
+
+
+def _growth_from(meeting: Meeting, facts: dict[str, Any], now: datetime) -> GrowthRhythm:
+    pair = meeting.one_on_one
+    from_today = _from_today(now)
     last_on = timezone.localdate(facts["last"]) if facts["last"] else None
     planned_on = timezone.localdate(facts["planned"]) if facts["planned"] else None
     due_on = pair.growth_due_on(last_on)

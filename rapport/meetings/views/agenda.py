@@ -46,7 +46,7 @@ def _show_error(request: SignedInRequest, error: ValidationError) -> None:
 
 @require_POST
 def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_page_for(request.user, meeting_uuid)
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     form = PointForm(request.POST)
     if form.is_valid():
         try:
@@ -62,7 +62,7 @@ def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
 
 @require_POST
 def point_discuss(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_page_for(request.user, meeting_uuid)
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
         services.point_set_discussed(
@@ -78,7 +78,7 @@ def point_discuss(request: SignedInRequest, meeting_uuid: str, point_uuid: str) 
 
 @require_POST
 def point_move(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_page_for(request.user, meeting_uuid)
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
         services.point_move(
@@ -91,7 +91,7 @@ def point_move(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> 
 
 @require_POST
 def point_delete(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_page_for(request.user, meeting_uuid)
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     point = _point_for(request, meeting, point_uuid)
     try:
         services.point_delete(point=point, by=request.user)

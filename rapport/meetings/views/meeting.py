@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -30,17 +32,21 @@ from rapport.people.selectors import shared_working_profile
 
 # Each fragment of the meeting page has its own context, holding what that fragment renders
 # and no more; the page and meeting mode compose them. The agenda fragment, polled every 15
-# seconds by each open meeting page, reads the meeting (with its neighbours) and its points.
+# seconds by each open meeting page, reads the meeting, when the one before it was (what makes
+# a point "carried over") and the points.
 
 
 def agenda_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
-    """meeting.html#agenda and #agenda-block. `meeting` from selectors.get_meeting_page_for
-    (its neighbours came with it; from get_meeting_for they cost two queries more)."""
-    return _agenda_context(viewer, meeting, selectors.agenda_for(viewer, meeting))
+    """meeting.html#agenda and #agenda-block."""
+    carried_before = selectors.previous_start(meeting) if meeting.is_open else None
+    return _agenda_context(viewer, meeting, selectors.agenda_for(viewer, meeting), carried_before)
 
 
 def _agenda_context(
-    viewer: Person, meeting: Meeting, agenda: list[selectors.AgendaSection]
+    viewer: Person,
+    meeting: Meeting,
+    agenda: list[selectors.AgendaSection],
+    carried_before: datetime | None,
 ) -> dict[str, object]:
     one_on_one = meeting.one_on_one
     return {
@@ -49,7 +55,8 @@ def _agenda_context(
         "other": one_on_one.other_person(viewer),
         "agenda": agenda,
         "can_write": access.can_write_in(viewer, one_on_one),
-        "neighbours": selectors.neighbours_of(meeting),
+        # Points raised before the previous meeting and still open came over from it.
+        "carried_before": carried_before,
         "point_form": PointForm(),
         "profile_prompt": PROFILE_PROMPT,
     }
@@ -71,19 +78,26 @@ def actions_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
 
 def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
     """Everything the meeting page shows, which meeting mode shows too: the fragments'
-    contexts composed, "last time" read with the notes and actions it shares its queries
-    with (for an open meeting), and the manager's person card and what the report shares."""
+    contexts composed, the meeting's place in its series read at once (neighbours, last time,
+    growth rhythm), "last time" read with the notes and actions it shares its queries with,
+    and, for the manager, the person card, what the report shares and the pair's signals."""
     viewer = request.user
     now = timezone.now()
     one_on_one = meeting.one_on_one
+    landmarks = selectors.landmarks_of(meeting, now=now)
+    previous = landmarks.neighbours.previous
     agenda = selectors.agenda_for(viewer, meeting)
-    context = _agenda_context(viewer, meeting, agenda)
-    previous = selectors.last_held_before(meeting) if meeting.is_open else None
-    actions, agreed_then = selectors.actions_of_meeting_and_last_time(meeting, previous)
-    notes, last_shared = selectors.notes_and_last_shared(viewer, meeting, previous)
+    context = _agenda_context(
+        viewer, meeting, agenda, previous.scheduled_for if previous and meeting.is_open else None
+    )
+    last_held = landmarks.last_held if meeting.is_open else None
+    actions, agreed_then = selectors.actions_of_meeting_and_last_time(meeting, last_held)
+    notes, last_shared = selectors.notes_and_last_shared(viewer, meeting, last_held)
     pair_goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
     person_card = selectors.person_card_for(viewer, one_on_one)
     context.update(
+        neighbours=landmarks.neighbours,
+        growth=landmarks.growth,
         actions=actions,
         today=timezone.localdate(now),
         now_moment=now,
@@ -100,9 +114,9 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
     if meeting.is_open:
         context["last_time"] = (
             selectors.LastTime(
-                previous, last_shared, agreed_then, selectors.still_open_since(agenda, previous)
+                last_held, last_shared, agreed_then, selectors.still_open_since(agenda, last_held)
             )
-            if previous is not None
+            if last_held is not None
             else None
         )
         if access.can_see_team_signals(viewer, one_on_one):
@@ -113,17 +127,14 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
 
 @require_GET
 def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_page_for(request.user, meeting_uuid)
-    context = meeting_context(request, meeting)
-    # Only the whole page shows the growth rhythm.
-    context["growth"] = selectors.growth_rhythm_of(meeting, now=timezone.now())
-    return render(request, "meetings/meeting.html", context)
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    return render(request, "meetings/meeting.html", meeting_context(request, meeting))
 
 
 @require_GET
 def meeting_agenda(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     """The agenda alone, polled by the meeting page so each person sees the other's points."""
-    meeting = selectors.get_meeting_page_for(request.user, meeting_uuid)
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     return render(request, "meetings/meeting.html#agenda", agenda_context(request.user, meeting))
 
 

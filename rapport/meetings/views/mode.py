@@ -135,7 +135,7 @@ def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
 
 @require_GET
 def mode(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_page_for(request.user, meeting_uuid)
+    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     return render(request, "meetings/mode.html", mode_context(request, meeting))
 
 
