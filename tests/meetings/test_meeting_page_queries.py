@@ -6,6 +6,7 @@ renders). A query more on any of these is a decision to write down here."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -250,3 +251,32 @@ def test_an_htmx_new_action_answers_with_the_actions_block(history: Cast) -> Non
     assert 'id="actions-block"' in page and "<html" not in page
     assert "Book the room" in page and "Write it down" in page
     assert ActionItem.objects.filter(text="Book the room", owner=history.manager).exists()
+
+
+def test_the_polled_agenda_marks_points_raised_before_the_previous_meeting_carried_over(
+    history: Cast,
+) -> None:
+    previous = (
+        Meeting.objects.filter(
+            one_on_one=history.one_on_one, scheduled_for__lt=history.meeting.scheduled_for
+        )
+        .exclude(status="cancelled")
+        .last()
+    )
+    assert previous is not None
+    old = point_add(
+        one_on_one=history.one_on_one, author=history.report, text="Old one", section="connection"
+    )
+    TalkingPoint.objects.filter(pk=old.pk).update(
+        created_at=previous.scheduled_for - timedelta(days=1)
+    )
+    client = signed_in(history.manager)
+    agenda = client.get(page_url(history.meeting, "agenda"), headers=HTMX).content.decode()
+    rows = {
+        text: row
+        for row in agenda.split('<li class="point')
+        for text in ("Old one", "Roadmap")
+        if text in row
+    }
+    assert "carried over" in rows["Old one"]
+    assert "carried over" not in rows["Roadmap"]
