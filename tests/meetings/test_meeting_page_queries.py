@@ -280,3 +280,22 @@ def test_the_polled_agenda_marks_points_raised_before_the_previous_meeting_carri
     }
     assert "carried over" in rows["Old one"]
     assert "carried over" not in rows["Roadmap"]
+
+
+@pytest.mark.parametrize("viewer", ["manager", "report"])
+def test_the_polled_agenda_is_the_pages_agenda(history: Cast, viewer: str) -> None:
+    """The fragment's own context renders exactly what the whole page shows in its place."""
+    old = point_add(
+        one_on_one=history.one_on_one, author=history.report, text="Old one", section="connection"
+    )
+    TalkingPoint.objects.filter(pk=old.pk).update(
+        created_at=history.meeting.scheduled_for - timedelta(days=400)
+    )
+    client = signed_in(getattr(history, viewer))
+    tokens = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    page = tokens.sub("", client.get(page_url(history.meeting)).content.decode())
+    polled = client.get(page_url(history.meeting, "agenda"), headers=HTMX).content.decode()
+    fragment = tokens.sub("", polled).strip()
+    assert fragment.startswith('<div id="agenda"') and "Roadmap" in fragment
+    assert "carried over" in fragment
+    assert fragment in page
