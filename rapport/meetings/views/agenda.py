@@ -17,14 +17,22 @@ from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services
 from rapport.meetings.forms import ActionDoneForm, ActionForm, PointForm
 from rapport.meetings.models import Meeting, TalkingPoint
-from rapport.meetings.views.meeting import meeting_context
+from rapport.meetings.views.meeting import actions_context, agenda_context
 
 
-def _answer(request: SignedInRequest, meeting: Meeting, fragment: str) -> HttpResponse:
+def _answer_agenda(request: SignedInRequest, meeting: Meeting) -> HttpResponse:
+    """After a change to the points: the fresh agenda block for htmx, else back to the page."""
     if request.htmx:
-        return render(
-            request, f"meetings/meeting.html#{fragment}", meeting_context(request, meeting)
-        )
+        context = agenda_context(request.user, meeting)
+        return render(request, "meetings/meeting.html#agenda-block", context)
+    return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
+
+
+def _answer_actions(request: SignedInRequest, meeting: Meeting) -> HttpResponse:
+    """After a change to the actions: the fresh actions block for htmx, else back to the page."""
+    if request.htmx:
+        context = actions_context(request.user, meeting)
+        return render(request, "meetings/meeting.html#actions-block", context)
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
 
 
@@ -50,7 +58,7 @@ def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
             _show_error(request, error)
     else:
         messages.error(request, gettext("Write the point in a few words (500 characters at most)."))
-    return _answer(request, meeting, "agenda-block")
+    return _answer_agenda(request, meeting)
 
 
 @require_POST
@@ -66,7 +74,7 @@ def point_discuss(request: SignedInRequest, meeting_uuid: str, point_uuid: str) 
         )
     except ValidationError as error:
         _show_error(request, error)
-    return _answer(request, meeting, "agenda-block")
+    return _answer_agenda(request, meeting)
 
 
 @require_POST
@@ -79,7 +87,7 @@ def point_move(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> 
         )
     except ValidationError as error:
         _show_error(request, error)
-    return _answer(request, meeting, "agenda-block")
+    return _answer_agenda(request, meeting)
 
 
 @require_POST
@@ -90,7 +98,7 @@ def point_delete(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -
         services.point_delete(point=point, by=request.user)
     except ValidationError as error:
         _show_error(request, error)
-    return _answer(request, meeting, "agenda-block")
+    return _answer_agenda(request, meeting)
 
 
 @require_POST
@@ -102,7 +110,7 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         messages.error(
             request, gettext("Describe the action (500 characters at most) and give a valid date.")
         )
-        return _answer(request, meeting, "actions-block")
+        return _answer_actions(request, meeting)
     data = form.cleaned_data
     owner = request.user if data["owner"] == "me" else one_on_one.other_person(request.user)
     fields = {
@@ -122,7 +130,7 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
             services.action_add(one_on_one=one_on_one, by=request.user, **fields)
     except ValidationError as error:
         _show_error(request, error)
-    return _answer(request, meeting, "actions-block")
+    return _answer_actions(request, meeting)
 
 
 @require_POST
@@ -142,7 +150,7 @@ def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
     except ValidationError as error:
         _show_error(request, error)
     if meeting is not None:
-        return _answer(request, meeting, "actions-block")
+        return _answer_actions(request, meeting)
     if form.cleaned_data["done"]:
         # My actions offers to undo the tick: the ticked item is named by the address.
         return redirect(reverse("meetings:my_actions") + f"?done={action.uuid}")

@@ -33,11 +33,10 @@ from django.views.decorators.http import require_GET, require_POST
 from rapport import access
 from rapport.goals.presentation_coaching import coaching_panel_for
 from rapport.http import SignedInRequest
-from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services, timing
 from rapport.meetings.models import Meeting, Section
 from rapport.meetings.selectors import notes_for
-from rapport.meetings.views.meeting import meeting_context, shared_profile_beside
+from rapport.meetings.views.meeting import meeting_context
 from rapport.people.models import Person
 from rapport.questions.presentation import question_panel_for
 from rapport.questions.selectors import asked_in
@@ -128,21 +127,14 @@ def clock_context(
 
 
 def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
-    """The meeting page's context (so its agenda, actions, notes and signals partials work
-    unchanged) plus the clock and the context column. The person card, the question prompts
-    and the signals are the manager's alone: None or empty for the report."""
+    """The meeting page's context (so its agenda, actions, notes, last time and signals
+    partials work unchanged) plus the clock and the context column. The person card, the
+    question prompts and the signals are the manager's alone: None or empty for the report."""
     viewer = request.user
     context = meeting_context(request, meeting)
-    shared_profile_beside(context, viewer, meeting)
     context.update(clock_context(viewer, meeting, now=timezone.now()))
     context["question_panel"] = question_panel_for(viewer, meeting)
     context["coaching"] = coaching_panel_for(viewer, meeting)
-    if meeting.is_open:
-        context["last_time"] = selectors.last_time_for(viewer, meeting)
-        if access.can_see_team_signals(viewer, meeting.one_on_one):
-            context["signal_groups"] = (
-                team_view(viewer, one_on_one=meeting.one_on_one).members[0].groups
-            )
     return context
 
 
