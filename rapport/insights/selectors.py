@@ -620,6 +620,9 @@ class OrgView:
     # When the figures were computed (by the worker, or by a request when it had not yet);
     # None when computed for this request.
     computed_at: datetime | None = None
+    # Names this stored view (its generation and whose it is): the page's rendered figures are
+    # cached under it. Empty when computed for this request.
+    stored_as: str = ""
 
 
 def organisation_view(viewer: Person, *, now: datetime, today: date) -> OrgView:
@@ -848,7 +851,13 @@ def org_figures_compute(
     views: dict[int | None, OrgView] = {None: _organisation_view(facts, None, everyone, now)}
     for viewer, scope in access.org_scopes(facts.chart).items():
         views[viewer] = _organisation_view(facts, viewer, scope, now)
-    return OrgFigures(stamp, views)
+    return OrgFigures(
+        stamp,
+        {
+            viewer: replace(view, stored_as=_view_key(stamp.generation, viewer))
+            for viewer, view in views.items()
+        },
+    )
 
 
 def view_of(facts: OrgFacts, viewer: Person) -> OrgView | None:
