@@ -88,26 +88,28 @@ REFRESHING_KEY = "org-figures:refreshing"
 REFRESHING_SECONDS = 10 * 60
 
 
-def org_figures_refresh(*, now: datetime, today: date, force: bool = False) -> bool:
+def org_figures_refresh(
+    *, now: datetime, today: date, force: bool = False
+) -> selectors.OrgFigures | None:
     """The worker's minute: recompute every viewer's organisation view into the cache when the
     facts changed (org chart, meetings, check-ins: selectors.org_facts_fingerprint), when the
     day changed, or when the figures are older than RAPPORT_ORG_VIEW_CACHE_SECONDS (the
-    windows move with time alone); `force` recomputes anyway. True when it recomputed. Off
-    with the cache (RAPPORT_ORG_VIEW_CACHE_SECONDS = 0)."""
+    windows move with time alone); `force` recomputes anyway. The new figures when it
+    recomputed, else None. Off with the cache (RAPPORT_ORG_VIEW_CACHE_SECONDS = 0)."""
     max_age = settings.RAPPORT_ORG_VIEW_CACHE_SECONDS
     if not max_age:
-        return False
+        return None
     latest = selectors.latest_org_figures()
     fingerprint = selectors.org_facts_fingerprint(today=today)
     if not force and latest is not None and latest.today == today:
         fresh = (now - latest.computed_at).total_seconds() < max_age
         if fresh and latest.facts == fingerprint:
-            return False
+            return None
     if not cache.add(REFRESHING_KEY, now.isoformat(), REFRESHING_SECONDS):
-        return False
+        return None
     try:
         figures = selectors.org_figures_compute(now=now, today=today, fingerprint=fingerprint)
         selectors.org_figures_store(figures)
     finally:
         cache.delete(REFRESHING_KEY)
-    return True
+    return figures

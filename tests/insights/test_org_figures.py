@@ -13,13 +13,16 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.management import call_command
 from django.utils import timezone
 from pytest_django import Settings
 
 from rapport.checkins.models import CheckIn
 from rapport.insights import selectors, services
+from rapport.insights.views import org_figures_draw
 from rapport.meetings.models import Meeting
 from rapport.meetings.services import person_change_manager
 from rapport.people.models import Person, Role
@@ -78,6 +81,34 @@ def test_a_request_after_the_worker_ran_computes_nothing(cast: Cast, viewer: str
     page = client.get(URL).content.decode()
     assert "Figures as of" in page
     assert "Team of Mia Manager" in page
+
+
+@pytest.mark.parametrize("viewer", ["hr", "skip_level"])
+def test_the_figures_the_worker_draws_are_those_a_request_draws(cast: Cast, viewer: str) -> None:
+    organisation(cast)
+    services.org_figures_refresh(now=timezone.now(), today=timezone.localdate())
+    person = getattr(cast, viewer)
+    drawn_by_the_request = get(person)
+    cache.clear()
+    figures = services.org_figures_refresh(now=timezone.now(), today=timezone.localdate())
+    assert figures is not None
+    assert org_figures_draw(figures) == len(figures.views) == 2  # HR's and the skip-level's
+    client = client_of(person)
+    client.get("/")
+    assert count_queries(lambda: client.get(URL)) == 2
+    view = figures.view_for(person)
+    assert view is not None
+    drawn = cache.get(
+        make_template_fragment_key("org-figures", [f"{view.stored_as}:{settings.LANGUAGE_CODE}"])
+    )
+    assert drawn and figures_of(drawn + "</main>") == figures_of(drawn_by_the_request)
+    assert figures_of(get(person)) == figures_of(drawn_by_the_request)
+
+
+def figures_of(page: str) -> str:
+    """The figures' part of the page (the layout holds a per-request nonce)."""
+    start = page.index('<section class="card section-gap" aria-labelledby="cadence-heading">')
+    return page[start : page.index("</main>")].strip()
 
 
 def test_a_request_with_no_figures_yet_computes_them_once_for_everyone(cast: Cast) -> None:

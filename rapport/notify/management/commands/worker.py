@@ -30,6 +30,7 @@ from rapport.access import SYSTEM
 from rapport.audit.services import purge_expired as audit_purge_expired
 from rapport.export.services import exports_build_waiting, exports_purge_expired
 from rapport.insights.services import org_figures_refresh
+from rapport.insights.views import org_figures_draw
 from rapport.notify.services import notify_tick, tasks_reclaim_stale
 from rapport.privacy.services import retention_apply
 from rapport.upkeep import query_statistics_refresh
@@ -171,12 +172,13 @@ class Command(BaseCommand):
         """The organisation view's figures: recomputed into the cache when the facts changed,
         when the day did, or when they grew old (docs/organisation-view.md#speed)."""
         try:
-            recomputed = org_figures_refresh(now=timezone.now(), today=timezone.localdate())
+            figures = org_figures_refresh(now=timezone.now(), today=timezone.localdate())
+            if figures is not None:
+                drawn = org_figures_draw(figures)
+                if self.verbosity >= 2:
+                    self.stdout.write(f"Organisation figures recomputed: {drawn} views drawn.")
         except Exception:
             logger.exception("Refreshing the organisation figures failed; trying again next tick.")
-        else:
-            if recomputed and self.verbosity >= 2:
-                self.stdout.write("Organisation figures recomputed.")
         finally:
             close_old_connections()
 
