@@ -41,7 +41,11 @@ def _figures_cached(settings: Settings) -> None:
 
 
 def refresh(**kwargs: bool) -> bool:
-    return services.org_figures_refresh(now=timezone.now(), today=timezone.localdate(), **kwargs)
+    """The worker's tick: recompute when something changed, then draw. True when it did."""
+    figures = services.org_figures_refresh(now=timezone.now(), today=timezone.localdate(), **kwargs)
+    if figures is not None:
+        org_figures_draw(figures)
+    return figures is not None
 
 
 def organisation(cast: Cast) -> None:
