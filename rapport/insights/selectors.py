@@ -625,8 +625,10 @@ class OrgView:
     stored_as: str = ""
 
 
-def organisation_view(viewer: Person, *, now: datetime, today: date) -> OrgView:
-    """The viewer's organisation view, or 404 when they get none.
+def organisation_view(viewer: Person, *, now: datetime, today: date, head: bool = False) -> OrgView:
+    """The viewer's organisation view, or 404 when they get none. `head`: a stored view may come
+    without its rows (`cadence` and `checkins` empty; `stored_view` reads them), which is all
+    a page needs when its drawn figures are cached.
 
     At 10,000 people its aggregates take about a second of queries, so the worker computes
     every viewer's view after a change and nightly (`org_figures_compute`, stored by
@@ -644,12 +646,12 @@ def organisation_view(viewer: Person, *, now: datetime, today: date) -> OrgView:
         return view
     if not viewer.is_hr and access.management_depth_cached(viewer) < 2:
         raise Http404  # the navigation's cached answer: no query for those who get nothing
-    if (view := _stored_view(viewer)) is not None:
+    if (view := _stored_view(viewer, head=head)) is not None:
         return view
     # No figures yet (the worker has not run, or they were evicted), or the chart changed since:
     # computed here, once per process at a time, and stored for everyone.
     with _COMPUTING:
-        if (view := _stored_view(viewer)) is not None:
+        if (view := _stored_view(viewer, head=head)) is not None:
             return view
         figures = org_figures_compute(now=now, today=today)
         org_figures_store(figures)
@@ -699,7 +701,7 @@ def latest_org_figures() -> OrgFiguresStamp | None:
     return stamp if isinstance(stamp, OrgFiguresStamp) else None
 
 
-def _stored_view(viewer: Person) -> OrgView | None:
+def _stored_view(viewer: Person, *, head: bool) -> OrgView | None:
     stamp = latest_org_figures()
     if stamp is None:
         return None
@@ -707,8 +709,23 @@ def _stored_view(viewer: Person) -> OrgView | None:
     # everyone, whatever the chart.
     if not viewer.is_hr and stamp.chart_version != access.org_chart_version():
         return None
-    view = cache.get(_view_key(stamp.generation, None if viewer.is_hr else viewer.pk))
+    key = _view_key(stamp.generation, None if viewer.is_hr else viewer.pk)
+    view = cache.get(key + HEAD if head else key)
     return view if isinstance(view, OrgView) else None
+
+
+def stored_view(stored_as: str) -> OrgView | None:
+    """The whole stored view that a head names (None once it is gone from the cache)."""
+    view = cache.get(stored_as)
+    return view if isinstance(view, OrgView) and view.stored_as == stored_as else None
+
+
+def _head(view: OrgView) -> OrgView:
+    # Its rows are what takes time to read back from the cache (thousands at 10,000 people).
+    return replace(view, cadence=[], checkins=[])
+
+
+HEAD = ":head"
 
 
 def org_figures_store(figures: OrgFigures) -> None:
@@ -724,14 +741,17 @@ def org_figures_store(figures: OrgFigures) -> None:
     # and they are gone: with no worker running (or a cache of each process's own), a request
     # computes them again rather than show figures of long ago.
     timeout = 2 * settings.RAPPORT_ORG_VIEW_CACHE_SECONDS
-    cache.set_many(
-        {_view_key(generation, viewer): view for viewer, view in figures.views.items()}, timeout
-    )
+    stored: dict[str, OrgView] = {}
+    for viewer, view in figures.views.items():
+        stored[_view_key(generation, viewer)] = view
+        stored[_view_key(generation, viewer) + HEAD] = _head(view)
+    cache.set_many(stored, timeout)
     cache.set(FIGURES_KEY, stamp, timeout)
     if older is not None and older.previous is not None:
         gone, viewers = older.previous
         if gone != generation:
-            cache.delete_many([_view_key(gone, viewer) for viewer in viewers])
+            keys = [_view_key(gone, viewer) for viewer in viewers]
+            cache.delete_many(keys + [key + HEAD for key in keys])
 
 
 def org_facts_fingerprint(*, today: date) -> str:

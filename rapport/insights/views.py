@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -167,9 +168,19 @@ def _percent(share: float) -> int:
 
 @require_GET
 def organisation(request: SignedInRequest) -> HttpResponse:
-    view = selectors.organisation_view(request.user, now=timezone.now(), today=timezone.localdate())
+    now, today = timezone.now(), timezone.localdate()
+    view = selectors.organisation_view(request.user, now=now, today=today, head=True)
+
+    def whole() -> selectors.OrgView:
+        if not view.stored_as:
+            return view  # computed for this request, rows and all
+        # Gone since the head was read (a new generation, an eviction): computed afresh.
+        return selectors.stored_view(view.stored_as) or selectors.organisation_view(
+            request.user, now=now, today=today
+        )
+
     context = {
-        **_figures_context(view),
+        **_figures_context(view, whole),
         # A stored view's figures are drawn once per language and kept with it; figures computed
         # for this request alone are drawn for it (0 seconds: not kept).
         "figures_key": _figures_key(view) or secrets.token_hex(8),
@@ -186,7 +197,7 @@ def org_figures_draw(figures: selectors.OrgFigures) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         drawn = {
             make_template_fragment_key("org-figures", [_figures_key(view)]): render_to_string(
-                "insights/org_figures.html", _figures_context(view)
+                "insights/org_figures.html", _figures_context(view, functools.partial(_same, view))
             )
             for view in figures.views.values()
         }
@@ -202,12 +213,17 @@ def _figures_seconds() -> int:
     return 2 * settings.RAPPORT_ORG_VIEW_CACHE_SECONDS  # as long as the stored views
 
 
-def _figures_context(view: selectors.OrgView) -> dict[str, Any]:
+def _figures_context(
+    view: selectors.OrgView, whole: Callable[[], selectors.OrgView]
+) -> dict[str, Any]:
+    """`view` may be a head without rows; `whole()` gives the view with them."""
+    read = functools.cache(whole)
     return {
         "view": view,
         # Called by the template only when its cached figures ({% cache %}) are not there: at
-        # 10,000 people drawing the rows costs far more than everything else on the page.
-        "cadence": functools.cache(functools.partial(_cadence_rows, view)),
+        # 10,000 people reading and drawing the rows costs far more than the rest of the page.
+        "cadence": functools.cache(lambda: _cadence_rows(read())),
+        "checkins": functools.cache(lambda: read().checkins),
         "retention_rows": functools.cache(functools.partial(_retention_rows, view)),
         "minimum": org.MINIMUM_GROUP,
         "kept_percent": _percent(org.KEPT_SHARE),
@@ -259,3 +275,7 @@ def _retention_rows(
         )
         for label, group, tone in groups
     ]
+
+
+def _same(view: selectors.OrgView) -> selectors.OrgView:
+    return view
