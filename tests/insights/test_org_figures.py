@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from pytest_django import Settings
 
+from rapport import access
 from rapport.checkins.models import CheckIn
 from rapport.insights import selectors, services
 from rapport.insights.views import org_figures_draw
@@ -165,6 +166,16 @@ def test_the_worker_recomputes_after_a_1_1_is_marked(cast: Cast) -> None:
     assert held_of(get(cast.hr), "Team of Mia Manager") == (held - 1, due)
 
 
+def test_the_worker_recomputes_after_a_change_of_managers(
+    cast: Cast, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
+    organisation(cast)
+    assert refresh()
+    with django_capture_on_commit_callbacks(execute=True):
+        person_change_manager(person=cast.peer_manager, new_manager=cast.manager, by=cast.admin)
+    assert refresh()
+
+
 def test_the_worker_recomputes_on_a_new_day_and_when_the_figures_grow_old(cast: Cast) -> None:
     organisation(cast)
     assert refresh()
@@ -278,3 +289,7 @@ def test_a_skip_levels_view_is_not_read_from_figures_of_an_older_chart(
         person_change_manager(person=moved, new_manager=cast.skip_level, by=cast.admin)
     assert "Moved Lead" in page_of(cast.skip_level)
     assert client_of(other_top).get(URL).status_code == 404  # leads nobody who leads now
+    # That request stored figures of the new chart for everyone: the worker finds them current.
+    latest = selectors.latest_org_figures()
+    assert latest is not None and latest.chart_version == access.org_chart_version()
+    assert not refresh()
