@@ -31,6 +31,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=30, help="cached requests measured")
     parser.add_argument("--rounds", type=int, default=3, help="changes and recomputes measured")
+    parser.add_argument(
+        "--cache",
+        default="",
+        help="'db' (Django's database cache, in a table of its own) or a redis:// URL; "
+        "default: the configured cache",
+    )
     options = parser.parse_args()
     for name, value in PRODUCTION_ENV.items():
         os.environ.setdefault(name, value)
@@ -40,6 +46,20 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
+    if options.cache == "db":
+        from django.core.management import call_command
+
+        settings.CACHES["default"] = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "bench_org_figures_cache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+        call_command("createcachetable", "bench_org_figures_cache")
+    elif options.cache:
+        settings.CACHES["default"] = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": options.cache,
+        }
     default = settings.CACHES["default"]
     if default["BACKEND"].endswith("LocMemCache"):
         # Each process's own cache culls beyond 300 entries; the figures of 10,000 people are
@@ -71,7 +91,7 @@ def line(label: str, samples: list[tuple[float, float, int, Any]]) -> None:
 
 
 def measure(requests: int, rounds: int) -> None:
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
@@ -105,7 +125,8 @@ def measure(requests: int, rounds: int) -> None:
 
     cache.clear()
     client.get("/", secure=True)  # the navigation's depth, cached as on any page
-    print(f"{people} people, {connection.vendor}; HR viewer {hr.email}")
+    backend = type(caches["default"]).__name__
+    print(f"{people} people, {connection.vendor}, {backend}; HR viewer {hr.email}")
     print(f"{'':<52}{'wall ms':>9}{'CPU ms':>9}{'CPU min':>9}{'SQL':>5}")
     line("request with no figures at all (computes them)", [timed(get)])
     recompute = [timed(lambda: refresh(force=True)) for _ in range(rounds)]
