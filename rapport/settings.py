@@ -309,7 +309,9 @@ CHECKIN_OPENS_DAYS_BEFORE = 3
 RAPPORT_API_REQUESTS_PER_MINUTE = env.env_int(
     "RAPPORT_API_REQUESTS_PER_MINUTE", 120, minimum=1, maximum=100_000
 )
-RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 300)
+# The organisation view's figures: the worker recomputes them into the cache after a change, on
+# a new day and once they are this old; a request reads them (0: every request computes its own).
+RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 3600, minimum=0)
 # How long the navigation's management depth is reused per viewer (seconds; 0 asks every time).
 # A change of manager moves the cache version at once (access.org_chart_changed).
 # Each person's copy of their data (docs/privacy.md#export): built by the worker, kept 7 days,
