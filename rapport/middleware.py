@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
-from django.utils.cache import has_vary_header
+from django.utils import timezone, translation
+from django.utils.cache import has_vary_header, patch_vary_headers
 
 from rapport import access
 from rapport.database import RETRY_AFTER_S, drop_refused_connections, is_refused_write
@@ -31,6 +31,34 @@ class ViewerTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+def language_to_activate(code: str) -> str:
+    """English is British English (the source text, its date formats); the others as chosen."""
+    return settings.LANGUAGE_CODE if code in ("en", settings.LANGUAGE_CODE) else code
+
+
+class LanguageMiddleware:
+    """Speaks the signed-in person's own language (Person.language), else the browser's
+    (Accept-Language, among settings.LANGUAGES), else British English. URLs carry no language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = getattr(request.user, "language", "") if hasattr(request, "user") else ""
+        code = chosen or translation.get_language_from_request(request)
+        translation.activate(language_to_activate(code))
+        request.LANGUAGE_CODE = translation.get_language()
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        if not chosen:
+            # The answer depends on the browser's language: caches must keep one per language.
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
 
 class SecondFactorEnrolmentMiddleware:
