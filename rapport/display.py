@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.translation import pgettext, pgettext_lazy
@@ -51,6 +52,12 @@ DISPLAY_FORMATS = (
 )
 # Formats that are the same in every language (24-hour clock) or meant for machines.
 UNIVERSAL_FORMATS = frozenset({"H:i", "H:i:s", "c", "Y-m-d", "U", "G", "N", "w"})
+
+
+def language_to_activate(code: str) -> str:
+    """The language to activate for a chosen code: English is British English (the source text
+    and its date formats), the others as they are."""
+    return settings.LANGUAGE_CODE if code in ("en", settings.LANGUAGE_CODE) else code
 
 
 def localised_format(format_string: str) -> str:

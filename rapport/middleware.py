@@ -12,6 +12,7 @@ from django.utils.cache import has_vary_header, patch_vary_headers
 
 from rapport import access
 from rapport.database import RETRY_AFTER_S, drop_refused_connections, is_refused_write
+from rapport.display import language_to_activate
 from rapport.people.models import Person
 from rapport.people.selectors import has_second_factor, second_factor_required
 from rapport.people.sso import SESSION_ID_TOKEN
@@ -31,11 +32,6 @@ class ViewerTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
-
-
-def language_to_activate(code: str) -> str:
-    """English is British English (the source text, its date formats); the others as chosen."""
-    return settings.LANGUAGE_CODE if code in ("en", settings.LANGUAGE_CODE) else code
 
 
 class LanguageMiddleware:
@@ -186,8 +182,11 @@ def refused_write_answer(request: HttpRequest, exception: BaseException) -> Http
         return None
     response = JsonResponse(
         {
-            "error": "The server cannot save right now (its database refuses writes). Your"
-            f" text is kept on this device and sent again in {RETRY_AFTER_S} s.",
+            "error": translation.gettext(
+                "The server cannot save right now (its database refuses writes). Your text is"
+                " kept on this device and sent again in %(seconds)d s."
+            )
+            % {"seconds": RETRY_AFTER_S},
             "retry_after": RETRY_AFTER_S,
         },
         status=503,
