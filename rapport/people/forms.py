@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from rapport.audit import services as audit
 from rapport.audit.models import Action
@@ -178,6 +179,13 @@ class ProfileForm(forms.Form):
     name = forms.CharField(max_length=150, label="Full name")
     preferred_name = preferred_name_field(own=True)
     timezone = TimezoneField(help_text="Meeting times are shown to you in this time zone.")
+    # Each language under its own name, so that anyone can find theirs.
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("Your browser's language")), *settings.LANGUAGES],
+        required=False,
+        help_text=gettext_lazy("Rapport's pages and your emails are written in this language."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -249,6 +249,7 @@ def _profile_initial(person: Person) -> dict[str, str]:
         "name": person.name,
         "preferred_name": person.preferred_name,
         "timezone": person.timezone,
+        "language": person.language,
     }
 
 
@@ -262,6 +263,7 @@ def account(request: SignedInRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             preferred_name=form.cleaned_data["preferred_name"],
             timezone=form.cleaned_data["timezone"],
+            language=form.cleaned_data["language"],
         )
         messages.success(request, "Your profile is saved.")
         return redirect("account")
