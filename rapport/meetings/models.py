@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
+from django.utils.translation import pgettext
 
 from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
 from rapport.people.models import DayAway, Person, validate_timezone, validate_video_link
@@ -185,12 +186,12 @@ class Meeting(models.Model):
         if self.status != self.Status.UPCOMING:
             return self.get_status_display(), self.status
         if now < self.scheduled_for:
-            return "Upcoming", "upcoming"
+            return pgettext("meeting state", "Upcoming"), "upcoming"
         if now < self.ends_at:
-            return "Now", "upcoming"
+            return pgettext("meeting state", "Now"), "upcoming"
         if self.scheduled_for.astimezone(zone).date() == now.astimezone(zone).date():
-            return "Earlier today, not marked held", "unmarked"
-        return "Not marked held", "unmarked"
+            return pgettext("meeting state", "Earlier today, not marked held"), "unmarked"
+        return pgettext("meeting state", "Not marked held"), "unmarked"
 
     @staticmethod
     def accounted_before(now: datetime) -> datetime:

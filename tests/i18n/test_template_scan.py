@@ -50,7 +50,10 @@ def test_a_planted_string_fails_the_scan(tmp_path: Path) -> None:
         ('<a title="Your account">x</a>', ["title=Your account", "x"]),
         ('<button aria-label="Remove {{ thing }}"></button>', ["aria-label=Remove …"]),
         ('<img alt="A chart" src="x.png">', ["alt=A chart"]),
-        ('<span aria-description="Press P to pause"></span>', ["aria-description=Press P to pause"]),
+        (
+            '<span aria-description="Press P to pause"></span>',
+            ["aria-description=Press P to pause"],
+        ),
         ('<input placeholder="{% translate "Type here" %}">', []),
         ("{% blocktranslate trimmed %}Hello {{ name }}{% endblocktranslate %}", []),
         ("{% comment %}Notes for developers{% endcomment %}<p>{{ x }}</p>", []),
