@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+else:
+    StrPromise = object
 
 
 @dataclass(frozen=True)
 class Scale:
     name: str
-    question: str | Promise
-    words: tuple[str | Promise, str | Promise, str | Promise, str | Promise, str | Promise]
+    question: StrPromise
+    words: tuple[StrPromise, StrPromise, StrPromise, StrPromise, StrPromise]
 
     @property
-    def choices(self) -> list[tuple[int, str | Promise]]:
+    def choices(self) -> list[tuple[int, StrPromise]]:
         return [(value, word) for value, word in enumerate(self.words, start=1)]
 
     def word(self, value: int | None) -> str:

@@ -41,9 +41,9 @@ def test_the_mo_file_reads_back_as_python_gettext_sees_it(po: Path) -> None:
     for entry in entries[1:]:
         if entry.msgid_plural is None and entry.msgctxt is None:
             assert catalogue.gettext(entry.msgid) == entry.msgstr[0]
-        elif entry.msgid_plural is None:
+        elif entry.msgid_plural is None and entry.msgctxt is not None:
             assert catalogue.pgettext(entry.msgctxt, entry.msgid) == entry.msgstr[0]
-        else:
+        elif entry.msgid_plural is not None:
             assert catalogue.ngettext(entry.msgid, entry.msgid_plural, 1) == entry.msgstr[0]
             assert catalogue.ngettext(entry.msgid, entry.msgid_plural, 5) == entry.msgstr[1]
 
