@@ -403,19 +403,25 @@ def fresh_extraction_problems() -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "locale"
         shutil.copytree(LOCALE_DIR, copy)
+        kept = settings.LOCALE_PATHS
         settings.LOCALE_PATHS = [copy]
         here = Path.cwd()
-        os.chdir(LOCALE_DIR.parent)
+        # From the repository's root, with everything but the package ignored: makemessages
+        # adds a ./locale it finds in its working directory, and would write there.
+        os.chdir(LOCALE_DIR.parent.parent)
         try:
             call_command(
                 "makemessages",
                 locale=list(LANGUAGES_CHECKED),
                 no_location=True,
                 no_obsolete=True,
+                # Else makemessages finds rapport/locale on its walk and writes there.
+                ignore_patterns=["locale", "tests", "bench", "scripts", "docs", "var", "build"],
                 verbosity=0,
             )
         finally:
             os.chdir(here)
+            settings.LOCALE_PATHS = kept
         for language in LANGUAGES_CHECKED:
             po = copy / language / "LC_MESSAGES" / "django.po"
             problems += catalogue_problems(parse_po(po.read_text(encoding="utf-8")), language)
