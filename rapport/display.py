@@ -30,6 +30,7 @@ def url_patterns(**names: str) -> dict[str, str]:
 # machines ("c", "Y-m-d") are not in this list and never change. `make i18n-check` fails on a
 # display format used in a template and missing here.
 DISPLAY_FORMATS = (
+    pgettext_lazy("date format", "j"),
     pgettext_lazy("date format", "D j"),
     pgettext_lazy("date format", "D j M"),
     pgettext_lazy("date format", "D j M Y"),

@@ -100,7 +100,11 @@ def test_a_report_switches_to_german_and_pages_and_emails_follow(
         content
         for _, content, mimetype in getattr(invite, "attachments", [])
         if "calendar" in str(mimetype)
-    ] or [alternative[0] for alternative in invite.alternatives if "calendar" in alternative[1]]
+    ] or [
+        alternative[0]
+        for alternative in getattr(invite, "alternatives", [])
+        if "calendar" in alternative[1]
+    ]
     assert calendar, "the invite carries its .ics"
     ics = calendar[0] if isinstance(calendar[0], str) else calendar[0].decode()
     # The summary names the pair only ("1:1 Mia Manager / Rui Report"): the same in every

@@ -197,3 +197,21 @@ def test_the_invitation_is_written_in_the_new_persons_language(cast: Cast) -> No
     assert email.subject == "Du bist zu Rapport eingeladen: Wähle dein Passwort"
     assert "Wähle hier dein Passwort" in email.text
     assert "Passwort wählen" in email.html
+
+
+@pytest.mark.parametrize(
+    ("language", "across_months", "within_a_month"),
+    [
+        ("en-gb", "30 November \u2013 6 December 2026", "7\u201313 December 2026"),
+        ("de", "30. November \u2013 6. Dezember 2026", "7.\u201313. Dezember 2026"),
+        ("es", "30 de noviembre \u2013 6 de diciembre de 2026", "7\u201313 de diciembre de 2026"),
+    ],
+)
+def test_the_week_views_title_follows_the_language(
+    language: str, across_months: str, within_a_month: str
+) -> None:
+    from rapport.meetings.week import _week_title
+
+    with translation.override(language):
+        assert _week_title(date(2026, 11, 30), date(2026, 12, 6)) == across_months
+        assert _week_title(date(2026, 12, 7), date(2026, 12, 13)) == within_a_month

@@ -7,7 +7,8 @@ from datetime import date
 from typing import Protocol
 
 from django import template
-from django.utils.dateformat import format as format_date
+
+from rapport.display import format_date
 
 register = template.Library()
 
