@@ -215,3 +215,23 @@ def test_the_week_views_title_follows_the_language(
     with translation.override(language):
         assert _week_title(date(2026, 11, 30), date(2026, 12, 6)) == across_months
         assert _week_title(date(2026, 12, 7), date(2026, 12, 13)) == within_a_month
+
+
+def test_chat_messages_and_the_digest_follow_their_recipients_language(cast: Cast) -> None:
+    from datetime import datetime as moment
+
+    from rapport.notify import chat
+
+    speak(cast.report, "de")
+    speak(cast.manager, "es")
+    reminder = chat.report_reminder(meeting=cast.meeting, report=cast.report)
+    assert reminder.title == "Bereite dein 1:1 vor"
+    assert reminder.link_label == "Gespräch öffnen"
+    assert "Dienstag, 16. Juni 2026" in reminder.text
+    monday = moment(2026, 6, 15, tzinfo=cast.manager.zone)
+    digest = emails.weekly_digest(manager=cast.manager, week_start=monday)
+    assert digest.subject == "Tu equipo esta semana (del 15 de junio al 21 de junio)"
+    assert "Tus reuniones 1:1 de esta semana:" in digest.text
+    assert chat.weekly_digest(manager=cast.manager, week_start=monday).title == (
+        "Tu semana desde el 15 de junio"
+    )
