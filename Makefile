@@ -7,7 +7,7 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest fast hostile-times demo bench soak scale drills clean help
+.PHONY: run test lint typecheck pytest fast hostile-times demo bench soak scale drills clean help messages compilemessages i18n-check
 
 help:
 	@echo "make run    set up, migrate, create the demo organisation, serve on http://$(HOST):$(PORT)"
@@ -19,6 +19,8 @@ help:
 	@echo "make soak   50 clients autosaving notes for 30 s on SQLite and PostgreSQL; counts lost saves"
 	@echo "make scale  two app instances behind HAProxy on loopback, two workers, PostgreSQL and"
 	@echo "            Redis: shared sign-in, writes, autosaves and emails checked (docs/deployment.md)"
+	@echo "make messages     extract the strings into rapport/locale/*/django.po and compile them"
+	@echo "make i18n-check   every string translated, every template string wrapped (needs GNU gettext)"
 	@echo "make drills fault drills (SMTP slow/down, kill -9, PostgreSQL restarts, full disk, Redis"
 	@echo "            down) on loopback with their own servers; DRILLS_ARGS=--short for the CI subset"
 
@@ -82,6 +84,19 @@ scale: $(VENV)/.dev-installed
 # DRILLS_ARGS="--short" is the CI subset; "--only kill-worker,redis-down" picks drills; "--list".
 drills: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.drills $(DRILLS_ARGS)
+
+# Translations (docs/translating.md). The .mo files are committed and compiled in pure Python
+# (rapport/translations.py), so running Rapport needs no gettext tools; extracting strings and
+# the CI check do (xgettext, msgmerge: Debian's `gettext` package).
+messages: $(VENV)/.dev-installed
+	cd rapport && ../$(BIN)/rapport makemessages -l de -l es -l pt --no-location --no-obsolete
+	$(BIN)/python -m rapport.translations compile
+
+compilemessages: $(VENV)/.runtime-installed
+	$(BIN)/python -m rapport.translations compile
+
+i18n-check: $(VENV)/.dev-installed
+	$(BIN)/python -m rapport.translations check
 
 # One test process per core (pytest-xdist), each with its own test database.
 fast: $(VENV)/.dev-installed

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Below authentication (the signed-in person's own language comes first), above everything
+    # that writes a message or renders a page.
+    "rapport.middleware.LanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "rapport.middleware.SecondFactorEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rapport.context_processors.navigation",
             ],
+            # `date` and `time` with display formats in the reader's language (docs/translating.md).
+            "builtins": ["rapport.templatetags.locale_dates"],
         },
     }
 ]
@@ -167,8 +172,15 @@ PASSWORD_RESET_LIMIT_WINDOW_SECONDS = 60 * 60
 # A 1:1 is out of balance when its connection share is more than this many points off target.
 RAPPORT_BALANCE_TOLERANCE = 15
 
+# Languages (docs/translating.md): the source is British English; each person chooses one on
+# the account page, else their browser's (Accept-Language) is used. No language prefix in URLs.
 LANGUAGE_CODE = "en-gb"
-LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español"), ("pt", "Português")]
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("pt", "Português"),
+]
 LOCALE_PATHS = [BASE_DIR / "rapport" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True

@@ -10,9 +10,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+
+from rapport.display import format_date
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from rapport import access
 from rapport.checkins import window

@@ -8,11 +8,11 @@ import math
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
+from rapport.display import format_date
 from rapport.meetings.balance import BalanceRow, Source, SplitPoint
 from rapport.meetings.timing import connection_share
 

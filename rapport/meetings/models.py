@@ -10,8 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
 from rapport.people.models import DayAway, Person, validate_timezone, validate_video_link
@@ -203,12 +203,12 @@ class Meeting(models.Model):
         if self.status != self.Status.UPCOMING:
             return self.get_status_display(), self.status
         if now < self.scheduled_for:
-            return pgettext("meeting status", "Upcoming"), "upcoming"
+            return pgettext("meeting state", "Upcoming"), "upcoming"
         if now < self.ends_at:
-            return pgettext("meeting status", "Now"), "upcoming"
+            return pgettext("meeting state", "Now"), "upcoming"
         if self.scheduled_for.astimezone(zone).date() == now.astimezone(zone).date():
-            return gettext("Earlier today, not marked held"), "unmarked"
-        return gettext("Not marked held"), "unmarked"
+            return pgettext("meeting state", "Earlier today, not marked held"), "unmarked"
+        return pgettext("meeting state", "Not marked held"), "unmarked"
 
     @staticmethod
     def accounted_before(now: datetime) -> datetime:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext, ngettext
 
+from rapport.display import format_date
 from rapport.meetings.models import Meeting
 from rapport.meetings.selectors import Week
 from rapport.people.models import DayAway, Person
@@ -217,7 +218,7 @@ def lay_out_week(week: Week, *, today: date) -> WeekLayout:
             Day(
                 day=day,
                 name=str(WEEKDAYS_ABBR[day.weekday()]),
-                label=f"{day.day} {day:%b}",
+                label=format_date(day, "j M"),
                 is_today=day == today,
                 away=_away_labels(week, day),
                 shades=shades,
@@ -285,11 +286,13 @@ def _day_ranges(names: list[str]) -> str:
 
 
 def _week_title(monday: date, sunday: date) -> str:
+    """'30 November - 6 December 2026' (with a dash), in the active language."""
+    end = format_date(sunday, "j F Y")
     if monday.year != sunday.year:
-        return f"{monday.day} {monday:%B %Y} {DASH} {sunday.day} {sunday:%B %Y}"
+        return f"{format_date(monday, 'j F Y')} {DASH} {end}"
     if monday.month != sunday.month:
-        return f"{monday.day} {monday:%B} {DASH} {sunday.day} {sunday:%B %Y}"
-    return f"{monday.day}{DASH}{sunday.day} {sunday:%B %Y}"
+        return f"{format_date(monday, 'j F')} {DASH} {end}"
+    return f"{format_date(monday, 'j')}{DASH}{end}"
 
 
 def _minute_of(moment: datetime, day: date, zone: ZoneInfo) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from rapport.charts import Bar, bar_chart
 from rapport.people.models import Person
@@ -22,9 +22,12 @@ def team_hours_chart(team: list[TeamMember], manager: Person, now: datetime) -> 
     return bar_chart(
         bars,
         title=gettext("Your team at work, by your hour"),
-        description=gettext(
-            "How many of your %(count)s reports are within 9:00-17:00 where they are, for each "
-            "hour of your day (%(zone)s). Most overlap (%(best)s) at %(hours)s."
+        description=ngettext(
+            "How many of your %(count)d report is within 9:00-17:00 where they are, for each "
+            "hour of your day (%(zone)s). Most overlap (%(best)d) at %(hours)s.",
+            "How many of your %(count)d reports are within 9:00-17:00 where they are, for each "
+            "hour of your day (%(zone)s). Most overlap (%(best)d) at %(hours)s.",
+            len(team),
         )
         % {"count": len(team), "zone": manager.timezone, "best": best, "hours": best_hours},
         label_every=3,
@@ -34,7 +37,7 @@ def team_hours_chart(team: list[TeamMember], manager: Person, now: datetime) -> 
 def team_sizes_chart(overview: OrganisationOverview) -> str:
     bars = [Bar(label=label, value=count) for label, count in overview.managers_by_team_size]
     summary = "; ".join(
-        gettext("%(label)s reports: %(count)s") % {"label": label, "count": count}
+        gettext("%(size)s reports: %(count)s") % {"size": label, "count": count}
         for label, count in overview.managers_by_team_size
     )
     return bar_chart(

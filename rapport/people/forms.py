@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rapport.audit import services as audit
@@ -195,6 +195,13 @@ class ProfileForm(forms.Form):
     name = forms.CharField(max_length=150, label=_("Full name"))
     preferred_name = preferred_name_field(own=True)
     timezone = TimezoneField(help_text=_("Meeting times are shown to you in this time zone."))
+    # Each language under its own name, so that anyone can find theirs.
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("Your browser's language")), *settings.LANGUAGES],
+        required=False,
+        help_text=gettext_lazy("Rapport's pages and your emails are written in this language."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

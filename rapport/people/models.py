@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -143,6 +144,11 @@ class Person(AbstractBaseUser):
     )
     title = models.CharField(max_length=150, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # The language the app speaks to this person (pages and emails); blank follows the browser
+    # (and, for emails, the site's LANGUAGE_CODE).
+    language = models.CharField(
+        max_length=8, blank=True, default="", db_default="", choices=settings.LANGUAGES
+    )
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
     )
@@ -242,6 +248,11 @@ class Person(AbstractBaseUser):
             raise ValidationError(
                 {"work_ends": gettext("The working day must end after it starts.")}
             )
+
+    @property
+    def email_language(self) -> str:
+        """The language emails to this person are written in: their own choice, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     # --- Working hours ---------------------------------------------------------------------------
 

@@ -60,13 +60,24 @@ def cycle_message(person: Person, new_manager: Person) -> str:
 
 
 def profile_set(
-    *, person: Person, name: str, timezone: str, preferred_name: str | None = None
+    *,
+    person: Person,
+    name: str,
+    timezone: str,
+    preferred_name: str | None = None,
+    language: str | None = None,
 ) -> Person:
-    """The signed-in person's own name, preferred name and time zone (the account page): the
-    person is the actor, so there is nobody else to check. `preferred_name` None keeps it."""
+    """The signed-in person's own name, preferred name, time zone and language (the account
+    page): the person is the actor, so there is nobody else to check. `preferred_name` and
+    `language` None keep them; language "" follows the browser."""
     person.name = name
     person.timezone = timezone
     fields = ["name", "timezone"]
+    if language is not None:
+        if language not in {code for code, _ in settings.LANGUAGES} | {""}:
+            raise ValidationError({"language": "Choose one of the languages offered."})
+        person.language = language
+        fields.append("language")
     if preferred_name is not None:
         validate_preferred_name(preferred_name)
         person.preferred_name = preferred_name.strip()

@@ -267,6 +267,7 @@ def _profile_initial(person: Person) -> dict[str, str]:
         "name": person.name,
         "preferred_name": person.preferred_name,
         "timezone": person.timezone,
+        "language": person.language,
     }
 
 
@@ -280,6 +281,7 @@ def account(request: SignedInRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             preferred_name=form.cleaned_data["preferred_name"],
             timezone=form.cleaned_data["timezone"],
+            language=form.cleaned_data["language"],
         )
         messages.success(request, gettext("Your profile is saved."))
         return redirect("account")

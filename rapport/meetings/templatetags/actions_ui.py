@@ -7,8 +7,9 @@ from datetime import date
 from typing import Protocol
 
 from django import template
-from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext
+
+from rapport.display import format_date
 
 register = template.Library()
 
