@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +12,14 @@ from pytest_django import Settings
 
 from tests.cast import Cast, build_cast
 from tests.clock import TEST_NOW
+
+# Python's bytecode cache and pytest's cache of rewritten test modules (both in __pycache__,
+# ignored by git) spare every process of a run (each xdist worker, and the subprocesses the
+# start-up and settings tests run) compiling the project and rewriting every test module again:
+# about 2.5 s of CPU per process. A shell with PYTHONDONTWRITEBYTECODE=1 would disable both for
+# every run, so the test run writes them whatever the shell says (docs/development.md, Tiers).
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # Tests encrypt private content under a fixed key, not the var folder's development key;
 # subprocesses (servers, drills) inherit it. Set before the test database is built.
