@@ -2,21 +2,65 @@ from __future__ import annotations
 
 import base64
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
 import time_machine
 from django.conf import settings as django_settings
-from pytest_django import Settings
+from django.db import connection
+from pytest_django import DjangoDbBlocker, Settings
 
 from tests.cast import Cast, build_cast
 from tests.clock import TEST_NOW
+from tests.helpers import template_db
+
+# Python's bytecode cache and pytest's cache of rewritten test modules (both in __pycache__,
+# ignored by git) spare every process of a run (each xdist worker, and the subprocesses the
+# start-up and settings tests run) compiling the project and rewriting every test module again:
+# about 2.5 s of CPU per process. A shell with PYTHONDONTWRITEBYTECODE=1 would disable both for
+# every run, so the test run writes them whatever the shell says (docs/development.md, Tiers).
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 # Tests encrypt private content under a fixed key, not the var folder's development key;
 # subprocesses (servers, drills) inherit it. Set before the test database is built.
 TEST_MASTER_KEY = bytes(range(32))
 os.environ["RAPPORT_MASTER_KEY"] = base64.b64encode(TEST_MASTER_KEY).decode()
 django_settings.RAPPORT_MASTER_KEYS = [TEST_MASTER_KEY]
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request: pytest.FixtureRequest, django_db_modify_db_settings: None) -> bool:
+    # On SQLite, a copy of the migrated template database is put in place and kept
+    # (tests/helpers/template_db.py); --reuse-db keeps whatever is there, as pytest-django does.
+    if request.config.getvalue("reuse_db"):
+        return True
+    template = template_db.template_path()
+    return template is not None and template_db.copy_template_into_place(template)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    django_db_keepdb: bool,
+    django_db_blocker: DjangoDbBlocker,
+) -> Iterator[None]:
+    # The first run on SQLite saves the database it has just migrated as the template.
+    template = template_db.template_path()
+    if template is None:
+        yield
+        return
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            connection.ensure_connection()
+            template_db.save_as_template(connection.connection, template)
+    yield
+    if django_db_keepdb and not request.config.getvalue("reuse_db"):
+        # A kept copy of the template is this run's alone: remove it as Django removes its own.
+        connection.close()
+        template_db.test_database_path().unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

@@ -48,6 +48,7 @@ from tests.access_rows.base import Row, Write
 from tests.api.helpers import bearer, token_for
 from tests.canaries import plant_canaries
 from tests.cast import ROLES, Cast
+from tests.helpers.caching import may_be_stored
 from tests.helpers.digest import database_digest
 from tests.helpers.urls import route_methods, route_names, unnamed_routes, write_routes
 
@@ -99,18 +100,28 @@ def test_every_row_covers_every_role() -> None:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_gets_the_expected_status_from_every_route(cast: Cast, role: str) -> None:
+    # The same answers must not be cacheable: every page a signed-in person gets says
+    # `Cache-Control: private, no-store` (tests/test_private_responses.py has the other cases).
     client = Client()
     viewer = cast.person(role)
     if viewer is not None:
         client.force_login(viewer)
     wrong = {}
+    stored = {}
     tokens = api_tokens(viewer)
     for name, row in MATRIX.items():
+        url = row.url(cast)
         headers = tokens[row.token] if row.token else {}
-        status = (Client() if row.token else client).get(row.url(cast), headers=headers).status_code
-        if status != row.expected[role]:
-            wrong[name] = f"got {status}, expected {row.expected[role]}"
+        response = (Client() if row.token else client).get(url, headers=headers)
+        if response.status_code != row.expected[role]:
+            wrong[name] = f"got {response.status_code}, expected {row.expected[role]}"
+        if viewer is not None:
+            # A token row was sent without the session above: the signed-in answer is asked for.
+            signed_in = client.get(url) if row.token else response
+            if may_be_stored(name, signed_in):
+                stored[name] = signed_in.get("Cache-Control")
     assert not wrong, f"as {role}: {wrong}"
+    assert not stored, f"as {role}, 200s that may be cached: {stored}"
 
 
 def api_tokens(viewer: Person | None) -> dict[str, dict[str, str]]:

@@ -1,43 +1,21 @@
 """No private page may sit in a shared or browser cache: every answer to a signed-in request,
 and every answer reached through a credential in its address, says `Cache-Control: private,
-no-store` (rapport.middleware.PrivateResponseMiddleware), unless its view chose its own."""
+no-store` (rapport.middleware.PrivateResponseMiddleware), unless its view chose its own.
+
+Every route of the access matrix, as every signed-in role, is checked by the access matrix
+itself (`test_each_role_gets_the_expected_status_from_every_route` in
+tests/test_access_matrix.py), on the same answers whose status it checks, so that each page is
+rendered once for both checks; the rules are in tests/helpers/caching.py.
+"""
 
 from __future__ import annotations
 
-import pytest
-from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
 from rapport.meetings.services import feed_for
-from tests.cast import ROLES, Cast
-from tests.test_access_matrix import MATRIX
-
-# Views that set their own private Cache-Control on purpose: calendar programs poll the feed,
-# and five minutes in the subscriber's own cache spares the server.
-OWN_CACHE_CONTROL = {"meetings:calendar_feed": {"private", "max-age=300"}}
-PRIVATE_NO_STORE = {"private", "no-store"}
-
-
-def directives(response: HttpResponseBase) -> set[str]:
-    return {part.strip() for part in response.get("Cache-Control", "").split(",") if part.strip()}
-
-
-@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
-def test_every_page_a_signed_in_person_gets_is_private_and_not_stored(
-    cast: Cast, role: str
-) -> None:
-    client = Client()
-    client.force_login(cast.person(role))  # type: ignore[arg-type]
-    wrong = {}
-    for name, row in MATRIX.items():
-        response = client.get(row.url(cast))
-        # never_cache views (sign-in, meeting mode's clock) say more, and no less.
-        if response.status_code == 200 and not OWN_CACHE_CONTROL.get(
-            name, PRIVATE_NO_STORE
-        ) <= directives(response):
-            wrong[name] = response.get("Cache-Control")
-    assert not wrong, f"as {role}, 200s that may be cached: {wrong}"
+from tests.cast import Cast
+from tests.helpers.caching import PRIVATE_NO_STORE, directives
 
 
 def test_a_page_that_varies_with_the_cookie_is_private_even_when_signed_out(cast: Cast) -> None:
