@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from rapport import access
+from rapport import access, versions
 from rapport.goals.models import (
     CoachingConversation,
     CoachingStep,
@@ -76,6 +76,7 @@ def _require_date_ahead(goal: Goal, fields: dict[str, Any], today: date | None) 
             raise ValidationError({"due_on": problem})
 
 
+@versions.bumps
 @transaction.atomic
 def goal_propose(
     *, one_on_one: OneOnOne, by: Person, today: date | None = None, **fields: Any
@@ -98,6 +99,7 @@ def goal_propose(
     return goal
 
 
+@versions.bumps
 @transaction.atomic
 def goal_update_draft(*, goal: Goal, by: Person, today: date | None = None, **fields: Any) -> Goal:
     """Edit a draft. The other person agreed to the earlier wording, so their agreement is
@@ -116,6 +118,7 @@ def goal_update_draft(*, goal: Goal, by: Person, today: date | None = None, **fi
     return goal
 
 
+@versions.bumps
 @transaction.atomic
 def goal_agree(*, goal: Goal, by: Person, today: date | None = None) -> Goal:
     """Record `by`'s agreement; with both agreements the goal becomes active, but only once it
@@ -133,6 +136,7 @@ def goal_agree(*, goal: Goal, by: Person, today: date | None = None) -> Goal:
     return goal
 
 
+@versions.bumps
 @transaction.atomic
 def goal_close(
     *,
@@ -174,6 +178,7 @@ def goal_close(
     return goal
 
 
+@versions.bumps
 def ensure_next_goal_prompt(one_on_one: OneOnOne) -> TalkingPoint | None:
     """A pair without an active goal gets "define the next goal" on its agenda, once: early
     1:1s set goals, and a finished goal leads to the next one. Safe to call on every view."""
@@ -203,6 +208,7 @@ def _add_next_goal_prompt_once(one_on_one: OneOnOne) -> TalkingPoint | None:
     )
 
 
+@versions.bumps
 @transaction.atomic
 def goal_move_to_current_one_on_one(*, goal: Goal, by: Person) -> Goal:
     """After a manager change the report may bring an earlier goal into their new 1:1. An open
@@ -225,6 +231,7 @@ def goal_move_to_current_one_on_one(*, goal: Goal, by: Person) -> Goal:
 # --- Progress: recording it, and tying actions to a goal -----------------------------------
 
 
+@versions.bumps
 @transaction.atomic
 def goal_record_progress(
     *,
@@ -276,6 +283,7 @@ def goal_record_progress(
     return update
 
 
+@versions.bumps
 def goal_tie_action(*, goal: Goal | None, action: ActionItem, by: Person) -> ActionItem:
     """Tie an existing action to a goal of the same 1:1 (or untie it with goal=None)."""
     access.require(access.can_see_one_on_one(by, action.one_on_one))
@@ -291,6 +299,7 @@ def goal_tie_action(*, goal: Goal | None, action: ActionItem, by: Person) -> Act
     return action
 
 
+@versions.bumps
 @transaction.atomic
 def action_add_for_goal(
     *,
@@ -328,6 +337,7 @@ def _require_coach(by: Person, goal: Goal) -> None:
         raise ValidationError("This 1:1 is closed: its goals are no longer coached here.")
 
 
+@versions.bumps
 @transaction.atomic
 def coaching_start(
     *, goal: Goal, by: Person, meeting: Meeting | None = None
@@ -365,6 +375,7 @@ def _bounded(text: str, limit: int, what: str) -> str:
     return text
 
 
+@versions.bumps
 @transaction.atomic
 def coaching_save(
     *,
@@ -407,6 +418,7 @@ def coaching_save(
     return conversation
 
 
+@versions.bumps
 @transaction.atomic
 def coaching_decide(
     *,

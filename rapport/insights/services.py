@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 
-from rapport import access
+from rapport import access, versions
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule, Signal
 from rapport.meetings.models import OneOnOne, Section, TalkingPoint
@@ -15,6 +15,7 @@ from rapport.meetings.services import point_add
 from rapport.people.models import Person
 
 
+@versions.bumps
 def signal_dismiss(
     *,
     one_on_one: OneOnOne,
@@ -46,6 +47,7 @@ def signal_dismiss(
     return dismissal
 
 
+@versions.bumps
 def signal_restore(*, dismissal: SignalDismissal, by: Person, now: datetime) -> SignalDismissal:
     """Undo a dismissal: the signal shows again (while its evidence still holds) and the
     dismissal stays in the history, marked restored. Restoring twice changes nothing."""
@@ -57,6 +59,7 @@ def signal_restore(*, dismissal: SignalDismissal, by: Person, now: datetime) -> 
     return dismissal
 
 
+@versions.bumps
 def signal_to_agenda(*, one_on_one: OneOnOne, signal: Signal, by: Person) -> TalkingPoint:
     """Put a signal on the pair's agenda as the manager's private point, with its evidence, to
     raise in the next 1:1 in their own words. Only the manager sees the point."""
