@@ -103,8 +103,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process (docs/configuration.md#cache): the database's table
 # rapport_cache by default, Redis when RAPPORT_CACHE_URL=redis://... The API's rate limit, the
-# sign-in throttle, the navigation's depth, the organisation view and the home and team pages'
-# data (rapport/pagecache.py) live in it.
+# navigation's depth, the organisation view and the home and team pages' data
+# (rapport/pagecache.py) live in it.
 CACHES = {"default": env.cache("RAPPORT_CACHE_URL")}
 # Home and the team view reuse each viewer's page data until a write bumps its version
 # (rapport/versions.py) or the minute turns; off, every request computes it.
