@@ -9,7 +9,7 @@ cache off."""
 from __future__ import annotations
 
 import re
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from pytest_django import Settings
 
-from rapport import access, env, versions
+from rapport import access, env, pagecache, versions
 from rapport.checkins.services import checkin_submit
 from rapport.checkins.window import window_of
 from rapport.goals.services import goal_propose
@@ -80,6 +80,49 @@ def test_the_cache_url_chooses_the_backend() -> None:
     }
     with pytest.raises(env.ConfigError):
         env.cache_from("memcached://127.0.0.1")
+
+
+# Redis database 5 is this project's for tests and development (docs/development.md).
+TEST_REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+@pytest.mark.parametrize("url", ["", TEST_REDIS_URL], ids=["database", "redis"])
+def test_page_data_is_kept_per_viewer_until_their_version_moves(
+    settings: Settings, url: str
+) -> None:
+    if url:
+        redis = pytest.importorskip("redis")
+        try:
+            redis.Redis.from_url(url).ping()
+        except redis.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": env.cache_from(url)}
+    settings.RAPPORT_PAGE_CACHE = True
+    cache.clear()
+    built: list[tuple[int, datetime]] = []
+
+    def page_of(viewer: int, now: datetime) -> object:
+        def build(moment: datetime) -> object:
+            built.append((viewer, moment))
+            return {"viewer": viewer, "as_of": moment}
+
+        return pagecache.page_data("home", viewer, now, build)
+
+    now = TEST_NOW + timedelta(seconds=42)
+    minute = TEST_NOW.replace(second=0, microsecond=0)
+    assert page_of(1, now) == {"viewer": 1, "as_of": minute}
+    assert page_of(1, now + timedelta(seconds=10)) == {"viewer": 1, "as_of": minute}
+    assert page_of(2, now) == {"viewer": 2, "as_of": minute}
+    versions.bump_people([1])
+    page_of(1, now)
+    page_of(2, now)
+    page_of(1, now + timedelta(minutes=1))
+    assert built == [
+        (1, minute),
+        (2, minute),
+        (1, minute),
+        (1, minute + timedelta(minutes=1)),
+    ]
 
 
 def test_a_bump_after_commit_abandons_what_a_reader_stored_meanwhile(
