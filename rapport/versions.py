@@ -105,16 +105,23 @@ def _people_of(thing: Any) -> set[int]:
     return set()
 
 
+# The keyword arguments that name who writes, not what is written about.
+ACTORS = frozenset({"by", "author"})
+
+
 def bumps[**Params, Result](service: Callable[Params, Result]) -> Callable[Params, Result]:
-    """A write service's decorator: once it returns, the pages of everyone its arguments and
-    result concern (`_people_of`) are bumped, read before and after (a change of manager
-    concerns the old manager and the new one). A refusal raises and bumps nothing."""
+    """A write service's decorator: once it returns, the pages of everyone its arguments (but
+    the actor) and result concern (`_people_of`) are bumped, read before and after (a change
+    of manager concerns the old manager and the new one). A refusal raises, bumping nothing."""
 
     @functools.wraps(service)
     def bumped(*args: Params.args, **kwargs: Params.kwargs) -> Result:
-        before = _people_of([*args, *kwargs.values()])
+        # The actor is not what changed: a manager's every autosave would otherwise bump their
+        # whole team. Their own pages are the 1:1's or the person's the write names.
+        subjects = [*args, *(value for name, value in kwargs.items() if name not in ACTORS)]
+        before = _people_of(subjects)
         result = service(*args, **kwargs)
-        bump_people(before | _people_of([*args, *kwargs.values(), result]))
+        bump_people(before | _people_of([*subjects, result]))
         return result
 
     return bumped
