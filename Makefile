@@ -7,7 +7,7 @@ PYTHON ?= $(shell scripts/find-python)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest fast hostile-times demo bench soak drills clean help
+.PHONY: run test lint typecheck pytest fast hostile-times demo bench soak scale drills clean help messages compilemessages i18n-check
 
 help:
 	@echo "make run    set up, migrate, create the demo organisation, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,10 @@ help:
 	@echo "make bench  load the main pages under gunicorn, small and 10,000-person organisations,"
 	@echo "            SQLite and PostgreSQL; prints a table, writes bench/results/*.json"
 	@echo "make soak   50 clients autosaving notes for 30 s on SQLite and PostgreSQL; counts lost saves"
+	@echo "make scale  two app instances behind HAProxy on loopback, two workers, PostgreSQL and"
+	@echo "            Redis: shared sign-in, writes, autosaves and emails checked (docs/deployment.md)"
+	@echo "make messages     extract the strings into rapport/locale/*/django.po and compile them"
+	@echo "make i18n-check   every string translated, every template string wrapped (needs GNU gettext)"
 	@echo "make drills fault drills (SMTP slow/down, kill -9, PostgreSQL restarts, full disk, Redis"
 	@echo "            down) on loopback with their own servers; DRILLS_ARGS=--short for the CI subset"
 
@@ -69,11 +73,30 @@ bench: $(VENV)/.dev-installed
 soak: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
+# Scale-out on loopback (docs/deployment.md#proven-on-loopback): HAProxy on 127.0.0.1 (installed
+# with apt-get if missing), app instances on 127.0.0.2 and .3, a fresh database rapport_scale on
+# 127.0.0.1:5432 and Redis database 7 on 127.0.0.1:6379 (emptied). SCALE_ARGS="--seconds 10".
+scale: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.scale $(SCALE_ARGS)
+
 # Fault drills (docs/operations.md#fault-drills). Each starts its own PostgreSQL cluster (initdb
 # in a temporary folder), Redis and SMTP sink on free loopback ports, never the shared servers.
 # DRILLS_ARGS="--short" is the CI subset; "--only kill-worker,redis-down" picks drills; "--list".
 drills: $(VENV)/.dev-installed
 	$(BIN)/python -m bench.drills $(DRILLS_ARGS)
+
+# Translations (docs/translating.md). The .mo files are committed and compiled in pure Python
+# (rapport/translations.py), so running Rapport needs no gettext tools; extracting strings and
+# the CI check do (xgettext, msgmerge: Debian's `gettext` package).
+messages: $(VENV)/.dev-installed
+	cd rapport && ../$(BIN)/rapport makemessages -l de -l es -l pt --no-location --no-obsolete
+	$(BIN)/python -m rapport.translations compile
+
+compilemessages: $(VENV)/.runtime-installed
+	$(BIN)/python -m rapport.translations compile
+
+i18n-check: $(VENV)/.dev-installed
+	$(BIN)/python -m rapport.translations check
 
 # One test process per core (pytest-xdist), each with its own test database.
 fast: $(VENV)/.dev-installed

@@ -336,6 +336,12 @@ def _org_chart_version() -> int:
     return int(version if version is not None else 0)
 
 
+def org_chart_version() -> int:
+    """Moves on every change of who leads whom (org_chart_changed): what was worked out from an
+    older chart (a skip-level's scope) is not used under a newer one."""
+    return _org_chart_version()
+
+
 def management_depth_cached(viewer: Person) -> int:
     """`management_depth` kept per viewer under the org chart's version."""
     seconds = settings.RAPPORT_NAV_CACHE_SECONDS
@@ -407,15 +413,29 @@ def org_scope_of(viewer: Person, chart: Sequence[OrgChartRow]) -> frozenset[int]
         return frozenset(row.pk for row in chart)
     if viewer.pk not in org_viewers(chart):
         return None
-    return frozenset(_below(viewer.pk, {row.pk: row.manager_id for row in chart}))
+    return frozenset(_below(viewer.pk, _reports_of(chart)))
 
 
-def _below(top: int, managers: Mapping[int, int | None]) -> set[int]:
-    """Everyone under `top` at any depth; a broken chain (a cycle) cannot loop."""
+def org_scopes(chart: Sequence[OrgChartRow]) -> dict[int, frozenset[int]]:
+    """`org_scope_of` for every skip-level at once (HR's is everyone), with one pass over the
+    chart: the worker computes every viewer's organisation view together."""
+    reports = _reports_of(chart)
+    hr = {row.pk for row in chart if row.is_active and row.is_hr}
+    return {
+        viewer: frozenset(_below(viewer, reports)) for viewer in sorted(org_viewers(chart) - hr)
+    }
+
+
+def _reports_of(chart: Sequence[OrgChartRow]) -> dict[int, list[int]]:
     reports: dict[int, list[int]] = {}
-    for person, manager in managers.items():
-        if manager is not None:
-            reports.setdefault(manager, []).append(person)
+    for row in chart:
+        if row.manager_id is not None:
+            reports.setdefault(row.manager_id, []).append(row.pk)
+    return reports
+
+
+def _below(top: int, reports: Mapping[int, list[int]]) -> set[int]:
+    """Everyone under `top` at any depth; a broken chain (a cycle) cannot loop."""
     found: set[int] = set()
     frontier = [top]
     while frontier:

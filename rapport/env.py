@@ -210,7 +210,7 @@ def sqlite_config(path: Path) -> dict[str, Any]:
 
 
 # Django's database cache keeps its entries in this table; the people app's migration
-# 0013_shared_cache_table creates it, so every database migrated has it.
+# 0014_shared_cache_table creates it, so every database migrated has it.
 CACHE_TABLE = "rapport_cache"
 
 

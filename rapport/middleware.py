@@ -7,11 +7,12 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import Resolver404, resolve, reverse
-from django.utils import timezone
-from django.utils.cache import has_vary_header
+from django.utils import timezone, translation
+from django.utils.cache import has_vary_header, patch_vary_headers
 
 from rapport import access
 from rapport.database import RETRY_AFTER_S, drop_refused_connections, is_refused_write
+from rapport.display import language_to_activate
 from rapport.people.models import Person
 from rapport.people.selectors import has_second_factor, second_factor_required
 from rapport.people.sso import SESSION_ID_TOKEN
@@ -31,6 +32,29 @@ class ViewerTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class LanguageMiddleware:
+    """Speaks the signed-in person's own language (Person.language), else the browser's
+    (Accept-Language, among settings.LANGUAGES), else British English. URLs carry no language."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        chosen = getattr(request.user, "language", "") if hasattr(request, "user") else ""
+        code = chosen or translation.get_language_from_request(request)
+        translation.activate(language_to_activate(code))
+        request.LANGUAGE_CODE = translation.get_language()
+        try:
+            response = self.get_response(request)
+        finally:
+            translation.deactivate()
+        if not chosen:
+            # The answer depends on the browser's language: caches must keep one per language.
+            patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
 
 class SecondFactorEnrolmentMiddleware:
@@ -158,8 +182,11 @@ def refused_write_answer(request: HttpRequest, exception: BaseException) -> Http
         return None
     response = JsonResponse(
         {
-            "error": "The server cannot save right now (its database refuses writes). Your"
-            f" text is kept on this device and sent again in {RETRY_AFTER_S} s.",
+            "error": translation.gettext(
+                "The server cannot save right now (its database refuses writes). Your text is"
+                " kept on this device and sent again in %(seconds)d s."
+            )
+            % {"seconds": RETRY_AFTER_S},
             "retry_after": RETRY_AFTER_S,
         },
         status=503,

@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Below authentication (the signed-in person's own language comes first), above everything
+    # that writes a message or renders a page.
+    "rapport.middleware.LanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "rapport.middleware.SecondFactorEnrolmentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rapport.context_processors.navigation",
             ],
+            # `date` and `time` with display formats in the reader's language (docs/translating.md).
+            "builtins": ["rapport.templatetags.locale_dates"],
         },
     }
 ]
@@ -165,7 +170,16 @@ PASSWORD_RESET_LIMIT_WINDOW_SECONDS = 60 * 60
 # A 1:1 is out of balance when its connection share is more than this many points off target.
 RAPPORT_BALANCE_TOLERANCE = 15
 
+# Languages (docs/translating.md): the source is British English; each person chooses one on
+# the account page, else their browser's (Accept-Language) is used. No language prefix in URLs.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("es", "Español"),
+    ("pt", "Português"),
+]
+LOCALE_PATHS = [BASE_DIR / "rapport" / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -305,7 +319,9 @@ CHECKIN_OPENS_DAYS_BEFORE = 3
 RAPPORT_API_REQUESTS_PER_MINUTE = env.env_int(
     "RAPPORT_API_REQUESTS_PER_MINUTE", 120, minimum=1, maximum=100_000
 )
-RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 300)
+# The organisation view's figures: the worker recomputes them into the cache after a change, on
+# a new day and once they are this old; a request reads them (0: every request computes its own).
+RAPPORT_ORG_VIEW_CACHE_SECONDS = env.env_int("RAPPORT_ORG_VIEW_CACHE_SECONDS", 3600, minimum=0)
 # How long the navigation's management depth is reused per viewer (seconds; 0 asks every time).
 # A change of manager moves the cache version at once (access.org_chart_changed).
 # Each person's copy of their data (docs/privacy.md#export): built by the worker, kept 7 days,

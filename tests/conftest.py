@@ -47,7 +47,7 @@ def _exports_outside_the_var_dir(
 @pytest.fixture(autouse=True)
 def _org_view_computed_each_time(settings: Settings) -> None:
     # Query counts and figures are checked right after the data changes; the cache has its own
-    # test (tests/insights/test_org_cache.py).
+    # tests (tests/insights/test_org_figures.py).
     settings.RAPPORT_ORG_VIEW_CACHE_SECONDS = 0
     # Likewise the navigation's depth (its cache: tests/test_navigation_cache.py).
     settings.RAPPORT_NAV_CACHE_SECONDS = 0

@@ -46,6 +46,8 @@ APP_RANK = {
 LEAVES = {
     "rapport.backup",
     "rapport.charts",
+    # Display helpers: addresses reversed once per page, dates in the reader's language.
+    "rapport.display",
     "rapport.markdown",
     "rapport.env",
     "rapport.database",

@@ -65,7 +65,7 @@ def _normalised(html: str) -> str:
 
 def test_the_database_cache_table_exists_after_migrate() -> None:
     # The test database was built by migrate, like every other: the people app's migration
-    # 0013_shared_cache_table made the table, so the default backend works without a command.
+    # 0014_shared_cache_table made the table, so the default backend works without a command.
     with override_settings(CACHES={"default": env.cache_from("")}):
         assert env.CACHE_TABLE in connection.introspection.table_names()
         caches["default"].set("probe", {"kept": [1, 2]}, 30)

@@ -163,6 +163,8 @@ NOT_A_PERSONS_WRITE = {
     "export.services.export_build": BOOKKEEPING + " (the worker builds a requested export)",
     "export.services.exports_build_waiting": BOOKKEEPING,
     "export.services.exports_purge_expired": BOOKKEEPING + " (deletes files after 7 days)",
+    "insights.services.org_figures_refresh": BOOKKEEPING
+    + " (the worker's organisation figures, into the cache; each request checks its viewer)",
     "export.services.download_token": PURE,
     "export.services.export_dir": PURE + " (the folder of the zips, made if missing)",
     "privacy.services.erasure_refusal": READ,

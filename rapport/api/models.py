@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from rapport.people.models import Person
 
@@ -28,8 +29,8 @@ LAST_USED_PRECISION = timedelta(minutes=1)
 
 
 class Scope(models.TextChoices):
-    READ = "read", "Read only"
-    READ_WRITE = "read-write", "Read and write"
+    READ = "read", _("Read only")
+    READ_WRITE = "read-write", _("Read and write")
 
 
 def new_secret() -> str:

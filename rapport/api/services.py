@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rapport import access
 from rapport.api.models import (
@@ -35,16 +36,21 @@ def token_create(*, person: Person, by: Person, name: str, scope: str, days: int
     access.require(access.can_manage_api_tokens_of(by, person))
     name = name.strip()
     if not name:
-        raise ValidationError("Give the token a name, such as the script that will use it.")
+        raise ValidationError(
+            gettext("Give the token a name, such as the script that will use it.")
+        )
     if scope not in Scope.values:
-        raise ValidationError("Choose read only, or read and write.")
+        raise ValidationError(gettext("Choose read only, or read and write."))
     if not 1 <= days <= MAX_LIFETIME_DAYS:
-        raise ValidationError(f"A token lives between 1 and {MAX_LIFETIME_DAYS} days.")
+        raise ValidationError(
+            gettext("A token lives between 1 and %(days)s days.") % {"days": MAX_LIFETIME_DAYS}
+        )
     now = timezone.now()
     live = ApiToken.objects.filter(person=person, revoked_at__isnull=True, expires_at__gt=now)
     if live.count() >= MAX_LIVE_TOKENS:
         raise ValidationError(
-            f"You have {MAX_LIVE_TOKENS} live tokens. Revoke one you no longer use first."
+            gettext("You have %(count)s live tokens. Revoke one you no longer use first.")
+            % {"count": MAX_LIVE_TOKENS}
         )
     secret = new_secret()
     token = ApiToken.objects.create(

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class AppendOnlyError(Exception):
@@ -24,33 +25,33 @@ class AppendOnlyError(Exception):
 
 
 class Action(models.TextChoices):
-    SIGN_IN = "sign_in", "Signed in"
-    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
-    SIGN_IN_CODE_FAILED = "sign_in_code_failed", "Sign-in code refused"
-    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
-    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", "Authenticator app set up"
-    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", "Recovery codes renewed"
-    SSO_SIGN_IN = "sso_sign_in", "Signed in with SSO"
-    PASSWORD_CHANGED = "password_changed", "Password changed"
-    PASSWORD_RESET = "password_reset", "Password reset by email link"
-    PERSON_EDITED = "person_edited", "Person edited"
-    ROLE_CHANGED = "role_changed", "Role changed"
-    MANAGER_CHANGED = "manager_changed", "Manager changed"
-    PEOPLE_IMPORTED = "people_imported", "People imported"
-    DEPARTURE_RECORDED = "departure_recorded", "Departure recorded"
-    DEPARTURE_SCHEDULED = "departure_scheduled", "Departure scheduled"
-    DEPARTURE_CANCELLED = "departure_cancelled", "Scheduled departure cancelled"
-    DEPARTURE_UNDONE = "departure_undone", "Departure undone"
-    INVITATION_SENT = "invitation_sent", "Invitation sent"
-    EXPORT_REQUESTED = "export_requested", "Export requested"
-    EXPORT_DOWNLOADED = "export_downloaded", "Export downloaded"
-    ERASURE = "erasure", "Person erased"
-    RETENTION_APPLIED = "retention_applied", "Retention applied"
-    OUTBOX_RETRIED = "outbox_retried", "Failed emails retried"
-    TEST_EMAIL_SENT = "test_email_sent", "Test email sent"
-    API_TOKEN_CREATED = "api_token_created", "API token created"
-    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
-    AUDIT_PURGED = "audit_purged", "Old audit events purged"
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGN_IN_CODE_FAILED = "sign_in_code_failed", _("Sign-in code refused")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Authenticator app set up")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
+    SSO_SIGN_IN = "sso_sign_in", _("Signed in with SSO")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset by email link")
+    PERSON_EDITED = "person_edited", _("Person edited")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    MANAGER_CHANGED = "manager_changed", _("Manager changed")
+    PEOPLE_IMPORTED = "people_imported", _("People imported")
+    DEPARTURE_RECORDED = "departure_recorded", _("Departure recorded")
+    DEPARTURE_SCHEDULED = "departure_scheduled", _("Departure scheduled")
+    DEPARTURE_CANCELLED = "departure_cancelled", _("Scheduled departure cancelled")
+    DEPARTURE_UNDONE = "departure_undone", _("Departure undone")
+    INVITATION_SENT = "invitation_sent", _("Invitation sent")
+    EXPORT_REQUESTED = "export_requested", _("Export requested")
+    EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
+    ERASURE = "erasure", _("Person erased")
+    RETENTION_APPLIED = "retention_applied", _("Retention applied")
+    OUTBOX_RETRIED = "outbox_retried", _("Failed emails retried")
+    TEST_EMAIL_SENT = "test_email_sent", _("Test email sent")
+    API_TOKEN_CREATED = "api_token_created", _("API token created")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    AUDIT_PURGED = "audit_purged", _("Old audit events purged")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):

@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from rapport import access
@@ -20,27 +22,27 @@ from rapport.http import SignedInRequest
 
 EVENTS_PER_PAGE = 50
 # A person deleted since (the demo's people): the event keeps their number, not their name.
-DELETED = "A deleted person"
+DELETED = _("A deleted person")
 DETAIL_LABELS = {
-    "address": "address",
-    "step": "step",
-    "second_factor": "second factor",
-    "codes_left": "recovery codes left",
-    "from_role": "role before",
-    "to_role": "role after",
-    "fields": "changed",
-    "created": "created",
-    "updated": "updated",
-    "unchanged": "unchanged",
-    "deactivated": "deactivated",
-    "problems": "problems",
-    "dry_run": "preview only",
-    "left_on": "left on",
-    "left_reason": "reason",
-    "emails": "emails",
-    "by": "by",
-    "events": "events",
-    "retention_days": "retention (days)",
+    "address": _("address"),
+    "step": _("step"),
+    "second_factor": _("second factor"),
+    "codes_left": _("recovery codes left"),
+    "from_role": _("role before"),
+    "to_role": _("role after"),
+    "fields": _("changed"),
+    "created": _("created"),
+    "updated": _("updated"),
+    "unchanged": _("unchanged"),
+    "deactivated": _("deactivated"),
+    "problems": _("problems"),
+    "dry_run": _("preview only"),
+    "left_on": _("left on"),
+    "left_reason": _("reason"),
+    "emails": _("emails"),
+    "by": _("by"),
+    "events": _("events"),
+    "retention_days": _("retention (days)"),
 }
 
 
@@ -70,15 +72,15 @@ def _row(event: AuditEvent) -> EventRow:
     if actor:
         actor_name = actor.name
     elif event.actor_id:
-        actor_name = DELETED
+        actor_name = str(DELETED)
     else:
-        actor_name = "The system" if event.details.get("by") else "Nobody known"
+        actor_name = gettext("The system") if event.details.get("by") else gettext("Nobody known")
     return EventRow(
         at=event.at,
         action=event.get_action_display(),
         actor=actor_name,
         actor_url=reverse("people:detail", args=[actor.uuid]) if actor else "",
-        subject=subject.name if subject else (DELETED if event.subject_id else ""),
+        subject=subject.name if subject else (str(DELETED) if event.subject_id else ""),
         subject_url=reverse("people:detail", args=[subject.uuid]) if subject else "",
         # In the labels' order: PostgreSQL's jsonb keeps keys in an order of its own.
         details=[

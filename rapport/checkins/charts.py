@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext, pgettext
 
 from rapport.checkins.scales import ENERGY, MOOD, WORKLOAD, Scale
 from rapport.checkins.selectors import TrendPoint
+from rapport.display import format_date
 from rapport.meetings.balance import SplitPoint
 
 WIDTH, HEIGHT, PAD = 120, 32, 4
@@ -88,11 +89,18 @@ def _scale_trend(scale: Scale, label: str, points: list[TrendPoint]) -> Trend:
     values = [getattr(point, scale.name) for point in points]
     last = points[-1]
     latest = f"{values[-1]} {scale.word(values[-1])}"
-    description = (
-        f"Oldest to newest: {', '.join(str(value) for value in values)} (1 to 5). "
-        f"Latest {latest} on {format_date(last.day, 'j M')}."
-    )
-    title = f"{label} in the last {len(values)} check-ins"
+    description = gettext(
+        "Oldest to newest: %(values)s (1 to 5). Latest %(latest)s on %(day)s."
+    ) % {
+        "values": ", ".join(str(value) for value in values),
+        "latest": latest,
+        "day": format_date(last.day, "j M"),
+    }
+    title = ngettext(
+        "%(label)s in the last %(count)d check-in",
+        "%(label)s in the last %(count)d check-ins",
+        len(values),
+    ) % {"label": label, "count": len(values)}
     chart = _sparkline(scale.name, values, low=1, high=5, title=title, description=description)
     return Trend(scale.name, label, latest, chart)
 
@@ -102,11 +110,19 @@ def _connection_trend(splits: list[SplitPoint]) -> Trend | None:
     recorded = [share for share in shares if share is not None]
     if not recorded:
         return None
-    listed = ", ".join("none" if share is None else f"{share}%" for share in shares)
-    description = f"Oldest to newest: {listed}. Latest recorded {recorded[-1]}%."
-    title = f"Connection share in the last {len(shares)} held meetings"
+    none = pgettext("no value", "none")
+    listed = ", ".join(none if share is None else f"{share}%" for share in shares)
+    description = gettext("Oldest to newest: %(values)s. Latest recorded %(latest)s%%.") % {
+        "values": listed,
+        "latest": recorded[-1],
+    }
+    title = ngettext(
+        "Connection share in the last %(count)d held meeting",
+        "Connection share in the last %(count)d held meetings",
+        len(shares),
+    ) % {"count": len(shares)}
     chart = _sparkline("connection", shares, low=0, high=100, title=title, description=description)
-    return Trend("connection", "Connection", f"{recorded[-1]}%", chart)
+    return Trend("connection", gettext("Connection"), f"{recorded[-1]}%", chart)
 
 
 def pair_trends(points: list[TrendPoint], splits: list[SplitPoint]) -> list[Trend]:
@@ -115,9 +131,9 @@ def pair_trends(points: list[TrendPoint], splits: list[SplitPoint]) -> list[Tren
     trends = []
     if points:
         trends = [
-            _scale_trend(MOOD, "Mood", points),
-            _scale_trend(ENERGY, "Energy", points),
-            _scale_trend(WORKLOAD, "Workload", points),
+            _scale_trend(MOOD, gettext("Mood"), points),
+            _scale_trend(ENERGY, gettext("Energy"), points),
+            _scale_trend(WORKLOAD, gettext("Workload"), points),
         ]
     connection = _connection_trend(splits)
     if connection is not None:

@@ -4,6 +4,8 @@ words the report wrote (and never the outside-work note, shared or not)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from rapport.checkins.models import CheckIn
 from rapport.checkins.scales import MOOD, WORKLOAD
 from rapport.checkins.selectors import HIGH, LOW
@@ -22,9 +24,15 @@ def checkin_hints(meeting: Meeting) -> list[ContextHint]:
     mood, workload = scores
     hints: list[ContextHint] = []
     if mood <= LOW:
-        reason = f"The check-in says mood {mood} of 5 ({MOOD.word(mood).lower()})."
+        reason = gettext("The check-in says mood %(score)s of 5 (%(word)s).") % {
+            "score": mood,
+            "word": MOOD.word(mood).lower(),
+        }
         hints.extend(ContextHint(category, reason) for category in LOW_MOOD_CATEGORIES)
     if workload >= HIGH:
-        reason = f"The check-in says workload {workload} of 5 ({WORKLOAD.word(workload).lower()})."
+        reason = gettext("The check-in says workload %(score)s of 5 (%(word)s).") % {
+            "score": workload,
+            "word": WORKLOAD.word(workload).lower(),
+        }
         hints.extend(ContextHint(category, reason) for category in HIGH_WORKLOAD_CATEGORIES)
     return hints

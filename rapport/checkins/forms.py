@@ -3,6 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport.checkins.models import CheckIn
 from rapport.checkins.scales import ENERGY, MOOD, WORKLOAD, Scale
@@ -17,7 +20,11 @@ def scale_field(scale: Scale) -> forms.TypedChoiceField:
         choices=scale.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Choose one: {scale.words[0]} to {scale.words[-1]}."},
+        error_messages={
+            "required": format_lazy(
+                _("Choose one: {first} to {last}."), first=scale.words[0], last=scale.words[-1]
+            )
+        },
     )
 
 
@@ -48,31 +55,42 @@ class CheckInForm(forms.ModelForm):
             ),
         }
         labels = {
-            "wins": "What went well",
-            "challenges": "What was hard",
-            "outside_work": "Outside work",
-            "topics": "Topics for the 1:1",
+            "wins": _("What went well"),
+            "challenges": _("What was hard"),
+            "outside_work": _("Outside work"),
+            "topics": _("Topics for the 1:1"),
         }
 
-    def __init__(self, *args: Any, manager_name: str = "your manager", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, manager_name: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outside_work_shared"].label = f"Share with {manager_name}"
-        self.fields[
-            "outside_work_shared"
-        ].help_text = f"Off: only you see this note. On: {manager_name} sees it too."
-        self.fields["outside_work"].help_text = "Optional. Anything that colours your week."
-        self.fields[
-            "topics"
-        ].help_text = "One per line. Each becomes a talking point of yours on the agenda."
+        name = manager_name or gettext("your manager")
+        self.fields["outside_work_shared"].label = gettext("Share with %(name)s") % {"name": name}
+        self.fields["outside_work_shared"].help_text = gettext(
+            "Off: only you see this note. On: %(name)s sees it too."
+        ) % {"name": name}
+        self.fields["outside_work"].help_text = gettext(
+            "Optional. Anything that colours your week."
+        )
+        self.fields["topics"].help_text = gettext(
+            "One per line. Each becomes a talking point of yours on the agenda."
+        )
 
     def clean_topics(self) -> str:
         topics: str = self.cleaned_data["topics"]
         lines = topic_lines(topics)
         if len(lines) > MAX_TOPICS:
-            raise forms.ValidationError(f"At most {MAX_TOPICS} topics; the rest can wait.")
+            raise forms.ValidationError(
+                ngettext(
+                    "At most %(count)d topic; the rest can wait.",
+                    "At most %(count)d topics; the rest can wait.",
+                    MAX_TOPICS,
+                )
+                % {"count": MAX_TOPICS}
+            )
         if any(len(line) > TOPIC_MAX_CHARS for line in lines):
             raise forms.ValidationError(
-                f"Keep each topic under {TOPIC_MAX_CHARS} characters (one line each)."
+                gettext("Keep each topic under %(count)d characters (one line each).")
+                % {"count": TOPIC_MAX_CHARS}
             )
         return topics
 

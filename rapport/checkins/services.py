@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rapport import access, versions
 from rapport.checkins.models import CheckIn
@@ -54,7 +55,7 @@ def checkin_submit(*, meeting: Meeting, by: Person, **fields: object) -> CheckIn
     access.require(access.can_check_in(by, meeting))
     now = timezone.now()
     if not window_of(meeting).is_open(now):
-        raise ValidationError("This check-in is not open.")
+        raise ValidationError(gettext("This check-in is not open."))
     checkin = CheckIn.objects.select_for_update().filter(meeting=meeting).first()
     known = set()
     if checkin is None:

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from rapport.checkins import selectors, services
@@ -31,7 +32,7 @@ def checkin(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         if not panel.is_author:
             raise PermissionDenied("Only the report checks in.")
         if not panel.is_open:
-            messages.error(request, "This check-in is closed; nothing was saved.")
+            messages.error(request, gettext("This check-in is closed; nothing was saved."))
             return redirect("checkins:checkin", meeting_uuid=meeting.uuid)
         if form.is_valid():
             try:
@@ -39,7 +40,10 @@ def checkin(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
-                messages.success(request, f"Thanks. {manager.get_short_name()} will see it.")
+                messages.success(
+                    request,
+                    gettext("Thanks. %(name)s will see it.") % {"name": manager.get_short_name()},
+                )
                 return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     context = {"meeting": meeting, "panel": panel, "form": form, "manager": manager}
     return render(request, "checkins/checkin.html", context)

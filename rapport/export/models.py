@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from rapport.people.models import Person
 
@@ -18,11 +19,11 @@ OFFERED_FOR = timedelta(days=7)
 
 class DataExport(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        BUILDING = "building", "Being prepared"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
-        EXPIRED = "expired", "Expired"
+        PENDING = "pending", _("Being prepared")
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="data_exports")

@@ -19,6 +19,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rapport import access
 from rapport.audit import services as audit
@@ -74,7 +75,9 @@ def export_request(*, by: Person) -> DataExport:
         if DataExport.objects.filter(
             person=by, status__in=(DataExport.Status.PENDING, DataExport.Status.BUILDING)
         ).exists():
-            raise ValidationError("Your data is already being prepared; it will be ready soon.")
+            raise ValidationError(
+                gettext("Your data is already being prepared; it will be ready soon.")
+            )
         export = DataExport.objects.create(person=by)
         audit.record(action=AuditAction.EXPORT_REQUESTED, actor=by, subject=by)
 

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport.export import services
@@ -26,8 +27,10 @@ def export_request(request: SignedInRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            "We are preparing a copy of your data. It takes a minute or two: the download "
-            "link appears here when it is ready.",
+            gettext(
+                "We are preparing a copy of your data. It takes a minute or two: the download "
+                "link appears here when it is ready."
+            ),
         )
     return redirect(reverse("account") + SECTION)
 

@@ -10,8 +10,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.template.loader import render_to_string
-from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from rapport.display import format_date
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,11 @@ def on_track(
 
 def _status_words(track: bool | None, reached: bool) -> str:
     if reached:
-        return "target reached"
+        return gettext("target reached")
     if track is None:
-        return "no pace to compare with"
+        return gettext("no pace to compare with")
     # The pace alone; where the goal stands overall (confidence, obstacles) is goals/standing.py.
-    return "at or ahead of the steady pace" if track else "behind the steady pace"
+    return gettext("at or ahead of the steady pace") if track else gettext("behind the steady pace")
 
 
 def progress_chart(
@@ -151,7 +153,7 @@ def progress_chart(
         render_to_string(
             "charts/goal_progress.html",
             {
-                "title": f"Progress on “{title}”",
+                "title": gettext("Progress on “%(title)s”") % {"title": title},
                 "description": description,
                 "width": width,
                 "height": height,
@@ -193,9 +195,13 @@ def _describe(
 ) -> str:
     parts = []
     if baseline is not None:
-        parts.append(f"baseline {number(baseline)}{_unit(unit)}")
-    parts.append(f"latest {number(latest)}{_unit(unit)}")
+        parts.append(gettext("baseline %(value)s") % {"value": f"{number(baseline)}{_unit(unit)}"})
+    parts.append(gettext("latest %(value)s") % {"value": f"{number(latest)}{_unit(unit)}"})
     if target is not None:
-        parts.append(f"target {number(target)}{_unit(unit)}")
-    parts.append(f"due {format_date(due, 'j M Y')}" if due else "no due date")
+        parts.append(gettext("target %(value)s") % {"value": f"{number(target)}{_unit(unit)}"})
+    parts.append(
+        gettext("due %(day)s") % {"day": format_date(due, "j M Y")}
+        if due
+        else gettext("no due date")
+    )
     return ", ".join(parts) + f"; {status}."

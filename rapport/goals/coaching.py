@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import DateTimeField, IntegerField, OuterRef, Subquery, TextField
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rapport.goals.models import STALL_AFTER, Goal, GoalUpdate, Status
 from rapport.meetings.hints import ContextHint
@@ -108,10 +109,12 @@ def goal_obstacle_hints(meeting: Meeting) -> list[ContextHint]:
     stalled: list[str] = []
     for state in goal_states(meeting):
         if state.fresh_obstacle:
-            reason = f"An obstacle on the goal “{state.goal.title}”."
+            reason = gettext("An obstacle on the goal “%(title)s”.") % {"title": state.goal.title}
             hints.extend(ContextHint(category, reason) for category in OBSTACLE_CATEGORIES)
         if state.stalled:
-            stalled.append(f"The goal “{state.goal.title}” has stalled.")
+            stalled.append(
+                gettext("The goal “%(title)s” has stalled.") % {"title": state.goal.title}
+            )
     # After the obstacles: a named obstacle is the stronger reason to coach.
     for reason in stalled:
         hints.extend(ContextHint(category, reason) for category in STALLED_CATEGORIES)
@@ -138,9 +141,10 @@ def questions_for(step: str, obstacle_kind: str) -> list[str]:
     """The questions of a GROW step chosen for the kind of obstacle ("" for not sure)."""
     by_kind = coaching_questions()["steps"].get(step, {})
     chosen: list[str] = by_kind.get(obstacle_kind or ANY_KIND) or by_kind.get(ANY_KIND, [])
-    return chosen[:QUESTIONS_PER_STEP]
+    # Marked for translation in coaching_messages.py; shown in the viewer's language.
+    return [gettext(question) for question in chosen[:QUESTIONS_PER_STEP]]
 
 
 def stretch_questions(count: int = 2) -> list[str]:
     questions: list[str] = coaching_questions()["stretch"]
-    return questions[:count]
+    return [gettext(question) for question in questions[:count]]

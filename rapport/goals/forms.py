@@ -2,23 +2,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from rapport.goals.models import Goal, ObstacleKind, Status
 from rapport.goals.services import REFLECTION_MAX_CHARS
 from rapport.goals.smart import PAST_DATE_HINT, GoalDraft
 from rapport.meetings.models import ActionItem, OneOnOne
 
+if TYPE_CHECKING:  # the type of a lazily translated string (django-stubs)
+    from django.utils.functional import _StrPromise
+
 # A kind of obstacle is optional: the questions fit any obstacle when nobody is sure yet.
-NOT_SURE = ("", "Not sure")
+NOT_SURE = ("", _("Not sure"))
 
 
-def obstacle_kind_field(*, help_text: str) -> forms.ChoiceField:
+def obstacle_kind_field(*, help_text: str | _StrPromise) -> forms.ChoiceField:
     """The kind of an obstacle, on the progress form and in a coaching conversation."""
     return forms.ChoiceField(
-        label="Kind of obstacle",
+        label=_("Kind of obstacle"),
         required=False,
         choices=[NOT_SURE, *ObstacleKind.choices],
         help_text=help_text,
@@ -39,29 +44,36 @@ class Step:
 STEPS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
         "S",
-        "Specific",
-        "Name the goal and say what exactly will be different when it is reached.",
+        gettext_noop("Specific"),
+        gettext_noop("Name the goal and say what exactly will be different when it is reached."),
         ("title", "kind", "is_stretch", "specific"),
     ),
     (
         "M",
-        "Measurable",
-        "Pick one thing you can count or observe, where it stands now and where it should be.",
+        gettext_noop("Measurable"),
+        gettext_noop(
+            "Pick one thing you can count or observe, where it stands now and where it should be."
+        ),
         ("metric", "unit", "baseline", "target"),
     ),
     (
         "A",
-        "Attainable and realistic",
-        "How sure are you, and what will make it possible?",
+        gettext_noop("Attainable and realistic"),
+        gettext_noop("How sure are you, and what will make it possible?"),
         ("confidence", "realistic_because"),
     ),
     (
         "R",
-        "Relevant",
-        "Why does this matter to you? Required: it is what keeps a goal going.",
+        gettext_noop("Relevant"),
+        gettext_noop("Why does this matter to you? Required: it is what keeps a goal going."),
         ("why",),
     ),
-    ("T", "Time-bound", "By when? Close enough to check on it in your 1:1s.", ("due_on",)),
+    (
+        "T",
+        gettext_noop("Time-bound"),
+        gettext_noop("By when? Close enough to check on it in your 1:1s."),
+        ("due_on",),
+    ),
 )
 
 
@@ -83,21 +95,21 @@ class GoalForm(forms.ModelForm):
             "due_on",
         )
         labels = {
-            "title": "Goal",
-            "is_stretch": "Stretch goal",
-            "specific": "What exactly will be different",
-            "metric": "What you will measure",
-            "baseline": "Where it stands now",
-            "target": "Where you want it",
-            "confidence": "Confidence (1 to 10)",
-            "realistic_because": "What makes it realistic",
-            "why": "Why it matters to you",
-            "due_on": "Reach it by",
+            "title": _("Goal"),
+            "is_stretch": _("Stretch goal"),
+            "specific": _("What exactly will be different"),
+            "metric": _("What you will measure"),
+            "baseline": _("Where it stands now"),
+            "target": _("Where you want it"),
+            "confidence": _("Confidence (1 to 10)"),
+            "realistic_because": _("What makes it realistic"),
+            "why": _("Why it matters to you"),
+            "due_on": _("Reach it by"),
         }
         help_texts = {
-            "is_stretch": "Ambitious on purpose: reaching most of it is a success.",
-            "unit": "For example: hours, talks, %, reviews.",
-            "realistic_because": "Time you can give it, help you will get, skills you have.",
+            "is_stretch": _("Ambitious on purpose: reaching most of it is a success."),
+            "unit": _("For example: hours, talks, %, reviews."),
+            "realistic_because": _("Time you can give it, help you will get, skills you have."),
         }
         widgets = {
             "specific": forms.Textarea(attrs={"rows": 2}),
@@ -117,26 +129,31 @@ class GoalForm(forms.ModelForm):
         self.today = today
         self.for_name = for_name
         if for_name:
-            self.fields["why"].label = f"Why it matters to {for_name}"
+            self.fields["why"].label = gettext("Why it matters to %(name)s") % {"name": for_name}
 
     def steps(self) -> list[Step]:
         return [
-            Step(letter, heading, self._helper(letter, helper), [self[name] for name in names])
+            Step(
+                letter,
+                gettext(heading),
+                self._helper(letter, gettext(helper)),
+                [self[name] for name in names],
+            )
             for letter, heading, helper, names in STEPS
         ]
 
     def _helper(self, letter: str, helper: str) -> str:
         if letter == "R" and self.for_name:
-            return (
-                f"Why does this matter to {self.for_name}? In their words if you can. "
-                "Required: it is what keeps a goal going."
-            )
+            return gettext(
+                "Why does this matter to %(name)s? In their words if you can. Required: it is "
+                "what keeps a goal going."
+            ) % {"name": self.for_name}
         return helper
 
     def clean_due_on(self) -> date | None:
         due_on: date | None = self.cleaned_data.get("due_on")
         if due_on is not None and self.today is not None and due_on <= self.today:
-            raise forms.ValidationError(PAST_DATE_HINT)
+            raise forms.ValidationError(gettext(PAST_DATE_HINT))
         return due_on
 
     def service_fields(self) -> dict[str, Any]:
@@ -166,11 +183,11 @@ class NewGoalForForm(forms.Form):
     """The goals page's "New goal for …" chooser: the viewer's own 1:1 ("Myself"), or the 1:1
     of one of their reports. It sends a GET to the new goal form, which checks the choice."""
 
-    one_on_one = forms.ChoiceField(label="New goal for")
+    one_on_one = forms.ChoiceField(label=_("New goal for"))
 
     def __init__(self, *, own: OneOnOne | None, reports: list[OneOnOne]) -> None:
         super().__init__()
-        choices = [(str(own.uuid), "Myself")] if own else []
+        choices = [(str(own.uuid), gettext("Myself"))] if own else []
         choices += [(str(pair.uuid), pair.report.name) for pair in reports]
         self.fields["one_on_one"].choices = choices  # type: ignore[attr-defined]
 
@@ -190,24 +207,24 @@ class CloseForm(forms.Form):
     mark the goal's open actions done (the ones ticked)."""
 
     outcome = forms.ChoiceField(
-        label="How did it end?",
-        choices=[(Status.ACHIEVED, "Achieved"), (Status.DROPPED, "Dropped")],
+        label=_("How did it end?"),
+        choices=[(Status.ACHIEVED, _("Achieved")), (Status.DROPPED, _("Dropped"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how the goal ended: achieved or dropped."},
+        error_messages={"required": _("Choose how the goal ended: achieved or dropped.")},
     )
     reflection = forms.CharField(
         max_length=REFLECTION_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A few sentences: what helped, what got in the way, what you take with you.",
+        help_text=_("A few sentences: what helped, what got in the way, what you take with you."),
         error_messages={
-            "required": "Add a short reflection: what helped, what you would do again."
+            "required": _("Add a short reflection: what helped, what you would do again.")
         },
     )
     close_actions = forms.MultipleChoiceField(
-        label="Its open actions to mark done",
+        label=_("Its open actions to mark done"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Only when it is achieved: a dropped goal leaves its actions as they are.",
+        help_text=_("Only when it is achieved: a dropped goal leaves its actions as they are."),
     )
 
     def __init__(
@@ -221,7 +238,7 @@ class CloseForm(forms.Form):
         if not can_achieve:
             # A draft was never agreed, so it can only be let go.
             outcome = self.fields["outcome"]
-            outcome.choices = [(Status.DROPPED, "Dropped")]  # type: ignore[attr-defined]
+            outcome.choices = [(Status.DROPPED, _("Dropped"))]  # type: ignore[attr-defined]
         actions = open_actions if can_achieve and open_actions else []
         if actions:
             field = self.fields["close_actions"]
@@ -238,30 +255,32 @@ class CloseForm(forms.Form):
 
 class ProgressForm(forms.Form):
     value = forms.DecimalField(
-        label="Where it stands now",
+        label=_("Where it stands now"),
         required=False,
         max_digits=14,
         decimal_places=2,
     )
     confidence = forms.IntegerField(
-        label="Confidence (1-10)",
+        label=_("Confidence (1-10)"),
         required=False,
         min_value=1,
         max_value=10,
-        help_text="How sure the person is of reaching it, in their own words as a number.",
+        help_text=_("How sure the person is of reaching it, in their own words as a number."),
     )
     obstacle = forms.CharField(
-        label="Obstacle in the way",
+        label=_("Obstacle in the way"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Anything blocking progress. Coaching questions about it appear in meeting mode.",
+        help_text=_(
+            "Anything blocking progress. Coaching questions about it appear in meeting mode."
+        ),
     )
     obstacle_kind = obstacle_kind_field(
-        help_text="It chooses the coaching questions; leave “Not sure” when it is."
+        help_text=_("It chooses the coaching questions; leave “Not sure” when it is.")
     )
     note = forms.CharField(
-        label="Note",
+        label=_("Note"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -273,15 +292,17 @@ class ProgressForm(forms.Form):
         data = super().clean() or {}
         has_text = any((data.get(name) or "").strip() for name in ("obstacle", "note"))
         if data.get("value") is None and data.get("confidence") is None and not has_text:
-            raise forms.ValidationError("Give a value, a confidence, an obstacle or a note.")
+            raise forms.ValidationError(
+                gettext("Give a value, a confidence, an obstacle or a note.")
+            )
         return data
 
 
 # --- A coaching conversation (GROW): starting one, saving a step, the decision that becomes
 # an action.
 
-MOVES = (("next", "Next step"), ("back", "Back"), ("stay", "Save"))
-OWNERS = (("report", "The person"), ("manager", "The manager"))
+MOVES = (("next", _("Next step")), ("back", _("Back")), ("stay", _("Save")))
+OWNERS = (("report", _("The person")), ("manager", _("The manager")))
 
 
 class CoachingStartForm(forms.Form):
@@ -290,20 +311,20 @@ class CoachingStartForm(forms.Form):
 
 
 class CoachingStepForm(forms.Form):
-    obstacle_kind = obstacle_kind_field(help_text="It chooses the questions.")
+    obstacle_kind = obstacle_kind_field(help_text=_("It chooses the questions."))
     options = forms.CharField(
-        label="Options the person named",
+        label=_("Options the person named"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="In their own words, one per line. Both of you see these.",
+        help_text=_("In their own words, one per line. Both of you see these."),
     )
     private_note = forms.CharField(
-        label="Your private coaching note",
+        label=_("Your private coaching note"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only you ever see this.",
+        help_text=_("Only you ever see this."),
     )
     move = forms.ChoiceField(choices=MOVES, initial="stay", required=False)
 
@@ -314,31 +335,31 @@ class CoachingStepForm(forms.Form):
 
 class CoachingDecideForm(forms.Form):
     decision = forms.CharField(
-        label="What the person will do",
+        label=_("What the person will do"),
         max_length=300,
-        error_messages={"required": "Write what the person will do."},
+        error_messages={"required": _("Write what the person will do.")},
     )
     owner = forms.ChoiceField(
-        label="Who does it",
+        label=_("Who does it"),
         choices=OWNERS,
         initial="report",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose who does it."},
+        error_messages={"required": _("Choose who does it.")},
     )
     due_on = forms.DateField(
-        label="By when",
+        label=_("By when"),
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={
-            "required": "Give the action a due date: a decision without one drifts.",
-            "invalid": "Enter a date such as 2026-03-31.",
+            "required": _("Give the action a due date: a decision without one drifts."),
+            "invalid": _("Enter a date such as 2026-03-31."),
         },
     )
     private_note = forms.CharField(
-        label="Your private coaching note",
+        label=_("Your private coaching note"),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only you ever see this.",
+        help_text=_("Only you ever see this."),
     )
 
     def __init__(self, *args: Any, today: date | None = None, **kwargs: Any) -> None:
@@ -348,5 +369,5 @@ class CoachingDecideForm(forms.Form):
     def clean_due_on(self) -> date:
         due_on: date = self.cleaned_data["due_on"]
         if self.today is not None and due_on < self.today:
-            raise forms.ValidationError("Choose today or a later day.")
+            raise forms.ValidationError(gettext("Choose today or a later day."))
         return due_on

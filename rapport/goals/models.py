@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport.crypto.fields import EncryptedTextField
 from rapport.goals.smart import PAST_DATE_HINT, GoalDraft, SmartResult, check
@@ -25,27 +27,27 @@ STALL_AFTER_MEETINGS = 3
 
 
 class Kind(models.TextChoices):
-    WORK = "work", "Work"
-    CAREER = "career", "Career"
-    PERSONAL = "personal", "Personal"
+    WORK = "work", _("Work")
+    CAREER = "career", _("Career")
+    PERSONAL = "personal", _("Personal")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    ACTIVE = "active", "Active"
-    ACHIEVED = "achieved", "Achieved"
-    DROPPED = "dropped", "Dropped"
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    ACHIEVED = "achieved", _("Achieved")
+    DROPPED = "dropped", _("Dropped")
 
 
 class ObstacleKind(models.TextChoices):
     """What kind of thing stands in the way: it chooses the coaching questions. Blank is "not
     sure yet", which gets questions that work for any obstacle."""
 
-    TIME = "time", "Time"
-    SKILL = "skill", "Skill"
-    MOTIVATION = "motivation", "Motivation"
-    PEOPLE = "people", "Other people"
-    UNCLEAR = "unclear", "Unclear target"
+    TIME = "time", _("Time")
+    SKILL = "skill", _("Skill")
+    MOTIVATION = "motivation", _("Motivation")
+    PEOPLE = "people", _("Other people")
+    UNCLEAR = "unclear", _("Unclear target")
 
 
 class GoalQuerySet(models.QuerySet["Goal"]):
@@ -127,7 +129,7 @@ class Goal(models.Model):
     def due_date_problem(self, today: date) -> str | None:
         """Why the due date cannot be written as it is (today or past); None when it can."""
         if self.due_on is not None and self.due_on <= today:
-            return PAST_DATE_HINT
+            return gettext(PAST_DATE_HINT)
         return None
 
     def is_overdue(self, today: date) -> bool:
@@ -168,11 +170,11 @@ class Goal(models.Model):
         smart = self.smart(today)
         blockers = []
         if not self.why.strip():
-            blockers.append("Write why this goal matters to the person.")
+            blockers.append(gettext("Write why this goal matters to the person."))
         elif not smart["relevant"].met:
-            blockers.append(f"Why it matters: {smart['relevant'].hint}")
+            blockers.append(gettext("Why it matters: %(hint)s") % {"hint": smart["relevant"].hint})
         if not smart["time_bound"].met:
-            blockers.append(f"Time-bound: {smart['time_bound'].hint}")
+            blockers.append(gettext("Time-bound: %(hint)s") % {"hint": smart["time_bound"].hint})
         return blockers
 
     @property
@@ -187,11 +189,11 @@ class Goal(models.Model):
     def closing_problem(self, outcome: str) -> str | None:
         """Why this goal cannot end with `outcome` now; None when it can."""
         if outcome not in (Status.ACHIEVED, Status.DROPPED):
-            return "A goal ends achieved or dropped."
+            return gettext("A goal ends achieved or dropped.")
         if outcome == Status.ACHIEVED and self.status != Status.ACTIVE:
-            return "Only an active goal, one you both agreed to, can be achieved."
+            return gettext("Only an active goal, one you both agreed to, can be achieved.")
         if not self.is_open:
-            return "This goal is already closed."
+            return gettext("This goal is already closed.")
         return None
 
     def stall_reason(
@@ -205,10 +207,17 @@ class Goal(models.Model):
         last = max(updates_at) if updates_at else self.started_at
         idle = today - timezone.localdate(last)
         if idle >= STALL_AFTER:
-            since = "progress was last recorded" if updates_at else "it became active"
-            return f"No progress recorded for {idle.days} days (since {since})."
+            if updates_at:
+                return gettext(
+                    "No progress recorded for %(days)s days (since progress was last recorded)."
+                ) % {"days": idle.days}
+            return gettext("No progress recorded for %(days)s days (since it became active).") % {
+                "days": idle.days
+            }
         if meetings_since_last_update >= STALL_AFTER_MEETINGS:
-            return f"No progress recorded in the last {meetings_since_last_update} held meetings."
+            return gettext("No progress recorded in the last %(count)s held meetings.") % {
+                "count": meetings_since_last_update
+            }
         return None
 
     def is_stalled(
@@ -284,11 +293,11 @@ class GoalUpdate(models.Model):
 class CoachingStep(models.TextChoices):
     """GROW, in its order, then done."""
 
-    GOAL = "goal", "Goal"
-    REALITY = "reality", "Reality"
-    OPTIONS = "options", "Options"
-    WILL = "will", "Will"
-    DONE = "done", "Done"
+    GOAL = "goal", _("Goal")
+    REALITY = "reality", _("Reality")
+    OPTIONS = "options", _("Options")
+    WILL = "will", _("Will")
+    DONE = "done", _("Done")
 
 
 COACHING_ORDER = (
@@ -389,11 +398,14 @@ def stretch_reason(
             left = (due_on - closed_on).days / (due_on - started_on).days
             if left >= STRETCH_EARLY_SHARE:
                 days = (due_on - closed_on).days
-                return f"Reached {days} days before its due date."
+                return gettext("Reached %(days)s days before its due date.") % {"days": days}
         if len(updates) <= STRETCH_FEW_UPDATES:
             count = len(updates)
-            words = "without a progress update" if count == 0 else f"in {count} update"
-            return f"Reached {words}{'s' if count > 1 else ''}."
+            if count == 0:
+                return gettext("Reached without a progress update.")
+            return ngettext(
+                "Reached in %(count)s update.", "Reached in %(count)s updates.", count
+            ) % {"count": count}
         return None
     if status != Status.ACTIVE:
         return None
@@ -406,5 +418,8 @@ def stretch_reason(
         run.append(day)
     if len(run) >= 2 and today - min(run) >= STRETCH_CONFIDENT_FOR:
         weeks = (today - min(run)).days // 7
-        return f"Confidence has stayed at {STRETCH_CONFIDENCE}-10 for {weeks} weeks."
+        return gettext("Confidence has stayed at %(low)s-10 for %(weeks)s weeks.") % {
+            "low": STRETCH_CONFIDENCE,
+            "weeks": weeks,
+        }
     return None

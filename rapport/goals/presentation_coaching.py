@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport import access
 from rapport.goals.coaching import goal_states, questions_for, stretch_questions
@@ -36,15 +38,15 @@ from rapport.people.models import Person
 STRETCH_SHOWN_FOR = timedelta(days=28)
 
 STEP_HINTS = {
-    CoachingStep.GOAL: "What they want from this goal now.",
-    CoachingStep.REALITY: "What is actually happening.",
-    CoachingStep.OPTIONS: "Every way forward they can think of.",
-    CoachingStep.WILL: "What they will do, and by when.",
+    CoachingStep.GOAL: _("What they want from this goal now."),
+    CoachingStep.REALITY: _("What is actually happening."),
+    CoachingStep.OPTIONS: _("Every way forward they can think of."),
+    CoachingStep.WILL: _("What they will do, and by when."),
 }
 
 
 def kind_label(kind: str) -> str:
-    return ObstacleKind(kind).label if kind in ObstacleKind.values else "Not sure yet"
+    return str(ObstacleKind(kind).label) if kind in ObstacleKind.values else gettext("Not sure yet")
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,9 @@ def _steps(current: str) -> list[StepRow]:
     return [
         StepRow(
             value=step.value,
-            label=step.label,
+            label=str(step.label),
             number=index + 1,
-            hint=STEP_HINTS[step],
+            hint=str(STEP_HINTS[step]),
             state="done" if index < at else "current" if index == at else "todo",
         )
         for index, step in enumerate(COACHING_ORDER[:-1])
@@ -166,7 +168,7 @@ def flow_view(
         goal_url=reverse("goals:detail", args=[goal.uuid]),
         steps=_steps(step),
         step=step.value,
-        step_label=step.label,
+        step_label=str(step.label),
         step_number=conversation.step_number(),
         questions=questions_for(step.value, conversation.obstacle_kind),
         obstacle=conversation.obstacle,

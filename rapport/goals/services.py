@@ -11,6 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport import access, versions
 from rapport.goals.models import (
@@ -52,13 +54,17 @@ OUTCOMES = (Status.ACHIEVED, Status.DROPPED)
 def _require_writer(by: Person, one_on_one: OneOnOne) -> None:
     access.require(access.can_see_one_on_one(by, one_on_one))
     if not access.can_write_in(by, one_on_one):
-        raise ValidationError("This 1:1 is closed: its goals can be read but no longer changed.")
+        raise ValidationError(
+            gettext("This 1:1 is closed: its goals can be read but no longer changed.")
+        )
 
 
 def _require_changer(by: Person, goal: Goal) -> None:
     access.require(access.can_see_goal(by, goal))
     if not access.can_change_goal(by, goal):
-        raise ValidationError("This 1:1 is closed: its goals can be read but no longer changed.")
+        raise ValidationError(
+            gettext("This 1:1 is closed: its goals can be read but no longer changed.")
+        )
 
 
 def _assign(goal: Goal, fields: dict[str, Any]) -> None:
@@ -107,7 +113,9 @@ def goal_update_draft(*, goal: Goal, by: Person, today: date | None = None, **fi
     must lie ahead, as when proposing."""
     _require_changer(by, goal)
     if goal.status != Status.DRAFT:
-        raise ValidationError("Only a draft can be rewritten; an agreed goal keeps its words.")
+        raise ValidationError(
+            gettext("Only a draft can be rewritten; an agreed goal keeps its words.")
+        )
     _assign(goal, fields)
     _require_date_ahead(goal, fields, today)
     goal.manager_agreed_at = None
@@ -125,12 +133,12 @@ def goal_agree(*, goal: Goal, by: Person, today: date | None = None) -> Goal:
     says why it matters and by when."""
     _require_changer(by, goal)
     if goal.status != Status.DRAFT:
-        raise ValidationError("This goal is no longer a draft.")
+        raise ValidationError(gettext("This goal is no longer a draft."))
     goal.record_agreement(by, timezone.now())
     if goal.both_agreed:
         blockers = goal.activation_blockers(today or timezone.localdate())
         if blockers:
-            raise ValidationError(["Not ready to start yet.", *blockers])
+            raise ValidationError([gettext("Not ready to start yet."), *blockers])
         goal.status = Status.ACTIVE
     goal.save(update_fields=["manager_agreed_at", "report_agreed_at", "status"])
     return goal
@@ -156,15 +164,20 @@ def goal_close(
         raise ValidationError(problem)
     reflection = reflection.strip()
     if not reflection:
-        raise ValidationError("Add a short reflection: what helped, what you would do again.")
+        raise ValidationError(
+            gettext("Add a short reflection: what helped, what you would do again.")
+        )
     if len(reflection) > REFLECTION_MAX_CHARS:
-        raise ValidationError(f"Keep the reflection under {REFLECTION_MAX_CHARS} characters.")
+        raise ValidationError(
+            gettext("Keep the reflection under %(limit)s characters.")
+            % {"limit": REFLECTION_MAX_CHARS}
+        )
     wanted = set(close_actions)
     if wanted and outcome != Status.ACHIEVED:
-        raise ValidationError("Actions are marked done with an achieved goal only.")
+        raise ValidationError(gettext("Actions are marked done with an achieved goal only."))
     actions = list(goal.actions.open().filter(pk__in=wanted))
     if len(actions) != len(wanted):
-        raise ValidationError("Only this goal's open actions can be marked done with it.")
+        raise ValidationError(gettext("Only this goal's open actions can be marked done with it."))
     for action in actions:
         action_set_done(action=action, done=True, by=by)
     goal.status = outcome
@@ -216,10 +229,10 @@ def goal_move_to_current_one_on_one(*, goal: Goal, by: Person) -> Goal:
     coach it yet. A closed goal moves as it is, as part of the report's story."""
     access.require(access.owns_goal(by, goal))
     if not access.can_move_goal_to_new_one_on_one(by, goal):
-        raise ValidationError("This goal is already part of your current 1:1.")
+        raise ValidationError(gettext("This goal is already part of your current 1:1."))
     current = OneOnOne.objects.filter(report=by, status=OneOnOne.Status.ACTIVE).first()
     if current is None:
-        raise ValidationError("You have no 1:1 with a manager right now to bring it to.")
+        raise ValidationError(gettext("You have no 1:1 with a manager right now to bring it to."))
     goal.one_on_one = current
     if goal.is_open:
         goal.status = Status.DRAFT
@@ -248,18 +261,18 @@ def goal_record_progress(
     latest value and confidence, so lists read them without the history."""
     access.require(access.can_see_goal(by, goal))
     if not access.can_change_goal(by, goal):
-        raise ValidationError("This 1:1 is closed: its goals take no more progress.")
+        raise ValidationError(gettext("This 1:1 is closed: its goals take no more progress."))
     if goal.status != Status.ACTIVE:
-        raise ValidationError("Progress is recorded on active goals only.")
+        raise ValidationError(gettext("Progress is recorded on active goals only."))
     if meeting is not None and meeting.one_on_one_id != goal.one_on_one_id:
-        raise ValidationError("That meeting belongs to another 1:1.")
+        raise ValidationError(gettext("That meeting belongs to another 1:1."))
     if confidence is not None and not 1 <= confidence <= 10:
-        raise ValidationError("Confidence goes from 1 to 10.")
+        raise ValidationError(gettext("Confidence goes from 1 to 10."))
     obstacle, note = obstacle.strip(), note.strip()
     if obstacle_kind and obstacle_kind not in ObstacleKind.values:
-        raise ValidationError("Choose a kind of obstacle from the list, or “not sure”.")
+        raise ValidationError(gettext("Choose a kind of obstacle from the list, or “not sure”."))
     if value is None and confidence is None and not obstacle and not note:
-        raise ValidationError("Give a value, a confidence, an obstacle or a note.")
+        raise ValidationError(gettext("Give a value, a confidence, an obstacle or a note."))
     update = GoalUpdate.objects.create(
         goal=goal,
         meeting=meeting,
@@ -288,12 +301,12 @@ def goal_tie_action(*, goal: Goal | None, action: ActionItem, by: Person) -> Act
     """Tie an existing action to a goal of the same 1:1 (or untie it with goal=None)."""
     access.require(access.can_see_one_on_one(by, action.one_on_one))
     if not access.can_write_in(by, action.one_on_one):
-        raise ValidationError("This 1:1 is closed: its actions can no longer change.")
+        raise ValidationError(gettext("This 1:1 is closed: its actions can no longer change."))
     if goal is not None:
         if goal.one_on_one_id != action.one_on_one_id:
-            raise ValidationError("That goal belongs to another 1:1.")
+            raise ValidationError(gettext("That goal belongs to another 1:1."))
         if not goal.is_open:
-            raise ValidationError("Actions are tied to open goals only.")
+            raise ValidationError(gettext("Actions are tied to open goals only."))
     action.goal = goal
     action.save(update_fields=["goal"])
     return action
@@ -334,7 +347,7 @@ COACHING_DECISION_MAX_CHARS = 300
 def _require_coach(by: Person, goal: Goal) -> None:
     access.require(access.can_see_goal(by, goal))
     if not access.can_change_goal(by, goal):
-        raise ValidationError("This 1:1 is closed: its goals are no longer coached here.")
+        raise ValidationError(gettext("This 1:1 is closed: its goals are no longer coached here."))
 
 
 @versions.bumps
@@ -347,9 +360,9 @@ def coaching_start(
     again returns it."""
     _require_coach(by, goal)
     if goal.status != Status.ACTIVE:
-        raise ValidationError("Coaching is for an active goal.")
+        raise ValidationError(gettext("Coaching is for an active goal."))
     if meeting is not None and meeting.one_on_one_id != goal.one_on_one_id:
-        raise ValidationError("That meeting belongs to another 1:1.")
+        raise ValidationError(gettext("That meeting belongs to another 1:1."))
     # Lock the goal so two presses at once cannot start two conversations.
     Goal.objects.select_for_update().filter(pk=goal.pk).first()
     unfinished = goal.coaching.exclude(step=CoachingStep.DONE).first()
@@ -368,10 +381,17 @@ def coaching_start(
     return conversation
 
 
+_TOO_LONG = {
+    "options": _("Keep the options under %(limit)s characters."),
+    "note": _("Keep the note under %(limit)s characters."),
+    "decision": _("Keep the decision under %(limit)s characters."),
+}
+
+
 def _bounded(text: str, limit: int, what: str) -> str:
     text = text.strip()
     if len(text) > limit:
-        raise ValidationError(f"Keep the {what} under {limit} characters.")
+        raise ValidationError(_TOO_LONG[what] % {"limit": limit})
     return text
 
 
@@ -393,12 +413,14 @@ def coaching_save(
     if private_note is not None:
         access.require(by.pk == conversation.created_by_id)
     if conversation.is_finished:
-        raise ValidationError("This coaching conversation is finished.")
+        raise ValidationError(gettext("This coaching conversation is finished."))
     if move not in ("next", "back", "stay"):
-        raise ValidationError("Move to the next step, back, or stay.")
+        raise ValidationError(gettext("Move to the next step, back, or stay."))
     if obstacle_kind is not None:
         if obstacle_kind and obstacle_kind not in ObstacleKind.values:
-            raise ValidationError("Choose a kind of obstacle from the list, or “not sure”.")
+            raise ValidationError(
+                gettext("Choose a kind of obstacle from the list, or “not sure”.")
+            )
         conversation.obstacle_kind = obstacle_kind
     if options is not None:
         conversation.options = _bounded(options, COACHING_OPTIONS_MAX_CHARS, "options")
@@ -406,10 +428,10 @@ def coaching_save(
         conversation.private_note = _bounded(private_note, COACHING_NOTE_MAX_CHARS, "note")
     if move == "next":
         if conversation.step == CoachingStep.WILL:
-            raise ValidationError("Turn the decision into an action to finish.")
+            raise ValidationError(gettext("Turn the decision into an action to finish."))
         if conversation.step == CoachingStep.OPTIONS and not conversation.options:
             raise ValidationError(
-                "Write down at least one option the person named, in their words."
+                gettext("Write down at least one option the person named, in their words.")
             )
         conversation.step = conversation.next_step()
     elif move == "back":
@@ -436,12 +458,12 @@ def coaching_decide(
     if private_note is not None:
         access.require(by.pk == conversation.created_by_id)
     if conversation.step != CoachingStep.WILL:
-        raise ValidationError("Decide at the will step, after the options.")
+        raise ValidationError(gettext("Decide at the will step, after the options."))
     decision = _bounded(decision, COACHING_DECISION_MAX_CHARS, "decision")
     if not decision:
-        raise ValidationError("Write what the person will do.")
+        raise ValidationError(gettext("Write what the person will do."))
     if due_on is None:
-        raise ValidationError("Give the action a due date: a decision without one drifts.")
+        raise ValidationError(gettext("Give the action a due date: a decision without one drifts."))
     action = action_add_for_goal(
         goal=conversation.goal,
         meeting=conversation.meeting,

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 # Verbs that name an intention rather than a result; fine with a measure, vague without one.
 VAGUE_VERBS = frozenset(
     """improve better increase decrease reduce grow work try learn get be become do more less
@@ -72,7 +74,7 @@ CONNECTIVES = frozenset(
 MIN_SPECIFIC_WORDS = 4
 MAX_HORIZON = timedelta(days=2 * 365)
 # Said by the check and by the goal form, which refuses such a date.
-PAST_DATE_HINT = "The date is today or in the past: choose a day ahead."
+PAST_DATE_HINT = gettext_noop("The date is today or in the past: choose a day ahead.")
 
 
 @dataclass(frozen=True)
@@ -151,10 +153,13 @@ def _metric_is_countable(goal: GoalDraft) -> bool:
 def check_specific(goal: GoalDraft) -> Criterion:
     statement = goal.specific.strip() or goal.title.strip()
     words = _words(statement)
-    label = "Specific"
+    label = gettext("Specific")
     if len(words) < MIN_SPECIFIC_WORDS:
         return Criterion(
-            "specific", label, False, "Say what exactly will be different, in a full sentence."
+            "specific",
+            label,
+            False,
+            gettext("Say what exactly will be different, in a full sentence."),
         )
     concrete = _numbers_beyond_dates(statement)
     wish = WISHES.search(statement)
@@ -164,8 +169,11 @@ def check_specific(goal: GoalDraft) -> Criterion:
             "specific",
             label,
             False,
-            f"“{phrase[:1].upper()}{phrase[1:]}” is a wish, not a result: name the change "
-            "others could see, such as the work you will have done or the skill you will show.",
+            gettext(
+                "“%(phrase)s” is a wish, not a result: name the change others could see, such as "
+                "the work you will have done or the skill you will show."
+            )
+            % {"phrase": f"{phrase[:1].upper()}{phrase[1:]}"},
         )
     first = next((word for word in words if word not in FILLER), "")
     measured = concrete or (goal.target is not None and _metric_is_countable(goal))
@@ -174,79 +182,102 @@ def check_specific(goal: GoalDraft) -> Criterion:
             "specific",
             label,
             False,
-            f"“{first.capitalize()}” alone is vague: say what will be different and how much, "
-            "for example with a number in the sentence.",
+            gettext(
+                "“%(word)s” alone is vague: say what will be different and how much, for example "
+                "with a number in the sentence."
+            )
+            % {"word": first.capitalize()},
         )
     return Criterion("specific", label, True)
 
 
 def check_measurable(goal: GoalDraft) -> Criterion:
-    label = "Measurable"
+    label = gettext("Measurable")
     if not goal.metric.strip():
         return Criterion(
-            "measurable", label, False, "Name what you will count or observe (the metric)."
+            "measurable", label, False, gettext("Name what you will count or observe (the metric).")
         )
     if not _metric_is_countable(goal):
         return Criterion(
             "measurable",
             label,
             False,
-            f"“{goal.metric.strip()}” cannot be counted as it is: give a unit, or name what you "
-            "will count (for example “talks given” or “score out of 5 in the survey”).",
+            gettext(
+                "“%(metric)s” cannot be counted as it is: give a unit, or name what you will "
+                "count (for example “talks given” or “score out of 5 in the survey”)."
+            )
+            % {"metric": goal.metric.strip()},
         )
     if goal.target is None:
-        return Criterion("measurable", label, False, "Give the target value you are aiming for.")
+        return Criterion(
+            "measurable", label, False, gettext("Give the target value you are aiming for.")
+        )
     if goal.baseline is None:
         return Criterion(
-            "measurable", label, False, "Give where you start from (the baseline), even if it is 0."
+            "measurable",
+            label,
+            False,
+            gettext("Give where you start from (the baseline), even if it is 0."),
         )
     if goal.target == goal.baseline:
         return Criterion(
-            "measurable", label, False, "The target equals the baseline: where should it move to?"
+            "measurable",
+            label,
+            False,
+            gettext("The target equals the baseline: where should it move to?"),
         )
     return Criterion("measurable", label, True)
 
 
 def check_attainable(goal: GoalDraft) -> Criterion:
-    label = "Attainable and realistic"
+    label = gettext("Attainable and realistic")
     if goal.confidence is None:
-        return Criterion("attainable", label, False, "How confident are you, from 1 to 10?")
+        return Criterion(
+            "attainable", label, False, gettext("How confident are you, from 1 to 10?")
+        )
     if not 1 <= goal.confidence <= 10:
-        return Criterion("attainable", label, False, "Confidence goes from 1 to 10.")
+        return Criterion("attainable", label, False, gettext("Confidence goes from 1 to 10."))
     if goal.confidence < 4:
         return Criterion(
             "attainable",
             label,
             False,
-            "A confidence under 4 suggests a smaller first step: what would make it a 7?",
+            gettext("A confidence under 4 suggests a smaller first step: what would make it a 7?"),
         )
     if len(_words(goal.realistic_because)) < 3:
         return Criterion(
-            "attainable", label, False, "Say what makes it realistic: time, help, skills you have."
+            "attainable",
+            label,
+            False,
+            gettext("Say what makes it realistic: time, help, skills you have."),
         )
     return Criterion("attainable", label, True)
 
 
 def check_relevant(goal: GoalDraft) -> Criterion:
-    label = "Relevant: why it matters"
+    label = gettext("Relevant: why it matters")
     why = goal.why.strip()
     if not why:
         return Criterion(
             "relevant",
             label,
             False,
-            "Write why this matters to you; it is what keeps a goal alive.",
+            gettext("Write why this matters to you; it is what keeps a goal alive."),
         )
     why_words = _meaningful(why)
     title_words = _meaningful(goal.title) | _meaningful(goal.specific)
     if len(why_words) < 3:
-        return Criterion("relevant", label, False, "Say a little more about why it matters to you.")
+        return Criterion(
+            "relevant", label, False, gettext("Say a little more about why it matters to you.")
+        )
     if why_words <= title_words:
         return Criterion(
             "relevant",
             label,
             False,
-            "The why repeats the goal. What changes for you, or for others, when you get there?",
+            gettext(
+                "The why repeats the goal. What changes for you, or for others, when you get there?"
+            ),
         )
     own_words = _meaningful(OTHERS_WISH.sub(" ", why)) - CONNECTIVES
     if OTHERS_WISH.search(why) and len(own_words) < 3:
@@ -254,24 +285,26 @@ def check_relevant(goal: GoalDraft) -> Criterion:
             "relevant",
             label,
             False,
-            "That is someone else's reason. Say what is in it for you: what you will gain, "
-            "enjoy or be proud of.",
+            gettext(
+                "That is someone else's reason. Say what is in it for you: what you will gain, "
+                "enjoy or be proud of."
+            ),
         )
     return Criterion("relevant", label, True)
 
 
 def check_time_bound(goal: GoalDraft, today: date) -> Criterion:
-    label = "Time-bound"
+    label = gettext("Time-bound")
     if goal.due_on is None:
-        return Criterion("time_bound", label, False, "Pick a date to reach it by.")
+        return Criterion("time_bound", label, False, gettext("Pick a date to reach it by."))
     if goal.due_on <= today:
-        return Criterion("time_bound", label, False, PAST_DATE_HINT)
+        return Criterion("time_bound", label, False, gettext(PAST_DATE_HINT))
     if goal.due_on - today > MAX_HORIZON:
         return Criterion(
             "time_bound",
             label,
             False,
-            "More than two years away: set a nearer milestone you can check in 1:1s.",
+            gettext("More than two years away: set a nearer milestone you can check in 1:1s."),
         )
     return Criterion("time_bound", label, True)
 

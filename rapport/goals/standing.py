@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 # Confidence at or under this (out of 10) puts a goal at risk: the person doubts it.
 LOW_CONFIDENCE = 4
 # Progress this far behind the share of time gone (0.2 = 20 percentage points) is at risk...
@@ -35,17 +38,17 @@ class Standing(StrEnum):
 
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return str(LABELS[self])
 
 
 LABELS = {
-    Standing.DRAFT: "Draft",
-    Standing.AHEAD: "Ahead",
-    Standing.ON_TRACK: "On track",
-    Standing.AT_RISK: "At risk",
-    Standing.STALLED: "Stalled",
-    Standing.ACHIEVED: "Achieved",
-    Standing.DROPPED: "Dropped",
+    Standing.DRAFT: _("Draft"),
+    Standing.AHEAD: _("Ahead"),
+    Standing.ON_TRACK: _("On track"),
+    Standing.AT_RISK: _("At risk"),
+    Standing.STALLED: _("Stalled"),
+    Standing.ACHIEVED: _("Achieved"),
+    Standing.DROPPED: _("Dropped"),
 }
 
 
@@ -80,17 +83,20 @@ def read_standing(
         return Reading(Standing.STALLED, stall_reason)
     reached = progress_share is not None and progress_share >= 1
     if overdue and not reached:
-        return Reading(Standing.AT_RISK, "The due date has passed.")
+        return Reading(Standing.AT_RISK, gettext("The due date has passed."))
     if confidence is not None and confidence <= LOW_CONFIDENCE:
-        return Reading(Standing.AT_RISK, f"Confidence is {confidence} of 10.")
+        return Reading(
+            Standing.AT_RISK,
+            gettext("Confidence is %(confidence)s of 10.") % {"confidence": confidence},
+        )
     if has_obstacle:
-        return Reading(Standing.AT_RISK, "An obstacle is in the way.")
+        return Reading(Standing.AT_RISK, gettext("An obstacle is in the way."))
     if progress_share is not None and time_share is not None:
         if time_share - progress_share > BEHIND_BY:
             return Reading(
                 Standing.AT_RISK,
-                f"{_percent(progress_share)} of the way with {_percent(time_share)} "
-                "of the time gone.",
+                gettext("%(progress)s of the way with %(time)s of the time gone.")
+                % {"progress": _percent(progress_share), "time": _percent(time_share)},
             )
         if reached or progress_share - time_share >= AHEAD_BY:
             return Reading(Standing.AHEAD)

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 LOW, HIGH = 1, 5
 
@@ -27,11 +29,19 @@ def mood_sparkline(
     path = "M" + " L".join(f"{x:g} {py:g}" for x, py in points)
     scores = ", ".join(str(score) for _, score in moods)
     first, last = moods[0][0], moods[-1][0]
-    description = (
-        f"mood of the last {len(moods)} check-ins from {first.day} {first:%b} to "
-        f"{last.day} {last:%b}, on a scale of 1 to 5: {scores}"
+    description = gettext(
+        "mood of the last %(count)s check-ins from %(first)s to %(last)s, on a scale of 1 to 5: "
+        "%(scores)s"
+    ) % {
+        "count": len(moods),
+        "first": date_format(first, "j M"),
+        "last": date_format(last, "j M"),
+        "scores": scores,
+    }
+    label = escape(
+        gettext("%(name)s: mood trend: %(description)s")
+        % {"name": name, "description": description}
     )
-    label = escape(f"{name}: mood trend: {description}")
     last_x, last_y = points[-1]
     mid = f"{y(3):g}"
     return SafeString(

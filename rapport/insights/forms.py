@@ -1,24 +1,25 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from rapport.insights.rules import Rule
 
 SORT_CHOICES = [
-    ("name", "Name"),
-    ("next", "Next 1:1"),
-    ("mood", "Mood, lowest first"),
-    ("workload", "Workload, highest first"),
-    ("signals", "Signals, most first"),
+    ("name", _("Name")),
+    ("next", _("Next 1:1")),
+    ("mood", _("Mood, lowest first")),
+    ("workload", _("Workload, highest first")),
+    ("signals", _("Signals, most first")),
 ]
-SHOW_CHOICES = [("all", "Everyone"), ("signals", "Only with signals")]
+SHOW_CHOICES = [("all", _("Everyone")), ("signals", _("Only with signals"))]
 
 
 class TeamFilterForm(forms.Form):
     """The team view's GET filter; anything invalid falls back to the defaults."""
 
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
-    show = forms.ChoiceField(choices=SHOW_CHOICES, required=False, label="Show")
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label=_("Sort by"))
+    show = forms.ChoiceField(choices=SHOW_CHOICES, required=False, label=_("Show"))
 
     def choice(self) -> tuple[str, bool]:
         if not self.is_valid():
@@ -32,7 +33,7 @@ class DismissForm(forms.Form):
     reason = forms.CharField(
         max_length=200,
         strip=True,
-        error_messages={"required": "Give a reason: a word on why this signal can rest."},
+        error_messages={"required": _("Give a reason: a word on why this signal can rest.")},
     )
 
 

@@ -21,25 +21,28 @@ from datetime import date, timedelta
 from statistics import mean
 
 from django.db import models
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 class Rule(models.TextChoices):
-    LAPSED_CADENCE = "lapsed_cadence", "1:1s have lapsed"
-    MOOD_FALLING = "mood_falling", "Mood is falling"
-    WORKLOAD_HIGH = "workload_high", "Workload high (burnout risk)"
-    GOAL_STALLED = "goal_stalled", "A goal has stalled"
-    NO_ACTIVE_GOAL = "no_active_goal", "No active goal"
-    OVERDUE_ACTIONS = "overdue_actions", "Actions overdue"
-    CONNECTION_SQUEEZED = "connection_squeezed", "Connection time squeezed out"
-    CHECKINS_SKIPPED = "checkins_skipped", "Check-ins skipped"
-    RISK_OF_LEAVING = "risk_of_leaving", "Risk of leaving"
-    GROWTH_OVERDUE = "growth_overdue", "Growth conversation overdue"
+    LAPSED_CADENCE = "lapsed_cadence", _("1:1s have lapsed")
+    MOOD_FALLING = "mood_falling", _("Mood is falling")
+    WORKLOAD_HIGH = "workload_high", _("Workload high (burnout risk)")
+    GOAL_STALLED = "goal_stalled", _("A goal has stalled")
+    NO_ACTIVE_GOAL = "no_active_goal", _("No active goal")
+    OVERDUE_ACTIONS = "overdue_actions", _("Actions overdue")
+    CONNECTION_SQUEEZED = "connection_squeezed", _("Connection time squeezed out")
+    CHECKINS_SKIPPED = "checkins_skipped", _("Check-ins skipped")
+    RISK_OF_LEAVING = "risk_of_leaving", _("Risk of leaving")
+    GROWTH_OVERDUE = "growth_overdue", _("Growth conversation overdue")
 
 
 class Severity(models.TextChoices):
     # Declared strongest first: sorting by `rank` puts act-now first.
-    ACT_NOW = "act_now", "Act now"
-    KEEP_AN_EYE = "keep_an_eye", "Keep an eye on"
+    ACT_NOW = "act_now", _("Act now")
+    KEEP_AN_EYE = "keep_an_eye", _("Keep an eye on")
 
     @property
     def rank(self) -> int:
@@ -47,11 +50,11 @@ class Severity(models.TextChoices):
 
 
 class Group(models.TextChoices):
-    RETENTION = "retention", "Risk of leaving"
-    WELLBEING = "wellbeing", "Wellbeing"
-    RHYTHM = "rhythm", "1:1 rhythm"
-    GOALS = "goals", "Goals"
-    FOLLOW_THROUGH = "follow_through", "Follow-through"
+    RETENTION = "retention", _("Risk of leaving")
+    WELLBEING = "wellbeing", _("Wellbeing")
+    RHYTHM = "rhythm", _("1:1 rhythm")
+    GOALS = "goals", _("Goals")
+    FOLLOW_THROUGH = "follow_through", _("Follow-through")
 
 
 GROUP_OF = {
@@ -125,7 +128,7 @@ def group_signals(signals: Sequence[Signal]) -> list[SignalGroup]:
             and {Rule.MOOD_FALLING, Rule.WORKLOAD_HIGH} <= rules_here
         ):
             severity = Severity.ACT_NOW
-            because = "Mood falling while the workload stays high"
+            because = gettext("Mood falling while the workload stays high")
         ordered = sorted(members, key=lambda s: (s.severity.rank, list(Rule).index(s.rule)))
         groups.append(SignalGroup(group, tuple(ordered), severity, because))
     return sorted(groups, key=lambda g: (g.severity.rank, list(Group).index(g.group)))
@@ -136,7 +139,7 @@ def strongest(groups: Sequence[SignalGroup]) -> Severity | None:
 
 
 def _day(value: date) -> str:
-    return f"{value.day} {value:%b %Y}"
+    return date_format(value, "j M Y")
 
 
 def _trailing_run(flags: Sequence[bool]) -> int:
@@ -165,14 +168,15 @@ def lapsed_cadence(
     if gap < periods * cadence_days:
         return None
     first = (
-        f"Last 1:1 held on {_day(last_held)}, {gap} days ago"
+        gettext("Last 1:1 held on %(day)s, %(gap)s days ago") % {"day": _day(last_held), "gap": gap}
         if last_held
-        else f"No 1:1 held since the pair started on {_day(started_on)}, {gap} days ago"
+        else gettext("No 1:1 held since the pair started on %(day)s, %(gap)s days ago")
+        % {"day": _day(started_on), "gap": gap}
     )
     return Signal(
         Rule.LAPSED_CADENCE,
-        f"No 1:1 held for {gap // cadence_days} cadence periods",
-        (first, f"The rhythm is one 1:1 every {cadence_days} days"),
+        gettext("No 1:1 held for %(periods)s cadence periods") % {"periods": gap // cadence_days},
+        (first, gettext("The rhythm is one 1:1 every %(days)s days") % {"days": cadence_days}),
         reference,
         Severity.ACT_NOW if gap >= act_now_days else Severity.KEEP_AN_EYE,
     )
@@ -210,21 +214,23 @@ def mood_falling(
     earlier, last = last_window[:-recent], last_window[-recent:]
     fall = mean(earlier) - mean(last)
     evidence = [
-        f"Last {recent} check-ins: {', '.join(map(str, last))} (average {mean(last):.1f})",
-        f"The {len(earlier)} before: {', '.join(map(str, earlier))} (average {mean(earlier):.1f})",
+        gettext("Last %(count)s check-ins: %(scores)s (average %(average).1f)")
+        % {"count": recent, "scores": ", ".join(map(str, last)), "average": mean(last)},
+        gettext("The %(count)s before: %(scores)s (average %(average).1f)")
+        % {"count": len(earlier), "scores": ", ".join(map(str, earlier)), "average": mean(earlier)},
     ]
     severity = Severity.KEEP_AN_EYE
     if len(energies) >= recent:
         energy = energies[-recent:]
         evidence.append(
-            f"Energy in the last {recent}: {', '.join(map(str, energy))} "
-            f"(average {mean(energy):.1f})"
+            gettext("Energy in the last %(count)s: %(scores)s (average %(average).1f)")
+            % {"count": recent, "scores": ", ".join(map(str, energy)), "average": mean(energy)}
         )
         if fall >= act_now_drop and mean(energy) <= low_energy:
             severity = Severity.ACT_NOW
     return Signal(
         Rule.MOOD_FALLING,
-        f"Mood fell by {fall:.1f} points",
+        gettext("Mood fell by %(fall).1f points") % {"fall": fall},
         tuple(evidence),
         moods[start - 1][0],
         severity,
@@ -242,8 +248,12 @@ def workload_high(
     points = workloads[-streak:]
     return Signal(
         Rule.WORKLOAD_HIGH,
-        f"Workload {high} or more on {streak} check-ins in a row",
-        tuple(f"{_day(day)}: workload {score} of 5" for day, score in points),
+        gettext("Workload %(high)s or more on %(streak)s check-ins in a row")
+        % {"high": high, "streak": streak},
+        tuple(
+            gettext("%(day)s: workload %(score)s of 5") % {"day": _day(day), "score": score}
+            for day, score in points
+        ),
         points[0][0],
         Severity.ACT_NOW if streak >= act_now_run else Severity.KEEP_AN_EYE,
     )
@@ -260,7 +270,11 @@ class StalledGoal:
 def goal_stalled(*, stalled: Sequence[StalledGoal]) -> Signal | None:
     if not stalled:
         return None
-    title = "A goal has stalled" if len(stalled) == 1 else f"{len(stalled)} goals have stalled"
+    title = (
+        gettext("A goal has stalled")
+        if len(stalled) == 1
+        else gettext("%(count)s goals have stalled") % {"count": len(stalled)}
+    )
     return Signal(
         Rule.GOAL_STALLED,
         title,
@@ -286,13 +300,20 @@ def no_active_goal(
     if (today - since).days < grace_days:
         return None
     evidence = [
-        f"Last goal closed on {_day(last_closed)}"
+        gettext("Last goal closed on %(day)s") % {"day": _day(last_closed)}
         if last_closed
-        else f"No goal since the pair started on {_day(started_on)}"
+        else gettext("No goal since the pair started on %(day)s") % {"day": _day(started_on)}
     ]
     if drafts:
-        evidence.append(f"{drafts} draft{'s' if drafts != 1 else ''} waiting for agreement")
-    return Signal(Rule.NO_ACTIVE_GOAL, "No active goal", tuple(evidence), since)
+        evidence.append(
+            ngettext(
+                "%(count)s draft waiting for agreement",
+                "%(count)s drafts waiting for agreement",
+                drafts,
+            )
+            % {"count": drafts}
+        )
+    return Signal(Rule.NO_ACTIVE_GOAL, gettext("No active goal"), tuple(evidence), since)
 
 
 def overdue_actions(
@@ -307,8 +328,11 @@ def overdue_actions(
         return None
     return Signal(
         Rule.OVERDUE_ACTIONS,
-        f"{len(overdue)} actions overdue",
-        tuple(f"{text} (due {_day(due)})" for due, text in overdue),
+        gettext("%(count)s actions overdue") % {"count": len(overdue)},
+        tuple(
+            gettext("%(text)s (due %(day)s)") % {"text": text, "day": _day(due)}
+            for due, text in overdue
+        ),
         # The day the count reached the threshold: the day after the threshold-th was due.
         overdue[threshold - 1][0] + timedelta(days=1),
     )
@@ -326,8 +350,12 @@ def connection_squeezed(
     points = known[-streak:]
     return Signal(
         Rule.CONNECTION_SQUEEZED,
-        f"Connection under {below}% in {streak} meetings in a row",
-        tuple(f"{_day(day)}: {share}% on connection" for day, share in points),
+        gettext("Connection under %(below)s%% in %(streak)s meetings in a row")
+        % {"below": below, "streak": streak},
+        tuple(
+            gettext("%(day)s: %(share)s%% on connection") % {"day": _day(day), "share": share}
+            for day, share in points
+        ),
         points[0][0],
     )
 
@@ -341,8 +369,11 @@ def checkins_skipped(*, held: Sequence[tuple[date, bool]], run: int) -> Signal |
     days = [day for day, _ in held[-streak:]]
     return Signal(
         Rule.CHECKINS_SKIPPED,
-        f"No check-in before the last {streak} 1:1s",
-        (f"1:1s without a check-in: {', '.join(_day(day) for day in days)}",),
+        gettext("No check-in before the last %(count)s 1:1s") % {"count": streak},
+        (
+            gettext("1:1s without a check-in: %(days)s")
+            % {"days": ", ".join(_day(day) for day in days)},
+        ),
         days[0],
     )
 
@@ -384,21 +415,40 @@ def risk_of_leaving(
     relevant = [s for s in factors if s.rule in RISK_FACTORS]
     if energy is not None and not any(s.rule is Rule.MOOD_FALLING for s in relevant):
         fall, since = energy
-        relevant.append(Signal(Rule.MOOD_FALLING, f"energy fell by {fall:.1f} points", (), since))
+        relevant.append(
+            Signal(
+                Rule.MOOD_FALLING,
+                gettext("energy fell by %(fall).1f points") % {"fall": fall},
+                (),
+                since,
+            )
+        )
     if gap < gap_days or not relevant:
         return None
     first = (
-        f"Last career or growth conversation on {_day(last_career_talk)}, {gap} days ago"
+        gettext("Last career or growth conversation on %(day)s, %(gap)s days ago")
+        % {"day": _day(last_career_talk), "gap": gap}
         if last_career_talk
-        else f"No career or growth conversation since the pair started, {gap} days ago"
+        else gettext("No career or growth conversation since the pair started, %(gap)s days ago")
+        % {"gap": gap}
     )
-    evidence = [first] + [f"{RISK_FACTORS[s.rule]}: {s.title.lower()}" for s in relevant]
+    evidence = [first] + [
+        gettext("%(factor)s: %(title)s")
+        % {"factor": RISK_FACTORS[s.rule], "title": s.title.lower()}
+        for s in relevant
+    ]
     if growth is not None:
-        evidence.append(f"Growth conversation overdue since {_day(growth.since)}")
+        evidence.append(
+            gettext("Growth conversation overdue since %(day)s") % {"day": _day(growth.since)}
+        )
     return Signal(
         Rule.RISK_OF_LEAVING,
-        f"No career talk for {gap} days, with {len(relevant)} more warning sign"
-        + ("s" if len(relevant) != 1 else ""),
+        ngettext(
+            "No career talk for %(gap)s days, with %(count)s more warning sign",
+            "No career talk for %(gap)s days, with %(count)s more warning signs",
+            len(relevant),
+        )
+        % {"gap": gap, "count": len(relevant)},
         tuple(evidence),
         max(reference + timedelta(days=gap_days), *(s.since for s in relevant)),
         Severity.ACT_NOW if len(relevant) >= 2 else Severity.KEEP_AN_EYE,
@@ -406,9 +456,9 @@ def risk_of_leaving(
 
 
 RISK_FACTORS = {
-    Rule.MOOD_FALLING: "Mood or energy falling",
-    Rule.WORKLOAD_HIGH: "Workload high for weeks",
-    Rule.GOAL_STALLED: "Goal stalled",
+    Rule.MOOD_FALLING: _("Mood or energy falling"),
+    Rule.WORKLOAD_HIGH: _("Workload high for weeks"),
+    Rule.GOAL_STALLED: _("Goal stalled"),
 }
 
 
@@ -433,16 +483,19 @@ def growth_overdue(
         return None
     weeks = (today - reference).days // 7
     evidence = [
-        f"Last growth conversation on {_day(last_growth)}, {weeks} weeks ago"
+        gettext("Last growth conversation on %(day)s, %(weeks)s weeks ago")
+        % {"day": _day(last_growth), "weeks": weeks}
         if last_growth
-        else f"None yet since the pair started on {_day(started_on)}, {weeks} weeks ago",
-        f"The rhythm is one every {every_weeks} weeks; it was due on {_day(due)}",
+        else gettext("None yet since the pair started on %(day)s, %(weeks)s weeks ago")
+        % {"day": _day(started_on), "weeks": weeks},
+        gettext("The rhythm is one every %(every)s weeks; it was due on %(day)s")
+        % {"every": every_weeks, "day": _day(due)},
     ]
     if planned_on is not None:
-        evidence.append(f"Planned for the 1:1 on {_day(planned_on)}")
+        evidence.append(gettext("Planned for the 1:1 on %(day)s") % {"day": _day(planned_on)})
     return Signal(
         Rule.GROWTH_OVERDUE,
-        f"No growth conversation for {weeks} weeks",
+        gettext("No growth conversation for %(weeks)s weeks") % {"weeks": weeks},
         tuple(evidence),
         due,
     )

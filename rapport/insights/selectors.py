@@ -18,21 +18,23 @@ page or across pages, differ by fewer than 5 people.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from functools import cached_property
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from rapport import access, pagecache
 from rapport.checkins import window
@@ -101,12 +103,12 @@ class TeamMember:
     def rhythm(self) -> str:
         """Cadence health in two words: on rhythm, behind, lapsed (or not set up)."""
         if self.one_on_one is None:
-            return "not set up"
+            return gettext_noop("not set up")
         if any(signal.rule == rules.Rule.LAPSED_CADENCE for signal in self.signals):
-            return "lapsed"
+            return gettext_noop("lapsed")
         if self.held_recently >= self.expected_recently - 1:
-            return "on rhythm"
-        return "behind"
+            return gettext_noop("on rhythm")
+        return gettext_noop("behind")
 
     @cached_property
     def groups(self) -> list[rules.SignalGroup]:
@@ -552,7 +554,10 @@ def sorted_members(
 
 # --- The organisation view ------------------------------------------------------------------
 
-HIDDEN = f"fewer than {org.MINIMUM_GROUP} people: hidden"
+
+def _hidden() -> str:
+    return gettext("fewer than %(minimum)s people: hidden") % {"minimum": org.MINIMUM_GROUP}
+
 
 _COMPUTING = threading.Lock()
 WINDOW = timedelta(weeks=12)
@@ -622,44 +627,275 @@ class OrgView:
     # The blocks the retention comparison counts (whether or not it is shown).
     retention_blocks: frozenset[int]
     show_leaving_reasons: bool
+    # When the figures were computed (by the worker, or by a request when it had not yet);
+    # None when computed for this request.
+    computed_at: datetime | None = None
+    # Names this stored view (its generation and whose it is): the page's rendered figures are
+    # cached under it. Empty when computed for this request.
+    stored_as: str = ""
 
 
-def organisation_view(viewer: Person, *, now: datetime, today: date) -> OrgView:
-    """Aggregates over months of everyone's 1:1s: at 10,000 people about a second of queries, so
-    the result is kept for RAPPORT_ORG_VIEW_CACHE_SECONDS (in each process's memory). Safe to
-    share: it holds aggregates only, and the key is the scope itself (which people), whether the
-    viewer is HR (who alone sees why people left) and the org chart the partition is built
-    from, so nobody gets a view computed for a wider scope, another role or another partition
-    (figures from two partitions could be subtracted)."""
-    chart = access.org_chart()
-    scope = access.org_scope_of(viewer, chart)
-    if scope is None:
-        raise Http404
-    seconds: int = settings.RAPPORT_ORG_VIEW_CACHE_SECONDS
-    key = f"org-view:{today.isoformat()}:{'hr' if viewer.is_hr else 'lead'}:" + _digest(
-        chart, scope, today=today
-    )
-    if seconds and (kept := cache.get(key)) is not None:
-        return kept
-    # One computation at a time in this process: a second viewer arriving meanwhile waits and
-    # then reads the result, instead of both computing it at once on the same cores.
+def organisation_view(viewer: Person, *, now: datetime, today: date, head: bool = False) -> OrgView:
+    """The viewer's organisation view, or 404 when they get none. `head`: a stored view may come
+    without its rows (`cadence` and `checkins` empty; `stored_view` reads them), which is all
+    a page needs when its drawn figures are cached.
+
+    At 10,000 people its aggregates take about a second of queries, so the worker computes
+    every viewer's view after a change and nightly (`org_figures_compute`, stored by
+    services.org_figures_refresh) and a request reads its own from the cache: one get for the
+    pointer to the latest figures, one for the view. Who gets which view is decided now, not
+    when the figures were computed: HR's view only for HR, a skip-level's only for that
+    skip-level while they are one, and only while the org chart is the one their scope was
+    worked out from (else the request computes fresh figures). With caching off
+    (RAPPORT_ORG_VIEW_CACHE_SECONDS = 0) every request computes its view: the reference the
+    cached pages are compared with."""
+    if not settings.RAPPORT_ORG_VIEW_CACHE_SECONDS:
+        view = view_of(org_facts(now=now, today=today), viewer)
+        if view is None:
+            raise Http404
+        return view
+    if not viewer.is_hr and access.management_depth_cached(viewer) < 2:
+        raise Http404  # the navigation's cached answer: no query for those who get nothing
+    if (view := _stored_view(viewer, head=head)) is not None:
+        return view
+    # No figures yet (the worker has not run, or they were evicted), or the chart changed since:
+    # computed here, once per process at a time, and stored for everyone.
     with _COMPUTING:
-        if seconds and (kept := cache.get(key)) is not None:
-            return kept
-        view = _organisation_view(viewer, chart, scope, now=now, today=today)
-        if seconds:
-            cache.set(key, view, seconds)
+        if (view := _stored_view(viewer, head=head)) is not None:
+            return view
+        figures = org_figures_compute(now=now, today=today)
+        org_figures_store(figures)
+    view = figures.view_for(viewer)
+    if view is None:
+        raise Http404
     return view
 
 
-def _digest(chart: Sequence[access.OrgChartRow], scope: Set[int], *, today: date) -> str:
-    digest = hashlib.sha256()
-    for row in _in_partition(chart, today=today):
-        digest.update(
-            f"{row.pk},{row.manager_id},{row.is_active:d},{row.is_hr:d},{row.name}\n".encode()
+# The figures stay in the cache under a generation of their own, found through one small key.
+FIGURES_KEY = "org-figures:latest"
+
+
+@dataclass(frozen=True)
+class OrgFiguresStamp:
+    """What the pointer key holds: where the latest figures are and what they were built from."""
+
+    generation: str
+    computed_at: datetime
+    today: date
+    facts: str  # org_facts_fingerprint at the time
+    chart_version: int  # access.org_chart_version before the chart was read
+    viewers: tuple[int | None, ...] = ()  # whose views it holds (None: HR's)
+    # The generation before, kept while requests may still be reading it and deleted when this
+    # one is replaced in turn.
+    previous: tuple[str, tuple[int | None, ...]] | None = None
+
+
+@dataclass(frozen=True)
+class OrgFigures:
+    """Every viewer's organisation view as of one moment: `views[None]` is HR's, `views[pk]` that
+    skip-level's."""
+
+    stamp: OrgFiguresStamp
+    views: dict[int | None, OrgView]
+
+    def view_for(self, viewer: Person) -> OrgView | None:
+        return self.views.get(None if viewer.is_hr else viewer.pk)
+
+
+def _view_key(generation: str, viewer: int | None) -> str:
+    return f"org-figures:{generation}:{'hr' if viewer is None else viewer}"
+
+
+def latest_org_figures() -> OrgFiguresStamp | None:
+    stamp = cache.get(FIGURES_KEY)
+    return stamp if isinstance(stamp, OrgFiguresStamp) else None
+
+
+def _stored_view(viewer: Person, *, head: bool) -> OrgView | None:
+    stamp = latest_org_figures()
+    if stamp is None:
+        return None
+    # A skip-level's scope is only as current as the chart it was worked out from; HR's is
+    # everyone, whatever the chart.
+    if not viewer.is_hr and stamp.chart_version != access.org_chart_version():
+        return None
+    key = _view_key(stamp.generation, None if viewer.is_hr else viewer.pk)
+    view = cache.get(key + HEAD if head else key)
+    return view if isinstance(view, OrgView) else None
+
+
+def stored_view(stored_as: str) -> OrgView | None:
+    """The whole stored view that a head names (None once it is gone from the cache)."""
+    view = cache.get(stored_as)
+    return view if isinstance(view, OrgView) and view.stored_as == stored_as else None
+
+
+def _head(view: OrgView) -> OrgView:
+    # Its rows are what takes time to read back from the cache (thousands at 10,000 people).
+    return replace(view, cadence=[], checkins=[])
+
+
+HEAD = ":head"
+
+
+def org_figures_store(figures: OrgFigures) -> None:
+    """The views first, the pointer last: a reader never follows it to views not yet there."""
+    older = latest_org_figures()
+    stamp = replace(
+        figures.stamp,
+        viewers=tuple(figures.views),
+        previous=(older.generation, older.viewers) if older else None,
+    )
+    generation = stamp.generation
+    # The worker recomputes them once they are RAPPORT_ORG_VIEW_CACHE_SECONDS old. Twice that,
+    # and they are gone: with no worker running (or a cache of each process's own), a request
+    # computes them again rather than show figures of long ago.
+    timeout = 2 * settings.RAPPORT_ORG_VIEW_CACHE_SECONDS
+    stored: dict[str, OrgView] = {}
+    for viewer, view in figures.views.items():
+        stored[_view_key(generation, viewer)] = view
+        stored[_view_key(generation, viewer) + HEAD] = _head(view)
+    cache.set_many(stored, timeout)
+    cache.set(FIGURES_KEY, stamp, timeout)
+    if older is not None and older.previous is not None:
+        gone, viewers = older.previous
+        if gone != generation:
+            keys = [_view_key(gone, viewer) for viewer in viewers]
+            cache.delete_many(keys + [key + HEAD for key in keys])
+
+
+def org_facts_fingerprint(*, today: date) -> str:
+    """A digest of the facts the figures are made of, read in three cheap aggregate queries, so
+    the worker can tell every minute whether anything changed: the org chart (managers, active,
+    HR, departures and their reasons, names), the meetings of the longest window up to the end
+    of today (count and sum of ids per status: any change of status, any meeting added, moved in
+    or out or deleted), the check-ins of the window (count, sum of ids and of scores, latest edit)
+    and the day.
+    The windows also move with time alone; the daily recompute and the figures' maximum age
+    (RAPPORT_ORG_VIEW_CACHE_SECONDS) take care of that."""
+    digest = hashlib.sha256(today.isoformat().encode())
+    for row in Person.objects.order_by("pk").values_list(
+        "pk", "manager_id", "is_active", "role", "left_on", "left_reason", "name"
+    ):
+        digest.update(repr(row).encode())
+
+    # Day-aligned bounds: the facts' window moves once a day, not every minute.
+    def midnight(day: date) -> datetime:
+        return timezone.make_aware(datetime.combine(day, datetime.min.time()))
+
+    meetings = (
+        Meeting.objects.filter(
+            scheduled_for__gte=midnight(today - RETENTION_YEAR - KEPT_WINDOW - timedelta(days=1)),
+            scheduled_for__lt=midnight(today + timedelta(days=1)),
         )
-    digest.update(",".join(map(str, sorted(scope))).encode())
+        .values("status")
+        .annotate(n=Count("pk"), ids=Sum("pk"))
+        .order_by("status")
+    )
+    digest.update(repr([tuple(row.values()) for row in meetings]).encode())
+    checkins = CheckIn.objects.filter(
+        submitted_at__gte=midnight(today - WINDOW - timedelta(days=1))
+    ).aggregate(
+        n=Count("pk"),
+        ids=Sum("pk"),
+        edited=Max("updated_at"),
+        scores=Sum(F("mood") + F("energy") * 7 + F("workload") * 49),
+    )
+    digest.update(repr(sorted(checkins.items())).encode())
     return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class OrgFacts:
+    """Everything the organisation views are made of, for the whole organisation at once. The
+    aggregates and which blocks may enter each metric's figures are the same whoever looks
+    (usability depends on every viewer's knowledge); only the blocks in view differ."""
+
+    chart: list[access.OrgChartRow]
+    blocks: list[org.Block]
+    names: dict[int, str]
+    cadence: dict[int, Cadence]
+    checkins: dict[int, org.ScoreSums]
+    records: dict[int, org.PersonRecord]
+    usable_for_cadence: frozenset[int]
+    usable_for_checkins: frozenset[int]
+    usable_for_retention: frozenset[int]
+
+    @cached_property
+    def block_of(self) -> dict[int, int]:
+        return {person: index for index, block in enumerate(self.blocks) for person in block.people}
+
+    @cached_property
+    def active(self) -> frozenset[int]:
+        return frozenset(row.pk for row in self.chart if row.is_active)
+
+    def in_view(self, scope: Set[int]) -> list[int]:
+        """The blocks wholly inside `scope`, in order."""
+        inside = Counter(self.block_of[person] for person in scope if person in self.block_of)
+        return [
+            index
+            for index, count in sorted(inside.items())
+            if count == len(self.blocks[index].people)
+        ]
+
+
+def org_facts(*, now: datetime, today: date) -> OrgFacts:
+    """Six queries: the org chart, then counting and summing in SQL, grouped per person."""
+    chart = access.org_chart()
+    blocks = _partition(chart, today=today)
+    known = known_individually(chart)
+    cadence = cadence_per_person(None, now=now)
+    checkins = checkins_per_person(None, now=now)
+    records = retention_records(None, now=now, today=today)
+    in_partition = {person for block in blocks for person in block.people}
+    return OrgFacts(
+        chart=chart,
+        blocks=blocks,
+        names={row.pk: row.name for row in chart},
+        cadence=cadence,
+        checkins=checkins,
+        records=records,
+        usable_for_cadence=org.usable_blocks(blocks, cadence.keys(), known),
+        usable_for_checkins=org.usable_blocks(blocks, checkins.keys(), known),
+        usable_for_retention=org.usable_blocks(blocks, records.keys() & in_partition, known),
+    )
+
+
+def org_figures_compute(
+    *, now: datetime, today: date, fingerprint: str | None = None
+) -> OrgFigures:
+    """Every viewer's view from one reading of the facts (HR's once: it is everyone's).
+    `fingerprint`: org_facts_fingerprint when the caller just read it."""
+    chart_version = access.org_chart_version()  # before reading: a change meanwhile shows
+    if fingerprint is None:
+        fingerprint = org_facts_fingerprint(today=today)
+    facts = org_facts(now=now, today=today)
+    stamp = OrgFiguresStamp(
+        generation=secrets.token_hex(8),
+        computed_at=now,
+        today=today,
+        facts=fingerprint,
+        chart_version=chart_version,
+    )
+    everyone = frozenset(row.pk for row in facts.chart)
+    views: dict[int | None, OrgView] = {None: _organisation_view(facts, None, everyone, now)}
+    for viewer, scope in access.org_scopes(facts.chart).items():
+        views[viewer] = _organisation_view(facts, viewer, scope, now)
+    return OrgFigures(
+        stamp,
+        {
+            viewer: replace(view, stored_as=_view_key(stamp.generation, viewer))
+            for viewer, view in views.items()
+        },
+    )
+
+
+def view_of(facts: OrgFacts, viewer: Person) -> OrgView | None:
+    """The viewer's view from `facts`, or None when they get none."""
+    scope = access.org_scope_of(viewer, facts.chart)
+    if scope is None:
+        return None
+    return _organisation_view(facts, None if viewer.is_hr else viewer.pk, scope, None)
 
 
 def _in_partition(chart: Sequence[access.OrgChartRow], *, today: date) -> list[access.OrgChartRow]:
@@ -693,40 +929,31 @@ def known_individually(chart: Sequence[access.OrgChartRow]) -> list[frozenset[in
 
 
 def _organisation_view(
-    viewer: Person,
-    chart: Sequence[access.OrgChartRow],
-    scope: frozenset[int],
-    *,
-    now: datetime,
-    today: date,
+    facts: OrgFacts, viewer: int | None, scope: frozenset[int], computed_at: datetime | None
 ) -> OrgView:
-    blocks = _partition(chart, today=today)
-    in_view = [index for index, block in enumerate(blocks) if block.people <= scope]
-    covered = frozenset(person for index in in_view for person in blocks[index].people)
-    # HR's view covers everyone: reading it all beats sending 10,000 ids to the database.
-    people = None if viewer.is_hr else covered
-    names = {row.pk: row.name for row in chart}
-    known = known_individually(chart)
-    labels = {index: _label(blocks[index], names) for index in in_view}
-    records = retention_records(people, now=now, today=today)
-    retention_usable = org.usable_blocks(blocks, records.keys() & covered, known)
-    retention_blocks = frozenset(in_view) & retention_usable
+    """`viewer` None is HR. Every figure is a sum over usable blocks wholly in `scope`."""
+    blocks = facts.blocks
+    in_view = facts.in_view(scope)
+    labels = {index: _label(blocks[index], facts.names) for index in in_view}
+    retention_blocks = frozenset(in_view) & facts.usable_for_retention
+    is_hr = viewer is None
     return OrgView(
-        scope_label="Everyone in the organisation" if viewer.is_hr else "Everyone below you",
-        people_in_scope=sum(1 for row in chart if row.pk in scope and row.is_active),
-        cadence=cadence_groups(blocks, in_view, labels, cadence_per_person(people, now=now), known),
-        checkins=checkin_groups(
-            blocks, in_view, labels, checkins_per_person(people, now=now), known
-        ),
+        scope_label=gettext_lazy("Everyone in the organisation")
+        if is_hr
+        else gettext_lazy("Everyone below you"),
+        people_in_scope=len(scope & facts.active),
+        cadence=cadence_groups(blocks, in_view, labels, facts.cadence, facts.usable_for_cadence),
+        checkins=checkin_groups(blocks, in_view, labels, facts.checkins, facts.usable_for_checkins),
         retention=org.retention(
-            records[person]
+            facts.records[person]
             for index in sorted(retention_blocks)
             for person in sorted(blocks[index].people)
-            if person in records
+            if person in facts.records
         ),
         retention_blocks=retention_blocks,
         # Why someone left is an employment detail only HR (and the person) may see.
-        show_leaving_reasons=viewer.is_hr,
+        show_leaving_reasons=is_hr,
+        computed_at=computed_at,
     )
 
 
@@ -734,14 +961,17 @@ def _label(block: org.Block, names: Mapping[int, str]) -> str:
     """A block is named after the managers whose teams it holds."""
     leads = sorted(names[lead] for lead in block.leads if lead is not None)
     if None in block.leads:
-        leads.append("the top of the organisation")
-    if leads == ["the top of the organisation"]:
-        return "People at the top of the organisation"
+        leads.append(gettext("the top of the organisation"))
+    if leads == [gettext("the top of the organisation")]:
+        return gettext("People at the top of the organisation")
     if len(leads) == 1:
-        return f"Team of {leads[0]}"
+        return gettext("Team of %(lead)s") % {"lead": leads[0]}
     if len(leads) > 3:
-        leads = [*leads[:3], f"{len(leads) - 3} more"]
-    return f"Teams of {', '.join(leads[:-1])} and {leads[-1]}"
+        leads = [*leads[:3], gettext("%(count)s more") % {"count": len(leads) - 3}]
+    return gettext("Teams of %(leads)s and %(last)s") % {
+        "leads": ", ".join(leads[:-1]),
+        "last": leads[-1],
+    }
 
 
 def _sums[Total](
@@ -801,12 +1031,12 @@ def cadence_groups(
     in_view: Sequence[int],
     labels: Mapping[int, str],
     data: Mapping[int, Cadence],
-    known: Iterable[Set[int]],
+    usable: Set[int],
 ) -> list[CadenceGroup]:
     """One row per block in view with 1:1s due: a manager's rhythm with a team of 5 or more, or
     that of several small teams together. Per-manager figures of small teams would tell
-    subtraction exactly what the blocks are there to prevent."""
-    usable = org.usable_blocks(blocks, data.keys(), known)
+    subtraction exactly what the blocks are there to prevent. `usable`: the blocks that may
+    enter a cadence figure (org.usable_blocks over the whole organisation)."""
     rows = []
     for index in sorted(in_view, key=lambda index: (labels[index], index)):
         cadence, people = _sums([index], blocks, data, Cadence.__add__, Cadence())
@@ -815,7 +1045,7 @@ def cadence_groups(
         if index in usable:
             rows.append(CadenceGroup(labels[index], cadence, people, frozenset({index})))
         else:
-            rows.append(CadenceGroup(labels[index], Cadence(), 0, frozenset(), HIDDEN))
+            rows.append(CadenceGroup(labels[index], Cadence(), 0, frozenset(), _hidden()))
     return rows
 
 
@@ -838,11 +1068,10 @@ def checkin_groups(
     in_view: Sequence[int],
     labels: Mapping[int, str],
     data: Mapping[int, org.ScoreSums],
-    known: Iterable[Set[int]],
+    usable: Set[int],
 ) -> list[CheckInGroup]:
     """Average check-in scores of the last 12 weeks for everyone in view and for each block, each
-    summed over the usable blocks only."""
-    usable = org.usable_blocks(blocks, data.keys(), known)
+    summed over the usable blocks only (org.usable_blocks over the whole organisation)."""
     whole = ("scope",)
     figures: dict[object, frozenset[int]] = {whole: frozenset(in_view) & usable}
     figures.update({index: frozenset({index}) for index in in_view})
@@ -870,19 +1099,24 @@ def checkin_groups(
             averages = {score: round(total.average(score) or 0.0, 1) for score in SCORES}
             return CheckInGroup(label, people, averages, blocks=figures[key])
         if key == whole or key not in usable:
-            return CheckInGroup(label, 0, {}, HIDDEN)
+            return CheckInGroup(label, 0, {}, _hidden())
         return CheckInGroup(
             label,
             people,
             {},
-            "hidden: together with the other figures it would single out "
-            f"fewer than {org.MINIMUM_GROUP} people",
+            gettext(
+                "hidden: together with the other figures it would single out fewer than "
+                "%(minimum)s people"
+            )
+            % {"minimum": org.MINIMUM_GROUP},
         )
 
     teams = sorted(
         (index for index in in_view if sums[index][1]), key=lambda index: (labels[index], index)
     )
-    return [row(whole, "Everyone in view")] + [row(index, labels[index]) for index in teams]
+    return [row(whole, gettext("Everyone in view"))] + [
+        row(index, labels[index]) for index in teams
+    ]
 
 
 def retention_records(

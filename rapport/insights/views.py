@@ -5,11 +5,22 @@ docs/organisation-view.md)."""
 
 from __future__ import annotations
 
+import functools
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
@@ -80,7 +91,10 @@ def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespon
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, f"Signal dismissed for {one_on_one.report.name}.")
+            messages.success(
+                request,
+                gettext("Signal dismissed for %(name)s.") % {"name": one_on_one.report.name},
+            )
         return redirect("insights:team")
     member = selectors.team_view(request.user, one_on_one=one_on_one).members[0]
     context = {
@@ -110,10 +124,10 @@ def signal_to_agenda(request: SignedInRequest, one_on_one_uuid: str) -> HttpResp
             raise Http404("That meeting belongs to another 1:1.")
     signal = selectors.open_signal(request.user, one_on_one, rule=data["rule"], since=data["since"])
     if signal is None:
-        messages.error(request, "That signal is no longer open: nothing was added.")
+        messages.error(request, gettext("That signal is no longer open: nothing was added."))
     else:
         services.signal_to_agenda(one_on_one=one_on_one, signal=signal, by=request.user)
-        messages.success(request, "Added to the agenda as your private point.")
+        messages.success(request, gettext("Added to the agenda as your private point."))
     if back is not None:
         return redirect("meetings:meeting", meeting_uuid=back.uuid)
     return redirect("insights:team")
@@ -148,7 +162,9 @@ def signal_restore(
         selectors.dismissal_history(request.user, one_on_one), pk=dismissal_id
     )
     services.signal_restore(dismissal=dismissal, by=request.user, now=timezone.now())
-    messages.success(request, f"Signal restored for {one_on_one.report.name}.")
+    messages.success(
+        request, gettext("Signal restored for %(name)s.") % {"name": one_on_one.report.name}
+    )
     return redirect("insights:dismissed", one_on_one_uuid=one_on_one.uuid)
 
 
@@ -158,29 +174,105 @@ def _percent(share: float) -> int:
 
 @require_GET
 def organisation(request: SignedInRequest) -> HttpResponse:
-    now = timezone.now()
-    view = selectors.organisation_view(request.user, now=now, today=timezone.localdate())
-    cadence = [
+    now, today = timezone.now(), timezone.localdate()
+    view = selectors.organisation_view(request.user, now=now, today=today, head=True)
+
+    def whole() -> selectors.OrgView:
+        if not view.stored_as:
+            return view  # computed for this request, rows and all
+        # Gone since the head was read (a new generation, an eviction): computed afresh.
+        return selectors.stored_view(view.stored_as) or selectors.organisation_view(
+            request.user, now=now, today=today
+        )
+
+    context = {
+        **_figures_context(view, whole),
+        # A stored view's figures are drawn once per language and kept with it; figures computed
+        # for this request alone are drawn for it (0 seconds: not kept).
+        "figures_key": _figures_key(view) or secrets.token_hex(8),
+        "figures_seconds": _figures_seconds() if view.stored_as else 0,
+    }
+    return render(request, "insights/org.html", context)
+
+
+def org_figures_draw(figures: selectors.OrgFigures) -> int:
+    """Draws every stored view's figures in the default language into the cache where the
+    page's {% cache %} looks for them, so that the first request after the worker's recompute
+    draws nothing either (at 10,000 people HR's take a tenth of a second). The worker calls it
+    after storing them; how many it drew."""
+    with translation.override(settings.LANGUAGE_CODE):
+        drawn = {
+            make_template_fragment_key("org-figures", [_figures_key(view)]): render_to_string(
+                "insights/org_figures.html", _figures_context(view, functools.partial(_same, view))
+            )
+            for view in figures.views.values()
+        }
+    cache.set_many(drawn, _figures_seconds())
+    return len(drawn)
+
+
+def _figures_key(view: selectors.OrgView) -> str:
+    return f"{view.stored_as}:{translation.get_language()}" if view.stored_as else ""
+
+
+def _figures_seconds() -> int:
+    return 2 * settings.RAPPORT_ORG_VIEW_CACHE_SECONDS  # as long as the stored views
+
+
+def _figures_context(
+    view: selectors.OrgView, whole: Callable[[], selectors.OrgView]
+) -> dict[str, Any]:
+    """`view` may be a head without rows; `whole()` gives the view with them."""
+    read = functools.cache(whole)
+    return {
+        "view": view,
+        # Called by the template only when its cached figures ({% cache %}) are not there: at
+        # 10,000 people reading and drawing the rows costs far more than the rest of the page.
+        "cadence": functools.cache(lambda: _cadence_rows(read())),
+        "checkins": functools.cache(lambda: read().checkins),
+        "retention_rows": functools.cache(functools.partial(_retention_rows, view)),
+        "minimum": org.MINIMUM_GROUP,
+        "kept_percent": _percent(org.KEPT_SHARE),
+        "window_weeks": selectors.WINDOW.days // 7,
+    }
+
+
+def _cadence_rows(
+    view: selectors.OrgView,
+) -> list[tuple[selectors.CadenceGroup, int, SafeString | str]]:
+    return [
         (
             row,
             _percent(row.cadence.held_share),
             share_bar(
                 row.cadence.held_share,
                 marker=org.KEPT_SHARE,
-                label=f"{row.label}: {row.cadence.held} of {row.cadence.due} 1:1s held "
-                f"({_percent(row.cadence.held_share)}%)",
+                label=gettext("%(team)s: %(held)s of %(due)s 1:1s held (%(percent)s%%)")
+                % {
+                    "team": row.label,
+                    "held": row.cadence.held,
+                    "due": row.cadence.due,
+                    "percent": _percent(row.cadence.held_share),
+                },
             )
             if row.blocks
             else "",
         )
         for row in view.cadence
     ]
+
+
+def _retention_rows(
+    view: selectors.OrgView,
+) -> list[tuple[str, org.RetentionGroup, int, SafeString]]:
     retention = view.retention
+    if not retention.shown:
+        return []
     groups = (
-        ("whose 1:1s were kept", retention.kept, "accent"),
-        ("whose 1:1s lapsed", retention.lapsed, "warn"),
+        (gettext("whose 1:1s were kept"), retention.kept, "accent"),
+        (gettext("whose 1:1s lapsed"), retention.lapsed, "warn"),
     )
-    retention_rows = [
+    return [
         (
             label,
             group,
@@ -188,18 +280,18 @@ def organisation(request: SignedInRequest) -> HttpResponse:
             share_bar(
                 group.left_share,
                 tone=tone,
-                label=f"People {label}: {group.left} of {group.people} left "
-                f"({_percent(group.left_share)}%)",
+                label=gettext("People %(label)s: %(left)s of %(people)s left (%(percent)s%%)")
+                % {
+                    "label": label,
+                    "left": group.left,
+                    "people": group.people,
+                    "percent": _percent(group.left_share),
+                },
             ),
         )
         for label, group, tone in groups
     ]
-    context = {
-        "view": view,
-        "cadence": cadence,
-        "retention_rows": retention_rows if retention.shown else [],
-        "minimum": org.MINIMUM_GROUP,
-        "kept_percent": _percent(org.KEPT_SHARE),
-        "window_weeks": selectors.WINDOW.days // 7,
-    }
-    return render(request, "insights/org.html", context)
+
+
+def _same(view: selectors.OrgView) -> selectors.OrgView:
+    return view

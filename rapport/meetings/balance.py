@@ -16,6 +16,7 @@ from typing import Protocol
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from rapport.meetings.models import Meeting, OneOnOne
 from rapport.meetings.timing import connection_share
@@ -108,10 +109,10 @@ class Flag(StrEnum):
 
 
 FLAG_LABELS = {
-    Flag.TOO_LITTLE_CONNECTION: "too little connection",
-    Flag.TOO_LITTLE_PERFORMANCE: "too little performance",
-    Flag.IN_BALANCE: "in balance",
-    Flag.NO_DATA: "no data yet",
+    Flag.TOO_LITTLE_CONNECTION: gettext_lazy("too little connection"),
+    Flag.TOO_LITTLE_PERFORMANCE: gettext_lazy("too little performance"),
+    Flag.IN_BALANCE: gettext_lazy("in balance"),
+    Flag.NO_DATA: gettext_lazy("no data yet"),
 }
 
 
@@ -158,7 +159,7 @@ class BalanceRow:
 
     @property
     def flag_label(self) -> str:
-        return FLAG_LABELS[self.flag]
+        return str(FLAG_LABELS[self.flag])
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,11 @@ import math
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, ngettext
 
+from rapport.display import format_date
 from rapport.meetings.balance import BalanceRow, Source, SplitPoint
 from rapport.meetings.timing import connection_share
 
@@ -33,16 +34,32 @@ class DrawnSplit:
 
 
 def _minutes(value: float) -> str:
-    return f"{round(value)} min"
+    return gettext("%(minutes)s min") % {"minutes": round(value)}
 
 
 def _describe(point: SplitPoint, day: str) -> str:
     if point.source is Source.NONE or point.share is None:
-        return f"{day}: no time recorded"
-    kind = "measured" if point.source is Source.MEASURED else "estimated"
+        return gettext("%(day)s: no time recorded") % {"day": day}
+    values = {
+        "day": day,
+        "share": point.share,
+        "connection": _minutes(point.connection_minutes),
+        "performance": _minutes(point.performance_minutes),
+    }
+    if point.source is Source.MEASURED:
+        return (
+            gettext(
+                "%(day)s: %(share)s%% connection (%(connection)s connection, %(performance)s "
+                "performance), measured"
+            )
+            % values
+        )
     return (
-        f"{day}: {point.share}% connection ({_minutes(point.connection_minutes)} connection, "
-        f"{_minutes(point.performance_minutes)} performance), {kind}"
+        gettext(
+            "%(day)s: %(share)s%% connection (%(connection)s connection, %(performance)s "
+            "performance), estimated"
+        )
+        % values
     )
 
 
@@ -85,17 +102,25 @@ def split_chart(
         )
     recorded = [point for point in points if point.share is not None]
     if recorded:
-        description = (
-            f"Target {target}% connection. " + "; ".join(bar.summary for bar in drawn) + "."
-        )
+        description = gettext("Target %(target)s%% connection. %(bars)s.") % {
+            "target": target,
+            "bars": "; ".join(bar.summary for bar in drawn),
+        }
     else:
-        description = f"Target {target}% connection. No held meeting has recorded time yet."
+        description = gettext(
+            "Target %(target)s%% connection. No held meeting has recorded time yet."
+        ) % {"target": target}
     return SafeString(
         render_to_string(
             "charts/split.html",
             {
                 "bars": drawn,
-                "title": f"Connection and performance in the last {len(points)} meetings",
+                "title": ngettext(
+                    "Connection and performance in the last %(count)d meeting",
+                    "Connection and performance in the last %(count)d meetings",
+                    len(points),
+                )
+                % {"count": len(points)},
                 "description": description,
                 "width": width,
                 "height": height,
@@ -147,14 +172,28 @@ def balance_bar(row: BalanceRow, *, width: int = 200, height: int = 20) -> SafeS
     )
     meetings = row.measured + row.estimated
     if share is None:
-        description = f"no held meeting with recorded time; target {row.target}%"
+        description = gettext("no held meeting with recorded time; target %(target)s%%") % {
+            "target": row.target
+        }
     else:
-        description = (
-            f"{share}% connection, {100 - share}% performance over {meetings} "
-            f"meeting{'s' if meetings != 1 else ''}; target {row.target}%, {row.flag_label}"
-        )
+        description = ngettext(
+            "%(share)s%% connection, %(performance)s%% performance over %(count)d meeting; "
+            "target %(target)s%%, %(flag)s",
+            "%(share)s%% connection, %(performance)s%% performance over %(count)d meetings; "
+            "target %(target)s%%, %(flag)s",
+            meetings,
+        ) % {
+            "share": share,
+            "performance": 100 - share,
+            "count": meetings,
+            "target": row.target,
+            "flag": row.flag_label,
+        }
     # A string, not a template: the team view draws one per person (see charts_team.py).
-    label = escape(f"{row.report.name}: connection share: {description}")
+    label = escape(
+        gettext("%(name)s: connection share: %(description)s")
+        % {"name": row.report.name, "description": description}
+    )
     bar = drawn
     if bar.has_data:
         bars = (

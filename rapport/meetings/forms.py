@@ -5,23 +5,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rapport.meetings import slots
 from rapport.meetings.models import Cadence, Meeting, OneOnOne, Section, Weekday
 from rapport.meetings.services import Rule
 from rapport.people.models import Person
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
 DURATIONS = [
-    (15, "15 minutes"),
-    (20, "20 minutes"),
-    (30, "30 minutes"),
-    (45, "45 minutes"),
-    (60, "1 hour"),
+    (15, _("15 minutes")),
+    (20, _("20 minutes")),
+    (30, _("30 minutes")),
+    (45, _("45 minutes")),
+    (60, _("1 hour")),
 ]
 
 
@@ -49,20 +54,22 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class RuleFields(forms.Form):
-    cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.WEEKLY)
-    weekday = forms.TypedChoiceField(choices=Weekday.choices, coerce=int, initial=Weekday.TUESDAY)
+    cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.WEEKLY, label=_("Cadence"))
+    weekday = forms.TypedChoiceField(
+        choices=Weekday.choices, coerce=int, initial=Weekday.TUESDAY, label=_("Weekday")
+    )
     start_time = forms.TimeField(
         initial=time(10, 0),
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        label="Time",
+        label=_("Time"),
     )
     duration_minutes = forms.TypedChoiceField(
-        choices=DURATIONS, coerce=int, initial=30, label="Length"
+        choices=DURATIONS, coerce=int, initial=30, label=_("Length")
     )
     starts_on = forms.DateField(
         initial=date.today,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        label="Starting from",
+        label=_("Starting from"),
     )
 
 
@@ -77,16 +84,20 @@ class OneOnOneRuleForm(RuleFields):
         min_value=0,
         max_value=100,
         initial=50,
-        label="Time on connection (%)",
-        help_text="The share of each meeting you aim to spend on the person rather than the work.",
+        label=_("Time on connection (%)"),
+        help_text=_(
+            "The share of each meeting you aim to spend on the person rather than the work."
+        ),
     )
     video_link = forms.URLField(
         required=False,
         max_length=500,
         assume_scheme="https",
-        label="Video link for this 1:1",
-        help_text="Goes into both people's calendar invites. Leave empty to use the manager's "
-        "usual room (Your account).",
+        label=_("Video link for this 1:1"),
+        help_text=_(
+            "Goes into both people's calendar invites. Leave empty to use the manager's "
+            "usual room (Your account)."
+        ),
     )
     # Optional: left out, the pair keeps its growth rhythm.
     growth_every_weeks = forms.IntegerField(
@@ -94,36 +105,42 @@ class OneOnOneRuleForm(RuleFields):
         min_value=0,
         max_value=52,
         initial=13,
-        label="Growth conversation every (weeks)",
-        help_text="A meeting about direction, strengths and what to learn next; 13 weeks is once "
-        "a quarter. 0 turns the reminder off.",
+        label=_("Growth conversation every (weeks)"),
+        help_text=_(
+            "A meeting about direction, strengths and what to learn next; 13 weeks is once "
+            "a quarter. 0 turns the reminder off."
+        ),
         error_messages={
-            "min_value": "Use 0 to turn the growth rhythm off, or a number of weeks up to 52.",
-            "max_value": "At most 52 weeks: a growth conversation at least once a year.",
-            "invalid": "Enter a whole number of weeks, such as 13.",
+            "min_value": _("Use 0 to turn the growth rhythm off, or a number of weeks up to 52."),
+            "max_value": _("At most 52 weeks: a growth conversation at least once a year."),
+            "invalid": _("Enter a whole number of weeks, such as 13."),
         },
     )
 
 
 class PointForm(forms.Form):
-    text = forms.CharField(max_length=500, label="Talking point")
-    section = forms.ChoiceField(choices=Section.choices, initial=Section.CONNECTION)
-    is_private = forms.BooleanField(required=False, label="Private (only you see it)")
-    is_recurring = forms.BooleanField(required=False, label="Every meeting")
+    text = forms.CharField(max_length=500, label=_("Talking point"))
+    section = forms.ChoiceField(
+        choices=Section.choices, initial=Section.CONNECTION, label=_("Section")
+    )
+    is_private = forms.BooleanField(required=False, label=_("Private (only you see it)"))
+    is_recurring = forms.BooleanField(required=False, label=_("Every meeting"))
 
 
 class ActionForm(forms.Form):
-    text = forms.CharField(max_length=500, label="Action")
-    owner = forms.ChoiceField(choices=[("me", "Me"), ("them", "Them")], initial="me", label="Who")
+    text = forms.CharField(max_length=500, label=_("Action"))
+    owner = forms.ChoiceField(
+        choices=[("me", _("Me")), ("them", _("Them"))], initial="me", label=_("Who")
+    )
     due_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        label="Due",
+        label=pgettext_lazy("due date", "Due"),
     )
     # An active goal of the same 1:1 the action moves forward (optional).
-    goal = forms.UUIDField(required=False, label="For goal")
+    goal = forms.UUIDField(required=False, label=_("For goal"))
     # A due date in the past is refused unless this says the item is recorded late on purpose.
-    already_late = forms.BooleanField(required=False, label="Already late")
+    already_late = forms.BooleanField(required=False, label=_("Already late"))
 
 
 class ActionDoneForm(forms.Form):
@@ -147,20 +164,22 @@ class TeamActionsFilterForm(forms.Form):
     whole team or one report."""
 
     show = forms.ChoiceField(
-        choices=[("open", "Everything open"), ("overdue", "Only overdue")],
+        choices=[("open", _("Everything open")), ("overdue", _("Only overdue"))],
         required=False,
-        label="Show",
+        label=_("Show"),
     )
-    person = forms.UUIDField(required=False, label="Report")
+    person = forms.UUIDField(
+        required=False, label=pgettext_lazy("person reporting to a manager", "Report")
+    )
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(
         choices=[
-            (Meeting.Status.HELD, "Held"),
-            (Meeting.Status.SKIPPED, "Skipped"),
-            (Meeting.Status.CANCELLED, "Cancelled"),
-            (Meeting.Status.UPCOMING, "Upcoming"),
+            (Meeting.Status.HELD, pgettext_lazy("meeting status", "Held")),
+            (Meeting.Status.SKIPPED, pgettext_lazy("meeting status", "Skipped")),
+            (Meeting.Status.CANCELLED, pgettext_lazy("meeting status", "Cancelled")),
+            (Meeting.Status.UPCOMING, pgettext_lazy("meeting status", "Upcoming")),
         ]
     )
     reason = forms.CharField(max_length=300, required=False)
@@ -168,10 +187,10 @@ class StatusForm(forms.Form):
 
 class RescheduleForm(forms.Form):
     day = forms.DateField(
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label="New date"
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), label=_("New date")
     )
     at = forms.TimeField(
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label="Time"
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"), label=_("Time")
     )
 
 
@@ -180,13 +199,13 @@ class SearchForm(forms.Form):
         min_length=2,
         max_length=100,
         strip=True,
-        label="Search your 1:1s",
-        error_messages={"min_length": "Type at least two characters."},
+        label=_("Search your 1:1s"),
+        error_messages={"min_length": _("Type at least two characters.")},
     )
 
 
 class HistorySearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, strip=True, label="Search this 1:1")
+    q = forms.CharField(required=False, max_length=100, strip=True, label=_("Search this 1:1"))
 
 
 # --- Picking a time -------------------------------------------------------------------------
@@ -228,9 +247,11 @@ class HoursConfirmation(forms.Form):
         _untick(self, "confirm_out_of_hours")
         self.add_error(
             "confirm_out_of_hours",
-            "Outside working hours: "
-            + "; ".join(self.hours_check.sentences())
-            + ". Tick the box to book it anyway, or choose another time.",
+            gettext(
+                "Outside working hours: %(problems)s. Tick the box to book it anyway, or choose "
+                "another time."
+            )
+            % {"problems": "; ".join(self.hours_check.sentences())},
         )
         return False
 
@@ -285,9 +306,12 @@ class GrowthForm(forms.Form):
     """Making a coming meeting the growth conversation, or taking the mark off again."""
 
     growth = forms.TypedChoiceField(
-        choices=[("1", "Make it the growth conversation"), ("0", "Not a growth conversation")],
+        choices=[
+            ("1", _("Make it the growth conversation")),
+            ("0", _("Not a growth conversation")),
+        ],
         coerce=lambda value: value == "1",
-        error_messages={"required": "Choose whether this is the growth conversation."},
+        error_messages={"required": _("Choose whether this is the growth conversation.")},
     )
 
 
@@ -329,30 +353,30 @@ class TeamPlanForm(forms.Form):
 
     everyone = forms.BooleanField(
         required=False,
-        label="Everyone on the team",
-        help_text="Selects every report, also without JavaScript.",
+        label=_("Everyone on the team"),
+        help_text=_("Selects every report, also without JavaScript."),
     )
     reports = PeopleChoiceField(
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Who",
+        label=_("Who"),
         required=False,
     )
-    cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.WEEKLY)
+    cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.WEEKLY, label=_("Cadence"))
     duration_minutes = forms.TypedChoiceField(
-        choices=DURATIONS, coerce=int, initial=30, label="Length"
+        choices=DURATIONS, coerce=int, initial=30, label=_("Length")
     )
     max_per_day = forms.IntegerField(
         min_value=1,
         max_value=12,
         initial=slots.DEFAULT_MAX_PER_DAY,
-        label="At most a day",
-        help_text="1:1s on one day of yours, with 15 minutes between them.",
+        label=_("At most a day"),
+        help_text=_("1:1s on one day of yours, with 15 minutes between them."),
     )
     starts_on = forms.DateField(
         initial=date.today,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        label="Earliest start",
+        label=_("Earliest start"),
     )
 
     def __init__(self, *args: Any, manager: Person, **kwargs: Any) -> None:
@@ -367,7 +391,7 @@ class TeamPlanForm(forms.Form):
         if data.get("everyone"):
             data["reports"] = list(self.team)
         elif "reports" in data and not data["reports"]:
-            self.add_error("reports", "Choose at least one person, or tick everyone.")
+            self.add_error("reports", gettext("Choose at least one person, or tick everyone."))
         return data
 
 
@@ -395,11 +419,13 @@ class ProposalsForm(forms.Form):
         self.checks: dict[int, slots.HoursCheck] = {}
         for report in reports:
             self.fields[_field_name("weekday", report)] = forms.TypedChoiceField(
-                choices=Weekday.choices, coerce=int, label=f"Day for {report.name}"
+                choices=Weekday.choices,
+                coerce=int,
+                label=gettext("Day for %(name)s") % {"name": report.name},
             )
             self.fields[_field_name("start", report)] = forms.TimeField(
                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-                label=f"Time for {report.name}",
+                label=gettext("Time for %(name)s") % {"name": report.name},
             )
             self.fields[_field_name("confirm", report)] = forms.BooleanField(required=False)
 
@@ -431,14 +457,18 @@ class ProposalsForm(forms.Form):
                 self.confirmed.add(report.pk)
                 continue
             _untick(self, name)
-            self.add_error(name, f"Tick to confirm: {'; '.join(found.sentences())}.")
+            self.add_error(
+                name,
+                gettext("Tick to confirm: %(problems)s.")
+                % {"problems": "; ".join(found.sentences())},
+            )
         self._refuse_clashes(data)
         return data
 
     def _refuse_clashes(self, data: dict[str, Any]) -> None:
         """A time the manager changed onto another 1:1 is a double booking: refused."""
         placed: list[tuple[str, slots.Slot, int]] = [
-            ("another of the manager's 1:1s", item.slot, item.duration_minutes)
+            (gettext("another of the manager's 1:1s"), item.slot, item.duration_minutes)
             for item in self.busy
         ]
         for report in self.reports:
@@ -451,10 +481,13 @@ class ProposalsForm(forms.Form):
                 if slots.overlaps(slot, self.duration, other, minutes):
                     self.add_error(
                         _field_name("start", report),
-                        f"Overlaps {whose} at {other.label()}: choose another time.",
+                        gettext("Overlaps %(whose)s at %(time)s: choose another time.")
+                        % {"whose": whose, "time": other.label()},
                     )
                     break
-            placed.append((f"the 1:1 with {report.name}", slot, self.duration))
+            placed.append(
+                (gettext("the 1:1 with %(name)s") % {"name": report.name}, slot, self.duration)
+            )
 
     def rules(self, cadence: str) -> list[tuple[Person, Rule]]:
         return [
@@ -496,7 +529,7 @@ def proposals_initial(plan: slots.Plan, reports: list[Person]) -> dict[str, Any]
 # --- The person card and estimates ----------------------------------------------------------
 
 
-def _card_text(label: str, help_text: str) -> forms.CharField:
+def _card_text(label: StrPromise, help_text: StrPromise) -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
@@ -508,42 +541,44 @@ def _card_text(label: str, help_text: str) -> forms.CharField:
 
 class PersonCardForm(forms.Form):
     motivators = _card_text(
-        "What motivates them",
-        "What gives them energy: the kind of work, the people, the rewards that matter to them.",
+        _("What motivates them"),
+        _("What gives them energy: the kind of work, the people, the rewards that matter to them."),
     )
     struggles = _card_text(
-        "Where they struggle",
-        "What drains them or trips them up, and where they could use your support.",
+        _("Where they struggle"),
+        _("What drains them or trips them up, and where they could use your support."),
     )
     outside_work = _card_text(
-        "Context from outside work",
-        "Life events or duties that change how to manage them for now. Only what they chose "
-        "to tell you.",
+        _("Context from outside work"),
+        _(
+            "Life events or duties that change how to manage them for now. Only what they chose "
+            "to tell you."
+        ),
     )
     working_style = _card_text(
-        "How they like to work",
-        "Focus time or company, written or spoken, detailed briefs or room to find their way.",
+        _("How they like to work"),
+        _("Focus time or company, written or spoken, detailed briefs or room to find their way."),
     )
     recognition = _card_text(
-        "How they like to be recognised",
-        "In front of the team or one to one, in writing or in person.",
+        _("How they like to be recognised"),
+        _("In front of the team or one to one, in writing or in person."),
     )
 
 
 class EstimateForm(forms.Form):
     """Minutes on each part, for a meeting held without meeting mode."""
 
-    connection_minutes = forms.IntegerField(min_value=0, max_value=600, label="Connection")
-    performance_minutes = forms.IntegerField(min_value=0, max_value=600, label="Performance")
+    connection_minutes = forms.IntegerField(min_value=0, max_value=600, label=_("Connection"))
+    performance_minutes = forms.IntegerField(min_value=0, max_value=600, label=_("Performance"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         connection, performance = data.get("connection_minutes"), data.get("performance_minutes")
         if connection is not None and performance is not None:
             if connection + performance == 0:
-                raise forms.ValidationError("Give at least a minute on one of the two parts.")
+                raise forms.ValidationError(_("Give at least a minute on one of the two parts."))
             if connection + performance > 600:
-                raise forms.ValidationError("The two parts add up to more than 10 hours.")
+                raise forms.ValidationError(_("The two parts add up to more than 10 hours."))
         return data
 
 

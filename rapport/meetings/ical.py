@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress, vRecur
 from icalendar.enums import STATUS
 
@@ -165,7 +166,9 @@ def attendees(one_on_one: OneOnOne) -> list[vCalAddress]:
 
 def description(one_on_one: OneOnOne, page: str) -> str:
     room = one_on_one.room
-    return "\n".join([*([f"Video: {room}"] if room else []), f"In Rapport: {page}"])
+    lines = [gettext("Video: %(room)s") % {"room": room}] if room else []
+    lines.append(gettext("In Rapport: %(page)s") % {"page": page})
+    return "\n".join(lines)
 
 
 def _event(

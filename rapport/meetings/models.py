@@ -9,31 +9,34 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
 from rapport.people.models import DayAway, Person, validate_timezone, validate_video_link
 
 
 class Cadence(models.TextChoices):
-    WEEKLY = "weekly", "Every week"
-    BIWEEKLY = "biweekly", "Every 2 weeks"
-    MONTHLY = "monthly", "Every month"
+    WEEKLY = "weekly", _("Every week")
+    BIWEEKLY = "biweekly", _("Every 2 weeks")
+    MONTHLY = "monthly", _("Every month")
 
 
 class Weekday(models.IntegerChoices):
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class Section(models.TextChoices):
     # Connection comes first everywhere: in the agenda, in forms, in charts.
-    CONNECTION = "connection", "Connection"
-    PERFORMANCE = "performance", "Performance"
+    CONNECTION = "connection", _("Connection")
+    PERFORMANCE = "performance", _("Performance")
 
 
 class OneOnOne(models.Model):
@@ -41,8 +44,8 @@ class OneOnOne(models.Model):
     report's manager changes: the report keeps its history, the old manager loses it."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        CLOSED = "closed", "Closed"
+        ACTIVE = "active", pgettext_lazy("1:1 status", "Active")
+        CLOSED = "closed", pgettext_lazy("1:1 status", "Closed")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     manager = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
@@ -114,13 +117,28 @@ class OneOnOne(models.Model):
         """The video link calendars and pages show: the pair's own, else the manager's usual."""
         return self.video_link or self.manager.video_link
 
+    @property
+    def weekday_short(self) -> str:
+        """The weekday abbreviated as the active language does it ("Tue", "Di", "mar")."""
+        return str(WEEKDAYS_ABBR[self.weekday])
+
+    @property
+    def cadence_phrase(self) -> str:
+        """The cadence inside a sentence ("every week"), cased as the active language wants."""
+        phrases = {
+            Cadence.WEEKLY: pgettext("cadence inside a sentence", "every week"),
+            Cadence.BIWEEKLY: pgettext("cadence inside a sentence", "every 2 weeks"),
+            Cadence.MONTHLY: pgettext("cadence inside a sentence", "every month"),
+        }
+        return phrases.get(Cadence(self.cadence), self.get_cadence_display())
+
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        UPCOMING = "upcoming", "Upcoming"
-        HELD = "held", "Held"
-        SKIPPED = "skipped", "Skipped"
-        CANCELLED = "cancelled", "Cancelled"
+        UPCOMING = "upcoming", pgettext_lazy("meeting status", "Upcoming")
+        HELD = "held", pgettext_lazy("meeting status", "Held")
+        SKIPPED = "skipped", pgettext_lazy("meeting status", "Skipped")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     one_on_one = models.ForeignKey(OneOnOne, on_delete=models.CASCADE, related_name="meetings")
@@ -185,12 +203,12 @@ class Meeting(models.Model):
         if self.status != self.Status.UPCOMING:
             return self.get_status_display(), self.status
         if now < self.scheduled_for:
-            return "Upcoming", "upcoming"
+            return pgettext("meeting state", "Upcoming"), "upcoming"
         if now < self.ends_at:
-            return "Now", "upcoming"
+            return pgettext("meeting state", "Now"), "upcoming"
         if self.scheduled_for.astimezone(zone).date() == now.astimezone(zone).date():
-            return "Earlier today, not marked held", "unmarked"
-        return "Not marked held", "unmarked"
+            return pgettext("meeting state", "Earlier today, not marked held"), "unmarked"
+        return pgettext("meeting state", "Not marked held"), "unmarked"
 
     @staticmethod
     def accounted_before(now: datetime) -> datetime:
@@ -241,8 +259,8 @@ class Note(models.Model):
     a save made from an older version is refused so that no text is overwritten unseen."""
 
     class Kind(models.TextChoices):
-        SHARED = "shared", "Shared"
-        PRIVATE = "private", "Private"
+        SHARED = "shared", pgettext_lazy("note kind", "Shared")
+        PRIVATE = "private", pgettext_lazy("note kind", "Private")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
@@ -23,6 +24,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils import timezone
 from django.utils.timezone import now
+from django.utils.translation import gettext
 
 from rapport import access
 from rapport.meetings import slots, timing
@@ -95,42 +97,78 @@ class AgendaSection:
 def agenda_for(viewer: Person, meeting: Meeting) -> list[AgendaSection]:
     """Connection first, then performance. An open meeting shows every point not yet
     discussed (that is the carry-over) and the ones discussed in it; a past meeting shows what
-    was discussed in it. Recurring points show on every meeting, marked when discussed there."""
-    points = visible_points(viewer, meeting.one_on_one).select_related("author")
-    one_off = points.filter(is_recurring=False, recurring_source__isnull=True)
+    was discussed in it. Recurring points show on every meeting, marked when discussed there.
+    One query: the one-off points and the recurring ones come together."""
     # A closed 1:1 keeps its open points readable on the meetings the closing cancelled.
     left_open_by_closing = (
         not meeting.one_on_one.is_active and meeting.status != Meeting.Status.HELD
     )
     if meeting.is_open or left_open_by_closing:
-        here = one_off.filter(Q(discussed_in=meeting) | Q(discussed_in__isnull=True))
+        here = Q(discussed_in=meeting) | Q(discussed_in__isnull=True)
     else:
-        here = one_off.filter(discussed_in=meeting)
-    discussed_here = TalkingPoint.objects.filter(
-        recurring_source=OuterRef("pk"), discussed_in=meeting
+        here = Q(discussed_in=meeting)
+    one_off = Q(is_recurring=False, recurring_source__isnull=True) & here
+    # Ticking a recurring point in a meeting records a copy of it (same author, same privacy)
+    # discussed there: read with the points, they mark their templates, no subquery needed.
+    ticked_here = Q(recurring_source__isnull=False, discussed_in=meeting)
+    points = (
+        visible_points(viewer, meeting.one_on_one)
+        .filter(one_off | Q(is_recurring=True) | ticked_here)
+        .select_related("author")
     )
-    recurring = points.filter(is_recurring=True).annotate(discussed_here=Exists(discussed_here))
     sections = {
-        value: AgendaSection(section=value, label=label) for value, label in Section.choices
+        value: AgendaSection(section=value, label=str(label)) for value, label in Section.choices
     }
-    for point in here:
-        sections[point.section].points.append(point)
-    for template in recurring:
-        sections[template.section].recurring.append((template, template.discussed_here))
+    templates: list[TalkingPoint] = []
+    ticked: set[int] = set()
+    for point in points:
+        if point.recurring_source_id is not None:
+            ticked.add(point.recurring_source_id)
+        elif point.is_recurring:
+            templates.append(point)
+        else:
+            sections[point.section].points.append(point)
+    for template in templates:
+        sections[template.section].recurring.append((template, template.pk in ticked))
     return list(sections.values())
 
 
 def actions_for_meeting(meeting: Meeting) -> list[ActionItem]:
     """Open actions of the pair (they follow every meeting until done), and those done in
     this meeting's week. Action items are shared content: both people see all of them."""
-    actions = ActionItem.objects.filter(one_on_one=meeting.one_on_one).select_related(
-        "owner", "goal"
-    )
+    return actions_of_meeting_and_last_time(meeting, None)[0]
+
+
+def actions_of_meeting_and_last_time(
+    meeting: Meeting, previous: Meeting | None
+) -> tuple[list[ActionItem], list[ActionItem]]:
+    """actions_for_meeting, and the actions agreed in `previous` (the pair's last held meeting,
+    for "last time"; in the order they were created), in one query."""
     if meeting.is_open:
-        actions = actions.filter(Q(done_at__isnull=True) | Q(created_in=meeting))
+        wanted = Q(done_at__isnull=True) | Q(created_in=meeting)
     else:
-        actions = actions.filter(created_in=meeting)
-    return list(actions.order_by("done_at", "due_on", "created_at"))
+        wanted = Q(created_in=meeting)
+    if previous is not None:
+        wanted |= Q(created_in=previous)
+    actions = list(
+        ActionItem.objects.filter(wanted, one_on_one_id=meeting.one_on_one_id)
+        .select_related("owner", "goal")
+        .order_by("done_at", "due_on", "created_at")
+    )
+    here = [
+        action
+        for action in actions
+        if action.created_in_id == meeting.pk or (meeting.is_open and action.done_at is None)
+    ]
+    agreed_then = (
+        sorted(
+            (action for action in actions if action.created_in_id == previous.pk),
+            key=lambda action: action.created_at,
+        )
+        if previous is not None
+        else []
+    )
+    return here, agreed_then
 
 
 def open_actions_of(viewer: Person) -> QuerySet[ActionItem]:
@@ -280,15 +318,7 @@ class LastTime:
 def last_time_for(viewer: Person, meeting: Meeting) -> LastTime | None:
     """The last held meeting of the pair before `meeting`, for preparing this one (four
     queries, whatever the history)."""
-    previous = (
-        Meeting.objects.filter(
-            one_on_one_id=meeting.one_on_one_id,
-            status=Meeting.Status.HELD,
-            scheduled_for__lt=meeting.scheduled_for,
-        )
-        .order_by("-scheduled_for")
-        .first()
-    )
+    previous = last_held_before(meeting)
     if previous is None:
         return None
     notes = list(
@@ -310,6 +340,30 @@ def last_time_for(viewer: Person, meeting: Meeting) -> LastTime | None:
     return LastTime(previous, notes, actions, still_open)
 
 
+def last_held_before(meeting: Meeting) -> Meeting | None:
+    """The pair's last held meeting before `meeting` (one query)."""
+    return (
+        Meeting.objects.filter(
+            one_on_one_id=meeting.one_on_one_id,
+            status=Meeting.Status.HELD,
+            scheduled_for__lt=meeting.scheduled_for,
+        )
+        .order_by("-scheduled_for")
+        .first()
+    )
+
+
+def still_open_since(agenda: list[AgendaSection], previous: Meeting) -> int:
+    """last_time_for's count of the points raised by the end of `previous` and still open, read
+    from an open meeting's agenda (which lists every open one-off point the viewer sees)."""
+    return sum(
+        1
+        for section in agenda
+        for point in section.points
+        if point.discussed_in_id is None and point.created_at < previous.ends_at
+    )
+
+
 @dataclass(frozen=True)
 class Neighbours:
     previous: Meeting | None
@@ -328,6 +382,62 @@ def neighbours_of(meeting: Meeting) -> Neighbours:
         next=series.filter(scheduled_for__gt=meeting.scheduled_for)
         .order_by("scheduled_for")
         .first(),
+    )
+
+
+def previous_start(meeting: Meeting) -> datetime | None:
+    """When neighbours_of(meeting).previous is: what marks a point "carried over" on an open
+    meeting's agenda. One short query."""
+    return (
+        Meeting.objects.filter(
+            one_on_one_id=meeting.one_on_one_id, scheduled_for__lt=meeting.scheduled_for
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-scheduled_for")
+        .values_list("scheduled_for", flat=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """Where a meeting stands in its pair's series, for the meeting page: its neighbours, the
+    last held meeting before it ("last time") and its growth rhythm."""
+
+    neighbours: Neighbours
+    last_held: Meeting | None
+    growth: GrowthRhythm
+
+
+def landmarks_of(meeting: Meeting, *, now: datetime) -> Landmarks:
+    """neighbours_of, last_held_before and growth_rhythm_of in two queries, whatever the
+    pair's history: one aggregate finds when each of them is, one reads those meetings."""
+    series = ~Q(status=Meeting.Status.CANCELLED)
+    at = meeting.scheduled_for
+    facts = Meeting.objects.filter(one_on_one_id=meeting.one_on_one_id).aggregate(
+        previous=Max("scheduled_for", filter=series & Q(scheduled_for__lt=at)),
+        next=Min("scheduled_for", filter=series & Q(scheduled_for__gt=at)),
+        held=Max("scheduled_for", filter=Q(status=Meeting.Status.HELD, scheduled_for__lt=at)),
+        **_growth_aggregates(meeting, now),
+    )
+    moments = [facts[name] for name in ("previous", "next", "held") if facts[name] is not None]
+    found: dict[datetime, list[Meeting]] = {}
+    if moments:
+        for row in (
+            Meeting.objects.filter(one_on_one_id=meeting.one_on_one_id, scheduled_for__in=moments)
+            .filter(series)
+            .order_by("pk")
+        ):
+            found.setdefault(row.scheduled_for, []).append(row)
+
+    def at_moment(name: str, *, held: bool = False) -> Meeting | None:
+        rows = found.get(facts[name], []) if facts[name] is not None else []
+        return next((row for row in rows if not held or row.status == Meeting.Status.HELD), None)
+
+    return Landmarks(
+        neighbours=Neighbours(previous=at_moment("previous"), next=at_moment("next")),
+        last_held=at_moment("held", held=True),
+        growth=_growth_from(meeting, facts, now),
     )
 
 
@@ -718,17 +828,34 @@ class NotesView:
 def notes_for(viewer: Person, meeting: Meeting) -> NotesView:
     """The viewer's own shared and private notes, the other person's shared note, and the
     viewer's kept conflict copies. `meeting` must come from get_meeting_for(viewer, ...):
-    this selector trusts that the viewer is one of the pair. Two queries."""
+    this selector trusts that the viewer is one of the pair. One query, and one more when
+    the viewer has kept copies."""
+    return notes_and_last_shared(viewer, meeting, None)[0]
+
+
+def notes_and_last_shared(
+    viewer: Person, meeting: Meeting, previous: Meeting | None
+) -> tuple[NotesView, list[Note]]:
+    """notes_for, and the shared notes (never private ones) written on `previous` (the pair's
+    last held meeting, for "last time"; by author name, empty ones left out), in one query."""
     one_on_one = meeting.one_on_one
     other = one_on_one.other_person(viewer)
-    visible = Note.objects.filter(meeting=meeting).filter(
-        Q(author=viewer) | Q(author=other, kind=Note.Kind.SHARED)
+    wanted = Q(meeting=meeting) & (Q(author=viewer) | Q(author=other, kind=Note.Kind.SHARED))
+    if previous is not None:
+        wanted |= Q(meeting=previous, kind=Note.Kind.SHARED)
+    kept = NoteConflictCopy.objects.filter(note=OuterRef("pk"), author=viewer)
+    found = list(
+        Note.objects.filter(wanted)
+        .select_related("author")
+        .annotate(has_copies=Exists(kept))
+        .order_by("author__name")
     )
-    notes = {(note.author_id, note.kind): note for note in visible}
-    copies = NoteConflictCopy.objects.filter(note__meeting=meeting, author=viewer)
+    notes = {(note.author_id, note.kind): note for note in found if note.meeting_id == meeting.pk}
     copies_by_note: dict[int, list[NoteConflictCopy]] = {}
-    for copy in copies:
-        copies_by_note.setdefault(copy.note_id, []).append(copy)
+    if any(note.has_copies for note in notes.values() if note.author_id == viewer.pk):
+        copies = NoteConflictCopy.objects.filter(note__meeting=meeting, author=viewer)
+        for copy in copies:
+            copies_by_note.setdefault(copy.note_id, []).append(copy)
     editable = access.can_write_in(viewer, one_on_one)
 
     def own(kind: str, label: str) -> NoteSlot:
@@ -736,19 +863,27 @@ def notes_for(viewer: Person, meeting: Meeting) -> NotesView:
         conflicts = copies_by_note.get(note.pk, []) if note else []
         return NoteSlot(kind=kind, label=label, note=note, editable=editable, conflicts=conflicts)
 
-    return NotesView(
+    view = NotesView(
         meeting=meeting,
         other=other,
         editable=editable,
-        shared=own(Note.Kind.SHARED, f"Shared with {other.get_short_name()}"),
-        private=own(Note.Kind.PRIVATE, "Only you"),
+        shared=own(
+            Note.Kind.SHARED, gettext("Shared with %(name)s") % {"name": other.get_short_name()}
+        ),
+        private=own(Note.Kind.PRIVATE, gettext("Only you")),
         theirs=NoteSlot(
             kind=Note.Kind.SHARED,
-            label=f"Shared by {other.get_short_name()}",
+            label=gettext("Shared by %(name)s") % {"name": other.get_short_name()},
             note=notes.get((other.pk, Note.Kind.SHARED)),
             editable=False,
         ),
     )
+    last_shared: list[Note] = [
+        note
+        for note in found
+        if previous is not None and note.meeting_id == previous.pk and note.body != ""
+    ]
+    return view, last_shared
 
 
 def conflict_copy_for(
@@ -803,18 +938,33 @@ class GrowthRhythm:
 def growth_rhythm_of(meeting: Meeting, *, now: datetime) -> GrowthRhythm:
     """One query, whatever the pair's history: the last growth conversation held, the next one
     planned, and the latest open meeting before this one (which would be proposed instead)."""
-    pair = meeting.one_on_one
-    today = timezone.localdate(now)
-    from_today = datetime.combine(today, time(), tzinfo=timezone.get_current_timezone())
-    upcoming = Q(status=Meeting.Status.UPCOMING, scheduled_for__gte=from_today)
-    facts = Meeting.objects.filter(one_on_one=pair).aggregate(
-        last=Max(
+    facts = Meeting.objects.filter(one_on_one=meeting.one_on_one).aggregate(
+        **_growth_aggregates(meeting, now)
+    )
+    return _growth_from(meeting, facts, now)
+
+
+def _from_today(now: datetime) -> datetime:
+    return datetime.combine(timezone.localdate(now), time(), tzinfo=timezone.get_current_timezone())
+
+
+def _growth_aggregates(meeting: Meeting, now: datetime) -> dict[str, Max | Min]:
+    upcoming = Q(status=Meeting.Status.UPCOMING, scheduled_for__gte=_from_today(now))
+    return {
+        "last": Max(
             "scheduled_for",
             filter=Q(status=Meeting.Status.HELD, is_growth=True, scheduled_for__lt=now),
         ),
-        planned=Min("scheduled_for", filter=upcoming & Q(is_growth=True)),
-        before=Max("scheduled_for", filter=upcoming & Q(scheduled_for__lt=meeting.scheduled_for)),
-    )
+        "planned": Min("scheduled_for", filter=upcoming & Q(is_growth=True)),
+        "before": Max(
+            "scheduled_for", filter=upcoming & Q(scheduled_for__lt=meeting.scheduled_for)
+        ),
+    }
+
+
+def _growth_from(meeting: Meeting, facts: dict[str, Any], now: datetime) -> GrowthRhythm:
+    pair = meeting.one_on_one
+    from_today = _from_today(now)
     last_on = timezone.localdate(facts["last"]) if facts["last"] else None
     planned_on = timezone.localdate(facts["planned"]) if facts["planned"] else None
     due_on = pair.growth_due_on(last_on)

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from rapport import access, versions
 from rapport.audit import services as audit
@@ -82,7 +83,8 @@ def _require_in_hours(
     if problems := slots.explain(start, end, people):
         listed = "; ".join(problem.sentence() for problem in problems)
         raise ValidationError(
-            f"This time is outside working hours: {listed}. Confirm to book it anyway.",
+            gettext("This time is outside working hours: %(problems)s. Confirm to book it anyway.")
+            % {"problems": listed},
             code="out_of_hours",
         )
 
@@ -100,7 +102,10 @@ def one_on_one_set_up(
     A first meeting outside either person's hours needs `confirmed_out_of_hours`."""
     access.require(access.can_set_up_one_on_ones(by, manager))
     if report.manager_id != manager.pk or not report.is_active:
-        raise ValidationError(f"{report.name} does not report to {manager.name}.")
+        raise ValidationError(
+            gettext("%(report)s does not report to %(manager)s.")
+            % {"report": report.name, "manager": manager.name}
+        )
     existing = OneOnOne.objects.filter(report=report, status=OneOnOne.Status.ACTIVE).first()
     if existing is not None and existing.manager_id == manager.pk:
         return one_on_one_change_rule(
@@ -446,11 +451,11 @@ def day_away_add(
     today = now.astimezone(person.zone).date()
     if ends_on < today:
         raise ValidationError(
-            {"ends_on": "These days are all in the past: add days away from today on."}
+            {"ends_on": gettext("These days are all in the past: add days away from today on.")}
         )
     if starts_on > today + AWAY_AHEAD:
         raise ValidationError(
-            {"starts_on": "Days away can be added up to two years ahead; add these later."}
+            {"starts_on": gettext("Days away can be added up to two years ahead; add these later.")}
         )
     away.save()
     zone = person.zone
@@ -520,7 +525,7 @@ def day_away_remove(*, day_away: DayAway, by: Person) -> None:
 def _require_writer(by: Person, meeting: Meeting) -> None:
     access.require(access.can_see_one_on_one(by, meeting.one_on_one))
     if not access.can_write_in(by, meeting.one_on_one):
-        raise ValidationError("This 1:1 is closed; its meetings can no longer change.")
+        raise ValidationError(gettext("This 1:1 is closed; its meetings can no longer change."))
 
 
 @versions.bumps
@@ -530,7 +535,7 @@ def meeting_reschedule(
     """Move one meeting. A time outside either person's hours needs `confirmed_out_of_hours`."""
     _require_writer(by, meeting)
     if meeting.status not in (Meeting.Status.UPCOMING,):
-        raise ValidationError("Only an upcoming meeting can be moved.")
+        raise ValidationError(gettext("Only an upcoming meeting can be moved."))
     pair = meeting.one_on_one
     _require_in_hours(
         start=to,
@@ -550,7 +555,7 @@ def meeting_set_status(*, meeting: Meeting, status: str, reason: str, by: Person
     still open, and open meetings show them."""
     _require_writer(by, meeting)
     if status in (Meeting.Status.SKIPPED, Meeting.Status.CANCELLED) and not reason.strip():
-        raise ValidationError("Say why, in a few words: it helps you both later.")
+        raise ValidationError(gettext("Say why, in a few words: it helps you both later."))
     calendar_changes = Meeting.Status.UPCOMING in (meeting.status, status) and (
         {meeting.status, status} & {Meeting.Status.SKIPPED, Meeting.Status.CANCELLED}
     )
@@ -588,7 +593,7 @@ def _locked(meeting: Meeting, by: Person) -> Meeting:
     access.require(access.can_run_meeting_mode(by, meeting))
     locked = Meeting.objects.select_for_update().select_related("one_on_one").get(pk=meeting.pk)
     if locked.ended_at is not None:
-        raise ValidationError("This meeting has ended; its minutes are recorded.")
+        raise ValidationError(gettext("This meeting has ended; its minutes are recorded."))
     return locked
 
 
@@ -623,7 +628,7 @@ def mode_switch(
 ) -> Meeting:
     """Move the clock to another section (also resumes a paused clock in that section)."""
     if section not in timing.SECTIONS:
-        raise ValidationError("Choose connection or performance.")
+        raise ValidationError(gettext("Choose connection or performance."))
     now = now or timezone.now()
     meeting = _locked(meeting, by)
     running = meeting.segments.filter(ended_at__isnull=True).first()
@@ -720,15 +725,17 @@ def meeting_estimate(
     """For a meeting held without meeting mode: an estimate, kept apart from measured time."""
     access.require(access.can_see_one_on_one(by, meeting.one_on_one))
     if not access.can_write_in(by, meeting.one_on_one):
-        raise ValidationError("This 1:1 is closed: its meetings can no longer change.")
+        raise ValidationError(gettext("This 1:1 is closed: its meetings can no longer change."))
     if meeting.ended_at is not None:
-        raise ValidationError("This meeting was measured; there is nothing to estimate.")
+        raise ValidationError(gettext("This meeting was measured; there is nothing to estimate."))
     if (
         connection_minutes < 0
         or performance_minutes < 0
         or connection_minutes + performance_minutes > 600
     ):
-        raise ValidationError("Give the minutes of each part, from 0 up to 10 hours in all.")
+        raise ValidationError(
+            gettext("Give the minutes of each part, from 0 up to 10 hours in all.")
+        )
     meeting.estimated_connection_minutes = connection_minutes
     meeting.estimated_performance_minutes = performance_minutes
     meeting.save(update_fields=["estimated_connection_minutes", "estimated_performance_minutes"])
@@ -741,7 +748,9 @@ def meeting_estimate(
 def _require_agenda_writer(by: Person, one_on_one: OneOnOne) -> None:
     access.require(access.can_see_one_on_one(by, one_on_one))
     if not access.can_write_in(by, one_on_one):
-        raise ValidationError("This 1:1 is closed: its agenda can be read but no longer changed.")
+        raise ValidationError(
+            gettext("This 1:1 is closed: its agenda can be read but no longer changed.")
+        )
 
 
 def _require_may_touch(by: Person, point: TalkingPoint) -> None:
@@ -789,9 +798,16 @@ def meeting_make_growth(*, meeting: Meeting, by: Person, growth: bool = True) ->
     nobody has discussed yet. Returns the points added."""
     _require_writer(by, meeting)
     if not meeting.is_open:
-        raise ValidationError("Only an upcoming meeting can become the growth conversation.")
-    template = growth_agenda()
-    texts = {text for _, text in template}
+        raise ValidationError(
+            gettext("Only an upcoming meeting can become the growth conversation.")
+        )
+    # The points go in in the active language (growth_texts.py); taking the mark off finds them
+    # in whichever language they went in.
+    template = [(section, gettext(text)) for section, text in growth_agenda()]
+    texts: set[str] = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            texts.update(gettext(text) for _, text in growth_agenda())
 
     def open_template_points() -> list[TalkingPoint]:
         # Point texts are encrypted at rest (rapport/crypto): matched here, not in SQL.
@@ -828,7 +844,7 @@ def point_set_discussed(
     ticking it records a discussion of it in this meeting only."""
     _require_may_touch(by, point)
     if meeting.one_on_one_id != point.one_on_one_id:
-        raise ValidationError("That point belongs to another 1:1.")
+        raise ValidationError(gettext("That point belongs to another 1:1."))
     if point.is_recurring:
         existing = point.discussions.filter(discussed_in=meeting)
         if discussed and not existing.exists():
@@ -887,7 +903,7 @@ def point_delete(*, point: TalkingPoint, by: Person) -> None:
     access.require(access.can_remove_point(by, point))
     _require_agenda_writer(by, point.one_on_one)
     if point.discussed_in_id is not None:
-        raise ValidationError("A discussed point is part of the record and stays.")
+        raise ValidationError(gettext("A discussed point is part of the record and stays."))
     point.delete()
 
 
@@ -906,14 +922,17 @@ def action_add(
     unless `already_late` says the item is being recorded late on purpose."""
     _require_agenda_writer(by, one_on_one)
     if owner.pk not in (one_on_one.manager_id, one_on_one.report_id):
-        raise ValidationError("An action belongs to one of the two people of the 1:1.")
+        raise ValidationError(gettext("An action belongs to one of the two people of the 1:1."))
     if due_on is not None and not already_late and due_on < timezone.localdate():
         raise ValidationError(
-            f"{due_on:%-d %b %Y} has passed. Choose today or a later day, or tick "
-            "“Already late” to record it with that date."
+            gettext(
+                "%(date)s has passed. Choose today or a later day, or tick “Already late” to "
+                "record it with that date."
+            )
+            % {"date": f"{due_on:%-d %b %Y}"}
         )
     if meeting is not None and meeting.one_on_one_id != one_on_one.pk:
-        raise ValidationError("That meeting belongs to another 1:1.")
+        raise ValidationError(gettext("That meeting belongs to another 1:1."))
     return ActionItem.objects.create(
         one_on_one=one_on_one,
         created_in=meeting,
@@ -1203,7 +1222,9 @@ def departure_record(
     day). Recording again replaces a scheduled departure (a new date or reason)."""
     access.require(access.can_record_departure(by))
     if not person.is_active:
-        raise ValidationError(f"{person.name} has already left.", code="left")
+        raise ValidationError(
+            gettext("%(name)s has already left.") % {"name": person.name}, code="left"
+        )
     now = now or timezone.now()
     Departure.objects.filter(person=person, state=Departure.State.SCHEDULED).update(
         state=Departure.State.CANCELLED, ended_at=now
@@ -1288,7 +1309,7 @@ def departure_cancel(*, departure: Departure, by: Person, now: datetime | None =
     departure = Departure.objects.select_for_update().get(pk=departure.pk)
     if not departure.is_scheduled:
         raise ValidationError(
-            "This departure is no longer scheduled: it was applied or called off already.",
+            gettext("This departure is no longer scheduled: it was applied or called off already."),
             code="not_scheduled",
         )
     departure.state = Departure.State.CANCELLED
@@ -1310,13 +1331,19 @@ def departure_undo(*, departure: Departure, by: Person, now: datetime | None = N
     departure = Departure.objects.select_for_update().get(pk=departure.pk)
     grace = departure_undo_grace()
     if not departure.is_applied:
-        raise ValidationError("Only a departure that has taken effect can be undone.")
+        raise ValidationError(gettext("Only a departure that has taken effect can be undone."))
     if not departure.can_undo(now, grace):
         until = departure.undo_until(grace)
         assert until is not None
         raise ValidationError(
-            f"This departure can no longer be undone: the {grace.days} days to undo it ended "
-            f"on {timezone.localtime(until):%-d %B %Y}.",
+            ngettext(
+                "This departure can no longer be undone: the %(days)d day to undo it ended on "
+                "%(date)s.",
+                "This departure can no longer be undone: the %(days)d days to undo it ended on "
+                "%(date)s.",
+                grace.days,
+            )
+            % {"days": grace.days, "date": f"{timezone.localtime(until):%-d %B %Y}"},
             code="grace_over",
         )
     person = Person.objects.select_for_update().get(pk=departure.person_id)

@@ -27,9 +27,11 @@ from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
+from django.utils.translation import gettext
+
 from rapport.meetings.recurrence import first_date, to_utc
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Six 1:1s a day is where managers start to report that the last ones get less than they deserve.
 DEFAULT_MAX_PER_DAY = 6
 # Fifteen minutes between two 1:1s: time to write the notes of one and read the agenda of the
@@ -93,7 +95,7 @@ class Slot:
         return self.weekday * 1440 + self.start.hour * 60 + self.start.minute
 
     def label(self) -> str:
-        return f"{DAY_NAMES[self.weekday]} {self.start:%H:%M}"
+        return f"{WEEKDAYS[self.weekday]} {self.start:%H:%M}"
 
 
 @dataclass(frozen=True)
@@ -119,18 +121,27 @@ class OutOfHours:
 
     @property
     def when(self) -> str:
-        return f"{self.local_start:%H:%M} {DAY_NAMES[self.local_start.weekday()]}"
+        return f"{self.local_start:%H:%M} {WEEKDAYS[self.local_start.weekday()]}"
 
     def sentence(self) -> str:
         if self.is_day_off:
-            why = "not one of their working days"
+            why = gettext("not one of their working days")
         else:
-            why = f"outside their working hours {self.hours}"
-        night = ", at night" if self.minutes_at_night else ""
-        return f"{self.when} for {self.name} in {self.zone}, {why}{night}"
+            why = gettext("outside their working hours %(hours)s") % {"hours": self.hours}
+        if self.minutes_at_night:
+            why = gettext("%(why)s, at night") % {"why": why}
+        return gettext("%(when)s for %(name)s in %(zone)s, %(why)s") % {
+            "when": self.when,
+            "name": self.name,
+            "zone": self.zone,
+            "why": why,
+        }
 
     def confirmation(self) -> str:
-        return f"I know {self.when} is outside {self.name}'s hours"
+        return gettext("I know %(when)s is outside %(name)s's hours") % {
+            "when": self.when,
+            "name": self.name,
+        }
 
 
 @dataclass(frozen=True)
@@ -247,8 +258,11 @@ class HoursCheck:
 
     @property
     def confirmation(self) -> str:
-        said = "; ".join(f"{p.when} is outside {p.name}'s hours" for p in self.problems)
-        return f"I know {said}"
+        said = "; ".join(
+            gettext("%(when)s is outside %(name)s's hours") % {"when": p.when, "name": p.name}
+            for p in self.problems
+        )
+        return gettext("I know %(problems)s") % {"problems": said}
 
     def sentences(self) -> list[str]:
         return [problem.sentence() for problem in self.problems]
@@ -279,7 +293,7 @@ def check(
 def local_label(moment: datetime, zone: str) -> str:
     """ "Tue 09:00" on `zone`'s clock: days differ across zones, so the day is always named."""
     local = moment.astimezone(ZoneInfo(zone))
-    return f"{DAY_NAMES[local.weekday()][:3]} {local:%H:%M}"
+    return f"{WEEKDAYS_ABBR[local.weekday()]} {local:%H:%M}"
 
 
 def first_meeting(
@@ -515,7 +529,7 @@ def plan_team(
                     has_fit,
                     False,
                     alternating=alternating,
-                    problem="No free time is left in the week under the limit per day.",
+                    problem=gettext("No free time is left in the week under the limit per day."),
                     alternating_at_night=alternating_at_night,
                 )
             )
@@ -524,9 +538,12 @@ def plan_team(
             ""
             if option.fits
             else (
-                "Every time inside both people's hours is taken; this is the least bad one left."
+                gettext(
+                    "Every time inside both people's hours is taken; this is the least bad one "
+                    "left."
+                )
                 if has_fit
-                else "No time in the week is inside both people's working hours."
+                else gettext("No time in the week is inside both people's working hours.")
             )
         )
         cap_hint = ""
@@ -535,10 +552,10 @@ def plan_team(
             and not manager.works_on(option.candidate.slot.weekday)
             and any(week.per_day[day] >= max_per_day for day in preferred)
         ):
-            cap_hint = (
-                f"The working days are full at {max_per_day} 1:1s a day; allow"
-                f" {max_per_day + 1} a day for a time on one of them."
-            )
+            cap_hint = gettext(
+                "The working days are full at %(max)d 1:1s a day; allow %(more)d a day for a time "
+                "on one of them."
+            ) % {"max": max_per_day, "more": max_per_day + 1}
         proposals.append(
             Proposal(
                 key,

@@ -11,7 +11,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.urls import reverse
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext, ngettext
 
+from rapport.display import format_date
 from rapport.meetings.models import Meeting
 from rapport.meetings.selectors import Week
 from rapport.people.models import DayAway, Person
@@ -98,17 +101,19 @@ class Block:
         """What is worth knowing about the block, in words: its text alternative and tooltip."""
         notes = []
         if self.is_moved:
-            notes.append("moved")
+            notes.append(gettext("moved"))
         if self.clashes_with:
-            notes.append("clashes with " + ", ".join(self.clashes_with))
+            notes.append(
+                gettext("clashes with %(names)s") % {"names": ", ".join(self.clashes_with)}
+            )
         if self.outside_theirs:
-            notes.append(self.outside_theirs + ", outside their hours")
+            notes.append(gettext("%(when)s, outside their hours") % {"when": self.outside_theirs})
         if self.outside_mine:
-            notes.append("outside your hours")
+            notes.append(gettext("outside your hours"))
         if self.other_away:
             notes.append(self.other_away)
         if self.viewer_away:
-            notes.append("you are away")
+            notes.append(gettext("you are away"))
         return notes
 
     @property
@@ -166,12 +171,15 @@ class WeekLayout:
     def summary(self) -> str:
         """The grid in one sentence, for its caption."""
         count = self.meeting_count
-        parts = [f"{count} 1:1{'' if count == 1 else 's'} this week"]
+        parts = [
+            ngettext("%(count)d 1:1 this week", "%(count)d 1:1s this week", count)
+            % {"count": count}
+        ]
         if self.clash_count:
-            parts.append(f"{self.clash_count} clashing")
+            parts.append(gettext("%(count)d clashing") % {"count": self.clash_count})
         if self.outside_count:
-            parts.append(f"{self.outside_count} outside working hours")
-        return ", ".join(parts) + "."
+            parts.append(gettext("%(count)d outside working hours") % {"count": self.outside_count})
+        return gettext("%(parts)s.") % {"parts": ", ".join(parts)}
 
 
 def lay_out_week(week: Week, *, today: date) -> WeekLayout:
@@ -209,8 +217,8 @@ def lay_out_week(week: Week, *, today: date) -> WeekLayout:
         columns.append(
             Day(
                 day=day,
-                name=DAY_NAMES[day.weekday()],
-                label=f"{day.day} {day:%b}",
+                name=str(WEEKDAYS_ABBR[day.weekday()]),
+                label=format_date(day, "j M"),
                 is_today=day == today,
                 away=_away_labels(week, day),
                 shades=shades,
@@ -270,17 +278,21 @@ def _day_ranges(names: list[str]) -> str:
         else:
             runs.append([index])
     return ", ".join(
-        DAY_NAMES[run[0]] if len(run) == 1 else f"{DAY_NAMES[run[0]]}{DASH}{DAY_NAMES[run[-1]]}"
+        str(WEEKDAYS_ABBR[run[0]])
+        if len(run) == 1
+        else f"{WEEKDAYS_ABBR[run[0]]}{DASH}{WEEKDAYS_ABBR[run[-1]]}"
         for run in runs
     )
 
 
 def _week_title(monday: date, sunday: date) -> str:
+    """'30 November - 6 December 2026' (with a dash), in the active language."""
+    end = format_date(sunday, "j F Y")
     if monday.year != sunday.year:
-        return f"{monday.day} {monday:%B %Y} {DASH} {sunday.day} {sunday:%B %Y}"
+        return f"{format_date(monday, 'j F Y')} {DASH} {end}"
     if monday.month != sunday.month:
-        return f"{monday.day} {monday:%B} {DASH} {sunday.day} {sunday:%B %Y}"
-    return f"{monday.day}{DASH}{sunday.day} {sunday:%B %Y}"
+        return f"{format_date(monday, 'j F')} {DASH} {end}"
+    return f"{format_date(monday, 'j')}{DASH}{end}"
 
 
 def _minute_of(moment: datetime, day: date, zone: ZoneInfo) -> int:
@@ -426,9 +438,12 @@ def _block(
     if week.schedule_visible(other):
         their_start = start.astimezone(other.zone)
         if counts and not other.is_working(start, end):
-            outside_theirs = f"{their_start:%H:%M %a} for {other.get_short_name()}"
+            outside_theirs = gettext("%(time)s for %(name)s") % {
+                "time": f"{their_start:%H:%M} {WEEKDAYS_ABBR[their_start.weekday()]}",
+                "name": other.get_short_name(),
+            }
         if any(away.covers(their_start.date()) for away in week.days_away.get(other.pk, [])):
-            other_away = f"{other.get_short_name()} is away"
+            other_away = gettext("%(name)s is away") % {"name": other.get_short_name()}
     first, after = _rows(span, origin)
     return Block(
         url=reverse("meetings:meeting", kwargs={"meeting_uuid": meeting.uuid}),
@@ -455,7 +470,7 @@ def _away_labels(week: Week, day: date) -> list[str]:
     labels = []
     for day_away in week.days_away.get(week.viewer.pk, []):
         if day_away.covers(day):
-            labels.append(f"You: {day_away.get_kind_display().lower()}")
+            labels.append(gettext("You: %(kind)s") % {"kind": day_away.get_kind_display().lower()})
     selected = week.selected
     if selected is not None:
         for day_away in week.days_away.get(selected.pk, []):

@@ -29,10 +29,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
+from rapport.display import format_date
 from rapport.meetings.models import Meeting
 from rapport.notify import selectors
-from rapport.notify.emails import absolute, local_time, meeting_url
+from rapport.notify.emails import absolute, in_recipient_language, local_time, meeting_url
 from rapport.notify.models import ChatFlavour, Kind
 from rapport.people.models import Person
 
@@ -75,25 +77,29 @@ def webhook_url_problem(url: str, *, resolver: Resolver | None = None) -> str | 
         host = (parts.hostname or "").lower()
         parts.port  # noqa: B018 - raises ValueError on a port out of range
     except ValueError:
-        return "Enter a valid web address."
+        return gettext("Enter a valid web address.")
     if not host or parts.scheme not in ("http", "https"):
-        return "Enter a web address that starts with https://."
+        return gettext("Enter a web address that starts with https://.")
     if parts.username or parts.password:
-        return "Leave the user name and password out of the address."
+        return gettext("Leave the user name and password out of the address.")
     if parts.scheme == "http":
         if settings.PRODUCTION or not settings.CHAT_WEBHOOK_ALLOW_LOOPBACK_HTTP:
-            return "Use an https:// address: reminders are never sent unencrypted."
+            return gettext("Use an https:// address: reminders are never sent unencrypted.")
         if not _is_loopback(host):
-            return "Plain http:// is allowed to this machine (127.0.0.1) only; use https://."
+            return gettext(
+                "Plain http:// is allowed to this machine (127.0.0.1) only; use https://."
+            )
         return None
     if not settings.PRODUCTION:
         return None
     try:
         addresses = [host] if _is_ip(host) else (resolver or resolve)(host)
     except OSError:
-        return "This host name does not resolve; check the address."
+        return gettext("This host name does not resolve; check the address.")
     if not addresses or _non_public(addresses):
-        return "This address is on a private network; Rapport only posts to public addresses."
+        return gettext(
+            "This address is on a private network; Rapport only posts to public addresses."
+        )
     return None
 
 
@@ -119,58 +125,55 @@ class ChatMessage:
     link_label: str
 
 
+@in_recipient_language("report")
 def report_reminder(*, meeting: Meeting, report: Person) -> ChatMessage:
     manager = meeting.one_on_one.manager
     return ChatMessage(
         kind=Kind.REPORT_REMINDER,
         key=f"{Kind.REPORT_REMINDER}:{report.uuid}:{meeting.uuid}",
         recipient=report,
-        title="Prepare for your 1:1",
-        text=(
-            f"Your 1:1 with {manager.name} is on {local_time(meeting.scheduled_for, report)}. "
+        title=gettext("Prepare for your 1:1"),
+        text=gettext(
+            "Your 1:1 with %(name)s is on %(when)s. "
             "Add what you want to talk about and check in before it."
-        ),
+        )
+        % {"name": manager.name, "when": local_time(meeting.scheduled_for, report)},
         url=meeting_url(meeting),
-        link_label="Open the meeting",
+        link_label=gettext("Open the meeting"),
     )
 
 
+@in_recipient_language("manager")
 def manager_agenda(*, meeting: Meeting, manager: Person) -> ChatMessage:
     report = meeting.one_on_one.report
     return ChatMessage(
         kind=Kind.MANAGER_AGENDA,
         key=f"{Kind.MANAGER_AGENDA}:{manager.uuid}:{meeting.uuid}",
         recipient=manager,
-        title="Your 1:1 tomorrow",
-        text=(
-            f"Tomorrow: your 1:1 with {report.name}, "
-            f"{local_time(meeting.scheduled_for, manager)}. The agenda is ready."
-        ),
+        title=gettext("Your 1:1 tomorrow"),
+        text=gettext("Tomorrow: your 1:1 with %(name)s, %(when)s. The agenda is ready.")
+        % {"name": report.name, "when": local_time(meeting.scheduled_for, manager)},
         url=meeting_url(meeting),
-        link_label="See the agenda",
+        link_label=gettext("See the agenda"),
     )
 
 
+@in_recipient_language("person")
 def meeting_recap(*, meeting: Meeting, person: Person) -> ChatMessage:
     other = meeting.one_on_one.other_person(person)
     return ChatMessage(
         kind=Kind.MEETING_RECAP,
         key=f"{Kind.MEETING_RECAP}:{person.uuid}:{meeting.uuid}",
         recipient=person,
-        title="Recap of your 1:1",
-        text=(
-            f"The recap of your 1:1 with {other.name} on "
-            f"{local_time(meeting.scheduled_for, person)} is ready."
-        ),
+        title=gettext("Recap of your 1:1"),
+        text=gettext("The recap of your 1:1 with %(name)s on %(when)s is ready.")
+        % {"name": other.name, "when": local_time(meeting.scheduled_for, person)},
         url=meeting_url(meeting),
-        link_label="Read the recap",
+        link_label=gettext("Read the recap"),
     )
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
+@in_recipient_language("manager")
 def weekly_digest(*, manager: Person, week_start: datetime) -> ChatMessage:
     """`week_start` is Monday 00:00 in the manager's zone."""
     today = week_start.date()
@@ -181,13 +184,15 @@ def weekly_digest(*, manager: Person, week_start: datetime) -> ChatMessage:
         kind=Kind.WEEKLY_DIGEST,
         key=f"{Kind.WEEKLY_DIGEST}:{manager.uuid}:{year}-W{week:02d}",
         recipient=manager,
-        title=f"Your week from {today.day} {today:%B}",
-        text=(
-            f"This week: {_plural(meetings, '1:1')} with your team, "
-            f"{_plural(overdue, 'overdue action')}."
-        ),
+        title=gettext("Your week from %(day)s") % {"day": format_date(today, "j F")},
+        text=gettext("This week: %(meetings)s with your team, %(overdue)s.")
+        % {
+            "meetings": ngettext("%(count)d 1:1", "%(count)d 1:1s", meetings) % {"count": meetings},
+            "overdue": ngettext("%(count)d overdue action", "%(count)d overdue actions", overdue)
+            % {"count": overdue},
+        },
         url=absolute(reverse("meetings:team_setup")),
-        link_label="Open your team",
+        link_label=gettext("Open your team"),
     )
 
 

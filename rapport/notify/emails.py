@@ -1,21 +1,27 @@
 """One function per kind of email. Each reads only what its recipient may see (notify/selectors)
 and renders a subject, a text body and an HTML body from templates/notify/email/, with every
-time in the recipient's own time zone."""
+time in the recipient's own time zone and every word in the recipient's own language
+(`in_recipient_language`: Person.email_language)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 
+from rapport.display import format_date, language_to_activate
 from rapport.markdown import render_markdown
 from rapport.meetings import ical
 from rapport.meetings.models import Meeting, OneOnOne
@@ -41,10 +47,35 @@ class Email:
     calendar_method: str = ""
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_recipient_language(recipient: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Runs an email (or chat message) function in the language of the person passed as the
+    keyword argument `recipient`: every word, date and subject of it, whoever triggered it
+    (a request in another language, the worker with none)."""
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            person = kwargs.get(recipient)
+            language = (
+                person.email_language if isinstance(person, Person) else settings.LANGUAGE_CODE
+            )
+            with translation.override(language_to_activate(language)):
+                return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def local_time(moment: datetime, person: Person) -> str:
-    """'Tuesday 3 November 2026, 10:00 (America/New_York)': the recipient's wall clock."""
+    """'Tuesday 3 November 2026, 10:00 (America/New_York)': the recipient's wall clock, in the
+    active language."""
     local = moment.astimezone(ZoneInfo(person.timezone))
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({person.timezone})"
+    return f"{format_date(local, 'l j F Y, H:i')} ({person.timezone})"
 
 
 def absolute(path: str) -> str:
@@ -87,6 +118,7 @@ def _render(
     )
 
 
+@in_recipient_language("report")
 def report_reminder(*, meeting: Meeting, report: Person) -> Email:
     manager = meeting.one_on_one.manager
     context = {
@@ -101,6 +133,7 @@ def report_reminder(*, meeting: Meeting, report: Person) -> Email:
     return _render(Kind.REPORT_REMINDER, key, report, context)
 
 
+@in_recipient_language("manager")
 def manager_agenda(*, meeting: Meeting, manager: Person) -> Email:
     context = {
         "meeting": meeting,
@@ -116,6 +149,7 @@ def manager_agenda(*, meeting: Meeting, manager: Person) -> Email:
     return _render(Kind.MANAGER_AGENDA, key, manager, context)
 
 
+@in_recipient_language("person")
 def meeting_recap(*, meeting: Meeting, person: Person) -> Email:
     notes = [
         {"who": who, "text": body, "html": render_markdown(body)}
@@ -135,6 +169,7 @@ def meeting_recap(*, meeting: Meeting, person: Person) -> Email:
     return _render(Kind.MEETING_RECAP, key, person, context)
 
 
+@in_recipient_language("manager")
 def weekly_digest(*, manager: Person, week_start: datetime) -> Email:
     """`week_start` is Monday 00:00 in the manager's zone."""
     today: date = week_start.date()
@@ -146,6 +181,7 @@ def weekly_digest(*, manager: Person, week_start: datetime) -> Email:
         "meetings": [
             {"with": m.one_on_one.report, "when": local_time(m.scheduled_for, manager)}
             | {"url": meeting_url(m), "status": m.get_status_display()}
+            | {"upcoming": m.status == Meeting.Status.UPCOMING}
             for m in meetings
         ],
         "signals": selectors.team_signals_for_digest(manager),
@@ -156,6 +192,7 @@ def weekly_digest(*, manager: Person, week_start: datetime) -> Email:
     return _render(Kind.WEEKLY_DIGEST, key, manager, context)
 
 
+@in_recipient_language("person")
 def calendar_invite(
     *, one_on_one: OneOnOne, person: Person, method: str, calendar: bytes, now: datetime
 ) -> Email:
@@ -171,10 +208,12 @@ def calendar_invite(
         "other": one_on_one.other_person(person),
         # The rule on the manager's clock, which it follows through daylight saving; the next
         # meeting on the recipient's own.
-        "rule": (
-            f"{one_on_one.get_cadence_display()} on {one_on_one.get_weekday_display()}"
-            f" at {one_on_one.start_time:%H:%M}"
-        ),
+        "rule": gettext("%(cadence)s on %(weekday)s at %(time)s")
+        % {
+            "cadence": one_on_one.get_cadence_display(),
+            "weekday": one_on_one.get_weekday_display(),
+            "time": f"{one_on_one.start_time:%H:%M}",
+        },
         "rule_zone": one_on_one.timezone,
         "same_zone": one_on_one.timezone == person.timezone,
         "next": local_time(upcoming.scheduled_for, person) if upcoming else "",
@@ -187,6 +226,7 @@ def calendar_invite(
     return Email(**{**email.__dict__, "calendar": calendar.decode(), "calendar_method": method})
 
 
+@in_recipient_language("by")
 def sample_email(*, to: str, by: Person | None, nonce: str) -> Email:
     """A test message an admin asks for; it names no one and carries nothing from a 1:1."""
     context = {"to": to, "home_url": absolute(reverse("home"))}
@@ -195,6 +235,7 @@ def sample_email(*, to: str, by: Person | None, nonce: str) -> Email:
     return Email(**{**email.__dict__, "recipient": by})
 
 
+@in_recipient_language("person")
 def invitation(*, person: Person, key: str) -> Email:
     """A new person's first email: what Rapport is and a link to choose a password (the
     invitation token: valid RAPPORT_INVITATION_DAYS and until the password is set). Nothing
@@ -214,6 +255,7 @@ def invitation(*, person: Person, key: str) -> Email:
     return _render(Kind.INVITATION, key, person, context)
 
 
+@in_recipient_language("person")
 def password_reset(*, person: Person, key: str) -> Email:
     """The link to choose a new password (Django's token: valid for PASSWORD_RESET_TIMEOUT and
     until the password changes). Built from BASE_URL, never from the request's Host header."""

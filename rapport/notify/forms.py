@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport.notify.chat import webhook_url_problem
 from rapport.notify.models import CHOOSABLE_KINDS, ChatFlavour, Kind
@@ -12,7 +14,7 @@ from rapport.notify.models import CHOOSABLE_KINDS, ChatFlavour, Kind
 
 class PreferenceForm(forms.Form):
     kinds = forms.MultipleChoiceField(
-        label="Emails you get",
+        label=_("Emails you get"),
         choices=[(kind.value, kind.label) for kind in CHOOSABLE_KINDS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -25,7 +27,7 @@ class PreferenceForm(forms.Form):
 
 
 class TestEmailForm(forms.Form):
-    to = forms.EmailField(label="Send a test email to", max_length=254)
+    to = forms.EmailField(label=_("Send a test email to"), max_length=254)
 
 
 class RetryForm(forms.Form):
@@ -36,13 +38,13 @@ class RetryForm(forms.Form):
 
 class ChatWebhookForm(forms.Form):
     flavour = forms.ChoiceField(
-        label="Kind of webhook", choices=ChatFlavour.choices, widget=forms.RadioSelect
+        label=_("Kind of webhook"), choices=ChatFlavour.choices, widget=forms.RadioSelect
     )
     url = forms.CharField(
-        label="Webhook address",
+        label=_("Webhook address"),
         max_length=1000,
-        help_text="The URL the chat app gave you when you added the incoming webhook.",
-        error_messages={"required": "Paste the webhook address the chat app gave you."},
+        help_text=_("The URL the chat app gave you when you added the incoming webhook."),
+        error_messages={"required": _("Paste the webhook address the chat app gave you.")},
     )
 
     def __init__(self, *args: Any, flavours: Sequence[str] | None = None, **kwargs: Any):
@@ -60,7 +62,9 @@ class ChatWebhookForm(forms.Form):
         try:
             URLValidator(schemes=["http", "https"])(url)
         except forms.ValidationError:
-            raise forms.ValidationError("Enter a web address that starts with https://.") from None
+            raise forms.ValidationError(
+                gettext("Enter a web address that starts with https://.")
+            ) from None
         problem = webhook_url_problem(url)
         if problem is not None:
             raise forms.ValidationError(problem)

@@ -5,20 +5,24 @@ from typing import Any, ClassVar
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone as django_timezone
+from django.utils.translation import gettext_lazy as _
 
 from rapport.crypto.fields import EncryptedCharField
 from rapport.people.models import Person
 
 
 class Kind(models.TextChoices):
-    REPORT_REMINDER = "report_reminder", "Prepare for your 1:1 (to the report)"
-    MANAGER_AGENDA = "manager_agenda", "The agenda the day before (to the manager)"
-    MEETING_RECAP = "meeting_recap", "Recap after a 1:1 is held"
-    WEEKLY_DIGEST = "weekly_digest", "Monday digest of your team (to managers)"
-    TEST = "test", "Test email"
-    PASSWORD_RESET = "password_reset", "Password reset link"
-    CALENDAR_INVITE = "calendar_invite", "Calendar invites for your 1:1s (set-up and every change)"
-    INVITATION = "invitation", "Invitation to Rapport (a new person's first email)"
+    REPORT_REMINDER = "report_reminder", _("Prepare for your 1:1 (to the report)")
+    MANAGER_AGENDA = "manager_agenda", _("The agenda the day before (to the manager)")
+    MEETING_RECAP = "meeting_recap", _("Recap after a 1:1 is held")
+    WEEKLY_DIGEST = "weekly_digest", _("Monday digest of your team (to managers)")
+    TEST = "test", _("Test email")
+    PASSWORD_RESET = "password_reset", _("Password reset link")
+    CALENDAR_INVITE = (
+        "calendar_invite",
+        _("Calendar invites for your 1:1s (set-up and every change)"),
+    )
+    INVITATION = "invitation", _("Invitation to Rapport (a new person's first email)")
 
 
 # Every kind a person may turn off; a test email is asked for by an admin, never a subscription.
@@ -129,9 +133,9 @@ CHAT_KINDS = (
 
 
 class ChatFlavour(models.TextChoices):
-    SLACK = "slack", "Slack incoming webhook"
-    TEAMS = "teams", "Microsoft Teams workflow webhook (Adaptive Card)"
-    JSON = "json", "Generic JSON webhook"
+    SLACK = "slack", _("Slack incoming webhook")
+    TEAMS = "teams", _("Microsoft Teams workflow webhook (Adaptive Card)")
+    JSON = "json", _("Generic JSON webhook")
 
 
 class ChatWebhook(models.Model):

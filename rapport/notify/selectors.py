@@ -133,7 +133,7 @@ def pair_signals_for_manager(manager: Person, meeting: Meeting) -> list[PairSign
     return [
         PairSignal(
             title=signal.title,
-            severity=signal.severity.label,
+            severity=str(signal.severity.label),
             act_now=signal.act_now,
             evidence=signal.evidence[0] if signal.evidence else "",
         )
@@ -228,7 +228,9 @@ def outbox_overview(now: datetime, *, max_attempts: int) -> OutboxOverview:
         )
     }
     empty = dict.fromkeys(("scheduled", "waiting", "retrying", "gave_up", "sent_lately"), 0)
-    kinds = [KindCounts(label=label, **counts.get(kind, empty)) for kind, label in Kind.choices]
+    kinds = [
+        KindCounts(label=str(label), **counts.get(kind, empty)) for kind, label in Kind.choices
+    ]
     oldest = (
         Outbox.objects.filter(unsent, send_after__lte=now, attempts__lt=max_attempts)
         .order_by("send_after")
@@ -260,7 +262,7 @@ def _failure_reasons(max_attempts: int) -> list[FailureReason]:
     labels = dict(Kind.choices)
     reasons = [
         FailureReason(
-            kind_label=labels.get(kind, kind),
+            kind_label=str(labels.get(kind, kind)),
             reason=error or "(no reason recorded)",
             emails=emails,
             gave_up=gave_up,

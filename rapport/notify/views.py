@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -39,7 +40,7 @@ def preferences(request: SignedInRequest) -> HttpResponse:
         services.preference_set(
             person=request.user, kinds=form.cleaned_data["kinds"], offered=offered
         )
-        messages.success(request, "Your email choices are saved.")
+        messages.success(request, gettext("Your email choices are saved."))
         return redirect("notify:preferences")
     return _preferences_page(request, form)
 
@@ -72,7 +73,7 @@ def _chat_change(
     its errors."""
     if ChatRemoveForm(request.POST).is_valid():
         if services.chat_webhook_remove(by=request.user, person=person):
-            messages.success(request, "The chat webhook is disconnected.")
+            messages.success(request, gettext("The chat webhook is disconnected."))
         return None
     form = ChatWebhookForm(request.POST, flavours=flavours)
     if not form.is_valid():
@@ -83,7 +84,9 @@ def _chat_change(
         flavour=form.cleaned_data["flavour"],
         url=form.cleaned_data["url"],
     )
-    messages.success(request, "The chat webhook is connected: reminders go there too from now on.")
+    messages.success(
+        request, gettext("The chat webhook is connected: reminders go there too from now on.")
+    )
     return None
 
 
@@ -164,11 +167,21 @@ def outbox(request: SignedInRequest) -> HttpResponse:
     form = TestEmailForm(posted if posted and "retry" not in posted else None)
     if retry.is_valid():
         count = services.outbox_retry_failed(by=request.user)
-        messages.success(request, f"{count} email{'s' if count != 1 else ''} will be tried again.")
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d email will be tried again.",
+                "%(count)d emails will be tried again.",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("notify:outbox")
     if form.is_valid():
         services.sample_email_queue(to=form.cleaned_data["to"], by=request.user)
-        messages.success(request, "The test email is queued; the worker sends it within a minute.")
+        messages.success(
+            request, gettext("The test email is queued; the worker sends it within a minute.")
+        )
         return redirect("notify:outbox")
     context = {
         "form": form,

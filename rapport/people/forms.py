@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from rapport.audit import services as audit
 from rapport.audit.models import Action
@@ -30,7 +32,7 @@ from rapport.people.selectors import PeopleStatus
 from rapport.people.timezones import canonical_timezone, is_known_timezone, timezone_choices
 
 # One message for every counter, so a refusal says nothing about the account or the cause.
-THROTTLED_MESSAGE = (
+THROTTLED_MESSAGE = _(
     "Too many sign-in attempts. For your safety, sign-in is paused for a while; "
     "try again later or reset your password."
 )
@@ -38,10 +40,14 @@ THROTTLED_MESSAGE = (
 
 class SignInForm(forms.Form):
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
@@ -65,8 +71,8 @@ class SignInForm(forms.Form):
         # Before the password, so that nothing is learnt from it about the account either.
         if not password_sign_in_allowed(email):
             raise ValidationError(
-                "Passwords are switched off here: sign in with "
-                f"{settings.OIDC_PROVIDER_NAME} instead.",
+                gettext("Passwords are switched off here: sign in with %(provider)s instead.")
+                % {"provider": settings.OIDC_PROVIDER_NAME},
                 code="password_sign_in_off",
             )
         person = authenticate(self.request, username=email, password=password)
@@ -79,7 +85,9 @@ class SignInForm(forms.Form):
                 details={"address": address, "step": "password"},
             )
             raise ValidationError(
-                "That email and password do not match an account. Check both and try again.",
+                gettext(
+                    "That email and password do not match an account. Check both and try again."
+                ),
                 code="invalid_login",
             )
         throttle.clear_failures(email=email, address=address, browser=browser)
@@ -88,12 +96,12 @@ class SignInForm(forms.Form):
 
 
 class PeopleSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, strip=True, label="Search people")
+    q = forms.CharField(required=False, max_length=100, strip=True, label=_("Search people"))
     # HR and admins only (the view ignores it for anyone else).
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "Everyone"), *PeopleStatus.CHOICES],
-        error_messages={"invalid_choice": "Choose active, leaving soon or left."},
+        choices=[("", _("Everyone")), *PeopleStatus.CHOICES],
+        error_messages={"invalid_choice": _("Choose active, leaving soon or left.")},
     )
 
 
@@ -102,8 +110,10 @@ class TimezoneField(forms.ChoiceField):
     alias (Africa/Asmera, US/Eastern) is still accepted and becomes its canonical name."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Time zone")
-        kwargs.setdefault("error_messages", {"invalid_choice": "Choose a time zone from the list."})
+        kwargs.setdefault("label", _("Time zone"))
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("Choose a time zone from the list.")}
+        )
         kwargs.setdefault(
             "widget", forms.Select(attrs={"data-zone-filter": "", "autocomplete": "off"})
         )
@@ -126,7 +136,7 @@ class TimezoneField(forms.ChoiceField):
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value and not is_known_timezone(value):
-            raise ValidationError("Choose a time zone from the list.")
+            raise ValidationError(gettext("Choose a time zone from the list."))
 
 
 def preferred_name_field(*, own: bool) -> forms.CharField:
@@ -134,34 +144,41 @@ def preferred_name_field(*, own: bool) -> forms.CharField:
     return forms.CharField(
         max_length=60,
         required=False,
-        label="Preferred name",
+        label=_("Preferred name"),
         help_text=(
-            "What you like to be called: greetings and emails use it. Leave it blank to use "
-            "your first name."
+            _(
+                "What you like to be called: greetings and emails use it. Leave it blank to use "
+                "your first name."
+            )
             if own
-            else "What they like to be called: greetings and emails use it. Blank uses the "
-            "first word of their name."
+            else _(
+                "What they like to be called: greetings and emails use it. Blank uses the "
+                "first word of their name."
+            )
         ),
         validators=[validate_preferred_name],
-        error_messages={"max_length": "Keep the preferred name to 60 characters or fewer."},
+        error_messages={"max_length": _("Keep the preferred name to 60 characters or fewer.")},
     )
 
 
 class PersonForm(forms.Form):
     """An admin edits someone's place in the organisation."""
 
-    name = forms.CharField(max_length=150)
+    name = forms.CharField(max_length=150, label=_("Name"))
     preferred_name = preferred_name_field(own=False)
-    title = forms.CharField(max_length=150, required=False)
+    title = forms.CharField(max_length=150, required=False, label=_("Title"))
     timezone = TimezoneField()
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(choices=Role.choices, label=_("Role"))
     manager = forms.ModelChoiceField(
-        queryset=Person.objects.none(), required=False, empty_label="Nobody (top of the chart)"
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("Nobody (top of the chart)"),
+        label=_("Manager"),
     )
     started_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        label="Started on",
+        label=_("Started on"),
     )
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
@@ -175,9 +192,16 @@ class PersonForm(forms.Form):
 class ProfileForm(forms.Form):
     """What people may change about themselves."""
 
-    name = forms.CharField(max_length=150, label="Full name")
+    name = forms.CharField(max_length=150, label=_("Full name"))
     preferred_name = preferred_name_field(own=True)
-    timezone = TimezoneField(help_text="Meeting times are shown to you in this time zone.")
+    timezone = TimezoneField(help_text=_("Meeting times are shown to you in this time zone."))
+    # Each language under its own name, so that anyone can find theirs.
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=[("", gettext_lazy("Your browser's language")), *settings.LANGUAGES],
+        required=False,
+        help_text=gettext_lazy("Rapport's pages and your emails are written in this language."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -187,7 +211,15 @@ class ProfileForm(forms.Form):
 WEEKDAY_CHOICES = [
     (str(index), name)
     for index, name in enumerate(
-        ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+        (
+            _("Monday"),
+            _("Tuesday"),
+            _("Wednesday"),
+            _("Thursday"),
+            _("Friday"),
+            _("Saturday"),
+            _("Sunday"),
+        )
     )
 ]
 
@@ -198,21 +230,23 @@ class WorkingHoursForm(forms.Form):
     work_days = forms.MultipleChoiceField(
         choices=WEEKDAY_CHOICES,
         widget=forms.CheckboxSelectMultiple,
-        label="Working days",
-        error_messages={"required": "Choose at least one working day."},
+        label=_("Working days"),
+        error_messages={"required": _("Choose at least one working day.")},
     )
     work_starts = forms.TimeField(
-        label="Day starts at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Day starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     work_ends = forms.TimeField(
-        label="Day ends at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Day ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     video_link = forms.URLField(
         required=False,
         max_length=500,
-        label="Your video room",
-        help_text="Your usual meeting link (Zoom, Meet, Teams, Jitsi), starting with https://. "
-        "Your 1:1s use it unless a 1:1 has a room of its own.",
+        label=_("Your video room"),
+        help_text=_(
+            "Your usual meeting link (Zoom, Meet, Teams, Jitsi), starting with https://. "
+            "Your 1:1s use it unless a 1:1 has a room of its own."
+        ),
         assume_scheme="https",
         validators=[validate_video_link],
     )
@@ -220,7 +254,9 @@ class WorkingHoursForm(forms.Form):
     def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("work_starts", "work_ends"):
-            self.fields[name].help_text = f"In your own time zone, {zone}."
+            self.fields[name].help_text = gettext("In your own time zone, %(zone)s.") % {
+                "zone": zone
+            }
 
     def clean_work_days(self) -> int:
         days = self.cleaned_data["work_days"]
@@ -230,7 +266,7 @@ class WorkingHoursForm(forms.Form):
         data = super().clean() or {}
         starts, ends = data.get("work_starts"), data.get("work_ends")
         if starts is not None and ends is not None and ends <= starts:
-            self.add_error("work_ends", "The working day must end after it starts.")
+            self.add_error("work_ends", gettext("The working day must end after it starts."))
         return data
 
     @staticmethod
@@ -244,13 +280,13 @@ class WorkingHoursForm(forms.Form):
 
 
 class DayAwayForm(forms.Form):
-    kind = forms.ChoiceField(choices=DayAway.Kind.choices, label="Kind")
+    kind = forms.ChoiceField(choices=DayAway.Kind.choices, label=_("Kind"))
     starts_on = forms.DateField(
-        label="First day away", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("First day away"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     ends_on = forms.DateField(
-        label="Last day away",
-        help_text="The same as the first day for a single day.",
+        label=_("Last day away"),
+        help_text=_("The same as the first day for a single day."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -258,7 +294,7 @@ class DayAwayForm(forms.Form):
         data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts is not None and ends is not None and ends < starts:
-            self.add_error("ends_on", "The last day away cannot be before the first.")
+            self.add_error("ends_on", gettext("The last day away cannot be before the first."))
         return data
 
 
@@ -268,21 +304,23 @@ class DepartureForm(forms.Form):
 
     leaves_on = forms.DateField(
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        label="Leaving date",
-        help_text="From this day on they can no longer sign in. Today or an earlier day takes "
-        "effect at once; a later day is scheduled and they keep access until then.",
+        label=_("Leaving date"),
+        help_text=_(
+            "From this day on they can no longer sign in. Today or an earlier day takes "
+            "effect at once; a later day is scheduled and they keep access until then."
+        ),
         error_messages={
-            "required": "Enter the leaving date.",
-            "invalid": "Enter the leaving date as a date, for example 2026-12-31.",
+            "required": _("Enter the leaving date."),
+            "invalid": _("Enter the leaving date as a date, for example 2026-12-31."),
         },
     )
     reason = forms.ChoiceField(
         choices=LeftReason.choices,
-        label="Reason",
+        label=_("Reason"),
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose whether the departure was voluntary or not.",
-            "invalid_choice": "Choose voluntary or involuntary.",
+            "required": _("Choose whether the departure was voluntary or not."),
+            "invalid_choice": _("Choose voluntary or involuntary."),
         },
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -298,19 +336,19 @@ def _looks_like_email(value: str) -> bool:
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8 CSV, at most 5 MB.",
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV, at most 5 MB."),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
     deactivate_missing = forms.BooleanField(
         required=False,
-        label="Deactivate people who are not in this file",
-        help_text="They can no longer sign in; nobody is ever deleted.",
+        label=_("Deactivate people who are not in this file"),
+        help_text=_("They can no longer sign in; nobody is ever deleted."),
     )
     dry_run = forms.BooleanField(
         required=False,
-        label="Only check the file",
-        help_text="See what the import would do without changing anything.",
+        label=_("Only check the file"),
+        help_text=_("See what the import would do without changing anything."),
     )
 
     def clean(self) -> dict[str, Any]:
@@ -320,12 +358,14 @@ class ImportUploadForm(forms.Form):
         posted = self.data.getlist("keep_name") if hasattr(self.data, "getlist") else []
         emails = {normalise_email(str(value)) for value in posted if str(value).strip()}
         if len(emails) > MAX_ROWS:
-            raise ValidationError("Too many names to keep as written.", code="too_many")
+            raise ValidationError(gettext("Too many names to keep as written."), code="too_many")
         wrong = sorted(email for email in emails if not _looks_like_email(email))
         if wrong:
             raise ValidationError(
-                "Reload the page and choose again: “%(value)s” is not the email of a row in "
-                "the file.",
+                gettext(
+                    "Reload the page and choose again: “%(value)s” is not the email of a row in "
+                    "the file."
+                ),
                 params={"value": wrong[0][:100]},
                 code="keep_name",
             )
@@ -337,8 +377,10 @@ class ImportUploadForm(forms.Form):
         # Checked before anything reads the file into memory.
         if upload.size is None or upload.size > MAX_BYTES:
             raise ValidationError(
-                "The file is larger than 5 MB. Leave out columns Rapport does not use, or split "
-                "it into several files.",
+                gettext(
+                    "The file is larger than 5 MB. Leave out columns Rapport does not use, or "
+                    "split it into several files."
+                ),
                 code="too_large",
             )
         return upload
@@ -346,19 +388,21 @@ class ImportUploadForm(forms.Form):
 
 class PasswordResetRequestForm(forms.Form):
     email = forms.EmailField(
-        max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=_("Email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
 
 PROFILE_HINTS = {
-    "how_i_work": "Focus time, meetings, messages, when in the day you do your best work.",
-    "feedback": "In writing or face to face, straight away or when you have had time to think.",
-    "recognition": "A word in private, a mention in front of the team, more responsibility.",
-    "growth": "Skills, kinds of work or roles you would like to move towards.",
-    "outside_work": "Only what you are happy for your manager to know: family, hobbies, plans.",
+    "how_i_work": _("Focus time, meetings, messages, when in the day you do your best work."),
+    "feedback": _("In writing or face to face, straight away or when you have had time to think."),
+    "recognition": _("A word in private, a mention in front of the team, more responsibility."),
+    "growth": _("Skills, kinds of work or roles you would like to move towards."),
+    "outside_work": _("Only what you are happy for your manager to know: family, hobbies, plans."),
 }
 KEPT, SHARED = "kept", "shared"
-SHARING_CHOICES = [(KEPT, "Kept to myself"), (SHARED, "Shared with my manager")]
+SHARING_CHOICES = [(KEPT, _("Kept to myself")), (SHARED, _("Shared with my manager"))]
 
 
 class WorkingProfileForm(forms.Form):
@@ -366,9 +410,9 @@ class WorkingProfileForm(forms.Form):
 
     def __init__(self, *args: Any, profile: WorkingProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, question, _ in WorkingProfile.ANSWERS:
+        for name, question, _their in WorkingProfile.ANSWERS:
             self.fields[name] = forms.CharField(
-                label=question,
+                label=gettext(question),
                 required=False,
                 max_length=2000,
                 help_text=PROFILE_HINTS[name],
@@ -376,11 +420,13 @@ class WorkingProfileForm(forms.Form):
                 initial=profile.answer(name),
             )
             self.fields[f"{name}_sharing"] = forms.ChoiceField(
-                label=f"Who sees “{question}”",
+                label=gettext("Who sees “%(question)s”") % {"question": gettext(question)},
                 choices=SHARING_CHOICES,
                 widget=forms.RadioSelect,
                 initial=SHARED if profile.is_shared(name) else KEPT,
-                error_messages={"required": "Choose whether to share this answer or keep it."},
+                error_messages={
+                    "required": gettext("Choose whether to share this answer or keep it.")
+                },
             )
 
     def rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
@@ -406,10 +452,12 @@ ENROL_SECONDS = 30 * 60
 
 class SignInCodeForm(forms.Form):
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=32,
-        help_text="The six digits your authenticator app shows for Rapport, or one of your "
-        "recovery codes.",
+        help_text=_(
+            "The six digits your authenticator app shows for Rapport, or one of your "
+            "recovery codes."
+        ),
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "one-time-code",
@@ -418,7 +466,7 @@ class SignInCodeForm(forms.Form):
                 "autocapitalize": "off",
             }
         ),
-        error_messages={"required": "Type the code from your authenticator app."},
+        error_messages={"required": _("Type the code from your authenticator app.")},
     )
 
 
@@ -428,12 +476,12 @@ class SecondFactorEnrolForm(forms.Form):
 
     enrolment = forms.CharField(widget=forms.HiddenInput)
     code = forms.CharField(
-        label="Code from your app",
+        label=_("Code from your app"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
-        error_messages={"required": "Type the six digits your app shows for Rapport."},
+        error_messages={"required": _("Type the six digits your app shows for Rapport.")},
     )
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
@@ -453,7 +501,9 @@ class SecondFactorEnrolForm(forms.Form):
             )
         except signing.BadSignature as error:
             raise ValidationError(
-                "This set-up page is too old. Scan the new QR code below and type its code.",
+                gettext(
+                    "This set-up page is too old. Scan the new QR code below and type its code."
+                ),
                 code="expired",
             ) from error
         return str(secret)
@@ -461,10 +511,10 @@ class SecondFactorEnrolForm(forms.Form):
 
 class RecoveryCodesRenewForm(forms.Form):
     code = forms.CharField(
-        label="Code from your app",
+        label=_("Code from your app"),
         max_length=16,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),
-        error_messages={"required": "Type the six digits your app shows for Rapport."},
+        error_messages={"required": _("Type the six digits your app shows for Rapport.")},
     )

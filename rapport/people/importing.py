@@ -30,6 +30,7 @@ from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext
 
 from rapport import access
 from rapport.access import System
@@ -261,11 +262,15 @@ def read_file(data: bytes) -> ParsedFile:
     """Decode and parse the CSV and check every row on its own. Touches no database."""
     if len(data) > MAX_BYTES:
         return _unreadable(
-            0, "the file is larger than 5 MB; leave out columns Rapport does not use, or split it"
+            0,
+            gettext(
+                "the file is larger than 5 MB; leave out columns Rapport does not use, or split it"
+            ),
         )
     if data.startswith(b"PK\x03\x04"):
         return _unreadable(
-            1, "this is a spreadsheet workbook, not a CSV file; in Excel choose 'CSV UTF-8'"
+            1,
+            gettext("this is a spreadsheet workbook, not a CSV file; in Excel choose 'CSV UTF-8'"),
         )
     try:
         text = data.decode("utf-8-sig")  # -sig: Excel starts its UTF-8 CSV with a byte-order mark
@@ -273,7 +278,9 @@ def read_file(data: bytes) -> ParsedFile:
         return _unreadable(data.count(b"\n", 0, error.start) + 1, NOT_UTF8)
     if not text.strip():
         return _unreadable(
-            1, f"the file is empty; its first line must name the columns: {EXAMPLE_HEADER}"
+            1,
+            gettext("the file is empty; its first line must name the columns: %(header)s")
+            % {"header": EXAMPLE_HEADER},
         )
 
     # strict: a stray quote is an error to report, not a cell to swallow the next lines into.
@@ -282,7 +289,9 @@ def read_file(data: bytes) -> ParsedFile:
     try:
         header = next(reader)
     except csv.Error as error:
-        return _unreadable(1, f"the first line cannot be read as CSV ({error})")
+        return _unreadable(
+            1, gettext("the first line cannot be read as CSV (%(error)s)") % {"error": error}
+        )
     columns = _read_header(header, parsed)
     if parsed.problems:
         parsed.unreadable = True
@@ -301,8 +310,11 @@ def read_file(data: bytes) -> ParsedFile:
                 parsed.problems.append(
                     ImportProblem(
                         line,
-                        f"the file has more than {MAX_ROWS:,} people; split it into several "
-                        "files and import the one with the managers first",
+                        gettext(
+                            "the file has more than %(limit)s people; split it into several "
+                            "files and import the one with the managers first"
+                        )
+                        % {"limit": f"{MAX_ROWS:,}"},
                     )
                 )
                 parsed.unreadable = True
@@ -318,8 +330,11 @@ def read_file(data: bytes) -> ParsedFile:
                 parsed.problems.append(
                     ImportProblem(
                         line,
-                        f"{row.email} is already on line {first_lines[row.email]}; "
-                        "each person must appear only once",
+                        gettext(
+                            "%(email)s is already on line %(line)s; each person must appear "
+                            "only once"
+                        )
+                        % {"email": row.email, "line": first_lines[row.email]},
                     )
                 )
                 continue
@@ -329,12 +344,15 @@ def read_file(data: bytes) -> ParsedFile:
         parsed.problems.append(
             ImportProblem(
                 previous_end + 1,
-                f"this row cannot be read as CSV ({error}); look for a stray quote",
+                gettext("this row cannot be read as CSV (%(error)s); look for a stray quote")
+                % {"error": error},
             )
         )
         parsed.unreadable = True
     if records == 0 and not parsed.unreadable:
-        parsed.problems.append(ImportProblem(1, "the file has column headings but no people"))
+        parsed.problems.append(
+            ImportProblem(1, gettext("the file has column headings but no people"))
+        )
     parsed.columns = frozenset(columns)
     return parsed
 
@@ -366,15 +384,20 @@ def _read_header(header: Sequence[str], parsed: ParsedFile) -> dict[str, int]:
         if key not in COLUMNS:
             continue
         if key in columns:
-            parsed.problems.append(ImportProblem(1, f"the column “{key}” appears twice"))
+            parsed.problems.append(
+                ImportProblem(1, gettext("the column “%(key)s” appears twice") % {"key": key})
+            )
         columns[key] = index
     for required in REQUIRED_COLUMNS:
         if required not in columns:
             parsed.problems.append(
                 ImportProblem(
                     1,
-                    f"the column “{required}” is missing; the first line must name the columns, "
-                    f"for example: {EXAMPLE_HEADER}",
+                    gettext(
+                        "the column “%(column)s” is missing; the first line must name the "
+                        "columns, for example: %(header)s"
+                    )
+                    % {"column": required, "header": EXAMPLE_HEADER},
                 )
             )
     return columns
@@ -420,46 +443,55 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
     # refuses to store it: the row is refused, and the other checks read the cell without it.
     for column in [column for column, value in values.items() if "\x00" in value]:
         problem(
-            f"the {column} contains a NUL character (a zero byte), which is not text; "
-            "export the file again as 'CSV UTF-8'"
+            gettext(
+                "the %(column)s contains a NUL character (a zero byte), which is not text; "
+                "export the file again as 'CSV UTF-8'"
+            )
+            % {"column": column}
         )
         values = {**values, column: values[column].replace("\x00", "")}
 
     email = normalise_email(values.get("email", ""))
     email_is_valid = _is_email(email) if email else False
     if not email:
-        problem("the email is empty; every person needs one")
+        problem(gettext("the email is empty; every person needs one"))
     elif not email_is_valid:
-        problem(f"“{email}” is not a valid email address")
+        problem(gettext("“%(email)s” is not a valid email address") % {"email": email})
 
     name = _text(values.get("name", ""))
     name_swap = None
     if not name:
-        problem("the name is empty")
+        problem(gettext("the name is empty"))
     elif len(name) > 150:
-        problem("the name is longer than 150 characters")
+        problem(gettext("the name is longer than 150 characters"))
     else:
         name_swap = swapped_last_first(name)
 
     preferred_name = _text(values.get("preferred_name", ""))
     if len(preferred_name) > 60:
-        problem("the preferred_name is longer than 60 characters")
+        problem(gettext("the preferred_name is longer than 60 characters"))
         preferred_name = ""
     else:
         try:
             validate_preferred_name(preferred_name)
         except ValidationError as error:
-            problem(f"the preferred_name “{preferred_name}”: {error.messages[0]}")
+            problem(
+                gettext("the preferred_name “%(value)s”: %(problem)s")
+                % {"value": preferred_name, "problem": error.messages[0]}
+            )
             preferred_name = ""
 
     title = _text(values.get("title", ""))
     if len(title) > 150:
-        problem("the title is longer than 150 characters")
+        problem(gettext("the title is longer than 150 characters"))
         title = ""
 
     manager_email = normalise_email(values.get("manager_email", ""))
     if manager_email and not _is_email(manager_email):
-        problem(f"the manager_email “{manager_email}” is not a valid email address")
+        problem(
+            gettext("the manager_email “%(email)s” is not a valid email address")
+            % {"email": manager_email}
+        )
         manager_email = ""
 
     timezone = values.get("timezone", "")
@@ -467,8 +499,11 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
         known = _timezone(timezone)
         if known is None:
             problem(
-                f"the timezone “{timezone}” is not a known time zone; use a name such as "
-                "Europe/Berlin, America/New_York or UTC"
+                gettext(
+                    "the timezone “%(zone)s” is not a known time zone; use a name such as "
+                    "Europe/Berlin, America/New_York or UTC"
+                )
+                % {"zone": timezone}
             )
         timezone = known or ""
 
@@ -478,7 +513,10 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
 
     role = values.get("role", "").lower()
     if role and role not in Role.values:
-        problem(f"the role “{values['role']}” is not one of {', '.join(Role.values)}")
+        problem(
+            gettext("the role “%(role)s” is not one of %(roles)s")
+            % {"role": values["role"], "roles": ", ".join(Role.values)}
+        )
         role = ""
 
     work_days = _work_days(values.get("work_days", ""), problem)
@@ -529,14 +567,17 @@ def _work_days(value: str, problem: Callable[[str], None]) -> int | None:
         end = DAY_SPELLINGS.get(last.strip()) if last else start
         if start is None or end is None:
             problem(
-                f"the work_days “{value}” is not a list of days; write them like Mon-Fri, "
-                "Mon,Tue,Thu or Sun-Thu"
+                gettext(
+                    "the work_days “%(value)s” is not a list of days; write them like Mon-Fri, "
+                    "Mon,Tue,Thu or Sun-Thu"
+                )
+                % {"value": value}
             )
             return None
         for offset in range((end - start) % 7 + 1):
             days |= 1 << ((start + offset) % 7)
     if not days:
-        problem("the work_days names no day; write them like Mon-Fri")
+        problem(gettext("the work_days names no day; write them like Mon-Fri"))
         return None
     return days
 
@@ -547,8 +588,11 @@ def _clock_time(column: str, value: str, problem: Callable[[str], None]) -> time
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", value)
     if match is None or int(match[1]) > 23 or int(match[2]) > 59:
         problem(
-            f"the {column} “{value}” is not a time written as HH:MM on a 24-hour clock "
-            "(for example 09:00 or 17:30)"
+            gettext(
+                "the %(column)s “%(value)s” is not a time written as HH:MM on a 24-hour clock "
+                "(for example 09:00 or 17:30)"
+            )
+            % {"column": column, "value": value}
         )
         return None
     return time(int(match[1]), int(match[2]))
@@ -559,15 +603,18 @@ def _date(value: str, problem: Callable[[str], None]) -> date | None:
     # January in others, and guessing wrong would be silent.
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         problem(
-            f"the started_on date “{value}” is not written as YYYY-MM-DD (for example "
-            "2024-01-31); only that form is accepted, because dates like 01/02/2024 mean "
-            "different days in different countries"
+            gettext(
+                "the started_on date “%(value)s” is not written as YYYY-MM-DD (for example "
+                "2024-01-31); only that form is accepted, because dates like 01/02/2024 mean "
+                "different days in different countries"
+            )
+            % {"value": value}
         )
         return None
     try:
         return date.fromisoformat(value)
     except ValueError:
-        problem(f"the started_on date “{value}” does not exist")
+        problem(gettext("the started_on date “%(value)s” does not exist") % {"value": value})
         return None
 
 
@@ -636,8 +683,11 @@ def plan_import(
         if target.work_ends <= target.work_starts:
             problem(
                 row,
-                f"the working day would end at {target.work_ends:%H:%M}, not after it starts at "
-                f"{target.work_starts:%H:%M}; work_ends must be later than work_starts",
+                gettext(
+                    "the working day would end at %(ends)s, not after it starts at %(starts)s; "
+                    "work_ends must be later than work_starts"
+                )
+                % {"ends": f"{target.work_ends:%H:%M}", "starts": f"{target.work_starts:%H:%M}"},
             )
 
     if deactivate_missing:
@@ -664,18 +714,23 @@ def plan_import(
         if manager is None:
             continue
         if manager == email:
-            problem(target.row, f"{email} cannot be their own manager")
+            problem(target.row, gettext("%(email)s cannot be their own manager") % {"email": email})
         elif manager not in targets and manager not in people:
             problem(
                 target.row,
-                f"the manager_email “{manager}” is neither in this file nor in Rapport; "
-                "add a row for them or correct the address",
+                gettext(
+                    "the manager_email “%(email)s” is neither in this file nor in Rapport; add "
+                    "a row for them or correct the address"
+                )
+                % {"email": manager},
             )
         elif not is_active_afterwards(manager):
-            why = "would be deactivated because they are not in this file"
+            why = gettext(
+                "the manager %(email)s would be deactivated because they are not in this file"
+            )
             if manager in targets or not people[manager].is_active:
-                why = "is no longer active"
-            problem(target.row, f"the manager {manager} {why}")
+                why = gettext("the manager %(email)s is no longer active")
+            problem(target.row, why % {"email": manager})
         else:
             parents[email] = manager
 
@@ -685,14 +740,17 @@ def plan_import(
                 loop = cycle[position:] + cycle[:position] + [email]
                 problem(
                     targets[email].row,
-                    f"reporting loop: {' → '.join(loop)} (each reports to the next); "
-                    "nobody can end up above themselves",
+                    gettext(
+                        "reporting loop: %(loop)s (each reports to the next); nobody can end up "
+                        "above themselves"
+                    )
+                    % {"loop": " → ".join(loop)},
                 )
 
     if keep_email in targets and targets[keep_email].role != Role.ADMIN:
         problem(
             targets[keep_email].row,
-            "this row would take away your own admin role; ask another admin to change it",
+            gettext("this row would take away your own admin role; ask another admin to change it"),
         )
 
     for target in targets.values():

@@ -5,11 +5,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone as django_timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
 from rapport.people.timezones import is_known_timezone
@@ -17,18 +21,21 @@ from rapport.people.timezones import is_known_timezone
 
 def validate_timezone(value: str) -> None:
     if not is_known_timezone(value):
-        raise ValidationError(f"“{value}” is not a known time zone (for example Europe/Berlin).")
+        raise ValidationError(
+            gettext("“%(value)s” is not a known time zone (for example Europe/Berlin).")
+            % {"value": value}
+        )
 
 
 class Role(models.TextChoices):
-    MEMBER = "member", "Member"
-    HR = "hr", "HR"
-    ADMIN = "admin", "Admin"
+    MEMBER = "member", _("Member")
+    HR = "hr", _("HR")
+    ADMIN = "admin", _("Admin")
 
 
 class LeftReason(models.TextChoices):
-    VOLUNTARY = "voluntary", "Voluntary"
-    INVOLUNTARY = "involuntary", "Involuntary"
+    VOLUNTARY = "voluntary", _("Voluntary")
+    INVOLUNTARY = "involuntary", _("Involuntary")
 
 
 # Working days as a bit set, Monday = bit 0: Monday to Friday by default.
@@ -41,13 +48,13 @@ def validate_video_link(value: str) -> None:
     """A video room is a secure link: the person's usual room and a pair's own (meetings)."""
     if value and not value.lower().startswith("https://"):
         raise ValidationError(
-            "Use a secure link that starts with https:// (copy it from your video app)."
+            gettext("Use a secure link that starts with https:// (copy it from your video app).")
         )
 
 
 def validate_work_days(value: int) -> None:
     if not 0 < value < 2**7:
-        raise ValidationError("Choose at least one working day.")
+        raise ValidationError(gettext("Choose at least one working day."))
 
 
 class PersonManager(BaseUserManager["Person"]):
@@ -97,13 +104,17 @@ def swapped_last_first(name: str) -> str | None:
 def validate_preferred_name(value: str) -> None:
     if "," in value:
         raise ValidationError(
-            "Write only the name you go by, without a comma (for example Dani or Ana María).",
+            gettext(
+                "Write only the name you go by, without a comma (for example Dani or Ana María)."
+            ),
             code="comma",
         )
     if any(not character.isprintable() for character in value):
         raise ValidationError(
-            "The preferred name contains a character that is not text (such as a tab or a "
-            "line break); type it again.",
+            gettext(
+                "The preferred name contains a character that is not text (such as a tab or a "
+                "line break); type it again."
+            ),
             code="control",
         )
 
@@ -133,6 +144,11 @@ class Person(AbstractBaseUser):
     )
     title = models.CharField(max_length=150, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    # The language the app speaks to this person (pages and emails); blank follows the browser
+    # (and, for emails, the site's LANGUAGE_CODE).
+    language = models.CharField(
+        max_length=8, blank=True, default="", db_default="", choices=settings.LANGUAGES
+    )
     manager = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
     )
@@ -225,9 +241,18 @@ class Person(AbstractBaseUser):
     def clean(self) -> None:
         self.email = normalise_email(self.email)
         if self.left_reason and not self.left_on:
-            raise ValidationError({"left_reason": "A reason for leaving needs a leaving date."})
+            raise ValidationError(
+                {"left_reason": gettext("A reason for leaving needs a leaving date.")}
+            )
         if self.work_ends <= self.work_starts:
-            raise ValidationError({"work_ends": "The working day must end after it starts."})
+            raise ValidationError(
+                {"work_ends": gettext("The working day must end after it starts.")}
+            )
+
+    @property
+    def email_language(self) -> str:
+        """The language emails to this person are written in: their own choice, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     # --- Working hours ---------------------------------------------------------------------------
 
@@ -256,8 +281,8 @@ class Person(AbstractBaseUser):
         return window is not None and window[0] <= start and end <= window[1]
 
     def working_day_names(self) -> list[str]:
-        names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-        return [name for index, name in enumerate(names) if self.works_on(index)]
+        # Django's abbreviations (Mon, Tue…), in the active language.
+        return [str(WEEKDAYS_ABBR[index]) for index in range(7) if self.works_on(index)]
 
 
 class DayAway(models.Model):
@@ -266,9 +291,9 @@ class DayAway(models.Model):
     meetings of a rhythm are (re)created, so it survives later changes of rhythm."""
 
     class Kind(models.TextChoices):
-        HOLIDAY = "holiday", "Holiday"
-        LEAVE = "leave", "Leave"
-        OTHER = "other", "Away"
+        HOLIDAY = "holiday", _("Holiday")
+        LEAVE = "leave", _("Leave")
+        OTHER = "other", _("Away")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="days_away")
@@ -292,9 +317,11 @@ class DayAway(models.Model):
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "The last day away cannot be before the first."})
+            raise ValidationError(
+                {"ends_on": gettext("The last day away cannot be before the first.")}
+            )
         if self.starts_on and self.ends_on and self.ends_on - self.starts_on > timedelta(days=366):
-            raise ValidationError({"ends_on": "Days away cover at most a year at a time."})
+            raise ValidationError({"ends_on": gettext("Days away cover at most a year at a time.")})
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
@@ -367,11 +394,27 @@ class WorkingProfile(models.Model):
 
     # (field, the question as the person reads it, the heading their manager reads)
     ANSWERS: ClassVar[tuple[tuple[str, str, str], ...]] = (
-        ("how_i_work", "How I like to work", "How they like to work"),
-        ("feedback", "How I like to get feedback", "How they like feedback"),
-        ("recognition", "What recognition means to me", "What recognition means to them"),
-        ("growth", "What I want to grow in", "What they want to grow in"),
-        ("outside_work", "Outside work, what I choose to share", "Outside work"),
+        ("how_i_work", gettext_noop("How I like to work"), gettext_noop("How they like to work")),
+        (
+            "feedback",
+            gettext_noop("How I like to get feedback"),
+            gettext_noop("How they like feedback"),
+        ),
+        (
+            "recognition",
+            gettext_noop("What recognition means to me"),
+            gettext_noop("What recognition means to them"),
+        ),
+        (
+            "growth",
+            gettext_noop("What I want to grow in"),
+            gettext_noop("What they want to grow in"),
+        ),
+        (
+            "outside_work",
+            gettext_noop("Outside work, what I choose to share"),
+            gettext_noop("Outside work"),
+        ),
     )
 
     def __str__(self) -> str:
@@ -386,8 +429,8 @@ class WorkingProfile(models.Model):
     def shared_answers(self) -> list[tuple[str, str]]:
         """(heading, text) of every answer the person shares and has written, in form order."""
         return [
-            (heading, self.answer(name))
-            for name, _, heading in self.ANSWERS
+            (gettext(heading), self.answer(name))
+            for name, _mine, heading in self.ANSWERS
             if self.is_shared(name) and self.answer(name).strip()
         ]
 
@@ -400,10 +443,10 @@ class Departure(models.Model):
     meetings live in the meetings app, above this one: they are kept as ids."""
 
     class State(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        APPLIED = "applied", "Applied"
-        CANCELLED = "cancelled", "Cancelled"
-        UNDONE = "undone", "Undone"
+        SCHEDULED = "scheduled", _("Scheduled")
+        APPLIED = "applied", _("Applied")
+        CANCELLED = "cancelled", _("Cancelled")
+        UNDONE = "undone", _("Undone")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="departures")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from rapport import access
 from rapport.people.models import (
@@ -78,7 +79,7 @@ class PeopleStatus:
     ACTIVE = "active"
     LEAVING = "leaving"
     LEFT = "left"
-    CHOICES = ((ACTIVE, "Active"), (LEAVING, "Leaving soon"), (LEFT, "Left"))
+    CHOICES = ((ACTIVE, _("Active")), (LEAVING, _("Leaving soon")), (LEFT, _("Left")))
 
 
 def search_people_for(

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from rapport import access, versions
 from rapport.people import totp
@@ -51,23 +52,33 @@ def would_create_cycle(*, person: Person, new_manager: Person | None) -> bool:
 
 def cycle_message(person: Person, new_manager: Person) -> str:
     if new_manager.pk == person.pk:
-        return f"{person.name} cannot be their own manager."
-    return (
-        f"{new_manager.name} reports to {person.name} (directly or further down), "
-        f"so {new_manager.name} cannot become {person.name}'s manager: "
-        "nobody can end up above themselves."
-    )
+        return gettext("%(name)s cannot be their own manager.") % {"name": person.name}
+    return gettext(
+        "%(manager)s reports to %(name)s (directly or further down), so %(manager)s cannot "
+        "become %(name)s's manager: nobody can end up above themselves."
+    ) % {"manager": new_manager.name, "name": person.name}
 
 
 @versions.bumps
 def profile_set(
-    *, person: Person, name: str, timezone: str, preferred_name: str | None = None
+    *,
+    person: Person,
+    name: str,
+    timezone: str,
+    preferred_name: str | None = None,
+    language: str | None = None,
 ) -> Person:
-    """The signed-in person's own name, preferred name and time zone (the account page): the
-    person is the actor, so there is nobody else to check. `preferred_name` None keeps it."""
+    """The signed-in person's own name, preferred name, time zone and language (the account
+    page): the person is the actor, so there is nobody else to check. `preferred_name` and
+    `language` None keep them; language "" follows the browser."""
     person.name = name
     person.timezone = timezone
     fields = ["name", "timezone"]
+    if language is not None:
+        if language not in {code for code, _ in settings.LANGUAGES} | {""}:
+            raise ValidationError({"language": "Choose one of the languages offered."})
+        person.language = language
+        fields.append("language")
     if preferred_name is not None:
         validate_preferred_name(preferred_name)
         person.preferred_name = preferred_name.strip()
@@ -89,9 +100,9 @@ def working_hours_set(
     """The person's working days and hours, on their own clock, and their usual video room."""
     access.require(access.can_change_schedule_of(by, person))
     if not work_days:
-        raise ValidationError({"work_days": "Choose at least one working day."})
+        raise ValidationError({"work_days": gettext("Choose at least one working day.")})
     if work_ends <= work_starts:
-        raise ValidationError({"work_ends": "The working day must end after it starts."})
+        raise ValidationError({"work_ends": gettext("The working day must end after it starts.")})
     try:
         validate_video_link(video_link)
     except ValidationError as error:
@@ -175,7 +186,8 @@ def working_profile_save(
     if unknown:
         raise ValidationError(f"Unknown profile answers: {', '.join(sorted(unknown))}.")
     errors = {
-        name: f"Keep this answer under {PROFILE_ANSWER_MAX} characters."
+        name: gettext("Keep this answer under %(limit)s characters.")
+        % {"limit": PROFILE_ANSWER_MAX}
         for name, text in answers.items()
         if len(text.strip()) > PROFILE_ANSWER_MAX
     }
@@ -222,11 +234,13 @@ def second_factor_enrol(
     from it) and returns ten new recovery codes: the only time they are readable."""
     access.require(access.can_manage_second_factor(by, person))
     if SecondFactor.objects.select_for_update().filter(person=person).exists():
-        raise ValidationError("An authenticator app is already set up for this account.")
+        raise ValidationError(gettext("An authenticator app is already set up for this account."))
     step = totp.matching_step(secret, code, now or timezone.now())
     if step is None:
         raise WrongCodeError(
-            "That code does not match. Type the six digits your app shows now for Rapport.",
+            gettext(
+                "That code does not match. Type the six digits your app shows now for Rapport."
+            ),
             code="wrong_code",
         )
     SecondFactor.objects.create(person=person, secret=secret, last_used_step=step)
@@ -241,7 +255,9 @@ def recovery_codes_renew(
     access.require(access.can_manage_second_factor(by, person))
     if not second_factor_check(person=person, code=code, now=now):
         raise WrongCodeError(
-            "That code does not match. Type the six digits your app shows now for Rapport.",
+            gettext(
+                "That code does not match. Type the six digits your app shows now for Rapport."
+            ),
             code="wrong_code",
         )
     return _recovery_codes_replace(person)

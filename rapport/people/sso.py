@@ -22,6 +22,7 @@ from authlib.integrations.base_client import OAuthError
 from authlib.integrations.django_client import DjangoOAuth2App, OAuth
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from joserfc.errors import JoseError
 
 from rapport.people import selectors, services
@@ -117,7 +118,9 @@ def finish(request: HttpRequest) -> tuple[Person, str]:
         )
     except OAuthError as error:
         if error.error == "access_denied":
-            raise SsoRefused(f"Sign-in with {provider_name()} was cancelled.") from error
+            raise SsoRefused(
+                gettext("Sign-in with %(provider)s was cancelled.") % {"provider": provider_name()}
+            ) from error
         raise SsoRefused(_try_again()) from error
     except (JoseError, requests.RequestException, ValueError, KeyError, TypeError) as error:
         # A bad signature, another audience, an expired token, a replayed or missing state.
@@ -132,24 +135,30 @@ def finish(request: HttpRequest) -> tuple[Person, str]:
 
 
 def _try_again() -> str:
-    return (
-        f"{provider_name()} did not give a valid answer, so you are not signed in. "
-        "Try again; if it keeps happening, tell your administrator."
-    )
+    return gettext(
+        "%(provider)s did not give a valid answer, so you are not signed in. Try again; if it "
+        "keeps happening, tell your administrator."
+    ) % {"provider": provider_name()}
 
 
 def verified_identity(claims: dict[str, Any]) -> VerifiedIdentity:
     email = normalise_email(str(claims.get("email") or ""))
     if not email:
         raise SsoRefused(
-            f"{provider_name()} did not share your email address, which Rapport needs to know "
-            "who you are. Ask your administrator to include the email scope."
+            gettext(
+                "%(provider)s did not share your email address, which Rapport needs to know who "
+                "you are. Ask your administrator to include the email scope."
+            )
+            % {"provider": provider_name()}
         )
     # Anyone may put any address on an account at some providers: only a verified one proves it.
     if claims.get("email_verified") is not True:
         raise SsoRefused(
-            f"{provider_name()} has not verified the email address {email}. Verify it with "
-            f"{provider_name()} first, then sign in again."
+            gettext(
+                "%(provider)s has not verified the email address %(email)s. Verify it with "
+                "%(provider)s first, then sign in again."
+            )
+            % {"provider": provider_name(), "email": email}
         )
     name = str(claims.get("name") or "").strip()
     return VerifiedIdentity(email=email, name=name[:150])
@@ -161,13 +170,19 @@ def person_for(identity: VerifiedIdentity) -> Person:
         person = services.person_join_by_sso(email=identity.email, name=identity.name)
     if person is None:
         raise SsoRefused(
-            f"No one in Rapport has the email address {identity.email}. Ask your administrator "
-            "to add you (people join Rapport through the org-chart import)."
+            gettext(
+                "No one in Rapport has the email address %(email)s. Ask your administrator to "
+                "add you (people join Rapport through the org-chart import)."
+            )
+            % {"email": identity.email}
         )
     if not PersonBackend().user_can_authenticate(person):
         raise SsoRefused(
-            f"The account for {identity.email} cannot sign in: it is closed or not in use. "
-            "Ask your administrator if you think this is wrong."
+            gettext(
+                "The account for %(email)s cannot sign in: it is closed or not in use. Ask your "
+                "administrator if you think this is wrong."
+            )
+            % {"email": identity.email}
         )
     return person
 

@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -85,9 +86,9 @@ def _status_links(query: str) -> list[tuple[str, str, str]]:
     """(value, label, URL) of each people-list filter, keeping the search words."""
     base = reverse("people:org_chart")
     links = []
-    for value, label in [("", "Everyone"), *PeopleStatus.CHOICES]:
+    for value, label in [("", gettext("Everyone")), *PeopleStatus.CHOICES]:
         params = {key: text for key, text in (("q", query), ("status", value)) if text}
-        links.append((value, label, f"{base}?{urlencode(params)}" if params else base))
+        links.append((value, str(label), f"{base}?{urlencode(params)}" if params else base))
     return links
 
 
@@ -132,7 +133,7 @@ def person_edit(request: SignedInRequest, person_uuid: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("manager" if error.code == "cycle" else None, error)
         else:
-            messages.success(request, f"Saved {person.name}.")
+            messages.success(request, gettext("Saved %(name)s.") % {"name": person.name})
             return redirect("people:detail", person_uuid=person.uuid)
     return render(request, "people/person_edit.html", {"person": person, "form": form})
 
@@ -157,15 +158,24 @@ def person_departure(request: SignedInRequest, person_uuid: str) -> HttpResponse
             if departure.is_scheduled:
                 messages.success(
                     request,
-                    f"Scheduled {person.name}'s departure for {leaves_on:%-d %B %Y}: they keep "
-                    "access until then, and you can cancel it before that day.",
+                    gettext(
+                        "Scheduled %(name)s's departure for %(day)s: they keep access until then, "
+                        "and you can cancel it before that day."
+                    )
+                    % {"name": person.name, "day": date_format(leaves_on, "j F Y")},
                 )
             else:
                 days = settings.RAPPORT_DEPARTURE_UNDO_DAYS
                 messages.success(
                     request,
-                    f"Recorded that {person.name} has left. You can undo it for {days} "
-                    f"day{pluralize(days)} from this page.",
+                    ngettext(
+                        "Recorded that %(name)s has left. You can undo it for %(days)s day from "
+                        "this page.",
+                        "Recorded that %(name)s has left. You can undo it for %(days)s days from "
+                        "this page.",
+                        days,
+                    )
+                    % {"name": person.name, "days": days},
                 )
             return redirect("people:detail", person_uuid=person.uuid)
         now = timezone.now()
@@ -186,7 +196,10 @@ def person_departure_cancel(request: SignedInRequest, person_uuid: str) -> HttpR
     person = selectors.get_person_for(viewer, person_uuid)
     departure = selectors.departure_of(viewer, person, state=Departure.State.SCHEDULED)
     meeting_services.departure_cancel(departure=departure, by=viewer)
-    messages.success(request, f"Cancelled {person.name}'s departure: nothing has changed.")
+    messages.success(
+        request,
+        gettext("Cancelled %(name)s's departure: nothing has changed.") % {"name": person.name},
+    )
     return redirect("people:detail", person_uuid=person.uuid)
 
 
@@ -202,8 +215,11 @@ def person_departure_undo(request: SignedInRequest, person_uuid: str) -> HttpRes
     else:
         messages.success(
             request,
-            f"Undid {person.name}'s departure: they can sign in again, and their reports and "
-            "1:1s are back where no one has changed them since.",
+            gettext(
+                "Undid %(name)s's departure: they can sign in again, and their reports and "
+                "1:1s are back where no one has changed them since."
+            )
+            % {"name": person.name},
         )
     return redirect("people:detail", person_uuid=person.uuid)
 
@@ -218,7 +234,9 @@ def person_invitation_resend(request: SignedInRequest, person_uuid: str) -> Http
     audit.record(action=Action.INVITATION_SENT, actor=viewer, subject=person)
     transaction.on_commit(lambda: enqueue_or_log(queue_invitations))
     messages.success(
-        request, f"Sent {person.name} a new invitation to {person.email} with a fresh link."
+        request,
+        gettext("Sent %(name)s a new invitation to %(email)s with a fresh link.")
+        % {"name": person.name, "email": person.email},
     )
     return redirect("people:detail", person_uuid=person.uuid)
 
@@ -249,6 +267,7 @@ def _profile_initial(person: Person) -> dict[str, str]:
         "name": person.name,
         "preferred_name": person.preferred_name,
         "timezone": person.timezone,
+        "language": person.language,
     }
 
 
@@ -262,8 +281,9 @@ def account(request: SignedInRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             preferred_name=form.cleaned_data["preferred_name"],
             timezone=form.cleaned_data["timezone"],
+            language=form.cleaned_data["language"],
         )
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, gettext("Your profile is saved."))
         return redirect("account")
     return _account_page(request, profile=form)
 
@@ -287,8 +307,14 @@ def account_working_profile(request: SignedInRequest) -> HttpResponse:
             shared = len(form.shared())
             messages.success(
                 request,
-                f"Your profile is saved: {shared} answer{pluralize(shared)} shared with your "
-                "manager, the rest kept to yourself.",
+                ngettext(
+                    "Your profile is saved: %(count)s answer shared with your manager, the rest "
+                    "kept to yourself.",
+                    "Your profile is saved: %(count)s answers shared with your manager, the rest "
+                    "kept to yourself.",
+                    shared,
+                )
+                % {"count": shared},
             )
             return redirect("account_working_profile")
     manager = viewer.manager if viewer.manager_id and viewer.manager else None
@@ -306,7 +332,7 @@ def account_hours(request: SignedInRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your working hours are saved.")
+            messages.success(request, gettext("Your working hours are saved."))
             return redirect(reverse("account") + "#hours-heading")
     return _account_page(request, hours=form)
 
@@ -324,8 +350,14 @@ def account_days_away(request: SignedInRequest) -> HttpResponse:
             skipped = away.skipped_meetings.count()
             messages.success(
                 request,
-                f"Added your days away. {skipped} 1:1{pluralize(skipped)} on those days "
-                f"{pluralize(skipped, 'is,are')} skipped; open points move on to the next one.",
+                ngettext(
+                    "Added your days away. %(count)s 1:1 on those days is skipped; open points "
+                    "move on to the next one.",
+                    "Added your days away. %(count)s 1:1s on those days are skipped; open points "
+                    "move on to the next one.",
+                    skipped,
+                )
+                % {"count": skipped},
             )
             return redirect(reverse("account") + "#away-heading")
     return _account_page(request, away=form)
@@ -336,7 +368,9 @@ def account_day_away_remove(request: SignedInRequest, day_away_uuid: str) -> Htt
     viewer = request.user
     away = selectors.get_own_day_away(viewer, day_away_uuid)
     meeting_services.day_away_remove(day_away=away, by=viewer)
-    messages.success(request, "Removed those days away; the 1:1s they skipped are back on.")
+    messages.success(
+        request, gettext("Removed those days away; the 1:1s they skipped are back on.")
+    )
     return redirect(reverse("account") + "#away-heading")
 
 
@@ -435,7 +469,9 @@ def _signed_in(
     if selectors.second_factor_required(person) and not selectors.has_second_factor(person):
         messages.info(
             request,
-            "Your role needs a second factor: set up an authenticator app before you go on.",
+            gettext(
+                "Your role needs a second factor: set up an authenticator app before you go on."
+            ),
         )
         next_url = reverse("account_second_factor")
     response = redirect(next_url)
@@ -466,7 +502,9 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     if pending is None:
         if request.user.is_authenticated:
             return redirect("home")
-        messages.info(request, "Sign in with your password first; then Rapport asks for a code.")
+        messages.info(
+            request, gettext("Sign in with your password first; then Rapport asks for a code.")
+        )
         return redirect("login")
     person, next_url = pending
     form = SignInCodeForm(request.POST or None)
@@ -496,8 +534,11 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
                 )
                 messages.warning(
                     request,
-                    f"You signed in with a recovery code: {left} left. Make new ones on your "
-                    "account page if you are running short.",
+                    gettext(
+                        "You signed in with a recovery code: %(left)s left. Make new ones on your "
+                        "account page if you are running short."
+                    )
+                    % {"left": left},
                 )
             return _signed_in(request, person, next_url=next_url, second_factor=how)
         if not throttled:
@@ -511,8 +552,10 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "code",
                 ValidationError(
-                    "That code does not match, or was used already. Type the code your app "
-                    "shows now, or an unused recovery code.",
+                    gettext(
+                        "That code does not match, or was used already. Type the code your app "
+                        "shows now, or an unused recovery code."
+                    ),
                     code="wrong_code",
                 ),
             )
@@ -573,7 +616,8 @@ def account_second_factor(request: SignedInRequest) -> HttpResponse:
         return _second_factor_page(request, enrol=form, secret=secret)
     audit.record(action=Action.SECOND_FACTOR_ENROLLED, actor=viewer, subject=viewer)
     messages.success(
-        request, "Your authenticator app is set up: Rapport asks for its code at each sign-in."
+        request,
+        gettext("Your authenticator app is set up: Rapport asks for its code at each sign-in."),
     )
     return _second_factor_page(request, recovery_codes=codes)
 
@@ -591,7 +635,7 @@ def account_recovery_codes(request: SignedInRequest) -> HttpResponse:
             form.add_error("code", error)
         else:
             audit.record(action=Action.RECOVERY_CODES_RENEWED, actor=viewer, subject=viewer)
-            messages.success(request, "New recovery codes: the old ones no longer work.")
+            messages.success(request, gettext("New recovery codes: the old ones no longer work."))
             return _second_factor_page(request, recovery_codes=codes)
     return _second_factor_page(request, renew=form)
 
@@ -666,6 +710,6 @@ class InvitationAcceptView(PasswordResetConfirmView):
         response = super().form_valid(form)
         messages.success(
             self.request,
-            "Your password is set. Sign in with your email address and the new password.",
+            gettext("Your password is set. Sign in with your email address and the new password."),
         )
         return response

@@ -33,7 +33,9 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext, gettext_noop
 from django_tasks_db.models import DBTaskResult
 
 from rapport import access, versions
@@ -125,34 +127,39 @@ def _pair_steps(pairs: Iterable[int]) -> list[Step]:
     pairs = list(pairs)
     return [
         Step(
-            "Unsaved note copies",
+            gettext_noop("Unsaved note copies"),
             NoteConflictCopy.objects.filter(note__meeting__one_on_one__in=pairs),
         ),
-        Step("Notes", Note.objects.filter(meeting__one_on_one__in=pairs)),
-        Step("Talking points", TalkingPoint.objects.filter(one_on_one__in=pairs)),
+        Step(gettext_noop("Notes"), Note.objects.filter(meeting__one_on_one__in=pairs)),
+        Step(gettext_noop("Talking points"), TalkingPoint.objects.filter(one_on_one__in=pairs)),
         Step(
-            "Coaching conversations",
+            gettext_noop("Coaching conversations"),
             CoachingConversation.objects.filter(goal__one_on_one__in=pairs),
         ),
-        Step("Goal progress updates", GoalUpdate.objects.filter(goal__one_on_one__in=pairs)),
-        Step("Goals", Goal.objects.filter(one_on_one__in=pairs)),
-        Step("Action items", ActionItem.objects.filter(one_on_one__in=pairs)),
-        Step("Person cards", PersonCard.objects.filter(one_on_one__in=pairs)),
-        Step("Dismissed signals", SignalDismissal.objects.filter(one_on_one__in=pairs)),
         Step(
-            "Check-in answers (scores kept)",
+            gettext_noop("Goal progress updates"),
+            GoalUpdate.objects.filter(goal__one_on_one__in=pairs),
+        ),
+        Step(gettext_noop("Goals"), Goal.objects.filter(one_on_one__in=pairs)),
+        Step(gettext_noop("Action items"), ActionItem.objects.filter(one_on_one__in=pairs)),
+        Step(gettext_noop("Person cards"), PersonCard.objects.filter(one_on_one__in=pairs)),
+        Step(
+            gettext_noop("Dismissed signals"), SignalDismissal.objects.filter(one_on_one__in=pairs)
+        ),
+        Step(
+            gettext_noop("Check-in answers (scores kept)"),
             CheckIn.objects.filter(one_on_one__in=pairs).exclude(
                 **{name: "" for name in CHECKIN_TEXTS}
             ),
             empty=dict.fromkeys(CHECKIN_TEXTS, ""),
         ),
         Step(
-            "Follow-ups to asked questions",
+            gettext_noop("Follow-ups to asked questions"),
             AskedQuestion.objects.filter(meeting__one_on_one__in=pairs).exclude(follow_up=""),
             empty={"follow_up": ""},
         ),
         Step(
-            "Reasons given for skipped meetings",
+            gettext_noop("Reasons given for skipped meetings"),
             Meeting.objects.filter(one_on_one__in=pairs).exclude(status_reason=""),
             empty={"status_reason": ""},
         ),
@@ -198,17 +205,17 @@ class ErasureSummary:
 def erasure_refusal(person: Person, *, today: date) -> str | None:
     """Why this person cannot be erased (a sentence for the admin), or None when they can."""
     if Erasure.objects.filter(person=person).exists():
-        return "This person has already been erased."
+        return gettext("This person has already been erased.")
     if not person.has_left(today):
         if person.left_on is not None:
-            return (
-                f"{person.name} leaves on {person.left_on:%-d %B %Y}. Only people who have "
-                "left can be erased: come back after that day."
-            )
-        return (
-            f"{person.name} has not left. Only people who have left can be erased: record "
-            "their departure first."
-        )
+            return gettext(
+                "%(name)s leaves on %(day)s. Only people who have left can be erased: come back "
+                "after that day."
+            ) % {"name": person.name, "day": date_format(person.left_on, "j F Y")}
+        return gettext(
+            "%(name)s has not left. Only people who have left can be erased: record their "
+            "departure first."
+        ) % {"name": person.name}
     return None
 
 
@@ -216,20 +223,29 @@ def _pair_fate(person: Person, pair: OneOnOne, today: date) -> PairFate:
     place = "manager" if pair.manager_id == person.pk else "report"
     other = pair.report if place == "manager" else pair.manager
     if other.has_left(today) or Erasure.objects.filter(person=other).exists():
-        return PairFate(other, place, False, f"{other.name} has left too: nobody keeps it.")
+        return PairFate(
+            other,
+            place,
+            False,
+            gettext("%(name)s has left too: nobody keeps it.") % {"name": other.name},
+        )
     if not access.can_see_one_on_one(other, pair):
         return PairFate(
             other,
             place,
             False,
-            f"{other.name} lost this 1:1 when it closed, so nobody still here can read it.",
+            gettext("%(name)s lost this 1:1 when it closed, so nobody still here can read it.")
+            % {"name": other.name},
         )
     return PairFate(
         other,
         place,
         True,
-        f"{other.name} keeps its shared history; what the erased person wrote there "
-        f'shows as written by "{PLACEHOLDER_NAME}".',
+        gettext(
+            "%(name)s keeps its shared history; what the erased person wrote there shows as "
+            'written by "%(placeholder)s".'
+        )
+        % {"name": other.name, "placeholder": PLACEHOLDER_NAME},
     )
 
 
@@ -246,52 +262,68 @@ def _erasure_plan(person: Person, *, today: date) -> tuple[Plan, tuple[PairFate,
         plan.add(Step(f"1:1s removed whole: {step.kind.lower()}", step.rows, step.empty))
     own = [
         Step(
-            "Their private talking points",
+            gettext_noop("Their private talking points"),
             TalkingPoint.objects.filter(author=person, is_private=True),
         ),
-        Step("Their unsaved note copies", NoteConflictCopy.objects.filter(author=person)),
-        Step("Their private notes", Note.objects.filter(author=person, kind=Note.Kind.PRIVATE)),
         Step(
-            "Their coaching notes",
+            gettext_noop("Their unsaved note copies"),
+            NoteConflictCopy.objects.filter(author=person),
+        ),
+        Step(
+            gettext_noop("Their private notes"),
+            Note.objects.filter(author=person, kind=Note.Kind.PRIVATE),
+        ),
+        Step(
+            gettext_noop("Their coaching notes"),
             CoachingConversation.objects.filter(created_by=person).exclude(private_note=""),
             empty={"private_note": ""},
         ),
         Step(
-            "Check-in notes they kept to themselves",
+            gettext_noop("Check-in notes they kept to themselves"),
             CheckIn.objects.filter(report=person, outside_work_shared=False).exclude(
                 outside_work=""
             ),
             empty={"outside_work": ""},
         ),
-        Step("Person cards", PersonCard.objects.filter(one_on_one__in=[p.pk for p in pairs])),
         Step(
-            "Their notes on dismissed signals", SignalDismissal.objects.filter(dismissed_by=person)
+            gettext_noop("Person cards"),
+            PersonCard.objects.filter(one_on_one__in=[p.pk for p in pairs]),
         ),
-        Step("Their working-with-me profile", WorkingProfile.objects.filter(person=person)),
-        Step("Their days away", DayAway.objects.filter(person=person)),
-        Step("Their calendar feed", CalendarFeed.objects.filter(person=person)),
-        Step("Their email choices", NotificationPreference.objects.filter(person=person)),
-        Step("Their chat webhook", ChatWebhook.objects.filter(person=person)),
-        Step("Chat messages to them", ChatDelivery.objects.filter(recipient=person)),
-        # The rows and, once the erasure is committed, their zip files (erasure_apply).
-        Step("Their data exports", DataExport.objects.filter(person=person)),
-        Step("Their API tokens", ApiToken.objects.filter(person=person)),
-        Step("Their invitations", Invitation.objects.filter(person=person)),
         Step(
-            "Emails to them",
+            gettext_noop("Their notes on dismissed signals"),
+            SignalDismissal.objects.filter(dismissed_by=person),
+        ),
+        Step(
+            gettext_noop("Their working-with-me profile"),
+            WorkingProfile.objects.filter(person=person),
+        ),
+        Step(gettext_noop("Their days away"), DayAway.objects.filter(person=person)),
+        Step(gettext_noop("Their calendar feed"), CalendarFeed.objects.filter(person=person)),
+        Step(
+            gettext_noop("Their email choices"),
+            NotificationPreference.objects.filter(person=person),
+        ),
+        Step(gettext_noop("Their chat webhook"), ChatWebhook.objects.filter(person=person)),
+        Step(gettext_noop("Chat messages to them"), ChatDelivery.objects.filter(recipient=person)),
+        # The rows and, once the erasure is committed, their zip files (erasure_apply).
+        Step(gettext_noop("Their data exports"), DataExport.objects.filter(person=person)),
+        Step(gettext_noop("Their API tokens"), ApiToken.objects.filter(person=person)),
+        Step(gettext_noop("Their invitations"), Invitation.objects.filter(person=person)),
+        Step(
+            gettext_noop("Emails to them"),
             Outbox.objects.filter(Q(recipient=person) | Q(to_address__iexact=person.email)),
         ),
         # A password-reset task carries the address in its arguments (the database backend).
         Step(
-            "Background tasks that named them",
+            gettext_noop("Background tasks that named them"),
             DBTaskResult.objects.filter(args_kwargs__icontains=person.email),
         ),
         Step(
-            "Sign-in and password-reset records",
+            gettext_noop("Sign-in and password-reset records"),
             LoginFailure.objects.filter(email__iexact=person.email),
         ),
         Step(
-            "Sign-in and password-reset records",
+            gettext_noop("Sign-in and password-reset records"),
             PasswordResetRequest.objects.filter(email__iexact=person.email),
         ),
     ]
@@ -304,7 +336,7 @@ def _erasure_plan(person: Person, *, today: date) -> tuple[Plan, tuple[PairFate,
         # A departure names the person in the meetings it cancelled ("The 1:1 ended: ...").
         plan.add(
             Step(
-                "Mentions of them in cancelled meetings",
+                gettext_noop("Mentions of them in cancelled meetings"),
                 Meeting.objects.filter(status_reason__contains=person.name),
                 {
                     "status_reason": Replace(
@@ -332,12 +364,16 @@ def _mentions(person: Person) -> Step | None:
         for spelling in sorted(spellings, key=len, reverse=True):
             expression = Replace(expression, Value(spelling), Value(PLACEHOLDER_NAME))
         replaced[column] = expression
-    return Step("Mentions of them in other people's emails", Outbox.objects.filter(where), replaced)
+    return Step(
+        gettext_noop("Mentions of them in other people's emails"),
+        Outbox.objects.filter(where),
+        replaced,
+    )
 
 
 def _summary(person: Person, counts: dict[str, int], fates: tuple[PairFate, ...]) -> ErasureSummary:
     counts = {kind: count for kind, count in counts.items() if count}
-    counts["Their name, email and password (replaced by a placeholder)"] = 1
+    counts[gettext_noop("Their name, email and password (replaced by a placeholder)")] = 1
     return ErasureSummary(person_id=person.pk, counts=counts, pairs=fates)
 
 
@@ -447,14 +483,14 @@ def _retention_plan(policy: RetentionPolicy, now: datetime) -> Plan:
         old_notes = Note.objects.filter(kind=Note.Kind.PRIVATE, updated_at__lt=cutoff)
         plan.add(
             Step(
-                "Unsaved copies of old private notes",
+                gettext_noop("Unsaved copies of old private notes"),
                 NoteConflictCopy.objects.filter(note__in=old_notes),
             )
         )
-        plan.add(Step("Private notes", old_notes))
+        plan.add(Step(gettext_noop("Private notes"), old_notes))
         plan.add(
             Step(
-                "Private talking points",
+                gettext_noop("Private talking points"),
                 TalkingPoint.objects.filter(is_private=True, is_recurring=False)
                 .annotate(last_used=Coalesce("discussed_at", "created_at"))
                 .filter(last_used__lt=cutoff),
@@ -462,7 +498,7 @@ def _retention_plan(policy: RetentionPolicy, now: datetime) -> Plan:
         )
         plan.add(
             Step(
-                "Coaching notes",
+                gettext_noop("Coaching notes"),
                 CoachingConversation.objects.filter(created_at__lt=cutoff).exclude(private_note=""),
                 empty={"private_note": ""},
             )

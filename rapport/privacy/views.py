@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from rapport import access
@@ -34,8 +35,14 @@ def person_erase(request: SignedInRequest, person_uuid: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Erased {name}: {erased.total} item{'s' if erased.total != 1 else ''} "
-                f'removed or emptied. They now appear as "{services.PLACEHOLDER_NAME}".',
+                ngettext(
+                    "Erased %(name)s: %(count)s item removed or emptied. They now appear as "
+                    '"%(placeholder)s".',
+                    "Erased %(name)s: %(count)s items removed or emptied. They now appear as "
+                    '"%(placeholder)s".',
+                    erased.total,
+                )
+                % {"name": name, "count": erased.total, "placeholder": services.PLACEHOLDER_NAME},
             )
             return redirect("people:detail", person_uuid=person.uuid)
     summary = None if refusal else services.erasure_preview(person=person, by=viewer, today=today)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from rapport.meetings.models import Section
 from rapport.questions.models import Category
@@ -15,12 +16,12 @@ EXCLUDE_MAX = 200
 class QuestionForm(forms.Form):
     text = forms.CharField(
         max_length=300,
-        label="Question",
+        label=_("Question"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="An open question, in your own words. It joins the bank for every manager.",
+        help_text=_("An open question, in your own words. It joins the bank for every manager."),
     )
-    section = forms.ChoiceField(choices=Section.choices, label="Part of the 1:1")
-    category = forms.ChoiceField(choices=Category.choices)
+    section = forms.ChoiceField(choices=Section.choices, label=_("Part of the 1:1"))
+    category = forms.ChoiceField(choices=Category.choices, label=_("Category"))
 
 
 class ExcludeField(forms.CharField):
@@ -33,11 +34,11 @@ class ExcludeField(forms.CharField):
         text = super().to_python(value) or ""
         parts = [part for part in text.split(",") if part.strip()]
         if len(parts) > EXCLUDE_MAX:
-            raise forms.ValidationError("Too many questions to leave out.")
+            raise forms.ValidationError(_("Too many questions to leave out."))
         try:
             return list(dict.fromkeys(uuid.UUID(part.strip()) for part in parts))
         except ValueError as bad:
-            raise forms.ValidationError("Not a list of question ids.") from bad
+            raise forms.ValidationError(_("Not a list of question ids.")) from bad
 
 
 class SuggestionsForm(forms.Form):
@@ -47,5 +48,5 @@ class SuggestionsForm(forms.Form):
 
 class AskedForm(forms.Form):
     question = forms.UUIDField(widget=forms.HiddenInput)
-    follow_up = forms.CharField(required=False, max_length=500, label="Follow-up")
+    follow_up = forms.CharField(required=False, max_length=500, label=_("Follow-up"))
     exclude = ExcludeField()

@@ -5,6 +5,8 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from rapport.meetings.models import Meeting, Section
 from rapport.people.models import Person
@@ -12,26 +14,26 @@ from rapport.people.models import Person
 
 class Category(models.TextChoices):
     # Connection
-    CHECKING_IN = "checking_in", "Checking in"
-    LIFE_OUTSIDE_WORK = "life_outside_work", "Life outside work"
-    MOTIVATION = "motivation", "Motivation"
-    WELLBEING = "wellbeing", "Wellbeing"
-    TRUST = "trust", "Trust and the relationship"
+    CHECKING_IN = "checking_in", _("Checking in")
+    LIFE_OUTSIDE_WORK = "life_outside_work", _("Life outside work")
+    MOTIVATION = "motivation", _("Motivation")
+    WELLBEING = "wellbeing", _("Wellbeing")
+    TRUST = "trust", _("Trust and the relationship")
     # Performance
-    PRIORITIES = "priorities", "Priorities"
-    EXCELLENCE = "excellence", "Standard of excellence"
-    EFFORT = "effort", "Effort and attitude"
-    ACCOUNTABILITY = "accountability", "Accountability"
-    OBSTACLES = "obstacles", "Obstacles"
+    PRIORITIES = "priorities", _("Priorities")
+    EXCELLENCE = "excellence", _("Standard of excellence")
+    EFFORT = "effort", _("Effort and attitude")
+    ACCOUNTABILITY = "accountability", _("Accountability")
+    OBSTACLES = "obstacles", _("Obstacles")
     # Coaching (GROW: goal, reality, options, will)
-    COACHING_GOAL = "coaching_goal", "Coaching: goal"
-    COACHING_REALITY = "coaching_reality", "Coaching: reality"
-    COACHING_OPTIONS = "coaching_options", "Coaching: options"
-    COACHING_WILL = "coaching_will", "Coaching: will"
+    COACHING_GOAL = "coaching_goal", _("Coaching: goal")
+    COACHING_REALITY = "coaching_reality", _("Coaching: reality")
+    COACHING_OPTIONS = "coaching_options", _("Coaching: options")
+    COACHING_WILL = "coaching_will", _("Coaching: will")
     # Either section
-    CAREER = "career", "Career and growth"
-    FEEDBACK = "feedback", "Feedback both ways"
-    WORKLOAD = "workload", "Workload and burnout"
+    CAREER = "career", _("Career and growth")
+    FEEDBACK = "feedback", _("Feedback both ways")
+    WORKLOAD = "workload", _("Workload and burnout")
 
 
 class Question(models.Model):
@@ -57,6 +59,12 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the active language: a built-in question is translated (its English text
+        is the message id, see builtin_texts.py); an organisation's own stays as written."""
+        return gettext(self.text) if self.is_builtin else self.text
 
 
 class AskedQuestion(models.Model):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext
 
 from rapport import access
 from rapport.checkins.coaching import checkin_hints
@@ -212,7 +213,9 @@ def hints_from_talking_points(meeting: Meeting) -> list[ContextHint]:
     for rule in POINT_RULES:
         match = next((m for text in texts if (m := rule.pattern.search(text))), None)
         if match is not None:
-            reason = f"A talking point mentions “{match.group(0).lower()}”."
+            reason = gettext("A talking point mentions “%(word)s”.") % {
+                "word": match.group(0).lower()
+            }
             hints.extend(ContextHint(category, reason) for category in rule.categories)
     return hints
 

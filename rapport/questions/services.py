@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from rapport import access, versions
 from rapport.meetings.models import Meeting, OneOnOne, Section, TalkingPoint
@@ -26,11 +27,13 @@ def question_mark_asked(
     access.require(access.can_run_meeting_mode(by, meeting))
     note = None if follow_up is None else follow_up.strip()
     if note is not None and len(note) > FOLLOW_UP_MAX:
-        raise ValidationError(f"Keep the follow-up under {FOLLOW_UP_MAX} characters.")
+        raise ValidationError(
+            gettext("Keep the follow-up under %(max)d characters.") % {"max": FOLLOW_UP_MAX}
+        )
     asked = AskedQuestion.objects.filter(meeting=meeting, question=question).first()
     if asked is None:
         if not question.is_active:
-            raise ValidationError("This question has been retired from the bank.")
+            raise ValidationError(gettext("This question has been retired from the bank."))
         # get_or_create, because a second device may record the same question at this moment.
         asked, created = AskedQuestion.objects.get_or_create(
             meeting=meeting, question=question, defaults={"asked_by": by, "follow_up": note or ""}
@@ -50,16 +53,21 @@ def question_add(*, text: str, section: str, category: str, by: Person) -> Quest
     access.require(access.can_add_questions(by))
     text = " ".join(text.split())
     if not normalised(text):
-        raise ValidationError("Write the question in a few words.", code="empty")
+        raise ValidationError(gettext("Write the question in a few words."), code="empty")
     if len(text) > TEXT_MAX:
-        raise ValidationError(f"Keep the question under {TEXT_MAX} characters.", code="long")
+        raise ValidationError(
+            gettext("Keep the question under %(max)d characters.") % {"max": TEXT_MAX}, code="long"
+        )
     if section not in Section.values or category not in Category.values:
-        raise ValidationError("Choose a section and a category from the lists.", code="choice")
+        raise ValidationError(
+            gettext("Choose a section and a category from the lists."), code="choice"
+        )
     wanted = normalised(text)
     for existing in Question.objects.values_list("text", flat=True):
         if normalised(existing) == wanted:
             raise ValidationError(
-                f"The bank already holds this question: “{existing}”.", code="duplicate"
+                gettext("The bank already holds this question: “%(text)s”.") % {"text": existing},
+                code="duplicate",
             )
     try:
         with transaction.atomic():
@@ -68,7 +76,9 @@ def question_add(*, text: str, section: str, category: str, by: Person) -> Quest
             )
     except IntegrityError as clash:
         # Someone added the same text in the same moment.
-        raise ValidationError("The bank already holds this question.", code="duplicate") from clash
+        raise ValidationError(
+            gettext("The bank already holds this question."), code="duplicate"
+        ) from clash
 
 
 @versions.bumps

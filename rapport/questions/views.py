@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
@@ -48,7 +49,9 @@ def add(request: SignedInRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("text" if error.code in ("duplicate", "empty", "long") else None, error)
         else:
-            messages.success(request, f"Added to the bank: “{question.text}”")
+            messages.success(
+                request, gettext("Added to the bank: “%(text)s”") % {"text": question.text}
+            )
             anchor = f"#bank-{question.section}-{question.category}"
             return redirect(reverse("questions:bank") + anchor)
     return _bank_page(request, form)
@@ -76,7 +79,7 @@ def suggestions(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = _manager_meeting(request, meeting_uuid)
     form = SuggestionsForm(request.GET)
     if not form.is_valid():
-        return HttpResponseBadRequest("Choose the connection or the performance section.")
+        return HttpResponseBadRequest(gettext("Choose the connection or the performance section."))
     prompts = section_prompts_for(
         request.user,
         meeting,
@@ -92,14 +95,16 @@ def asked(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     form = AskedForm(request.POST)
     valid = form.is_valid()
     if "question" not in form.cleaned_data:
-        return HttpResponseBadRequest("Which question was asked?")
+        return HttpResponseBadRequest(gettext("Which question was asked?"))
     question = get_object_or_404(Question, uuid=form.cleaned_data["question"])
     exclude = form.cleaned_data.get("exclude", [])
     if not valid:
         too_long = "follow_up" in form.errors
         messages.error(
             request,
-            "Keep the follow-up under 500 characters." if too_long else "Please try that again.",
+            gettext("Keep the follow-up under 500 characters.")
+            if too_long
+            else gettext("Please try that again."),
         )
     else:
         # Only the follow-up form sends the field: "Asked" alone never clears a note.

@@ -189,7 +189,7 @@ def working_profile(cast: Cast) -> Payload:
 WRITES: dict[str, Write] = {
     "account": Write(
         fixed("account"),
-        data(name="A New Name", preferred_name="Nemo", timezone="Asia/Tokyo"),
+        data(name="A New Name", preferred_name="Nemo", timezone="Asia/Tokyo", language="de"),
         allowed=SIGNED_IN,
     ),
     "account_hours": Write(

@@ -64,5 +64,5 @@ def test_both_people_see_the_trends_on_the_pairs_page(cast: Cast) -> None:
         client = Client()
         client.force_login(person)
         page = client.get(reverse("meetings:one_on_one", args=[cast.one_on_one.uuid]))
-        assert "Mood in the last 1 check-ins" in page.content.decode()
+        assert "Mood in the last 1 check-in" in page.content.decode()
         assert "2 Low" in page.content.decode()

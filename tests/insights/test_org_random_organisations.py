@@ -10,7 +10,7 @@ with plain queries here, and the displayed numbers must match it.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import product
 
@@ -26,6 +26,7 @@ from rapport.insights.selectors import (
     KEPT_WINDOW,
     RETENTION_YEAR,
     WINDOW,
+    org_figures_compute,
     org_partition,
     organisation_view,
 )
@@ -214,6 +215,17 @@ def check_every_figure(members: list[Member]) -> None:
 
     def covered(indexes: frozenset[int], having: object) -> set[int]:
         return {p for index in indexes for p in blocks[index].people if p in having}  # type: ignore[operator]
+
+    # What the worker stores for every viewer is exactly what a request would compute for them
+    # (so everything checked below holds for the stored figures too), and nobody else has one.
+    stored = org_figures_compute(now=now, today=today)
+    for someone in people:
+        if someone.is_hr or someone.pk in access.org_viewers(chart):
+            computed = organisation_view(someone, now=now, today=today)
+            got = stored.view_for(someone)
+            assert got is not None and replace(got, computed_at=None, stored_as="") == computed
+        else:
+            assert stored.view_for(someone) is None
 
     figures: list[tuple[str, int, set[int]]] = []
     for viewer in viewers:

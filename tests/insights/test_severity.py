@@ -84,7 +84,7 @@ def test_overdue_actions_are_never_act_now() -> None:
 
 
 def signal(rule: Rule, severity: str = EYE, since: int = 10) -> Signal:
-    return Signal(rule, rule.label, ("evidence",), days_ago(since), Severity(severity))
+    return Signal(rule, str(rule.label), ("evidence",), days_ago(since), Severity(severity))
 
 
 def test_related_signals_form_one_group_with_the_strongest_severity() -> None:

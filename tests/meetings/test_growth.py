@@ -10,11 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule
 from rapport.insights.selectors import team_view
+from rapport.meetings import growth_texts
 from rapport.meetings.models import Meeting, OneOnOne, TalkingPoint
 from rapport.meetings.selectors import growth_rhythm_of
 from rapport.meetings.services import Rule as MeetingRule
@@ -249,3 +250,18 @@ def test_the_pairs_page_names_its_growth_rhythm(cast: Cast) -> None:
     )
     OneOnOne.objects.filter(pk=cast.one_on_one.pk).update(growth_every_weeks=0)
     assert "no growth conversation reminders" in client_of(cast.manager).get(url).content.decode()
+
+
+def test_the_growth_points_are_marked_for_translation_in_file_order() -> None:
+    assert list(growth_texts.TEXTS) == TEMPLATE
+
+
+def test_the_points_go_in_in_the_active_language_and_come_off_in_any(cast: Cast) -> None:
+    with translation.override("de"):
+        added = meeting_make_growth(meeting=cast.meeting, by=cast.manager)
+    assert len(added) == 4
+    assert added[0].text.startswith("Richtung: ")
+    assert not any(point.text in TEMPLATE for point in added)
+    # Whoever takes the mark off, in whichever language, finds the German points.
+    meeting_make_growth(meeting=cast.meeting, by=cast.report, growth=False)
+    assert not TalkingPoint.objects.filter(pk__in=[point.pk for point in added]).exists()

@@ -531,14 +531,25 @@ def test_a_closed_one_on_one_stays_readable_for_the_report_only(cast: Cast) -> N
     assert gone.status == 404
 
 
-def test_reading_the_notes_takes_two_queries(
+def test_reading_the_notes_takes_one_query_and_one_more_for_kept_copies(
     cast: Cast, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     save(cast, "a", 0)
     save(cast, "b", 0, author=cast.manager)
     meeting = get_meeting_for(cast.report, cast.meeting.uuid)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
+        view = notes_for(cast.report, meeting)
+    assert view.shared.body == "a" and view.theirs.body == "b"
+    assert view.shared.conflicts == []
+    # The other person's kept copy costs the viewer nothing: only their own are read.
+    with pytest.raises(NoteConflict):
+        save(cast, "the manager's stale text", 0, author=cast.manager)
+    with django_assert_num_queries(1):
         notes_for(cast.report, meeting)
+    stale_save(cast, "from the phone", 0)
+    with django_assert_num_queries(2):
+        view = notes_for(cast.report, meeting)
+    assert [copy.body for copy in view.shared.conflicts] == ["from the phone"]
 
 
 def test_the_notes_card_renders_for_a_fresh_meeting(cast: Cast) -> None:

@@ -207,27 +207,26 @@ def test_a_meeting_page_makes_the_same_queries_for_1_or_50_past_meetings(
     add_history(cast, 1)
     client.force_login(cast.report)
     url = reverse("meetings:meeting", args=[cast.meeting.uuid])
-    # Nineteen, among them one for the pair's open goals (however many goals it ever had), one
-    # for the held meetings that tell whether they stalled (where each stands), one for the
-    # meeting's check-in, four for last time (the previous held meeting, its shared notes, its
-    # actions and the points still open) and one for the growth rhythm (one aggregate: the last
-    # growth conversation, the planned one, the open meeting before).
+    # Twelve (tests/meetings/test_meeting_page_queries.py lists them): the session, the person,
+    # the meeting, two for its place in the series (neighbours, last time, growth rhythm), the
+    # points, the actions, the notes, two for the open goals and where each stands, the
+    # check-in and the navigation's depth.
     assert_queries_do_not_grow(
-        lambda: count_queries(lambda: client.get(url)), lambda: add_history(cast, 49), pinned=19
+        lambda: count_queries(lambda: client.get(url)), lambda: add_history(cast, 49), pinned=12
     )
 
 
 def test_a_meeting_page_makes_the_same_queries_for_a_team_of_3_or_30(
     cast: Cast, client: Client
 ) -> None:
-    # As the manager: one query more than the report's page, for the manager's person card, one
-    # for last time (no meeting was held before this one, so only the lookup), seven for the
-    # pair's signals (the team view's facts for this one pair), one for the growth rhythm's
-    # aggregate and one for what the report shares of their working-with-me profile.
+    # As the manager: the report's twelve, the person card, the report's shared working-with-me
+    # profile and eight for the pair's signals (the team view's facts for this one pair), less
+    # two: the pair has no goals, so neither the goals card nor the signals read the held
+    # meetings that tell whether a goal stalled.
     client.force_login(cast.manager)
     url = reverse("meetings:meeting", args=[cast.meeting.uuid])
     assert_queries_do_not_grow(
-        lambda: count_queries(lambda: client.get(url)), lambda: grow_team(cast, 27), pinned=24
+        lambda: count_queries(lambda: client.get(url)), lambda: grow_team(cast, 27), pinned=20
     )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rapport.api import selectors, services
@@ -55,5 +56,8 @@ def token_revoke(request: SignedInRequest, token_uuid: UUID) -> HttpResponse:
     viewer = request.user
     token = selectors.get_token_for(viewer, token_uuid)
     services.token_revoke(token=token, by=viewer)
-    messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    messages.success(
+        request,
+        gettext("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name},
+    )
     return redirect("api:tokens")

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from rapport.goals import selectors, services
@@ -119,7 +120,7 @@ def coaching_decide(request: SignedInRequest, coaching_uuid: str) -> HttpRespons
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Decided: the action is on the list, with its date.")
+            messages.success(request, gettext("Decided: the action is on the list, with its date."))
             # The whole page changes (the actions list too): load it again.
             if request.htmx:
                 return HttpResponse(status=204, headers={"HX-Refresh": "true"})

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access
@@ -80,7 +81,9 @@ def new(request: SignedInRequest) -> HttpResponse:
             one_on_one=one_on_one, by=request.user, **form.service_fields()
         )
         other = one_on_one.other_person(request.user)
-        messages.success(request, f"Drafted. It starts when {other.name} agrees too.")
+        messages.success(
+            request, gettext("Drafted. It starts when %(name)s agrees too.") % {"name": other.name}
+        )
         return redirect("goals:detail", goal_uuid=goal.uuid)
     context = {
         "form": form,
@@ -136,7 +139,9 @@ def edit(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
     if not access.can_change_goal(request.user, goal):
         raise Http404
     if goal.status != Status.DRAFT:
-        messages.error(request, "Only a draft can be rewritten; an agreed goal keeps its words.")
+        messages.error(
+            request, gettext("Only a draft can be rewritten; an agreed goal keeps its words.")
+        )
         return redirect("goals:detail", goal_uuid=goal.uuid)
     form = GoalForm(
         request.POST or None,
@@ -146,7 +151,9 @@ def edit(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         services.goal_update_draft(goal=goal, by=request.user, **form.service_fields())
-        messages.success(request, "Saved. The other person's agreement is asked for again.")
+        messages.success(
+            request, gettext("Saved. The other person's agreement is asked for again.")
+        )
         return redirect("goals:detail", goal_uuid=goal.uuid)
     context = {
         "form": form,
@@ -166,9 +173,11 @@ def agree(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         if goal.status == Status.ACTIVE:
-            messages.success(request, "You both agreed: the goal is active.")
+            messages.success(request, gettext("You both agreed: the goal is active."))
         else:
-            messages.success(request, "Agreed. It starts when the other person agrees too.")
+            messages.success(
+                request, gettext("Agreed. It starts when the other person agrees too.")
+            )
     return redirect("goals:detail", goal_uuid=goal.uuid)
 
 
@@ -196,9 +205,11 @@ def close(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         if goal.status == Status.ACHIEVED:
-            messages.success(request, "Achieved! Your next 1:1 will start on the next goal.")
+            messages.success(
+                request, gettext("Achieved! Your next 1:1 will start on the next goal.")
+            )
         else:
-            messages.success(request, "Dropped, with what you learned kept.")
+            messages.success(request, gettext("Dropped, with what you learned kept."))
     return redirect("goals:detail", goal_uuid=goal.uuid)
 
 
@@ -210,7 +221,9 @@ def move(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Brought to your current 1:1. Your manager can now see it.")
+        messages.success(
+            request, gettext("Brought to your current 1:1. Your manager can now see it.")
+        )
     return redirect("goals:detail", goal_uuid=goal.uuid)
 
 
@@ -247,8 +260,8 @@ def goal_progress(request: SignedInRequest, goal_uuid: str) -> HttpResponse:
             raise Http404
         return render(request, "goals/_progress.html", {"progress": panel})
     if recorded:
-        messages.success(request, "Progress recorded.")
+        messages.success(request, gettext("Progress recorded."))
     else:
         errors = [str(error) for errors in form.errors.values() for error in errors]
-        messages.error(request, " ".join(errors) or "Progress was not recorded.")
+        messages.error(request, " ".join(errors) or gettext("Progress was not recorded."))
     return redirect("goals:detail", goal.uuid)

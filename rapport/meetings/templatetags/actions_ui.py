@@ -7,7 +7,9 @@ from datetime import date
 from typing import Protocol
 
 from django import template
-from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext
+
+from rapport.display import format_date
 
 register = template.Library()
 
@@ -37,13 +39,13 @@ def due_phrase(item: Dated, today: date) -> str:
     if item.due_on is None:
         return ""
     if item.is_overdue(today):
-        return f"overdue since {day_label(item.due_on, today)}"
+        return gettext("overdue since %(date)s") % {"date": day_label(item.due_on, today)}
     if item.due_on == today:
-        return "due today"
-    return f"due {day_label(item.due_on, today)}"
+        return gettext("due today")
+    return gettext("due %(date)s") % {"date": day_label(item.due_on, today)}
 
 
 @register.filter
 def owe_columns(they_owe: list[Dated], i_owe: list[Dated]) -> list[tuple[str, list[Dated]]]:
     """The two columns of one report on the team's actions page."""
-    return [("They owe you", they_owe), ("You owe them", i_owe)]
+    return [(gettext("They owe you"), they_owe), (gettext("You owe them"), i_owe)]

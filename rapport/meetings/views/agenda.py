@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from rapport.goals.selectors import active_goal_of_pair
@@ -16,14 +17,22 @@ from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services
 from rapport.meetings.forms import ActionDoneForm, ActionForm, PointForm
 from rapport.meetings.models import Meeting, TalkingPoint
-from rapport.meetings.views.meeting import meeting_context
+from rapport.meetings.views.meeting import actions_context, agenda_context
 
 
-def _answer(request: SignedInRequest, meeting: Meeting, fragment: str) -> HttpResponse:
+def _answer_agenda(request: SignedInRequest, meeting: Meeting) -> HttpResponse:
+    """After a change to the points: the fresh agenda block for htmx, else back to the page."""
     if request.htmx:
-        return render(
-            request, f"meetings/meeting.html#{fragment}", meeting_context(request, meeting)
-        )
+        context = agenda_context(request.user, meeting)
+        return render(request, "meetings/meeting.html#agenda-block", context)
+    return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
+
+
+def _answer_actions(request: SignedInRequest, meeting: Meeting) -> HttpResponse:
+    """After a change to the actions: the fresh actions block for htmx, else back to the page."""
+    if request.htmx:
+        context = actions_context(request.user, meeting)
+        return render(request, "meetings/meeting.html#actions-block", context)
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
 
 
@@ -48,8 +57,8 @@ def point_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         except ValidationError as error:
             _show_error(request, error)
     else:
-        messages.error(request, "Write the point in a few words (500 characters at most).")
-    return _answer(request, meeting, "agenda-block")
+        messages.error(request, gettext("Write the point in a few words (500 characters at most)."))
+    return _answer_agenda(request, meeting)
 
 
 @require_POST
@@ -65,7 +74,7 @@ def point_discuss(request: SignedInRequest, meeting_uuid: str, point_uuid: str) 
         )
     except ValidationError as error:
         _show_error(request, error)
-    return _answer(request, meeting, "agenda-block")
+    return _answer_agenda(request, meeting)
 
 
 @require_POST
@@ -78,7 +87,7 @@ def point_move(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -> 
         )
     except ValidationError as error:
         _show_error(request, error)
-    return _answer(request, meeting, "agenda-block")
+    return _answer_agenda(request, meeting)
 
 
 @require_POST
@@ -89,7 +98,7 @@ def point_delete(request: SignedInRequest, meeting_uuid: str, point_uuid: str) -
         services.point_delete(point=point, by=request.user)
     except ValidationError as error:
         _show_error(request, error)
-    return _answer(request, meeting, "agenda-block")
+    return _answer_agenda(request, meeting)
 
 
 @require_POST
@@ -99,9 +108,9 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     form = ActionForm(request.POST)
     if not form.is_valid():
         messages.error(
-            request, "Describe the action (500 characters at most) and give a valid date."
+            request, gettext("Describe the action (500 characters at most) and give a valid date.")
         )
-        return _answer(request, meeting, "actions-block")
+        return _answer_actions(request, meeting)
     data = form.cleaned_data
     owner = request.user if data["owner"] == "me" else one_on_one.other_person(request.user)
     fields = {
@@ -115,13 +124,13 @@ def action_add(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         if data["goal"]:
             goal = active_goal_of_pair(request.user, one_on_one, data["goal"])
             if goal is None:
-                raise ValidationError("That goal is not an active goal of this 1:1.")
+                raise ValidationError(gettext("That goal is not an active goal of this 1:1."))
             action_add_for_goal(goal=goal, by=request.user, **fields)
         else:
             services.action_add(one_on_one=one_on_one, by=request.user, **fields)
     except ValidationError as error:
         _show_error(request, error)
-    return _answer(request, meeting, "actions-block")
+    return _answer_actions(request, meeting)
 
 
 @require_POST
@@ -141,7 +150,7 @@ def action_done(request: SignedInRequest, action_uuid: str) -> HttpResponse:
     except ValidationError as error:
         _show_error(request, error)
     if meeting is not None:
-        return _answer(request, meeting, "actions-block")
+        return _answer_actions(request, meeting)
     if form.cleaned_data["done"]:
         # My actions offers to undo the tick: the ticked item is named by the address.
         return redirect(reverse("meetings:my_actions") + f"?done={action.uuid}")

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport.http import SignedInRequest
@@ -45,7 +46,9 @@ def person_card(request: SignedInRequest, one_on_one_uuid: str) -> HttpResponse:
             one_on_one=one_on_one, by=viewer, **{name: data[name] for name in selectors.CARD_FIELDS}
         )
         messages.success(
-            request, f"Saved. Only you see this card about {one_on_one.report.get_short_name()}."
+            request,
+            gettext("Saved. Only you see this card about %(name)s.")
+            % {"name": one_on_one.report.get_short_name()},
         )
         return redirect(back)
     context = {
@@ -63,10 +66,10 @@ def meeting_estimate(request: SignedInRequest, meeting_uuid: str) -> HttpRespons
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     form = EstimateForm(request.POST)
     if meeting.status != Meeting.Status.HELD:
-        messages.error(request, "Only a meeting that was held can get an estimate.")
+        messages.error(request, gettext("Only a meeting that was held can get an estimate."))
     elif not form.is_valid():
         errors = [str(error) for errors in form.errors.values() for error in errors]
-        messages.error(request, " ".join(errors) or "Give the minutes of each part.")
+        messages.error(request, " ".join(errors) or gettext("Give the minutes of each part."))
     else:
         data = form.cleaned_data
         try:
@@ -81,8 +84,14 @@ def meeting_estimate(request: SignedInRequest, meeting_uuid: str) -> HttpRespons
         else:
             messages.success(
                 request,
-                f"Estimate saved: {data['connection_minutes']} min connection, "
-                f"{data['performance_minutes']} min performance.",
+                gettext(
+                    "Estimate saved: %(connection)s min connection, %(performance)s min "
+                    "performance."
+                )
+                % {
+                    "connection": data["connection_minutes"],
+                    "performance": data["performance_minutes"],
+                },
             )
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
 

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from rapport.http import SignedInRequest
@@ -33,7 +34,9 @@ def calendar_page(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def calendar_regenerate(request: SignedInRequest) -> HttpResponse:
     services.feed_regenerate(person=request.user)
-    messages.success(request, "Your calendar has a new address. The old one no longer works.")
+    messages.success(
+        request, gettext("Your calendar has a new address. The old one no longer works.")
+    )
     return redirect("meetings:calendar")
 
 

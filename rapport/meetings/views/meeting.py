@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access
 from rapport.checkins.selectors import checkin_panel_for
-from rapport.goals.selectors import open_goal_rows_of_pair
+from rapport.goals.selectors import open_goal_rows_of_pair, open_goals_of_pair
 from rapport.http import SignedInRequest
 from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services
@@ -28,62 +31,112 @@ from rapport.meetings.services import PROFILE_PROMPT
 from rapport.people.models import Person
 from rapport.people.selectors import shared_working_profile
 
+# Each fragment of the meeting page has its own context, holding what that fragment renders
+# and no more; the page and meeting mode compose them. The agenda fragment, polled every 15
+# seconds by each open meeting page, reads the meeting, when the one before it was (what makes
+# a point "carried over") and the points.
 
-def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
-    viewer = request.user
+
+def agenda_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
+    """meeting.html#agenda and #agenda-block."""
+    carried_before = selectors.previous_start(meeting) if meeting.is_open else None
+    return _agenda_context(viewer, meeting, selectors.agenda_for(viewer, meeting), carried_before)
+
+
+def _agenda_context(
+    viewer: Person,
+    meeting: Meeting,
+    agenda: list[selectors.AgendaSection],
+    carried_before: datetime | None,
+) -> dict[str, object]:
     one_on_one = meeting.one_on_one
-    pair_goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
     return {
         "meeting": meeting,
         "one_on_one": one_on_one,
         "other": one_on_one.other_person(viewer),
-        "agenda": selectors.agenda_for(viewer, meeting),
-        "actions": selectors.actions_for_meeting(meeting),
-        "today": timezone.localdate(),
-        "now_moment": timezone.now(),
+        "agenda": agenda,
         "can_write": access.can_write_in(viewer, one_on_one),
-        "neighbours": selectors.neighbours_of(meeting),
+        # Points raised before the previous meeting and still open came over from it.
+        "carried_before": carried_before,
         "point_form": PointForm(),
-        "action_form": ActionForm(),
-        "notes": selectors.notes_for(viewer, meeting),
-        "person_card": selectors.person_card_for(viewer, one_on_one),
         "profile_prompt": PROFILE_PROMPT,
-        "pair_goals": [row.goal for row in pair_goal_rows],
-        "pair_goal_rows": pair_goal_rows,
-        "checkin": checkin_panel_for(viewer, meeting, now=timezone.now()),
     }
 
 
-def shared_profile_beside(context: dict[str, object], viewer: Person, meeting: Meeting) -> None:
-    """Beside the person card, never in it: what the report chose to share, in their words.
-    Only where the card is (the manager of the active 1:1), and only on whole pages."""
-    report = meeting.one_on_one.report
-    context["shared_profile"] = (
-        shared_working_profile(viewer, report) if context["person_card"] else None
+def actions_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
+    """meeting.html#actions-block: the actions and, for the add form, the pair's goals."""
+    one_on_one = meeting.one_on_one
+    return {
+        "meeting": meeting,
+        "one_on_one": one_on_one,
+        "other": one_on_one.other_person(viewer),
+        "actions": selectors.actions_for_meeting(meeting),
+        "today": timezone.localdate(),
+        "can_write": access.can_write_in(viewer, one_on_one),
+        "pair_goals": open_goals_of_pair(viewer, one_on_one),
+    }
+
+
+def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
+    """Everything the meeting page shows, which meeting mode shows too: the fragments'
+    contexts composed, the meeting's place in its series read at once (neighbours, last time,
+    growth rhythm), "last time" read with the notes and actions it shares its queries with,
+    and, for the manager, the person card, what the report shares and the pair's signals."""
+    viewer = request.user
+    now = timezone.now()
+    one_on_one = meeting.one_on_one
+    landmarks = selectors.landmarks_of(meeting, now=now)
+    previous = landmarks.neighbours.previous
+    agenda = selectors.agenda_for(viewer, meeting)
+    context = _agenda_context(
+        viewer, meeting, agenda, previous.scheduled_for if previous and meeting.is_open else None
     )
+    last_held = landmarks.last_held if meeting.is_open else None
+    actions, agreed_then = selectors.actions_of_meeting_and_last_time(meeting, last_held)
+    notes, last_shared = selectors.notes_and_last_shared(viewer, meeting, last_held)
+    pair_goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
+    person_card = selectors.person_card_for(viewer, one_on_one)
+    context.update(
+        neighbours=landmarks.neighbours,
+        growth=landmarks.growth,
+        actions=actions,
+        today=timezone.localdate(now),
+        now_moment=now,
+        action_form=ActionForm(),
+        notes=notes,
+        person_card=person_card,
+        pair_goals=[row.goal for row in pair_goal_rows],
+        pair_goal_rows=pair_goal_rows,
+        checkin=checkin_panel_for(viewer, meeting, now=now),
+        # Beside the person card, never in it: what the report chose to share, in their
+        # words. Only where the card is (the manager of the active 1:1).
+        shared_profile=shared_working_profile(viewer, one_on_one.report) if person_card else None,
+    )
+    if meeting.is_open:
+        context["last_time"] = (
+            selectors.LastTime(
+                last_held, last_shared, agreed_then, selectors.still_open_since(agenda, last_held)
+            )
+            if last_held is not None
+            else None
+        )
+        if access.can_see_team_signals(viewer, one_on_one):
+            view = team_view(viewer, one_on_one=one_on_one, now=now)
+            context["signal_groups"] = view.members[0].groups
+    return context
 
 
 @require_GET
 def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
-    context = meeting_context(request, meeting)
-    shared_profile_beside(context, request.user, meeting)
-    # Only the whole page shows last time and the signals; the fragments it polls and swaps do
-    # not need them.
-    context["growth"] = selectors.growth_rhythm_of(meeting, now=timezone.now())
-    if meeting.is_open:
-        context["last_time"] = selectors.last_time_for(request.user, meeting)
-        if access.can_see_team_signals(request.user, meeting.one_on_one):
-            view = team_view(request.user, one_on_one=meeting.one_on_one)
-            context["signal_groups"] = view.members[0].groups
-    return render(request, "meetings/meeting.html", context)
+    return render(request, "meetings/meeting.html", meeting_context(request, meeting))
 
 
 @require_GET
 def meeting_agenda(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     """The agenda alone, polled by the meeting page so each person sees the other's points."""
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
-    return render(request, "meetings/meeting.html#agenda", meeting_context(request, meeting))
+    return render(request, "meetings/meeting.html#agenda", agenda_context(request.user, meeting))
 
 
 @require_POST
@@ -101,9 +154,14 @@ def meeting_status(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Marked {meeting.get_status_display().lower()}.")
+            marked: dict[str, str] = {
+                Meeting.Status.HELD: gettext("Marked held."),
+                Meeting.Status.SKIPPED: gettext("Marked skipped."),
+                Meeting.Status.CANCELLED: gettext("Marked cancelled."),
+            }
+            messages.success(request, marked.get(meeting.status, gettext("Marked upcoming.")))
     else:
-        messages.error(request, "Choose held, skipped or cancelled.")
+        messages.error(request, gettext("Choose held, skipped or cancelled."))
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
 
 
@@ -125,12 +183,17 @@ def meeting_growth(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
         if growth:
             messages.success(
                 request,
-                f"This is your growth conversation. {len(added)} talking point"
-                f"{'s' if len(added) != 1 else ''} about direction, strengths and learning "
-                "joined the agenda; change them as you like.",
+                ngettext(
+                    "This is your growth conversation. %(count)d talking point about direction, "
+                    "strengths and learning joined the agenda; change them as you like.",
+                    "This is your growth conversation. %(count)d talking points about direction, "
+                    "strengths and learning joined the agenda; change them as you like.",
+                    len(added),
+                )
+                % {"count": len(added)},
             )
         else:
-            messages.success(request, "No longer the growth conversation.")
+            messages.success(request, gettext("No longer the growth conversation."))
     return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
 
 
@@ -138,7 +201,7 @@ def meeting_growth(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
 def meeting_reschedule(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     if not access.can_write_in(request.user, meeting.one_on_one) or not meeting.is_open:
-        messages.error(request, "Only an upcoming meeting of an active 1:1 can be moved.")
+        messages.error(request, gettext("Only an upcoming meeting of an active 1:1 can be moved."))
         return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     local = timezone.localtime(meeting.scheduled_for)
     form = MoveForm(
@@ -154,7 +217,7 @@ def meeting_reschedule(request: SignedInRequest, meeting_uuid: str) -> HttpRespo
             by=request.user,
             confirmed_out_of_hours=form.cleaned_data["confirm_out_of_hours"],
         )
-        messages.success(request, "Moved. The agenda moves with it.")
+        messages.success(request, gettext("Moved. The agenda moves with it."))
         return redirect("meetings:meeting", meeting_uuid=meeting.uuid)
     return render(request, "meetings/reschedule.html", {"meeting": meeting, "form": form})
 

@@ -26,24 +26,24 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
 from rapport.goals.presentation_coaching import coaching_panel_for
 from rapport.http import SignedInRequest
-from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services, timing
 from rapport.meetings.models import Meeting, Section
 from rapport.meetings.selectors import notes_for
-from rapport.meetings.views.meeting import meeting_context, shared_profile_beside
+from rapport.meetings.views.meeting import meeting_context
 from rapport.people.models import Person
 from rapport.questions.presentation import question_panel_for
 from rapport.questions.selectors import asked_in
 
 SECTION_HINTS = {
-    Section.CONNECTION: "The person: how they are, at work and outside it.",
-    Section.PERFORMANCE: "The work: standards, effort, deadlines, outcomes.",
+    Section.CONNECTION: gettext_lazy("The person: how they are, at work and outside it."),
+    Section.PERFORMANCE: gettext_lazy("The work: standards, effort, deadlines, outcomes."),
 }
 
 
@@ -73,17 +73,21 @@ class Split:
 
 def split_label(connection: int | None, target: int) -> str:
     if connection is None:
-        return f"No time measured yet; target {target}% connection"
-    return f"{connection}% connection, {100 - connection}% performance; target {target}%"
+        return gettext("No time measured yet; target %(target)s%% connection") % {"target": target}
+    return gettext(
+        "%(connection)s%% connection, %(performance)s%% performance; target %(target)s%%"
+    ) % {"connection": connection, "performance": 100 - connection, "target": target}
 
 
 def _state(clock: timing.ClockState) -> tuple[str, str]:
     """(name for CSS and the script, words for people)."""
     if clock.ended:
-        return "ended", "Ended"
+        return "ended", gettext("Ended")
     if clock.running:
-        return "running", f"{Section(clock.running).label} running"
-    return ("paused", "Paused") if clock.paused else ("idle", "Not started")
+        if clock.running == Section.CONNECTION:
+            return "running", gettext("Connection running")
+        return "running", gettext("Performance running")
+    return ("paused", gettext("Paused")) if clock.paused else ("idle", gettext("Not started"))
 
 
 def clock_context(
@@ -123,21 +127,14 @@ def clock_context(
 
 
 def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
-    """The meeting page's context (so its agenda, actions, notes and signals partials work
-    unchanged) plus the clock and the context column. The person card, the question prompts
-    and the signals are the manager's alone: None or empty for the report."""
+    """The meeting page's context (so its agenda, actions, notes, last time and signals
+    partials work unchanged) plus the clock and the context column. The person card, the
+    question prompts and the signals are the manager's alone: None or empty for the report."""
     viewer = request.user
     context = meeting_context(request, meeting)
-    shared_profile_beside(context, viewer, meeting)
     context.update(clock_context(viewer, meeting, now=timezone.now()))
     context["question_panel"] = question_panel_for(viewer, meeting)
     context["coaching"] = coaching_panel_for(viewer, meeting)
-    if meeting.is_open:
-        context["last_time"] = selectors.last_time_for(viewer, meeting)
-        if access.can_see_team_signals(viewer, meeting.one_on_one):
-            context["signal_groups"] = (
-                team_view(viewer, one_on_one=meeting.one_on_one).members[0].groups
-            )
     return context
 
 
@@ -173,7 +170,9 @@ def _refuse(request: SignedInRequest, meeting: Meeting, status: int, error: str)
 def _control(request: SignedInRequest, meeting_uuid: str, change: Change) -> HttpResponse:
     meeting = selectors.get_meeting_for(request.user, meeting_uuid)
     if not access.can_run_meeting_mode(request.user, meeting):
-        return _refuse(request, meeting, 403, "Only the manager of an active 1:1 runs its clock.")
+        return _refuse(
+            request, meeting, 403, gettext("Only the manager of an active 1:1 runs its clock.")
+        )
     try:
         meeting = change(meeting, request.user)
     except ValidationError as error:
@@ -201,7 +200,7 @@ def mode_switch(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     form = SectionForm(request.POST)
     if not form.is_valid():
         meeting = selectors.get_meeting_for(request.user, meeting_uuid)
-        return _refuse(request, meeting, 400, "Choose connection or performance.")
+        return _refuse(request, meeting, 400, gettext("Choose connection or performance."))
     section = form.cleaned_data["section"]
     return _control(
         request,
@@ -254,13 +253,28 @@ def _section_rows(meeting: Meeting, seconds: dict[str, int]) -> list[dict[str, A
 def balance_verdict(share: int | None, target: int) -> str:
     """One sentence on the split, in the product's terms: connection is what gets squeezed."""
     if share is None:
-        return "No time was measured."
+        return gettext("No time was measured.")
     gap = share - target
+    values = {"share": share, "gap": abs(gap), "target": target}
     if abs(gap) <= 5:
-        return f"On target: {share}% connection against a target of {target}%."
+        return (
+            gettext("On target: %(share)s%% connection against a target of %(target)s%%.") % values
+        )
     if gap < 0:
-        return f"Connection was squeezed: {share}%, {-gap} points under the target of {target}%."
-    return f"Connection took more room: {share}%, {gap} points over the target of {target}%."
+        return (
+            gettext(
+                "Connection was squeezed: %(share)s%%, %(gap)s points under the target of "
+                "%(target)s%%."
+            )
+            % values
+        )
+    return (
+        gettext(
+            "Connection took more room: %(share)s%%, %(gap)s points over the target of "
+            "%(target)s%%."
+        )
+        % values
+    )
 
 
 def _split_context(meeting: Meeting) -> dict[str, Any]:
@@ -279,7 +293,11 @@ def _split_context(meeting: Meeting) -> dict[str, Any]:
             total_text=clock_text(sum(seconds.values())),
             share=share,
             verdict=balance_verdict(share, target),
-            measured_split=Split(share, target, "Measured: " + split_label(share, target)),
+            measured_split=Split(
+                share,
+                target,
+                gettext("Measured: %(split)s") % {"split": split_label(share, target)},
+            ),
         )
     elif meeting.estimated_connection_minutes is not None:
         minutes_c = meeting.estimated_connection_minutes or 0
@@ -289,9 +307,15 @@ def _split_context(meeting: Meeting) -> dict[str, Any]:
             estimate={"connection": minutes_c, "performance": minutes_p},
             share=share,
             verdict=balance_verdict(share, target),
-            measured_split=Split(share, target, "Estimated: " + split_label(share, target)),
+            measured_split=Split(
+                share,
+                target,
+                gettext("Estimated: %(split)s") % {"split": split_label(share, target)},
+            ),
         )
-    context["target_split"] = Split(target, target, f"Target: {target}% connection")
+    context["target_split"] = Split(
+        target, target, gettext("Target: %(target)s%% connection") % {"target": target}
+    )
     return context
 
 

@@ -16,6 +16,7 @@ from uuid import UUID
 from django import forms
 from django.core.validators import RegexValidator
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from rapport.http import SignedInRequest, answers_json
@@ -92,7 +93,10 @@ def _invalid(form: forms.Form) -> JsonResponse:
         f"{name}: {' '.join(str(message) for message in messages)}"
         for name, messages in form.errors.items()
     )
-    return JsonResponse({"error": f"The note could not be read ({problems})."}, status=400)
+    return JsonResponse(
+        {"error": gettext("The note could not be read (%(problems)s).") % {"problems": problems}},
+        status=400,
+    )
 
 
 def _closed(error: services.NotesClosed) -> JsonResponse:
@@ -127,7 +131,9 @@ def note_save(request: SignedInRequest, meeting_uuid: UUID, kind: str) -> JsonRe
     except services.NotesClosed as error:
         return _closed(error)
     except services.NoteVersionUnknown:
-        return JsonResponse({"error": "That version of the note does not exist."}, status=400)
+        return JsonResponse(
+            {"error": gettext("That version of the note does not exist.")}, status=400
+        )
     return JsonResponse(_saved(note))
 
 

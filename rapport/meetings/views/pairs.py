@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from rapport import access
@@ -88,7 +89,7 @@ def one_on_one_edit(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespo
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Saved. Future meetings follow the new rhythm.")
+            messages.success(request, gettext("Saved. Future meetings follow the new rhythm."))
             return redirect("meetings:one_on_one", one_on_one_uuid=one_on_one.uuid)
     return render(
         request, "meetings/one_on_one_edit.html", {"one_on_one": one_on_one, "form": form}
@@ -157,10 +158,17 @@ def team_setup(request: SignedInRequest) -> HttpResponse:
 
 
 def set_up_message(count: int, outside: int) -> str:
-    said = f"{count} 1:1{'s' if count != 1 else ''} set up"
     if not outside:
-        return f"{said}, all inside both people's working hours."
-    return f"{said}; {outside} outside someone's working hours, as you confirmed."
+        return ngettext(
+            "%(count)d 1:1 set up, all inside both people's working hours.",
+            "%(count)d 1:1s set up, all inside both people's working hours.",
+            count,
+        ) % {"count": count}
+    return ngettext(
+        "%(count)d 1:1 set up; %(outside)d outside someone's working hours, as you confirmed.",
+        "%(count)d 1:1s set up; %(outside)d outside someone's working hours, as you confirmed.",
+        count,
+    ) % {"count": count, "outside": outside}
 
 
 def proposal_rows(

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from rapport.display import MARKER
+from rapport.display import MARKER, localised_format
 from rapport.people.models import Person
 
 register = template.Library()
@@ -69,4 +69,4 @@ def date_once(value: object, arg: str) -> str:
 def _date_once(
     value: object, zone: str, offset: timedelta | None, arg: str, language: str | None
 ) -> str:
-    return str(defaultfilters.date(value, arg))  # type: ignore[arg-type]
+    return str(defaultfilters.date(value, localised_format(arg)))  # type: ignore[arg-type]

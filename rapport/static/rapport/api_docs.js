@@ -8,7 +8,9 @@
   window.SwaggerUIBundle({
     url: root.getAttribute("data-openapi-url"),
     domNode: root,
-    deepLinking: true,
+    deepLinking: false,
     persistAuthorization: false,
+    // The schemas are shown under each operation; the separate list below adds nothing.
+    defaultModelsExpandDepth: -1,
   });
 })();

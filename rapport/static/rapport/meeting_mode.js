@@ -141,17 +141,30 @@ document.addEventListener("htmx:afterSwap", (event) => {
   }
 });
 
+// The words said aloud or shown, in the viewer's language: mode.html renders them as
+// data-say-* attributes on the announcement region; the English here is only a fallback.
+function words(key, english) {
+  const region = document.querySelector("[data-clock-announce]");
+  const name = `say${key.replace(/(^|-)([a-z])/g, (_, dash, letter) => letter.toUpperCase())}`;
+  return region?.dataset[name] || english;
+}
+
 document.addEventListener("htmx:sendError", (event) => {
   if (!fromClock(event)) return;
-  say(navigator.onLine ? "Reconnecting…" : "Offline: reconnecting…");
+  say(
+    navigator.onLine
+      ? words("reconnecting", "Reconnecting…")
+      : words("offline", "Offline: reconnecting…"),
+  );
 });
 
 document.addEventListener("htmx:responseError", (event) => {
   if (!fromClock(event)) return;
   const status = event.detail.xhr.status;
-  if (status === 404) say("This meeting is no longer open to you.");
-  else if (status === 403) say("This page is out of date: reload it to carry on with the same clock.");
-  else say("Reconnecting…");
+  if (status === 404) say(words("gone", "This meeting is no longer open to you."));
+  else if (status === 403)
+    say(words("stale", "This page is out of date: reload it to carry on with the same clock."));
+  else say(words("reconnecting", "Reconnecting…"));
 });
 
 // --- (4) Tabs on a phone --------------------------------------------------------------------
@@ -249,13 +262,13 @@ function changeWords(before, box) {
   const name = section ? section[0].toUpperCase() + section.slice(1) : "";
   switch (box.dataset.state) {
     case "ended":
-      return "Meeting ended";
+      return words("ended", "Meeting ended");
     case "paused":
-      return "Paused";
+      return words("paused", "Paused");
     case "running":
-      if (was === "idle") return `${name} started`;
-      if (was === "paused") return `Resumed: ${section}`;
-      return `Switched to ${section}`;
+      if (was === "idle") return words(`started-${box.dataset.running}`, `${name} started`);
+      if (was === "paused") return words(`resumed-${box.dataset.running}`, `Resumed: ${section}`);
+      return words(`switched-${box.dataset.running}`, `Switched to ${section}`);
     default:
       return "";
   }
@@ -281,8 +294,8 @@ function sayTimeLeft(totalSeconds, quietly = false) {
   crossed.forEach((minutes) => saidLeft.add(minutes));
   if (quietly || box.dataset.state !== "running") return;
   const minutes = Math.min(...crossed);
-  if (minutes === 0) announce("Time is up");
-  else announce(minutes === 1 ? "1 minute left" : `${minutes} minutes left`);
+  if (minutes === 0) announce(words("time-up", "Time is up"));
+  else announce(words(`left-${minutes}`, minutes === 1 ? "1 minute left" : `${minutes} minutes left`));
 }
 
 sayTimeLeft(Number(clockBox()?.querySelector("[data-total]")?.dataset.seconds), true);

@@ -150,7 +150,7 @@ class NoteEditor {
     } else if (kept.key) {
       this.attempt = { key: kept.key, version: this.version };
     }
-    this.say("Unsaved text from this device restored; saving…", "pending");
+    this.say(this.words("restored", "Unsaved text from this device restored; saving…"), "pending");
     this.schedule();
   }
 
@@ -162,6 +162,14 @@ class NoteEditor {
     return Boolean(this.editor) && this.editor.value !== this.savedBody;
   }
 
+  // The words shown, in the viewer's language: _notes.html renders them as data-say-*
+  // attributes on the notes section, with {name} slots; the English here is only a fallback.
+  words(key, english, values = {}) {
+    const name = `say${key.replace(/(^|-)([a-z])/g, (_, dash, letter) => letter.toUpperCase())}`;
+    const text = this.section.dataset[name] || english;
+    return text.replace(/\{(\w+)\}/g, (slot, field) => (field in values ? values[field] : slot));
+  }
+
   say(text, tone = "") {
     this.status.textContent = text;
     this.status.dataset.tone = tone;
@@ -169,14 +177,15 @@ class NoteEditor {
 
   saidSaved(isoTime) {
     this.savedAt = isoTime;
-    this.say(`Saved ${this.formatTime.format(new Date(isoTime))}`, "saved");
+    const time = this.formatTime.format(new Date(isoTime));
+    this.say(this.words("saved", "Saved {time}", { time }), "saved");
   }
 
   typed() {
     if (this.stopped || this.hasConflict) return;
     this.remember();
     // While a retry is waiting its countdown stays on screen: it is the more useful news.
-    if (this.retryTimer === null) this.say("Not saved yet", "pending");
+    if (this.retryTimer === null) this.say(this.words("not-yet", "Not saved yet"), "pending");
     this.schedule();
   }
 
@@ -209,7 +218,7 @@ class NoteEditor {
       return;
     }
     this.inFlight = true;
-    this.say("Saving…", "pending");
+    this.say(this.words("saving", "Saving…"), "pending");
     if (this.attempt === null) this.attempt = { key: newSaveKey(), version: this.version };
     const { key, version } = this.attempt;
     this.remember();
@@ -263,40 +272,60 @@ class NoteEditor {
     } else if (response.status === 400 && data) {
       // Retrying the same text cannot help; the next change is tried again.
       this.heldBack = body;
-      this.say(`Not saved: ${data.error}`, "error");
+      this.say(this.words("refused", "Not saved: {error}", { error: data.error }), "error");
     } else if (response.status === 403 && data) {
       this.stopped = true;
       this.editor.readOnly = true;
-      this.say(`Not saved: ${data.error} Copy your text if you need it.`, "error");
+      this.say(
+        this.words("refused-copy", "Not saved: {error} Copy your text if you need it.", {
+          error: data.error,
+        }),
+        "error",
+      );
     } else if (response.status === 404) {
       this.stopped = true;
-      this.say("Not saved: this meeting is no longer open to you. Copy your text.", "error");
+      this.say(
+        this.words("gone", "Not saved: this meeting is no longer open to you. Copy your text."),
+        "error",
+      );
     } else if (response.status === 503 && data && data.error) {
       // The server is up but its database refuses writes: say why, and wait as long as it asks.
       const asked = Number(data.retry_after || response.headers.get("Retry-After"));
-      this.retryLater("", { reason: `Not saved: ${data.error}`, delay: asked });
+      this.retryLater("", {
+        reason: this.words("refused", "Not saved: {error}", { error: data.error }),
+        delay: asked,
+      });
     } else if (response.type === "opaqueredirect") {
       // Nothing is kept in this browser for someone signed out (it may be a shared computer).
       this.forgetLocal();
-      this.retryLater("Not saved: you are signed out. Sign in in another tab; retrying in");
+      this.retryLater(
+        this.words(
+          "signed-out",
+          "Not saved: you are signed out. Sign in in another tab; retrying in {seconds} s",
+        ),
+      );
     } else if (response.status === 403) {
       // Django's CSRF refusal: the page's token is from an older sign-in and stays wrong.
       this.stopped = true;
-      this.say("Not saved: this page is out of date. Copy your text, then reload.", "error");
+      this.say(
+        this.words("stale", "Not saved: this page is out of date. Copy your text, then reload."),
+        "error",
+      );
     } else {
       this.retryLater();
     }
   }
 
-  retryLater(prefix = "Not saved: retrying in", { reason = "", delay: asked = 0 } = {}) {
+  retryLater(message = "", { reason = "", delay: asked = 0 } = {}) {
+    const counting = message || this.words("retrying", "Not saved: retrying in {seconds} s");
     const backoff = RETRY_DELAYS_S[Math.min(this.retries, RETRY_DELAYS_S.length - 1)];
     const delay = Number.isFinite(asked) && asked > 0 ? Math.min(asked, 300) : backoff;
     this.retries += 1;
     let left = delay;
     const tell = () => {
-      if (!navigator.onLine) this.say("Offline: your text is kept here", "error");
+      if (!navigator.onLine) this.say(this.words("offline", "Offline: your text is kept here"), "error");
       else if (reason) this.say(reason, "error"); // the server's own words, with its delay
-      else this.say(`${prefix} ${left} s`, "error");
+      else this.say(counting.replace("{seconds}", String(left)), "error");
     };
     tell();
     clearInterval(this.countdown);
@@ -341,7 +370,10 @@ class NoteEditor {
     panel.querySelector("[data-merge]").value = newest;
     if (newest !== data.yours) localTexts.set(panel, newest);
     else localTexts.delete(panel);
-    this.say("Changed elsewhere: choose which text to keep below", "error");
+    this.say(
+      this.words("conflict", "Changed elsewhere: choose which text to keep below"),
+      "error",
+    );
     panel.querySelector("[data-choice=mine]")?.focus();
   }
 
@@ -384,13 +416,19 @@ class NoteEditor {
     } else if (response && response.status === 409 && data) {
       localTexts.delete(panel);
       this.showConflict(data); // changed once more meanwhile: choose again with the newest
-      error.textContent = "The note changed again while you chose. Here is the newest version.";
+      error.textContent = this.words(
+        "changed-again",
+        "The note changed again while you chose. Here is the newest version.",
+      );
       error.hidden = false;
     } else {
       error.textContent =
         data && data.error
           ? data.error
-          : "Could not reach the server. Your text is safe on it; try again in a moment.";
+          : this.words(
+              "unreachable",
+              "Could not reach the server. Your text is safe on it; try again in a moment.",
+            );
       error.hidden = false;
     }
   }

@@ -88,3 +88,28 @@ function setUpZoneFilter(select) {
 }
 
 for (const select of document.querySelectorAll("select[data-zone-filter]")) setUpZoneFilter(select);
+
+// --- Wide tables -----------------------------------------------------------------------------
+// A table wider than the screen scrolls inside its .table-wrap. Keyboard users scroll it once it
+// can take focus, and a screen reader names it after its caption or its section's heading.
+function makeScrollableTablesFocusable() {
+  for (const wrap of document.querySelectorAll(".table-wrap")) {
+    const scrolls = wrap.scrollWidth > wrap.clientWidth;
+    if (scrolls && !wrap.hasAttribute("tabindex")) {
+      const heading =
+        wrap.querySelector("caption") ||
+        wrap.closest("section, .card")?.querySelector("h2, h3") ||
+        document.querySelector("h1");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      if (heading) wrap.setAttribute("aria-label", heading.textContent.trim());
+    } else if (!scrolls && wrap.getAttribute("tabindex") === "0") {
+      wrap.removeAttribute("tabindex");
+      wrap.removeAttribute("role");
+      wrap.removeAttribute("aria-label");
+    }
+  }
+}
+
+makeScrollableTablesFocusable();
+window.addEventListener("resize", makeScrollableTablesFocusable);

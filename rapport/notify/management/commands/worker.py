@@ -29,6 +29,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from rapport.access import SYSTEM
 from rapport.audit.services import purge_expired as audit_purge_expired
 from rapport.export.services import exports_build_waiting, exports_purge_expired
+from rapport.insights.services import org_figures_refresh
+from rapport.insights.views import org_figures_draw
 from rapport.notify.services import notify_tick, tasks_reclaim_stale
 from rapport.privacy.services import retention_apply
 from rapport.upkeep import query_statistics_refresh
@@ -59,6 +61,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.running = True
+        self.verbosity = options["verbosity"]
         if options["verbosity"] < 2:
             # The batch worker announces every start and stop, once a second here.
             logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
@@ -93,6 +96,7 @@ class Command(BaseCommand):
                 next_tick = time.monotonic() + options["tick_seconds"]
                 self.tick()
                 self.exports_tick()
+                self.org_figures_tick()
             if runs_tasks and self.running:
                 self.run_tasks(worker_id)
             if options["once"]:
@@ -161,6 +165,20 @@ class Command(BaseCommand):
         else:
             if built or purged:
                 self.stdout.write(f"Exports: {built} built, {purged} expired and deleted.")
+        finally:
+            close_old_connections()
+
+    def org_figures_tick(self) -> None:
+        """The organisation view's figures: recomputed into the cache when the facts changed,
+        when the day did, or when they grew old (docs/organisation-view.md#speed)."""
+        try:
+            figures = org_figures_refresh(now=timezone.now(), today=timezone.localdate())
+            if figures is not None:
+                drawn = org_figures_draw(figures)
+                if self.verbosity >= 2:
+                    self.stdout.write(f"Organisation figures recomputed: {drawn} views drawn.")
+        except Exception:
+            logger.exception("Refreshing the organisation figures failed; trying again next tick.")
         finally:
             close_old_connections()
 

@@ -24,6 +24,6 @@ def drop_table(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None
 
 
 class Migration(migrations.Migration):
-    dependencies = [("people", "0012_second_factor_secret_encrypted")]
+    dependencies = [("people", "0013_person_language")]
 
     operations = [migrations.RunPython(create_table, drop_table)]

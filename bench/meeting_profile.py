@@ -1,0 +1,132 @@
+"""CPU per request and queries of the meeting page and the fragments it polls, for the manager
+and the report of one pair, in-process, warm, one request at a time (as bench/profile.py).
+
+    RAPPORT_VAR_DIR=/tmp/x-var rapport migrate && RAPPORT_VAR_DIR=/tmp/x-var rapport demo
+    RAPPORT_PRODUCTION=false RAPPORT_VAR_DIR=/tmp/x-var python -m bench.meeting_profile \
+        [--requests 40] [--sql "agenda fragment"] [--cprofile "meeting page"]
+
+The pair is the demo's (or `rapport synth`'s) manager of 30 with their first report by name, and
+the meeting is that pair's next upcoming one: the meeting page `make bench` loads. `--sql PAGE`
+prints that page's queries (for the manager); `--cprofile PAGE` where its time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from typing import Any
+
+import django
+
+from bench.profile import DEMO_MANAGER, PRODUCTION_ENV, _counting
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=40, help="measured, after 5 warm-ups")
+    parser.add_argument("--sql", default="", help="a page name: print its queries")
+    parser.add_argument("--cprofile", default="", help="a page name: print its profile")
+    options = parser.parse_args()
+    if "RAPPORT_PRODUCTION" not in os.environ:  # else the database's own key and settings
+        os.environ.update(PRODUCTION_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rapport.settings")
+    django.setup()
+    print(f"{'page':<18}{'viewer':<9}{'CPU ms':>8}{'min':>8}{'wall ms':>9}{'SQL':>5}{'KB':>7}")
+    for row in measure(options.requests, options.sql, options.cprofile):
+        print(
+            f"{row['page']:<18}{row['viewer']:<9}{row['cpu_ms']:>8.2f}{row['cpu_min_ms']:>8.2f}"
+            f"{row['wall_ms']:>9.2f}{row['queries']:>5}{row['bytes'] / 1024:>7.1f}"
+        )
+    print(
+        f"(CPU per request: median and least of {options.requests} requests, one at a time, "
+        "in-process, warm)"
+    )
+
+
+def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, Any]]:
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from bench.sessions import session_cookie
+    from rapport.fakedata.plan import REFERENCE_MANAGER_EMAIL
+    from rapport.meetings.models import Meeting, OneOnOne
+    from rapport.people.models import Person
+
+    manager = Person.objects.filter(email__in=[DEMO_MANAGER, REFERENCE_MANAGER_EMAIL]).first()
+    if manager is None:
+        sys.exit("no manager of 30 in this database: run `rapport demo` or `rapport synth`")
+    pair = (
+        OneOnOne.objects.filter(manager=manager, status=OneOnOne.Status.ACTIVE)
+        .select_related("report")
+        .order_by("report__name", "pk")
+        .first()
+    )
+    meeting = (
+        Meeting.objects.filter(one_on_one=pair, status=Meeting.Status.UPCOMING)
+        .order_by("scheduled_for")
+        .first()
+    )
+    if pair is None or meeting is None:
+        sys.exit("the manager's first pair has no upcoming meeting")
+    htmx = {"HX-Request": "1"}
+    pages = [
+        ("meeting page", reverse("meetings:meeting", args=[meeting.uuid]), {}),
+        ("agenda fragment", reverse("meetings:agenda", args=[meeting.uuid]), htmx),
+        ("mode page", reverse("meetings:mode", args=[meeting.uuid]), {}),
+        (
+            "clock fragment",
+            reverse("meetings:mode_clock", args=[meeting.uuid]),
+            {"HX-Request": "1"},
+        ),
+    ]
+    rows = []
+    for viewer, person in (("manager", manager), ("report", pair.report)):
+        client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=session_cookie(person))
+        for name, url, headers in pages:
+            for _ in range(5):
+                response = client.get(url, secure=True, headers=headers)
+                if response.status_code != 200:
+                    sys.exit(f"{name} ({url}) answered {response.status_code}, not 200")
+            queries: list[str] = []
+            with connection.execute_wrapper(_counting(queries)):
+                client.get(url, secure=True, headers=headers)
+            if name == sql_page and viewer == "manager":
+                for number, sql in enumerate(queries, start=1):
+                    print(f"{number:>3}. {sql[:300]}", file=sys.stderr)
+            cpu, wall = [], []
+            for _ in range(requests):
+                began_cpu, began_wall = time.process_time(), time.perf_counter()
+                response = client.get(url, secure=True, headers=headers)
+                cpu.append((time.process_time() - began_cpu) * 1000)
+                wall.append((time.perf_counter() - began_wall) * 1000)
+            rows.append(
+                {
+                    "page": name,
+                    "viewer": viewer,
+                    "cpu_ms": round(statistics.median(cpu), 2),
+                    "cpu_min_ms": round(min(cpu), 2),
+                    "wall_ms": round(statistics.median(wall), 2),
+                    "queries": len(queries),
+                    "bytes": len(response.content),
+                }
+            )
+            if name == profile_page and viewer == "manager":
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for _ in range(requests):
+                    client.get(url, secure=True, headers=headers)
+                profiler.disable()
+                stats = pstats.Stats(profiler, stream=sys.stderr)
+                stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+                stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
+    return rows
+
+
+if __name__ == "__main__":
+    main()

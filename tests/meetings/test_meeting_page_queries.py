@@ -1,0 +1,301 @@
+"""What the meeting page and each of its htmx fragments read: the tables of their queries, in
+order, for the manager and the report (issue 15: the page from its fragments' own small
+contexts; the agenda, polled every 15 seconds by every open meeting page, reads only what it
+renders). A query more on any of these is a decision to write down here."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
+from rapport.meetings.selectors import get_meeting_for
+from rapport.meetings.services import action_add, note_save, point_add
+from rapport.meetings.views.meeting import actions_context, agenda_context
+from rapport.people.models import Person
+from tests.cast import Cast
+from tests.meetings.test_one_on_ones import add_history
+
+HTMX = {"HX-Request": "true"}
+SIGNED_IN = ["django_session", "people_person"]
+
+
+def tables_read(client: Client, url: str, data: dict[str, str] | None = None) -> list[str]:
+    """The table each query reads (its outermost FROM) or writes, in order. A GET, or with
+    `data` a post, both as htmx sends them."""
+    with CaptureQueriesContext(connection) as context:
+        if data is None:
+            response = client.get(url, headers=HTMX)
+        else:
+            response = client.post(url, data, headers=HTMX)
+    assert response.status_code == 200, response.status_code
+    return [
+        table for table in (_table_of(query["sql"]) for query in context.captured_queries) if table
+    ]
+
+
+def _table_of(sql: str) -> str:
+    if sql.startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
+        return ""
+    written = re.match(r'(?:INSERT INTO|UPDATE|DELETE FROM) "(\w+)"', sql)
+    if written:
+        return written.group(1)
+    depth = 0
+    for index, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql.startswith(' FROM "', index):
+            return sql[index + 7 : sql.index('"', index + 7)]
+    raise AssertionError(f"no table in {sql}")
+
+
+def signed_in(person: Person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def page_url(meeting: Meeting, name: str = "meeting") -> str:
+    return reverse(f"meetings:{name}", args=[meeting.uuid])
+
+
+@pytest.fixture
+def history(cast: Cast) -> Cast:
+    """A pair with held meetings behind it (so "last time" and "carried over" have something to
+    read), points, an action and notes on the meeting."""
+    add_history(cast, 3)
+    point_add(
+        one_on_one=cast.one_on_one, author=cast.manager, text="Roadmap", section="performance"
+    )
+    last_held = Meeting.objects.filter(one_on_one=cast.one_on_one, status="held").last()
+    assert last_held is not None
+    for meeting in (last_held, cast.meeting):
+        note_save(meeting=meeting, author=cast.report, kind="shared", body="Notes", base_version=0)
+    action_add(
+        one_on_one=cast.one_on_one,
+        meeting=cast.meeting,
+        owner=cast.report,
+        text="Write it down",
+        due_on=None,
+        by=cast.manager,
+    )
+    return cast
+
+
+# The agenda fragment: the meeting (with the pair and both people), when the meeting before it
+# was (a point raised before then and still open is "carried over") and the points (one-off,
+# recurring and this meeting's ticks of the recurring ones, in one query).
+AGENDA = [*SIGNED_IN, "meetings_meeting", "meetings_meeting", "meetings_talkingpoint"]
+# Every page's layout also asks whether the viewer leads anyone (the navigation's depth). It is
+# cached for RAPPORT_NAV_CACHE_SECONDS in production; tests turn that cache off.
+NAVIGATION = ["people_person"]
+
+
+@pytest.mark.parametrize("viewer", ["manager", "report"])
+def test_the_polled_agenda_reads_the_meeting_when_the_one_before_was_and_the_points(
+    history: Cast, viewer: str
+) -> None:
+    client = signed_in(getattr(history, viewer))
+    assert tables_read(client, page_url(history.meeting, "agenda")) == AGENDA
+
+
+def test_a_past_meetings_agenda_needs_no_previous_meeting(history: Cast) -> None:
+    past = Meeting.objects.filter(one_on_one=history.one_on_one, status="held").last()
+    assert past is not None
+    client = signed_in(history.report)
+    assert tables_read(client, page_url(past, "agenda")) == [
+        *SIGNED_IN,
+        "meetings_meeting",
+        "meetings_talkingpoint",
+    ]
+
+
+# The whole page, as the report.
+REPORT_PAGE = [
+    *SIGNED_IN,
+    "meetings_meeting",  # the meeting, its pair and both people
+    "meetings_meeting",  # when its neighbours, last time and the growth rhythm's meetings are
+    "meetings_meeting",  # those meetings (previous, next, last held)
+    "meetings_talkingpoint",  # the agenda
+    "meetings_actionitem",  # this meeting's actions and those agreed last time
+    "meetings_note",  # the viewer's notes, the other's shared one, last time's shared ones
+    "goals_goal",  # the pair's open goals
+    "meetings_meeting",  # the held meetings that tell whether a goal stalled
+    "checkins_checkin",  # this meeting's check-in
+    *NAVIGATION,
+]
+# The manager's page reads the person card and what the report shares of their working-with-me
+# profile, and the pair's signals: the team view's facts for this one pair
+# (rapport/insights/selectors.py), eight queries.
+SIGNALS = [
+    "meetings_oneonone",  # the pair
+    "meetings_meeting",  # its held meetings
+    "checkins_checkin",  # its check-ins
+    "meetings_actionitem",  # its open actions
+    "goals_goal",  # its goals
+    "meetings_meeting",  # the held meetings that tell whether they stalled
+    "goals_goal",  # goals again
+    "insights_signaldismissal",  # signals the manager dismissed
+]
+MANAGER_PAGE = [
+    *REPORT_PAGE[:10],
+    "meetings_personcard",
+    "checkins_checkin",
+    "people_workingprofile",
+    *SIGNALS,
+    *NAVIGATION,
+]
+
+
+def test_the_reports_meeting_page(history: Cast) -> None:
+    client = signed_in(history.report)
+    assert tables_read(client, page_url(history.meeting)) == REPORT_PAGE
+    assert len(REPORT_PAGE) == 12
+    page = client.get(page_url(history.meeting)).content.decode()
+    assert 'id="last-time-heading"' in page
+    assert "Your shared notes" in page
+    assert "Write it down" in page and "Roadmap" in page
+
+
+def test_the_managers_meeting_page(history: Cast) -> None:
+    client = signed_in(history.manager)
+    assert tables_read(client, page_url(history.meeting)) == MANAGER_PAGE
+    assert len(MANAGER_PAGE) == 22
+
+
+def test_a_past_meeting_reads_no_last_time_and_no_signals(history: Cast) -> None:
+    past = Meeting.objects.filter(one_on_one=history.one_on_one, status="held").last()
+    assert past is not None
+    client = signed_in(history.manager)
+    assert tables_read(client, page_url(past)) == [
+        *SIGNED_IN,
+        "meetings_meeting",
+        "meetings_meeting",
+        "meetings_meeting",
+        "meetings_talkingpoint",
+        "meetings_actionitem",
+        "meetings_note",
+        "goals_goal",
+        "meetings_meeting",
+        "meetings_personcard",
+        "checkins_checkin",
+        "people_workingprofile",
+        *NAVIGATION,
+    ]
+
+
+# --- The fragments htmx swaps in after a change ---------------------------------------------
+# Their views answer with the fragment's own context, built after the write: what it costs is
+# pinned on the context itself, apart from the writes.
+
+
+@pytest.mark.parametrize("viewer", ["manager", "report"])
+def test_the_agenda_blocks_context_reads_the_previous_meeting_and_the_points(
+    history: Cast, viewer: str
+) -> None:
+    person = getattr(history, viewer)
+    meeting = get_meeting_for(person, history.meeting.uuid)
+    with CaptureQueriesContext(connection) as context:
+        agenda = agenda_context(person, meeting)
+    assert [_table_of(query["sql"]) for query in context.captured_queries] == [
+        "meetings_meeting",
+        "meetings_talkingpoint",
+    ]
+    assert agenda["carried_before"] is not None
+    sections = agenda["agenda"]
+    assert isinstance(sections, list)
+    assert "Roadmap" in [point.text for section in sections for point in section.points]
+
+
+def test_the_actions_blocks_context_reads_the_actions_and_the_pairs_goals(history: Cast) -> None:
+    meeting = get_meeting_for(history.report, history.meeting.uuid)
+    with CaptureQueriesContext(connection) as context:
+        actions = actions_context(history.report, meeting)
+    assert [_table_of(query["sql"]) for query in context.captured_queries] == [
+        "meetings_actionitem",
+        "goals_goal",
+    ]
+    listed = actions["actions"]
+    assert isinstance(listed, list)
+    assert "Write it down" in [action.text for action in listed]
+
+
+def test_an_htmx_tick_answers_with_the_agenda_block(history: Cast) -> None:
+    point = next(
+        point
+        for point in TalkingPoint.objects.filter(author=history.manager)
+        if point.text == "Roadmap"
+    )
+    client = signed_in(history.report)
+    url = reverse("meetings:point_discuss", args=[history.meeting.uuid, point.uuid])
+    response = client.post(url, {"discussed": "1"}, headers=HTMX)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.startswith('\n<section class="card" id="agenda-block"')
+    assert "Roadmap" in page and "<html" not in page
+    point.refresh_from_db()
+    assert point.discussed_in_id == history.meeting.pk
+
+
+def test_an_htmx_new_action_answers_with_the_actions_block(history: Cast) -> None:
+    client = signed_in(history.manager)
+    url = reverse("meetings:action_add", args=[history.meeting.uuid])
+    response = client.post(url, {"text": "Book the room", "owner": "me"}, headers=HTMX)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="actions-block"' in page and "<html" not in page
+    assert "Book the room" in page and "Write it down" in page
+    assert ActionItem.objects.filter(text="Book the room", owner=history.manager).exists()
+
+
+def test_the_polled_agenda_marks_points_raised_before_the_previous_meeting_carried_over(
+    history: Cast,
+) -> None:
+    previous = (
+        Meeting.objects.filter(
+            one_on_one=history.one_on_one, scheduled_for__lt=history.meeting.scheduled_for
+        )
+        .exclude(status="cancelled")
+        .last()
+    )
+    assert previous is not None
+    old = point_add(
+        one_on_one=history.one_on_one, author=history.report, text="Old one", section="connection"
+    )
+    TalkingPoint.objects.filter(pk=old.pk).update(
+        created_at=previous.scheduled_for - timedelta(days=1)
+    )
+    client = signed_in(history.manager)
+    agenda = client.get(page_url(history.meeting, "agenda"), headers=HTMX).content.decode()
+    rows = {
+        text: row
+        for row in agenda.split('<li class="point')
+        for text in ("Old one", "Roadmap")
+        if text in row
+    }
+    assert "carried over" in rows["Old one"]
+    assert "carried over" not in rows["Roadmap"]
+
+
+@pytest.mark.parametrize("viewer", ["manager", "report"])
+def test_the_polled_agenda_is_the_pages_agenda(history: Cast, viewer: str) -> None:
+    """The fragment's own context renders exactly what the whole page shows in its place."""
+    old = point_add(
+        one_on_one=history.one_on_one, author=history.report, text="Old one", section="connection"
+    )
+    TalkingPoint.objects.filter(pk=old.pk).update(
+        created_at=history.meeting.scheduled_for - timedelta(days=400)
+    )
+    client = signed_in(getattr(history, viewer))
+    tokens = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    page = tokens.sub("", client.get(page_url(history.meeting)).content.decode())
+    polled = client.get(page_url(history.meeting, "agenda"), headers=HTMX).content.decode()
+    fragment = tokens.sub("", polled).strip()
+    assert fragment.startswith('<div id="agenda"') and "Roadmap" in fragment
+    assert "carried over" in fragment
+    assert fragment in page
