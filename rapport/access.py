@@ -348,12 +348,18 @@ def management_depth_cached(viewer: Person) -> int:
     if not seconds:
         return management_depth(viewer)
     key = f"management-depth:{viewer.pk}"
-    version = _org_chart_version()
-    depth = cache.get(key, version=version)
-    if depth is None:
-        depth = management_depth(viewer)
-        cache.set(key, depth, seconds, version=version)
-    return int(depth)
+    # One read for both (with the database cache, one query): the depth is kept with the
+    # version it was computed under.
+    found = cache.get_many([ORG_CHART_VERSION_KEY, key])
+    version = found.get(ORG_CHART_VERSION_KEY)
+    if version is None:
+        version = _org_chart_version()
+    kept = found.get(key)
+    if kept is not None and kept[0] == version:
+        return int(kept[1])
+    depth = management_depth(viewer)
+    cache.set(key, (version, depth), seconds)
+    return depth
 
 
 def org_chart_changed() -> None:

@@ -207,3 +207,31 @@ def sqlite_config(path: Path) -> dict[str, Any]:
             ),
         },
     }
+
+
+# Django's database cache keeps its entries in this table; the people app's migration
+# 0014_shared_cache_table creates it, so every database migrated has it.
+CACHE_TABLE = "rapport_cache"
+
+
+def cache(name: str) -> dict[str, Any]:
+    """Django CACHES['default'] from a URL: the database cache (shared by every process on the
+    same database) when the variable is unset, Django's Redis backend for redis:// or rediss://,
+    and a per-process memory cache for locmem:// (one process only: tests, a quick look)."""
+    return cache_from(os.environ.get(name, "").strip(), name=name)
+
+
+def cache_from(raw: str, *, name: str = "RAPPORT_CACHE_URL") -> dict[str, Any]:
+    if not raw:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Culling is a DELETE over a third of the table; page data is small and per viewer.
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    scheme = urlsplit(raw).scheme
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rapport"}
+    raise ConfigError(name, "a redis://, rediss:// or locmem:// URL (unset: the database)", raw)

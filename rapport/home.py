@@ -17,13 +17,16 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count
 from django.utils import timezone
 
-from rapport import access
+from rapport import access, pagecache
 from rapport.checkins.models import CheckIn
+from rapport.checkins.selectors import pending_checkin_of
 from rapport.checkins.window import window_of
 from rapport.insights import rules
 from rapport.insights.selectors import CADENCE_DAYS, TeamMember, TeamView, team_view
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
+from rapport.people import selectors as people_selectors
+from rapport.people.charts import team_hours_chart
 from rapport.people.models import Person
 
 # The board shows the 1:1s of the next week; the ones after, up to two weeks, are one click away.
@@ -250,3 +253,41 @@ def home_for(viewer: Person, *, now: datetime, leads: bool) -> Home:
             )
         own = OwnOneOnOne(next_row=next_row, my_points=my_points)
     return Home(board=board, own=own, rows=rows)
+
+
+@dataclass
+class HomePage:
+    """Everything of the home page that is the viewer's own, display-ready: what the shared
+    cache keeps per viewer (rapport/pagecache.py). The organisation overview of HR and admins
+    is read on each request: every write in the organisation changes it."""
+
+    home: Home
+    team: list[people_selectors.TeamMember]
+    team_hours_chart: str | None
+    open_actions: int
+    overdue_actions: int
+    my_manager: Person | None
+    checkin_due: Meeting | None
+
+
+def _home_page(viewer: Person, now: datetime) -> HomePage:
+    team = people_selectors.team_of(viewer, viewer, now=now)
+    open_actions, overdue_actions = meeting_selectors.open_action_counts(
+        viewer, today=timezone.localdate(now)
+    )
+    return HomePage(
+        home=home_for(viewer, now=now, leads=bool(team)),
+        team=team,
+        team_hours_chart=team_hours_chart(team, viewer, now) if team else None,
+        open_actions=open_actions,
+        overdue_actions=overdue_actions,
+        my_manager=viewer.manager,
+        # Only someone with a manager is the report of a 1:1 (no query for everyone else).
+        checkin_due=pending_checkin_of(viewer, now=now) if viewer.manager_id else None,
+    )
+
+
+def home_page(viewer: Person, *, now: datetime) -> HomePage:
+    """The viewer's home page data as of `now`'s minute, from the shared cache when no write
+    changed it since."""
+    return pagecache.page_data("home", viewer.pk, now, lambda moment: _home_page(viewer, moment))

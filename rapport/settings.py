@@ -106,16 +106,14 @@ TEMPLATES = [
 DATABASES = {"default": env.database("DATABASE_URL", sqlite_path=VAR_DIR / "rapport.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# scale: provisional (the "cache" helper's branch defines RAPPORT_CACHE_URL; its lines win).
-# A Redis URL makes Django's cache shared by every process; unset, each keeps its own.
-_CACHE_URL = env.env_str("RAPPORT_CACHE_URL")
-if _CACHE_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": _CACHE_URL,
-        }
-    }
+# One cache shared by every process (docs/configuration.md#cache): the database's table
+# rapport_cache by default, Redis when RAPPORT_CACHE_URL=redis://... The API's rate limit, the
+# navigation's depth, the organisation view and the home and team pages' data
+# (rapport/pagecache.py) live in it.
+CACHES = {"default": env.cache("RAPPORT_CACHE_URL")}
+# Home and the team view reuse each viewer's page data until a write bumps its version
+# (rapport/versions.py) or the minute turns; off, every request computes it.
+RAPPORT_PAGE_CACHE = env.env_bool("RAPPORT_PAGE_CACHE", True)
 
 AUTH_USER_MODEL = "people.Person"
 # Django's model backend, except that demo accounts cannot sign in in production.

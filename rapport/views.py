@@ -10,16 +10,14 @@ from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from rapport import access
-from rapport.checkins.selectors import pending_checkin_of
 from rapport.database import write_refusal
 from rapport.display import url_patterns
-from rapport.home import home_for
+from rapport.home import home_page
 from rapport.http import SignedInRequest
-from rapport.meetings import selectors as meeting_selectors
 from rapport.middleware import refused_write_answer
 from rapport.notify.selectors import email_health_fields
 from rapport.people import selectors
-from rapport.people.charts import team_hours_chart, team_sizes_chart
+from rapport.people.charts import team_sizes_chart
 
 
 @require_GET
@@ -30,26 +28,21 @@ def home(request: SignedInRequest) -> HttpResponse:
     admins the organisation at a glance."""
     viewer = request.user
     now = timezone.now()
-    team = selectors.team_of(viewer, viewer, now=now)
-    board = home_for(viewer, now=now, leads=bool(team))
-    open_actions, overdue_actions = meeting_selectors.open_action_counts(
-        viewer, today=timezone.localdate(now)
-    )
+    page = home_page(viewer, now=now)
     overview = (
         selectors.organisation_overview(viewer, today=timezone.localdate(now))
         if access.can_see_organisation_overview(viewer)
         else None
     )
     context = {
-        "home": board,
-        "open_actions": open_actions,
-        "overdue_actions": overdue_actions,
-        "team": team,
-        "team_hours_chart": team_hours_chart(team, viewer, now) if team else None,
+        "home": page.home,
+        "open_actions": page.open_actions,
+        "overdue_actions": page.overdue_actions,
+        "team": page.team,
+        "team_hours_chart": page.team_hours_chart,
         "team_sizes_chart": team_sizes_chart(overview) if overview else None,
-        "my_manager": viewer.manager,
-        # Only someone with a manager is the report of a 1:1 (no query for everyone else).
-        "checkin_due": pending_checkin_of(viewer, now=now) if viewer.manager_id else None,
+        "my_manager": page.my_manager,
+        "checkin_due": page.checkin_due,
         "overview": overview,
         "can_import": access.can_import_people(viewer),
         "now": now,

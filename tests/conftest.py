@@ -11,6 +11,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from pytest_django import DjangoDbBlocker, Settings
 
+from rapport import env
 from tests.cast import Cast, build_cast
 from tests.clock import TEST_NOW
 from tests.helpers import template_db
@@ -94,6 +95,12 @@ def _org_view_computed_each_time(settings: Settings) -> None:
     settings.RAPPORT_ORG_VIEW_CACHE_SECONDS = 0
     # Likewise the navigation's depth (its cache: tests/test_navigation_cache.py).
     settings.RAPPORT_NAV_CACHE_SECONDS = 0
+    # And the home and team pages' data (tests/test_page_cache.py turns it on).
+    settings.RAPPORT_PAGE_CACHE = False
+    # The process's memory, not the database's cache table (the default, settings CACHES): the
+    # pinned query counts stay those of the pages themselves. tests/test_page_cache.py runs
+    # the database's and Redis's.
+    settings.CACHES = {"default": env.cache_from("locmem://")}
 
 
 @pytest.fixture(autouse=True)

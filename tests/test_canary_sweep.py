@@ -12,10 +12,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django import Settings
 
+from rapport import env
 from rapport.meetings.models import Meeting
 from rapport.meetings.services import (
     action_add,
@@ -72,16 +75,25 @@ def pages_for(cast: Cast, role: str) -> list[str]:
     return urls
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_no_private_marker_reaches_anyone_but_its_author(cast: Cast, role: str) -> None:
-    authors = plant_canaries(cast)
+def _client_of(cast: Cast, role: str) -> Client:
     client = Client()
     viewer = cast.person(role)
     if viewer is not None:
         client.force_login(viewer)
+    return client
+
+
+def _sweep(
+    cast: Cast,
+    role: str,
+    authors: dict[str, tuple[str, ...]],
+    client: Client,
+    htmx_too: bool = True,
+) -> int:
+    """Fetches every page as `role`; fails on a marker the role may not see. Returns the count."""
     fetched = 0
     for url in pages_for(cast, role):
-        for htmx in (False, True):
+        for htmx in (False, True) if htmx_too else (False,):
             headers = {"HX-Request": "true"} if htmx else {}
             body = client.get(url, headers=headers).content.decode(errors="replace")
             # Search marks its matches inside the text: a marker split by <mark> still leaks.
@@ -93,7 +105,39 @@ def test_no_private_marker_reaches_anyone_but_its_author(cast: Cast, role: str) 
                 if marker in body and role not in allowed
             ]
             assert not leaked, f"{role} saw {leaked} at {url}"
-    assert fetched > 40
+    return fetched
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_private_marker_reaches_anyone_but_its_author(cast: Cast, role: str) -> None:
+    authors = plant_canaries(cast)
+    assert _sweep(cast, role, authors, _client_of(cast, role)) > 40
+
+
+def test_no_private_marker_reaches_anyone_once_every_cache_is_warm(
+    cast: Cast, settings: Settings
+) -> None:
+    # The shared cache as in production (the database's table): the home and team pages'
+    # data per viewer (rapport/pagecache.py) and the navigation's depth. Every role visits
+    # every page once, so that the cache holds each viewer's pages; then the sweep: a page
+    # cached for one viewer and served to another would carry the first one's markers.
+    settings.CACHES = {"default": env.cache_from("")}
+    settings.RAPPORT_PAGE_CACHE = True
+    settings.RAPPORT_NAV_CACHE_SECONDS = 60
+    authors = plant_canaries(cast)
+    clients = {role: _client_of(cast, role) for role in ROLES}
+    for role in ROLES:
+        for url in pages_for(cast, role):
+            clients[role].get(url)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT cache_key FROM {env.CACHE_TABLE} WHERE cache_key LIKE %s", [":1:page%"]
+        )
+        cached = {key.split(":")[4] for (key,) in cursor.fetchall()}
+    # Home and the team view, per viewer: the managers', the reports', HR's...
+    assert {str(cast.manager.pk), str(cast.report.pk), str(cast.hr.pk)} <= cached
+    for role in ROLES:
+        assert _sweep(cast, role, authors, clients[role], htmx_too=False) > 40
 
 
 def test_the_authors_do_see_their_own_markers(cast: Cast) -> None:

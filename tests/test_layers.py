@@ -52,6 +52,9 @@ LEAVES = {
     "rapport.env",
     "rapport.database",
     "rapport.upkeep",
+    # Versions of each person's pages and the per-viewer page cache built on them.
+    "rapport.versions",
+    "rapport.pagecache",
 }
 
 # Who may see and change what: above every app's models, below everything else of the domain.

@@ -1,6 +1,6 @@
 """A per-token request limit: a fixed window counted in the cache, like the sign-in throttle
-counts failures per key in a window (rapport/people/throttle.py). With the default local-memory
-cache each server process counts on its own; a shared cache (Redis) makes it one count."""
+counts failures per key in a window (rapport/people/throttle.py). The cache is shared by every
+process (settings CACHES: the database's table or Redis), so it is one count per token."""
 
 from __future__ import annotations
 

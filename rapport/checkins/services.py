@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from rapport import access
+from rapport import access, versions
 from rapport.checkins.models import CheckIn
 from rapport.checkins.window import window_of
 from rapport.meetings.models import Meeting, Section, TalkingPoint
@@ -42,6 +42,7 @@ def topic_lines(topics: str) -> list[str]:
     return lines
 
 
+@versions.bumps
 @transaction.atomic
 def checkin_submit(*, meeting: Meeting, by: Person, **fields: object) -> CheckIn:
     """Creates or updates the check-in of `meeting`. Each topic line becomes a talking point of

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rapport import access
+from rapport import access, versions
 from rapport.goals.models import (
     CoachingConversation,
     CoachingStep,
@@ -82,6 +82,7 @@ def _require_date_ahead(goal: Goal, fields: dict[str, Any], today: date | None) 
             raise ValidationError({"due_on": problem})
 
 
+@versions.bumps
 @transaction.atomic
 def goal_propose(
     *, one_on_one: OneOnOne, by: Person, today: date | None = None, **fields: Any
@@ -104,6 +105,7 @@ def goal_propose(
     return goal
 
 
+@versions.bumps
 @transaction.atomic
 def goal_update_draft(*, goal: Goal, by: Person, today: date | None = None, **fields: Any) -> Goal:
     """Edit a draft. The other person agreed to the earlier wording, so their agreement is
@@ -124,6 +126,7 @@ def goal_update_draft(*, goal: Goal, by: Person, today: date | None = None, **fi
     return goal
 
 
+@versions.bumps
 @transaction.atomic
 def goal_agree(*, goal: Goal, by: Person, today: date | None = None) -> Goal:
     """Record `by`'s agreement; with both agreements the goal becomes active, but only once it
@@ -141,6 +144,7 @@ def goal_agree(*, goal: Goal, by: Person, today: date | None = None) -> Goal:
     return goal
 
 
+@versions.bumps
 @transaction.atomic
 def goal_close(
     *,
@@ -187,6 +191,7 @@ def goal_close(
     return goal
 
 
+@versions.bumps
 def ensure_next_goal_prompt(one_on_one: OneOnOne) -> TalkingPoint | None:
     """A pair without an active goal gets "define the next goal" on its agenda, once: early
     1:1s set goals, and a finished goal leads to the next one. Safe to call on every view."""
@@ -216,6 +221,7 @@ def _add_next_goal_prompt_once(one_on_one: OneOnOne) -> TalkingPoint | None:
     )
 
 
+@versions.bumps
 @transaction.atomic
 def goal_move_to_current_one_on_one(*, goal: Goal, by: Person) -> Goal:
     """After a manager change the report may bring an earlier goal into their new 1:1. An open
@@ -238,6 +244,7 @@ def goal_move_to_current_one_on_one(*, goal: Goal, by: Person) -> Goal:
 # --- Progress: recording it, and tying actions to a goal -----------------------------------
 
 
+@versions.bumps
 @transaction.atomic
 def goal_record_progress(
     *,
@@ -289,6 +296,7 @@ def goal_record_progress(
     return update
 
 
+@versions.bumps
 def goal_tie_action(*, goal: Goal | None, action: ActionItem, by: Person) -> ActionItem:
     """Tie an existing action to a goal of the same 1:1 (or untie it with goal=None)."""
     access.require(access.can_see_one_on_one(by, action.one_on_one))
@@ -304,6 +312,7 @@ def goal_tie_action(*, goal: Goal | None, action: ActionItem, by: Person) -> Act
     return action
 
 
+@versions.bumps
 @transaction.atomic
 def action_add_for_goal(
     *,
@@ -341,6 +350,7 @@ def _require_coach(by: Person, goal: Goal) -> None:
         raise ValidationError(gettext("This 1:1 is closed: its goals are no longer coached here."))
 
 
+@versions.bumps
 @transaction.atomic
 def coaching_start(
     *, goal: Goal, by: Person, meeting: Meeting | None = None
@@ -385,6 +395,7 @@ def _bounded(text: str, limit: int, what: str) -> str:
     return text
 
 
+@versions.bumps
 @transaction.atomic
 def coaching_save(
     *,
@@ -429,6 +440,7 @@ def coaching_save(
     return conversation
 
 
+@versions.bumps
 @transaction.atomic
 def coaching_decide(
     *,

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
-from rapport import access
+from rapport import access, pagecache
 from rapport.checkins import window
 from rapport.checkins.models import CheckIn
 from rapport.goals.models import Goal, GoalUpdate, Status
@@ -275,6 +275,12 @@ def team_view(
         member.steady = health is not None and load.is_steady(health)
     suggestions = [m for m in members if m.steady] if team_load.is_heavy else []
     return TeamView(members=members, load=team_load, suggestions=suggestions)
+
+
+def team_view_cached(viewer: Person, *, now: datetime) -> TeamView:
+    """`team_view` as of `now`'s minute, from the shared cache when no write changed it since
+    (rapport/pagecache.py)."""
+    return pagecache.page_data("team", viewer.pk, now, lambda moment: team_view(viewer, now=moment))
 
 
 def _pairs(by_pair: dict[int, TeamMember]) -> list[OneOnOne]:

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
-from rapport import access
+from rapport import access, versions
 from rapport.insights import selectors
 from rapport.insights.models import SignalDismissal
 from rapport.insights.rules import Rule, Signal
@@ -24,6 +24,7 @@ from rapport.people.models import Person
 logger = logging.getLogger(__name__)
 
 
+@versions.bumps
 def signal_dismiss(
     *,
     one_on_one: OneOnOne,
@@ -55,6 +56,7 @@ def signal_dismiss(
     return dismissal
 
 
+@versions.bumps
 def signal_restore(*, dismissal: SignalDismissal, by: Person, now: datetime) -> SignalDismissal:
     """Undo a dismissal: the signal shows again (while its evidence still holds) and the
     dismissal stays in the history, marked restored. Restoring twice changes nothing."""
@@ -66,6 +68,7 @@ def signal_restore(*, dismissal: SignalDismissal, by: Person, now: datetime) -> 
     return dismissal
 
 
+@versions.bumps
 def signal_to_agenda(*, one_on_one: OneOnOne, signal: Signal, by: Person) -> TalkingPoint:
     """Put a signal on the pair's agenda as the manager's private point, with its evidence, to
     raise in the next 1:1 in their own words. Only the manager sees the point."""

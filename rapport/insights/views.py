@@ -49,7 +49,7 @@ def team(request: SignedInRequest) -> HttpResponse:
     the page is about their own team, so there is nothing to hide."""
     form = TeamFilterForm(request.GET)
     sort, only_signals = form.choice()
-    view = selectors.team_view(request.user)
+    view = selectors.team_view_cached(request.user, now=timezone.now())
     context = {
         "view": view,
         "members": selectors.sorted_members(view.members, sort=sort, only_signals=only_signals),

@@ -18,7 +18,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from rapport import access
+from rapport import access, versions
 from rapport.audit import services as audit
 from rapport.audit.models import Action as AuditAction
 from rapport.meetings import recurrence, selectors, slots, timing
@@ -89,6 +89,7 @@ def _require_in_hours(
         )
 
 
+@versions.bumps
 def one_on_one_set_up(
     *,
     manager: Person,
@@ -131,6 +132,7 @@ def one_on_one_set_up(
     return one_on_one
 
 
+@versions.bumps
 @transaction.atomic
 def one_on_ones_set_up_planned(
     *,
@@ -155,6 +157,7 @@ def one_on_ones_set_up_planned(
     ]
 
 
+@versions.bumps
 @transaction.atomic
 def one_on_one_change_rule(
     *,
@@ -307,6 +310,7 @@ def series_changed(one_on_one: OneOnOne) -> None:
     one_on_one.refresh_from_db(fields=["calendar_sequence"])
 
 
+@versions.bumps
 def meetings_extend(
     *, one_on_one: OneOnOne, until: datetime, days_away: Sequence[DayAway] | None = None
 ) -> int:
@@ -352,6 +356,7 @@ def meetings_extend(
     return len(slots)
 
 
+@versions.bumps_everyone
 def schedules_extend_due(*, now: datetime | None = None, manager: Person | None = None) -> int:
     """Move the horizon of every active 1:1 that is running short of future meetings. The
     worker's tick calls it (notify_tick), never a page: a GET writes nothing. One query when
@@ -368,6 +373,7 @@ def schedules_extend_due(*, now: datetime | None = None, manager: Person | None 
     return extended
 
 
+@versions.bumps_everyone
 def one_on_ones_close_where_manager_changed() -> int:
     """Close every active 1:1 whose report now has another manager (or has left). Called after
     any change of managers, from a form, an import or a departure, inside their transaction;
@@ -430,6 +436,7 @@ def _away_at(moment: datetime, days_away: Iterable[DayAway]) -> DayAway | None:
     return None
 
 
+@versions.bumps
 @transaction.atomic
 def day_away_add(
     *, person: Person, starts_on: date, ends_on: date, kind: str, by: Person
@@ -478,6 +485,7 @@ def day_away_add(
     return away
 
 
+@versions.bumps
 @transaction.atomic
 def day_away_remove(*, day_away: DayAway, by: Person) -> None:
     """Delete days away and put back the upcoming meetings they skipped, unless another day away
@@ -520,6 +528,7 @@ def _require_writer(by: Person, meeting: Meeting) -> None:
         raise ValidationError(gettext("This 1:1 is closed; its meetings can no longer change."))
 
 
+@versions.bumps
 def meeting_reschedule(
     *, meeting: Meeting, to: datetime, by: Person, confirmed_out_of_hours: bool = False
 ) -> Meeting:
@@ -540,6 +549,7 @@ def meeting_reschedule(
     return meeting
 
 
+@versions.bumps
 def meeting_set_status(*, meeting: Meeting, status: str, reason: str, by: Person) -> Meeting:
     """Held, skipped or cancelled. Nothing on the agenda is lost: points not discussed are
     still open, and open meetings show them."""
@@ -595,6 +605,7 @@ def _stop_running(meeting: Meeting, now: datetime) -> TimeSegment | None:
     return running
 
 
+@versions.bumps
 @transaction.atomic
 def mode_start(
     *, meeting: Meeting, by: Person, section: str = Section.CONNECTION, now: datetime | None = None
@@ -610,6 +621,7 @@ def mode_start(
     return meeting
 
 
+@versions.bumps
 @transaction.atomic
 def mode_switch(
     *, meeting: Meeting, section: str, by: Person, now: datetime | None = None
@@ -630,6 +642,7 @@ def mode_switch(
     return meeting
 
 
+@versions.bumps
 @transaction.atomic
 def mode_pause(*, meeting: Meeting, by: Person, now: datetime | None = None) -> Meeting:
     meeting = _locked(meeting, by)
@@ -637,6 +650,7 @@ def mode_pause(*, meeting: Meeting, by: Person, now: datetime | None = None) -> 
     return meeting
 
 
+@versions.bumps
 @transaction.atomic
 def mode_resume(*, meeting: Meeting, by: Person, now: datetime | None = None) -> Meeting:
     """Carry on in the section that ran last."""
@@ -653,6 +667,7 @@ def mode_resume(*, meeting: Meeting, by: Person, now: datetime | None = None) ->
     return meeting
 
 
+@versions.bumps
 @transaction.atomic
 def mode_end(*, meeting: Meeting, by: Person, now: datetime | None = None) -> Meeting:
     """Stop the clock for good, record the measured minutes and mark the meeting held."""
@@ -678,6 +693,7 @@ def mode_end(*, meeting: Meeting, by: Person, now: datetime | None = None) -> Me
     return meeting
 
 
+@versions.bumps
 @transaction.atomic
 def first_goals_prompt_after(meeting: Meeting) -> TalkingPoint | None:
     """Once a pair that started with the getting-to-know-you agenda has held its first meeting,
@@ -702,6 +718,7 @@ def first_goals_prompt_after(meeting: Meeting) -> TalkingPoint | None:
     )
 
 
+@versions.bumps
 def meeting_estimate(
     *, meeting: Meeting, connection_minutes: int, performance_minutes: int, by: Person
 ) -> Meeting:
@@ -741,6 +758,7 @@ def _require_may_touch(by: Person, point: TalkingPoint) -> None:
     _require_agenda_writer(by, point.one_on_one)
 
 
+@versions.bumps
 @transaction.atomic
 def point_add(
     *,
@@ -771,6 +789,7 @@ def growth_agenda() -> list[tuple[str, str]]:
     return [(point["section"], point["text"]) for point in points]
 
 
+@versions.bumps
 @transaction.atomic
 def meeting_make_growth(*, meeting: Meeting, by: Person, growth: bool = True) -> list[TalkingPoint]:
     """Make an upcoming meeting the pair's growth conversation: it is marked, and the template's
@@ -816,6 +835,7 @@ def meeting_make_growth(*, meeting: Meeting, by: Person, growth: bool = True) ->
     ]
 
 
+@versions.bumps
 @transaction.atomic
 def point_set_discussed(
     *, point: TalkingPoint, meeting: Meeting, discussed: bool, by: Person
@@ -847,6 +867,7 @@ def point_set_discussed(
     point.save(update_fields=["discussed_in", "discussed_at"])
 
 
+@versions.bumps
 @transaction.atomic
 def point_move(*, point: TalkingPoint, meeting: Meeting, up: bool, by: Person) -> None:
     """Swap a point with its neighbour among the points the mover can see in that section;
@@ -877,6 +898,7 @@ def _distinct(values: list[int]) -> list[int]:
     return result
 
 
+@versions.bumps
 def point_delete(*, point: TalkingPoint, by: Person) -> None:
     access.require(access.can_remove_point(by, point))
     _require_agenda_writer(by, point.one_on_one)
@@ -885,6 +907,7 @@ def point_delete(*, point: TalkingPoint, by: Person) -> None:
     point.delete()
 
 
+@versions.bumps
 def action_add(
     *,
     one_on_one: OneOnOne,
@@ -920,6 +943,7 @@ def action_add(
     )
 
 
+@versions.bumps
 def action_set_done(*, action: ActionItem, done: bool, by: Person) -> ActionItem:
     _require_agenda_writer(by, action.one_on_one)
     action.done_at = timezone.now() if done else None
@@ -989,6 +1013,7 @@ def _keep_rejected(current: Note, *, author: Person, body: str, base_version: in
     return NoteConflict(current=current, rejected_body=body, copy=copy)
 
 
+@versions.bumps
 def note_save(
     *,
     meeting: Meeting,
@@ -1054,6 +1079,7 @@ class Resolution:
     conflicts_left: int
 
 
+@versions.bumps
 def note_conflict_resolve(
     *, copy: NoteConflictCopy, by: Person, body: str | None, seen_version: int
 ) -> Resolution:
@@ -1088,6 +1114,7 @@ def note_conflict_resolve(
 # with the old 1:1 and the new manager starts with a blank one.
 
 
+@versions.bumps
 @transaction.atomic
 def person_card_save(*, one_on_one: OneOnOne, by: Person, **fields: str) -> PersonCard:
     """Write the given fields of the card (creating it on first save); fields not given keep
@@ -1111,6 +1138,7 @@ def person_card_save(*, one_on_one: OneOnOne, by: Person, **fields: str) -> Pers
 # the higher app, so that people never imports meetings. people/views.py calls them.
 
 
+@versions.bumps
 @transaction.atomic
 def person_change_manager(*, person: Person, new_manager: Person | None, by: Person) -> Person:
     access.require(access.can_edit_person(by, person))
@@ -1127,6 +1155,7 @@ def person_change_manager(*, person: Person, new_manager: Person | None, by: Per
 AUDITED_PERSON_FIELDS = ("name", "preferred_name", "title", "timezone", "role", "started_on")
 
 
+@versions.bumps
 @transaction.atomic
 def person_update(
     *,
@@ -1183,6 +1212,7 @@ def departure_undo_grace() -> timedelta:
     return timedelta(days=settings.RAPPORT_DEPARTURE_UNDO_DAYS)
 
 
+@versions.bumps
 @transaction.atomic
 def departure_record(
     *, person: Person, leaves_on: date, reason: LeftReason, by: Person, now: datetime | None = None
@@ -1247,6 +1277,7 @@ def _departure_apply(departure: Departure, *, now: datetime) -> None:
     departure.save()
 
 
+@versions.bumps_everyone
 def departures_apply_due(*, now: datetime) -> int:
     """Run by the worker's tick: apply every scheduled departure whose day has come (the
     organisation's calendar). Each in its own transaction; safe to run twice."""
@@ -1270,6 +1301,7 @@ def departures_apply_due(*, now: datetime) -> int:
     return applied
 
 
+@versions.bumps
 @transaction.atomic
 def departure_cancel(*, departure: Departure, by: Person, now: datetime | None = None) -> Departure:
     """A scheduled departure is called off before its day: nothing had changed yet."""
@@ -1287,6 +1319,7 @@ def departure_cancel(*, departure: Departure, by: Person, now: datetime | None =
     return departure
 
 
+@versions.bumps
 @transaction.atomic
 def departure_undo(*, departure: Departure, by: Person, now: datetime | None = None) -> Departure:
     """Within the grace period (RAPPORT_DEPARTURE_UNDO_DAYS) an applied departure is undone: the
@@ -1352,6 +1385,7 @@ def departure_undo(*, departure: Departure, by: Person, now: datetime | None = N
     return departure
 
 
+@versions.bumps_everyone
 def import_people(
     *,
     data: bytes,

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from rapport import access
+from rapport import access, versions
 from rapport.people import totp
 from rapport.people.models import (
     Invitation,
@@ -59,6 +59,7 @@ def cycle_message(person: Person, new_manager: Person) -> str:
     ) % {"manager": new_manager.name, "name": person.name}
 
 
+@versions.bumps
 def profile_set(
     *,
     person: Person,
@@ -86,6 +87,7 @@ def profile_set(
     return person
 
 
+@versions.bumps
 def working_hours_set(
     *,
     person: Person,
@@ -143,6 +145,7 @@ def password_reset_request(*, email: str, address: str) -> bool:
 # --- Joining through single sign-on -------------------------------------------------------------
 
 
+@versions.bumps
 def person_join_by_sso(*, email: str, name: str) -> Person:
     """A new member for an address the identity provider has verified, when the admin allows
     accounts to be made that way (RAPPORT_OIDC_CREATE_ACCOUNTS). There is no person to check
@@ -169,6 +172,7 @@ def person_join_by_sso(*, email: str, name: str) -> Person:
 PROFILE_ANSWER_MAX = 2000
 
 
+@versions.bumps
 @transaction.atomic
 def working_profile_save(
     *, person: Person, by: Person, answers: dict[str, str], shared: Collection[str]

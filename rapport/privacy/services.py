@@ -38,7 +38,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext, gettext_noop
 from django_tasks_db.models import DBTaskResult
 
-from rapport import access
+from rapport import access, versions
 from rapport.api.models import ApiToken
 from rapport.audit import services as audit
 from rapport.audit.models import Action as AuditAction
@@ -395,6 +395,7 @@ def _delete_export_files(names: list[str]) -> None:
         (export_dir() / name).unlink(missing_ok=True)
 
 
+@versions.bumps
 def erasure_apply(*, person: Person, by: Person, today: date | None = None) -> ErasureSummary:
     """Erases a person who has left (see the module's docstring). Records the fact in an
     Erasure row (counts only); the caller may add it to an audit trail with `summary.record()`."""
@@ -510,6 +511,7 @@ def retention_preview(*, now: datetime, policy: RetentionPolicy | None = None) -
     return _retention_plan(policy or RetentionPolicy.from_settings(), now).counts()
 
 
+@versions.bumps_everyone
 @transaction.atomic
 def retention_apply(
     *, now: datetime, by: access.System, policy: RetentionPolicy | None = None

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from rapport import access
+from rapport import access, versions
 from rapport.meetings.models import Meeting, OneOnOne, Section, TalkingPoint
 from rapport.meetings.services import PROFILE_PROMPT, point_add
 from rapport.people.models import Person
@@ -17,6 +17,7 @@ FOLLOW_UP_MAX = AskedQuestion._meta.get_field("follow_up").max_length or 500
 TEXT_MAX = Question._meta.get_field("text").max_length or 300
 
 
+@versions.bumps
 def question_mark_asked(
     *, meeting: Meeting, question: Question, by: Person, follow_up: str | None = None
 ) -> AskedQuestion:
@@ -45,6 +46,7 @@ def question_mark_asked(
     return asked
 
 
+@versions.bumps
 @transaction.atomic
 def question_add(*, text: str, section: str, category: str, by: Person) -> Question:
     """An organisation's own question, added to the bank next to the built-in ones."""
@@ -79,6 +81,7 @@ def question_add(*, text: str, section: str, category: str, by: Person) -> Quest
         ) from clash
 
 
+@versions.bumps
 @transaction.atomic
 def first_one_on_ones_agenda(*, one_on_one: OneOnOne, by: Person) -> list[TalkingPoint]:
     """A new pair's first agenda: a few getting-to-know-you questions from the bank and the

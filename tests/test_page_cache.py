@@ -1,0 +1,465 @@
+"""The shared cache (settings CACHES) and the per-viewer page data kept in it (rapport/pagecache.py,
+rapport/versions.py): never stale, never shared between viewers.
+
+The stateful test performs random writes through the services as random members of a small
+organisation, and moves the pinned clock; after each step every viewer's home page and team view,
+served with the cache on (filled at earlier steps), must equal the same page computed with the
+cache off."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import time_machine
+from django.core.cache import cache, caches
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from pytest_django import Settings
+
+from rapport import access, env, pagecache, versions
+from rapport.checkins.services import checkin_submit
+from rapport.checkins.window import window_of
+from rapport.goals.services import goal_propose
+from rapport.meetings.models import ActionItem, Meeting, OneOnOne, TalkingPoint
+from rapport.meetings.services import (
+    Rule,
+    action_add,
+    action_set_done,
+    day_away_add,
+    meeting_reschedule,
+    meeting_set_status,
+    one_on_one_set_up,
+    person_change_manager,
+    person_update,
+    point_add,
+    point_delete,
+)
+from rapport.people.models import Person
+from tests.cast import build_cast
+from tests.clock import TEST_NOW
+
+pytestmark = pytest.mark.django_db
+
+VIEWERS = ("manager", "report", "report_two", "skip_level", "peer_manager", "peer_report", "hr")
+# The team view of someone who leads nobody is an empty state without data.
+LEADERS = ("manager", "skip_level", "peer_manager")
+# What differs between two renders of one page for one viewer, cached or not: the per-request
+# CSRF token's mask and the CSP nonce.
+NOISE = re.compile(r'(csrfmiddlewaretoken" value=|nonce=|"X-CSRFToken": )"[^"]*"')
+
+
+def _normalised(html: str) -> str:
+    return NOISE.sub("", html)
+
+
+def test_the_database_cache_table_exists_after_migrate() -> None:
+    # The test database was built by migrate, like every other: the people app's migration
+    # 0014_shared_cache_table made the table, so the default backend works without a command.
+    with override_settings(CACHES={"default": env.cache_from("")}):
+        assert env.CACHE_TABLE in connection.introspection.table_names()
+        caches["default"].set("probe", {"kept": [1, 2]}, 30)
+        assert caches["default"].get("probe") == {"kept": [1, 2]}
+
+
+def test_the_cache_url_chooses_the_backend() -> None:
+    assert env.cache_from("")["BACKEND"].endswith("db.DatabaseCache")
+    assert env.cache_from("redis://127.0.0.1:6379/7") == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/7",
+    }
+    with pytest.raises(env.ConfigError):
+        env.cache_from("memcached://127.0.0.1")
+
+
+# Redis database 5 is this project's for tests and development (docs/development.md).
+TEST_REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+@pytest.mark.parametrize("url", ["", TEST_REDIS_URL], ids=["database", "redis"])
+def test_page_data_is_kept_per_viewer_until_their_version_moves(
+    settings: Settings, url: str
+) -> None:
+    if url:
+        redis = pytest.importorskip("redis")
+        try:
+            redis.Redis.from_url(url).ping()
+        except redis.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": env.cache_from(url)}
+    settings.RAPPORT_PAGE_CACHE = True
+    cache.clear()
+    built: list[tuple[int, datetime]] = []
+
+    def page_of(viewer: int, now: datetime) -> object:
+        def build(moment: datetime) -> object:
+            built.append((viewer, moment))
+            return {"viewer": viewer, "as_of": moment}
+
+        return pagecache.page_data("home", viewer, now, build)
+
+    now = TEST_NOW + timedelta(seconds=42)
+    minute = TEST_NOW.replace(second=0, microsecond=0)
+    assert page_of(1, now) == {"viewer": 1, "as_of": minute}
+    assert page_of(1, now + timedelta(seconds=10)) == {"viewer": 1, "as_of": minute}
+    assert page_of(2, now) == {"viewer": 2, "as_of": minute}
+    versions.bump_people([1])
+    page_of(1, now)
+    page_of(2, now)
+    page_of(1, now + timedelta(minutes=1))
+    assert built == [
+        (1, minute),
+        (2, minute),
+        (1, minute),
+        (1, minute + timedelta(minutes=1)),
+    ]
+
+
+def test_a_bump_after_commit_abandons_what_a_reader_stored_meanwhile(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    person = Person.objects.create_user("v@example.com", "x", name="V")
+    before = versions.of_person(person.pk)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        versions.bump_people([person.pk])
+        inside = versions.of_person(person.pk)
+        # A reader between the write and its commit stores under `inside`...
+    assert inside != before and len(callbacks) == 1
+    callbacks[0]()
+    # ... which nobody asks for once the write has committed.
+    assert versions.of_person(person.pk) not in (before, inside)
+
+
+def _page(client: Client, name: str) -> str:
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    return _normalised(response.content.decode())
+
+
+class PagesMatchWithoutTheCache(RuleBasedStateMachine):
+    """A small organisation: Sam leads Mia and Pete, Mia leads Rui and Rosa, Pete leads Priya,
+    Hana is HR. Each has a 1:1 with their manager."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.clock = time_machine.travel(TEST_NOW, tick=False)
+        self.traveller = self.clock.start()
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        cache.clear()
+        self.cast = build_cast()
+        cast = self.cast
+        start = timezone.localdate()
+        for manager, report in (
+            (cast.manager, cast.report_two),
+            (cast.peer_manager, cast.peer_report),
+            (cast.skip_level, cast.manager),
+        ):
+            one_on_one_set_up(
+                manager=manager,
+                report=report,
+                rule=Rule("weekly", 1, time(9, 30), 30, start),
+                by=manager,
+                confirmed_out_of_hours=True,
+            )
+        self.writes = 0
+        self.refusals: list[Exception] = []
+        self.people = {role: getattr(cast, role) for role in (*VIEWERS, "admin")}
+        self.clients = {}
+        for role in VIEWERS:
+            client = Client()
+            client.force_login(self.people[role])
+            self.clients[role] = client
+
+    def teardown(self) -> None:
+        transaction.set_rollback(True)
+        self.atomic.__exit__(None, None, None)
+        self.clock.stop()
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _person(self, role: str) -> Person:
+        person = Person.objects.get(pk=self.people[role].pk)
+        return person
+
+    def _pair(self, index: int) -> OneOnOne:
+        pairs = list(OneOnOne.objects.order_by("pk"))
+        return pairs[index % len(pairs)]
+
+    def _meeting(self, index: int, *, open_only: bool = True) -> Meeting | None:
+        meetings = Meeting.objects.filter(scheduled_for__lt=timezone.now() + timedelta(days=10))
+        if open_only:
+            meetings = meetings.filter(status=Meeting.Status.UPCOMING)
+        found = list(meetings.order_by("scheduled_for", "pk")[:12])
+        return found[index % len(found)] if found else None
+
+    def _actor(self, by: str, pair: OneOnOne) -> Person:
+        if by == "pair-manager":
+            return self._person_pk(pair.manager_id)
+        if by == "pair-report":
+            return self._person_pk(pair.report_id)
+        return self._person(by)
+
+    def _person_pk(self, pk: int) -> Person:
+        return Person.objects.get(pk=pk)
+
+    def _attempt(self, write: Any) -> None:
+        # A refused or invalid write changes nothing: its savepoint is rolled back.
+        try:
+            with transaction.atomic():
+                write()
+        except (access.Refused, ValidationError) as refusal:
+            self.refusals.append(refusal)
+            return
+        self.writes += 1
+
+    # --- writes ----------------------------------------------------------------------------
+
+    # Mostly one of the pair's own people (their writes go through), else anyone (refused).
+    actor = st.sampled_from(("pair-manager", "pair-report") * 2 + (*VIEWERS, "admin"))
+    index = st.integers(min_value=0, max_value=11)
+
+    @rule(by=actor, pair=index, private=st.booleans())
+    def add_point(self, by: str, pair: int, private: bool) -> None:
+        one_on_one = self._pair(pair)
+        self._attempt(
+            lambda: point_add(
+                one_on_one=one_on_one,
+                author=self._actor(by, one_on_one),
+                text=f"Point by {by}",
+                section="connection",
+                is_private=private,
+            )
+        )
+
+    @rule(by=actor, which=index)
+    def remove_point(self, by: str, which: int) -> None:
+        points = list(TalkingPoint.objects.order_by("pk"))
+        if points:
+            point = points[which % len(points)]
+            self._attempt(lambda: point_delete(point=point, by=self._actor(by, point.one_on_one)))
+
+    @rule(by=actor, pair=index, days=st.integers(min_value=-3, max_value=5))
+    def add_action(self, by: str, pair: int, days: int) -> None:
+        one_on_one = self._pair(pair)
+        self._attempt(
+            lambda: action_add(
+                one_on_one=one_on_one,
+                meeting=None,
+                owner=one_on_one.report,
+                text="Follow up",
+                due_on=timezone.now().date() + timedelta(days=days),
+                by=self._actor(by, one_on_one),
+                already_late=days < 0,
+            )
+        )
+
+    @rule(by=actor, which=index, done=st.booleans())
+    def tick_action(self, by: str, which: int, done: bool) -> None:
+        actions = list(ActionItem.objects.order_by("pk"))
+        if actions:
+            action = actions[which % len(actions)]
+            self._attempt(
+                lambda: action_set_done(
+                    action=action, done=done, by=self._actor(by, action.one_on_one)
+                )
+            )
+
+    @rule(by=actor, which=index, mood=st.integers(min_value=1, max_value=5))
+    def check_in(self, by: str, which: int, mood: int) -> None:
+        now = timezone.now()
+        open_now = [
+            meeting
+            for meeting in Meeting.objects.filter(status=Meeting.Status.UPCOMING).order_by("pk")
+            if window_of(meeting).is_open(now)
+        ]
+        if open_now:
+            meeting = open_now[which % len(open_now)]
+            self._attempt(
+                lambda: checkin_submit(
+                    meeting=meeting,
+                    by=self._actor(by, meeting.one_on_one),
+                    mood=mood,
+                    energy=3,
+                    workload=mood,
+                )
+            )
+
+    @rule(
+        by=actor,
+        which=index,
+        status=st.sampled_from(
+            (Meeting.Status.HELD, Meeting.Status.CANCELLED, Meeting.Status.SKIPPED)
+        ),
+    )
+    def set_status(self, by: str, which: int, status: str) -> None:
+        meeting = self._meeting(which, open_only=False)
+        if meeting is not None:
+            self._attempt(
+                lambda: meeting_set_status(
+                    meeting=meeting,
+                    status=status,
+                    reason="",
+                    by=self._actor(by, meeting.one_on_one),
+                )
+            )
+
+    @rule(by=actor, which=index, hours=st.integers(min_value=-30, max_value=30))
+    def reschedule(self, by: str, which: int, hours: int) -> None:
+        meeting = self._meeting(which)
+        if meeting is not None:
+            self._attempt(
+                lambda: meeting_reschedule(
+                    meeting=meeting,
+                    to=meeting.scheduled_for + timedelta(hours=hours),
+                    by=self._actor(by, meeting.one_on_one),
+                    confirmed_out_of_hours=True,
+                )
+            )
+
+    @rule(by=actor, pair=index)
+    def propose_goal(self, by: str, pair: int) -> None:
+        one_on_one = self._pair(pair)
+        self._attempt(
+            lambda: goal_propose(
+                one_on_one=one_on_one,
+                by=self._actor(by, one_on_one),
+                kind="career",
+                title="Give a talk",
+                specific="One talk",
+                metric="talks",
+                unit="talks",
+                baseline=Decimal(0),
+                target=Decimal(1),
+                confidence=6,
+                realistic_because="A CFP is open",
+                due_on=timezone.now().date() + timedelta(days=60),
+            )
+        )
+
+    @rule(
+        by=st.sampled_from((*VIEWERS, "admin")),
+        who=st.sampled_from(VIEWERS),
+        days=st.integers(min_value=0, max_value=3),
+    )
+    def days_away(self, by: str, who: str, days: int) -> None:
+        first = timezone.now().date() + timedelta(days=days)
+        self._attempt(
+            lambda: day_away_add(
+                person=self._person(who),
+                starts_on=first,
+                ends_on=first + timedelta(days=2),
+                kind="holiday",
+                by=self._person(by),
+            )
+        )
+
+    @rule(
+        by=st.sampled_from(("hr", "admin", "manager")),
+        to=st.sampled_from(("manager", "peer_manager")),
+    )
+    def change_manager(self, by: str, to: str) -> None:
+        self._attempt(
+            lambda: person_change_manager(
+                person=self._person("report_two"), new_manager=self._person(to), by=self._person(by)
+            )
+        )
+
+    @rule(by=st.sampled_from(("admin", "hr")), who=st.sampled_from(VIEWERS), n=index)
+    def rename(self, by: str, who: str, n: int) -> None:
+        person = self._person(who)
+        self._attempt(
+            lambda: person_update(
+                person=person,
+                name=f"Renamed {who} {n}",
+                title=person.title,
+                timezone=person.timezone,
+                role=person.role,
+                manager=person.manager,
+                started_on=person.started_on,
+                by=self._person(by),
+            )
+        )
+
+    @rule(minutes=st.sampled_from((1, 29, 60 * 5, 60 * 24, 60 * 24 * 3)))
+    def advance_clock(self, minutes: int) -> None:
+        self.traveller.shift(timedelta(minutes=minutes))
+
+    # --- the check -------------------------------------------------------------------------
+
+    @invariant()
+    def every_cached_page_equals_the_page_without_cache(self) -> None:
+        for role, client in self.clients.items():
+            for name in ("home", "insights:team") if role in LEADERS else ("home",):
+                cached = _page(client, name)
+                with override_settings(RAPPORT_PAGE_CACHE=False):
+                    fresh = _page(client, name)
+                assert cached == fresh, f"{role}'s {name} served stale or foreign data"
+
+
+def test_cached_pages_equal_pages_without_cache(settings: Settings) -> None:
+    settings.RAPPORT_PAGE_CACHE = True
+    run_state_machine_as_test(PagesMatchWithoutTheCache, settings=settings_for("fast"))
+
+
+def test_each_kind_of_write_shows_at_once_on_every_cached_page(settings: Settings) -> None:
+    # Every rule once, by someone allowed, each followed by the check: a service that forgets
+    # its bump fails here on every run, not only when the random runs above happen on it.
+    settings.RAPPORT_PAGE_CACHE = True
+    machine = PagesMatchWithoutTheCache()
+    steps = (
+        lambda: machine.add_point(by="pair-manager", pair=0, private=False),
+        lambda: machine.add_point(by="pair-report", pair=1, private=True),
+        lambda: machine.add_action(by="pair-manager", pair=0, days=-1),
+        lambda: machine.tick_action(by="pair-report", which=0, done=True),
+        lambda: machine.propose_goal(by="pair-report", pair=0),
+        lambda: machine.advance_clock(minutes=60 * 24 * 4),
+        lambda: machine.check_in(by="pair-report", which=0, mood=2),
+        lambda: machine.reschedule(by="pair-manager", which=1, hours=2),
+        lambda: machine.set_status(by="pair-manager", which=0, status=Meeting.Status.HELD),
+        lambda: machine.remove_point(by="pair-manager", which=1),
+        lambda: machine.days_away(by="report", who="report", days=1),
+        lambda: machine.rename(by="admin", who="manager", n=1),
+        lambda: machine.change_manager(by="admin", to="peer_manager"),
+        lambda: machine.advance_clock(minutes=29),
+    )
+    try:
+        machine.every_cached_page_equals_the_page_without_cache()
+        for step in steps:
+            step()
+            machine.every_cached_page_equals_the_page_without_cache()
+        # Each write went through (a refusal would have checked nothing).
+        assert machine.writes == len(steps) - 2, machine.refusals
+    finally:
+        machine.teardown()
+
+
+@pytest.mark.slow
+def test_cached_pages_equal_pages_without_cache_longer(settings: Settings) -> None:
+    settings.RAPPORT_PAGE_CACHE = True
+    run_state_machine_as_test(PagesMatchWithoutTheCache, settings=settings_for("slow"))
+
+
+def settings_for(profile: str) -> hypothesis_settings:
+    examples, steps = (1, 6) if profile == "fast" else (20, 15)
+    return hypothesis_settings(
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        database=None,
+        derandomize=profile == "fast",
+        # Each step renders 14 pages twice: shrinking a failure takes minutes. The failing
+        # steps are printed as they ran.
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
