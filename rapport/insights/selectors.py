@@ -33,6 +33,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
@@ -619,7 +620,7 @@ class CheckInGroup:
 
 @dataclass(frozen=True)
 class OrgView:
-    scope_label: str
+    scope_label: str | Promise  # translated when shown: the worker stores views for every language
     people_in_scope: int
     cadence: list[CadenceGroup]
     checkins: list[CheckInGroup]
