@@ -40,7 +40,7 @@ from rapport.checkins import window
 from rapport.checkins.models import CheckIn
 from rapport.goals.models import Goal, GoalUpdate, Status
 from rapport.goals.models import Kind as GoalKind
-from rapport.goals.selectors import stall_reasons
+from rapport.goals.selectors import stall_reasons_of
 from rapport.insights import load, org, rules
 from rapport.insights.charts_team import mood_sparkline
 from rapport.insights.models import SignalDismissal
@@ -207,48 +207,44 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
         goal__one_on_one=OuterRef("pk"), goal__kind=GoalKind.CAREER
     )
     growth = Meeting.objects.filter(one_on_one=OuterRef("pk"), is_growth=True)
-    pairs = (
-        access.one_on_ones_led_by(viewer)
-        .select_related("report")
-        .annotate(
-            last_growth_at=Subquery(
-                growth.filter(status=Meeting.Status.HELD, scheduled_for__lt=now)
-                .order_by("-scheduled_for")
-                .values("scheduled_for")[:1]
-            ),
-            planned_growth_at=Subquery(
-                growth.filter(status=Meeting.Status.UPCOMING, scheduled_for__gte=now)
-                .order_by("scheduled_for")
-                .values("scheduled_for")[:1]
-            ),
-            last_held_at=Subquery(last_held.order_by("-scheduled_for").values("scheduled_for")[:1]),
-            next_at=Subquery(upcoming.order_by("scheduled_for").values("scheduled_for")[:1]),
-            last_goal_closed_at=Subquery(
-                last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
-            ),
-            career_asked_at=Subquery(
-                career_asked.order_by("-meeting__scheduled_for").values("meeting__scheduled_for")[
-                    :1
-                ]
-            ),
-            career_goal_at=Subquery(
-                career_goals.annotate(
-                    at=Greatest("created_at", Coalesce("closed_at", "created_at"))
-                )
-                .order_by("-at")
-                .values("at")[:1]
-            ),
-            career_update_at=Subquery(
-                career_updates.order_by("-created_at").values("created_at")[:1]
-            ),
-        )
+    pairs = access.one_on_ones_led_by(viewer).annotate(
+        last_growth_at=Subquery(
+            growth.filter(status=Meeting.Status.HELD, scheduled_for__lt=now)
+            .order_by("-scheduled_for")
+            .values("scheduled_for")[:1]
+        ),
+        planned_growth_at=Subquery(
+            growth.filter(status=Meeting.Status.UPCOMING, scheduled_for__gte=now)
+            .order_by("scheduled_for")
+            .values("scheduled_for")[:1]
+        ),
+        last_held_at=Subquery(last_held.order_by("-scheduled_for").values("scheduled_for")[:1]),
+        next_at=Subquery(upcoming.order_by("scheduled_for").values("scheduled_for")[:1]),
+        last_goal_closed_at=Subquery(
+            last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
+        ),
+        career_asked_at=Subquery(
+            career_asked.order_by("-meeting__scheduled_for").values("meeting__scheduled_for")[:1]
+        ),
+        career_goal_at=Subquery(
+            career_goals.annotate(at=Greatest("created_at", Coalesce("closed_at", "created_at")))
+            .order_by("-at")
+            .values("at")[:1]
+        ),
+        career_update_at=Subquery(career_updates.order_by("-created_at").values("created_at")[:1]),
     )
     if one_on_one is not None:
-        pair = pairs.get(pk=one_on_one.pk)
+        pair = pairs.select_related("report").get(pk=one_on_one.pk)
         return [TeamMember(report=pair.report, one_on_one=pair)]
     by_report = {pair.report_id: pair for pair in pairs}
     reports = viewer.reports.filter(is_active=True).order_by("name")
-    return [TeamMember(report=report, one_on_one=by_report.get(report.pk)) for report in reports]
+    members = []
+    for report in reports:
+        pair = by_report.get(report.pk)
+        if pair is not None:
+            pair.report = report  # the same person, loaded once
+        members.append(TeamMember(report=report, one_on_one=pair))
+    return members
 
 
 def team_view(
@@ -334,10 +330,22 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
         member.actions_overdue += due_on is not None and due_on < today
         member.open_actions.append((text, due_on))
 
-    reasons = stall_reasons(_pairs(by_pair), now=now)
-    for goal in Goal.objects.filter(
-        one_on_one_id__in=ids, status__in=(Status.ACTIVE, Status.DRAFT)
-    ).annotate(last_update=Max("updates__created_at")):
+    # The open goals once: their counts, and the active ones' stall reasons from the same rows.
+    goals = list(
+        Goal.objects.filter(one_on_one_id__in=ids, status__in=(Status.ACTIVE, Status.DRAFT))
+        .only(
+            "id",
+            "one_on_one_id",
+            "status",
+            "title",
+            "created_at",
+            "manager_agreed_at",
+            "report_agreed_at",
+        )
+        .annotate(last_update=Max("updates__created_at"))
+    )
+    reasons = stall_reasons_of(goals, now=now)
+    for goal in goals:
         member = by_pair[goal.one_on_one_id]
         if goal.status == Status.ACTIVE:
             member.goals_active += 1
