@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
@@ -372,7 +372,6 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzi
             scheduled_for__gte=now - MEETINGS_WINDOW,
             scheduled_for__lt=now,
         )
-        .annotate(has_checkin=Exists(CheckIn.objects.filter(meeting=OuterRef("pk"))))
         .order_by("scheduled_for")
         # Named rows, not Meeting objects: half a year of a big team is hundreds of rows.
         .values_list(
@@ -382,7 +381,8 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzi
             "performance_seconds",
             "estimated_connection_minutes",
             "estimated_performance_minutes",
-            "has_checkin",
+            # A meeting has at most one check-in: a join, not a subquery per meeting.
+            "checkin__id",
             named=True,
         )
     )
@@ -393,7 +393,7 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzi
         member.held_recently += meeting.scheduled_for >= recently
         split = split_of(meeting, zone=zone)
         member.shares.append((split.day, split.share))
-        member.checkin_marks.append((split.day, meeting.has_checkin))
+        member.checkin_marks.append((split.day, meeting.checkin__id is not None))
         if meeting.scheduled_for >= now - BALANCE_WINDOW and split.source is not Source.NONE:
             total = totals[meeting.one_on_one_id]
             total[0 if split.source is Source.MEASURED else 1] += 1
