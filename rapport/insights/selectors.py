@@ -189,11 +189,21 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
     # Per-pair facts that would otherwise read every meeting and goal of years of history are
     # subqueries here, each one step down an index: the last held and the next meeting, and
     # when the last goal closed (so the goals query needs only the open ones).
-    def meetings(status: str) -> QuerySet[Meeting]:
-        return Meeting.objects.filter(one_on_one=OuterRef("pk"), status=status)
+    # One filter() each: every call copies the query, and building these eight subqueries is
+    # most of this function's cost.
+    def held(**more: object) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(
+            one_on_one=OuterRef("pk"), status=Meeting.Status.HELD, scheduled_for__lt=now, **more
+        )
 
-    last_held = meetings(Meeting.Status.HELD).filter(scheduled_for__lt=now)
-    upcoming = meetings(Meeting.Status.UPCOMING).filter(scheduled_for__gte=now)
+    def upcoming(**more: object) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(
+            one_on_one=OuterRef("pk"),
+            status=Meeting.Status.UPCOMING,
+            scheduled_for__gte=now,
+            **more,
+        )
+
     last_goal_closed = Goal.objects.filter(one_on_one=OuterRef("pk"), closed_at__isnull=False)
     # A career or growth conversation (rules.risk_of_leaving): a career question of the bank
     # asked in a held 1:1, or a career goal created, updated or closed.
@@ -206,20 +216,15 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
     career_updates = GoalUpdate.objects.filter(
         goal__one_on_one=OuterRef("pk"), goal__kind=GoalKind.CAREER
     )
-    growth = Meeting.objects.filter(one_on_one=OuterRef("pk"), is_growth=True)
     pairs = access.one_on_ones_led_by(viewer).annotate(
         last_growth_at=Subquery(
-            growth.filter(status=Meeting.Status.HELD, scheduled_for__lt=now)
-            .order_by("-scheduled_for")
-            .values("scheduled_for")[:1]
+            held(is_growth=True).order_by("-scheduled_for").values("scheduled_for")[:1]
         ),
         planned_growth_at=Subquery(
-            growth.filter(status=Meeting.Status.UPCOMING, scheduled_for__gte=now)
-            .order_by("scheduled_for")
-            .values("scheduled_for")[:1]
+            upcoming(is_growth=True).order_by("scheduled_for").values("scheduled_for")[:1]
         ),
-        last_held_at=Subquery(last_held.order_by("-scheduled_for").values("scheduled_for")[:1]),
-        next_at=Subquery(upcoming.order_by("scheduled_for").values("scheduled_for")[:1]),
+        last_held_at=Subquery(held().order_by("-scheduled_for").values("scheduled_for")[:1]),
+        next_at=Subquery(upcoming().order_by("scheduled_for").values("scheduled_for")[:1]),
         last_goal_closed_at=Subquery(
             last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
         ),
@@ -278,12 +283,17 @@ def _pairs(by_pair: dict[int, TeamMember]) -> list[OneOnOne]:
 
 def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> None:
     ids = list(by_pair)
+    zone = timezone.get_current_timezone()  # looked up once, not per date
+
+    def local_day(moment: datetime) -> date:
+        return moment.astimezone(zone).date()
+
     for member in by_pair.values():
         pair = member.one_on_one
         member.last_held_at = getattr(pair, "last_held_at", None)
         member.next_at = getattr(pair, "next_at", None)
         closed_at = getattr(pair, "last_goal_closed_at", None)
-        member.last_closed = _local_day(closed_at) if closed_at else None
+        member.last_closed = local_day(closed_at) if closed_at else None
         career = [
             moment
             for moment in (
@@ -294,15 +304,14 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
             if moment is not None and moment <= now
         ]
         growth_at = getattr(pair, "last_growth_at", None)
-        member.last_growth = _local_day(growth_at) if growth_at else None
+        member.last_growth = local_day(growth_at) if growth_at else None
         planned_at = getattr(pair, "planned_growth_at", None)
-        member.planned_growth = _local_day(planned_at) if planned_at else None
+        member.planned_growth = local_day(planned_at) if planned_at else None
         # A growth conversation held is a career conversation too (rules.risk_of_leaving).
         if growth_at is not None:
             career.append(growth_at)
-        member.last_career_talk = _local_day(max(career)) if career else None
+        member.last_career_talk = local_day(max(career)) if career else None
 
-    zone = timezone.get_current_timezone()
     _read_held_meetings(by_pair, now, zone)
 
     for pair_id, when, mood, energy, workload in (
@@ -357,7 +366,7 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
                 rules.StalledGoal(
                     goal.title,
                     reasons[goal.pk],
-                    _local_day(goal.last_update or goal.started_at),
+                    local_day(goal.last_update or goal.started_at),
                 )
             )
 
