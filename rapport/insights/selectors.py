@@ -245,10 +245,10 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
     reports = viewer.reports.filter(is_active=True).order_by("name")
     members = []
     for report in reports:
-        pair = by_report.get(report.pk)
-        if pair is not None:
-            pair.report = report  # the same person, loaded once
-        members.append(TeamMember(report=report, one_on_one=pair))
+        led = by_report.get(report.pk)
+        if led is not None:
+            led.report = report  # the same person, loaded once
+        members.append(TeamMember(report=report, one_on_one=led))
     return members
 
 
