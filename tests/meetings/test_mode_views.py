@@ -407,7 +407,7 @@ def _team_of(cast: Cast) -> int:
 # question prompts, the report's shared working-with-me profile, the coaching panel): the same
 # queries for a team of 3 and of 30, with 1 and 50 past meetings. The coaching panel adds 3:
 # the open conversations, the active goals' fresh obstacles and the goals that invite a stretch.
-MODE_QUERIES = 37
+MODE_QUERIES = 36
 
 
 @pytest.mark.parametrize("viewer", ["manager", "report"])
