@@ -223,12 +223,13 @@ def stall_reasons(
     goals = list(
         goals_of_pairs.filter(status=Status.ACTIVE).annotate(last_update=Max("updates__created_at"))
     )
-    return _stall_reasons_of(goals, now=now)
+    return stall_reasons_of(goals, now=now)
 
 
-def _stall_reasons_of(goals: Sequence[Goal], *, now: datetime) -> dict[int, str]:
-    """Goal id → why it stalled, for goals annotated with `last_update`: one query for the
-    held meetings of their pairs (none when no goal is active)."""
+def stall_reasons_of(goals: Sequence[Goal], *, now: datetime) -> dict[int, str]:
+    """Goal id → why it stalled, for goals already loaded and annotated with `last_update`
+    (other statuses are passed over): one query for the held meetings of their pairs (none when
+    no goal is active)."""
     today = timezone.localdate(now)
     goals = [goal for goal in goals if goal.status == Status.ACTIVE]
     if not goals:
@@ -292,7 +293,7 @@ def readings_of(goals: Sequence[Goal], *, now: datetime | None = None) -> dict[i
     meetings, for the stall rule) however many goals."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    stalled = _stall_reasons_of(goals, now=now)
+    stalled = stall_reasons_of(goals, now=now)
     return {
         goal.pk: goal.standing(
             today=today,

@@ -29,7 +29,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
@@ -42,7 +42,7 @@ from rapport.checkins import window
 from rapport.checkins.models import CheckIn
 from rapport.goals.models import Goal, GoalUpdate, Status
 from rapport.goals.models import Kind as GoalKind
-from rapport.goals.selectors import stall_reasons
+from rapport.goals.selectors import stall_reasons_of
 from rapport.insights import load, org, rules
 from rapport.insights.charts_team import mood_sparkline
 from rapport.insights.models import SignalDismissal
@@ -191,11 +191,21 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
     # Per-pair facts that would otherwise read every meeting and goal of years of history are
     # subqueries here, each one step down an index: the last held and the next meeting, and
     # when the last goal closed (so the goals query needs only the open ones).
-    def meetings(status: str) -> QuerySet[Meeting]:
-        return Meeting.objects.filter(one_on_one=OuterRef("pk"), status=status)
+    # One filter() each: every call copies the query, and building these eight subqueries is
+    # most of this function's cost.
+    def held(**more: object) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(
+            one_on_one=OuterRef("pk"), status=Meeting.Status.HELD, scheduled_for__lt=now, **more
+        )
 
-    last_held = meetings(Meeting.Status.HELD).filter(scheduled_for__lt=now)
-    upcoming = meetings(Meeting.Status.UPCOMING).filter(scheduled_for__gte=now)
+    def upcoming(**more: object) -> QuerySet[Meeting]:
+        return Meeting.objects.filter(
+            one_on_one=OuterRef("pk"),
+            status=Meeting.Status.UPCOMING,
+            scheduled_for__gte=now,
+            **more,
+        )
+
     last_goal_closed = Goal.objects.filter(one_on_one=OuterRef("pk"), closed_at__isnull=False)
     # A career or growth conversation (rules.risk_of_leaving): a career question of the bank
     # asked in a held 1:1, or a career goal created, updated or closed.
@@ -208,49 +218,40 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
     career_updates = GoalUpdate.objects.filter(
         goal__one_on_one=OuterRef("pk"), goal__kind=GoalKind.CAREER
     )
-    growth = Meeting.objects.filter(one_on_one=OuterRef("pk"), is_growth=True)
-    pairs = (
-        access.one_on_ones_led_by(viewer)
-        .select_related("report")
-        .annotate(
-            last_growth_at=Subquery(
-                growth.filter(status=Meeting.Status.HELD, scheduled_for__lt=now)
-                .order_by("-scheduled_for")
-                .values("scheduled_for")[:1]
-            ),
-            planned_growth_at=Subquery(
-                growth.filter(status=Meeting.Status.UPCOMING, scheduled_for__gte=now)
-                .order_by("scheduled_for")
-                .values("scheduled_for")[:1]
-            ),
-            last_held_at=Subquery(last_held.order_by("-scheduled_for").values("scheduled_for")[:1]),
-            next_at=Subquery(upcoming.order_by("scheduled_for").values("scheduled_for")[:1]),
-            last_goal_closed_at=Subquery(
-                last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
-            ),
-            career_asked_at=Subquery(
-                career_asked.order_by("-meeting__scheduled_for").values("meeting__scheduled_for")[
-                    :1
-                ]
-            ),
-            career_goal_at=Subquery(
-                career_goals.annotate(
-                    at=Greatest("created_at", Coalesce("closed_at", "created_at"))
-                )
-                .order_by("-at")
-                .values("at")[:1]
-            ),
-            career_update_at=Subquery(
-                career_updates.order_by("-created_at").values("created_at")[:1]
-            ),
-        )
+    pairs = access.one_on_ones_led_by(viewer).annotate(
+        last_growth_at=Subquery(
+            held(is_growth=True).order_by("-scheduled_for").values("scheduled_for")[:1]
+        ),
+        planned_growth_at=Subquery(
+            upcoming(is_growth=True).order_by("scheduled_for").values("scheduled_for")[:1]
+        ),
+        last_held_at=Subquery(held().order_by("-scheduled_for").values("scheduled_for")[:1]),
+        next_at=Subquery(upcoming().order_by("scheduled_for").values("scheduled_for")[:1]),
+        last_goal_closed_at=Subquery(
+            last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
+        ),
+        career_asked_at=Subquery(
+            career_asked.order_by("-meeting__scheduled_for").values("meeting__scheduled_for")[:1]
+        ),
+        career_goal_at=Subquery(
+            career_goals.annotate(at=Greatest("created_at", Coalesce("closed_at", "created_at")))
+            .order_by("-at")
+            .values("at")[:1]
+        ),
+        career_update_at=Subquery(career_updates.order_by("-created_at").values("created_at")[:1]),
     )
     if one_on_one is not None:
-        pair = pairs.get(pk=one_on_one.pk)
+        pair = pairs.select_related("report").get(pk=one_on_one.pk)
         return [TeamMember(report=pair.report, one_on_one=pair)]
     by_report = {pair.report_id: pair for pair in pairs}
     reports = viewer.reports.filter(is_active=True).order_by("name")
-    return [TeamMember(report=report, one_on_one=by_report.get(report.pk)) for report in reports]
+    members = []
+    for report in reports:
+        led = by_report.get(report.pk)
+        if led is not None:
+            led.report = report  # the same person, loaded once
+        members.append(TeamMember(report=report, one_on_one=led))
+    return members
 
 
 def team_view(
@@ -290,12 +291,17 @@ def _pairs(by_pair: dict[int, TeamMember]) -> list[OneOnOne]:
 
 def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> None:
     ids = list(by_pair)
+    zone = timezone.get_current_timezone()  # looked up once, not per date
+
+    def local_day(moment: datetime) -> date:
+        return moment.astimezone(zone).date()
+
     for member in by_pair.values():
         pair = member.one_on_one
         member.last_held_at = getattr(pair, "last_held_at", None)
         member.next_at = getattr(pair, "next_at", None)
         closed_at = getattr(pair, "last_goal_closed_at", None)
-        member.last_closed = _local_day(closed_at) if closed_at else None
+        member.last_closed = local_day(closed_at) if closed_at else None
         career = [
             moment
             for moment in (
@@ -306,15 +312,14 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
             if moment is not None and moment <= now
         ]
         growth_at = getattr(pair, "last_growth_at", None)
-        member.last_growth = _local_day(growth_at) if growth_at else None
+        member.last_growth = local_day(growth_at) if growth_at else None
         planned_at = getattr(pair, "planned_growth_at", None)
-        member.planned_growth = _local_day(planned_at) if planned_at else None
+        member.planned_growth = local_day(planned_at) if planned_at else None
         # A growth conversation held is a career conversation too (rules.risk_of_leaving).
         if growth_at is not None:
             career.append(growth_at)
-        member.last_career_talk = _local_day(max(career)) if career else None
+        member.last_career_talk = local_day(max(career)) if career else None
 
-    zone = timezone.get_current_timezone()
     _read_held_meetings(by_pair, now, zone)
 
     for pair_id, when, mood, energy, workload in (
@@ -342,10 +347,22 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
         member.actions_overdue += due_on is not None and due_on < today
         member.open_actions.append((text, due_on))
 
-    reasons = stall_reasons(_pairs(by_pair), now=now)
-    for goal in Goal.objects.filter(
-        one_on_one_id__in=ids, status__in=(Status.ACTIVE, Status.DRAFT)
-    ).annotate(last_update=Max("updates__created_at")):
+    # The open goals once: their counts, and the active ones' stall reasons from the same rows.
+    goals = list(
+        Goal.objects.filter(one_on_one_id__in=ids, status__in=(Status.ACTIVE, Status.DRAFT))
+        .only(
+            "id",
+            "one_on_one_id",
+            "status",
+            "title",
+            "created_at",
+            "manager_agreed_at",
+            "report_agreed_at",
+        )
+        .annotate(last_update=Max("updates__created_at"))
+    )
+    reasons = stall_reasons_of(goals, now=now)
+    for goal in goals:
         member = by_pair[goal.one_on_one_id]
         if goal.status == Status.ACTIVE:
             member.goals_active += 1
@@ -357,7 +374,7 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
                 rules.StalledGoal(
                     goal.title,
                     reasons[goal.pk],
-                    _local_day(goal.last_update or goal.started_at),
+                    local_day(goal.last_update or goal.started_at),
                 )
             )
 
@@ -372,7 +389,6 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzi
             scheduled_for__gte=now - MEETINGS_WINDOW,
             scheduled_for__lt=now,
         )
-        .annotate(has_checkin=Exists(CheckIn.objects.filter(meeting=OuterRef("pk"))))
         .order_by("scheduled_for")
         # Named rows, not Meeting objects: half a year of a big team is hundreds of rows.
         .values_list(
@@ -382,7 +398,8 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzi
             "performance_seconds",
             "estimated_connection_minutes",
             "estimated_performance_minutes",
-            "has_checkin",
+            # A meeting has at most one check-in: a join, not a subquery per meeting.
+            "checkin__id",
             named=True,
         )
     )
@@ -393,7 +410,7 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzi
         member.held_recently += meeting.scheduled_for >= recently
         split = split_of(meeting, zone=zone)
         member.shares.append((split.day, split.share))
-        member.checkin_marks.append((split.day, meeting.has_checkin))
+        member.checkin_marks.append((split.day, meeting.checkin__id is not None))
         if meeting.scheduled_for >= now - BALANCE_WINDOW and split.source is not Source.NONE:
             total = totals[meeting.one_on_one_id]
             total[0 if split.source is Source.MEASURED else 1] += 1

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import statistics
 from datetime import date, timedelta
+from itertools import product
 
 import pytest
 
@@ -212,3 +214,12 @@ def test_checkins_skipped(had: list[bool], since_index: int | None) -> None:
     assert (signal.since if signal else None) == (
         points[since_index][0] if since_index is not None else None
     )
+
+
+def test_the_rules_average_is_the_same_number_as_statistics_mean() -> None:
+    # Every list of 1 to 6 scores of 1 to 5, and long runs as the mood window reads (12).
+    lists = [list(scores) for size in range(1, 7) for scores in product(range(1, 6), repeat=size)]
+    lists += [[score % 5 + 1 for score in range(start, start + 12)] for start in range(20)]
+    for scores in lists:
+        assert rules.mean(scores) == statistics.mean(scores), scores
+        assert f"{rules.mean(scores):.1f}" == f"{statistics.mean(scores):.1f}", scores

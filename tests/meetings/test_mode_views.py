@@ -408,7 +408,7 @@ def _team_of(cast: Cast) -> int:
 # queries for a team of 3 and of 30, with 1 and 50 past meetings. The coaching panel adds 3:
 # the open conversations, the active goals' fresh obstacles and the goals that invite a stretch.
 # The meeting page's context is shared (tests/meetings/test_meeting_page_queries.py lists it).
-MODE_QUERIES = 31
+MODE_QUERIES = 30
 
 
 @pytest.mark.parametrize("viewer", ["manager", "report"])
