@@ -235,3 +235,13 @@ def test_the_time_zone_filter_gets_its_words_in_the_readers_language() -> None:
     script = (STATIC / "ui.js").read_text()
     for name in ("sayLabel", "sayPlaceholder", "sayMatchesOne", "sayMatchesOther"):
         assert f"say.{name}" in script
+
+
+# --- Pages a German reader walks ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_week_page_works_and_names_the_working_days_in_german(cast: Cast) -> None:
+    html = german_page(cast.manager, reverse("meetings:week"))
+    assert "Mo\u2013Fr" in html
+    assert "Mon\u2013Fri" not in html
