@@ -245,3 +245,15 @@ def test_the_week_page_works_and_names_the_working_days_in_german(cast: Cast) ->
     html = german_page(cast.manager, reverse("meetings:week"))
     assert "Mo\u2013Fr" in html
     assert "Mon\u2013Fri" not in html
+
+
+@pytest.mark.django_db
+def test_the_team_views_percentages_follow_the_language(cast: Cast) -> None:
+    html = german_page(cast.manager, reverse("insights:team"))
+    assert re.search(r'class="stat-value">\d+\u00a0%</div>', html)
+    cast.manager.language = "en"
+    cast.manager.save(update_fields=["language"])
+    client = Client()
+    client.force_login(cast.manager)
+    english = client.get(reverse("insights:team")).content.decode()
+    assert re.search(r'class="stat-value">\d+%</div>', english)
