@@ -257,3 +257,16 @@ def test_the_team_views_percentages_follow_the_language(cast: Cast) -> None:
     client.force_login(cast.manager)
     english = client.get(reverse("insights:team")).content.decode()
     assert re.search(r'class="stat-value">\d+%</div>', english)
+
+
+@pytest.mark.django_db
+def test_the_reports_home_lists_rapports_own_point_in_german(cast: Cast) -> None:
+    TalkingPoint.objects.create(
+        one_on_one=cast.one_on_one,
+        author=cast.report,
+        text=system_texts.PROFILE_PROMPT,
+        section=Section.CONNECTION,
+    )
+    html = german_page(cast.report, reverse("home"))
+    assert "Dein „Arbeiten mit mir“-Profil ausfüllen" in html
+    assert "Fill in your working-with-me profile" not in html
