@@ -16,7 +16,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext
+from django.db import models
+from django.utils.translation import get_language, gettext, pgettext
+
+from rapport.goals.models import Status as GoalStatus
+from rapport.meetings.models import Cadence, Note, OneOnOne, Section
+from rapport.people.models import DayAway
 
 SCHEMA_FILE = Path(__file__).parent / "data" / "schema.json"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -122,6 +127,19 @@ def csv_files(data: Json) -> dict[str, str]:
     }
 
 
+def _word(choices: type[models.TextChoices], value: str) -> str:
+    """A stored choice ("weekly", "holiday") as a word in the active language; English writes
+    its labels in lower case inside a sentence, as the README always did."""
+    label = str(dict(choices.choices).get(value, value))
+    return label.lower() if (get_language() or "en").startswith("en") else label
+
+
+def _role(value: str) -> str:
+    if value == "manager":
+        return pgettext("your role in a 1:1", "manager")
+    return pgettext("your role in a 1:1", "report")
+
+
 def _quote(text: str) -> str:
     """A user's text as a Markdown block quote (kept verbatim, line by line)."""
     lines = text.strip().splitlines() or [""]
@@ -170,7 +188,11 @@ def markdown(data: Json) -> str:
         out += [
             "- "
             + gettext("%(first)s to %(last)s: %(kind)s")
-            % {"first": d["starts_on"], "last": d["ends_on"], "kind": d["kind"]}
+            % {
+                "first": d["starts_on"],
+                "last": d["ends_on"],
+                "kind": _word(DayAway.Kind, d["kind"]),
+            }
             for d in data["days_away"]
         ]
     for pair in _pairs(data):
@@ -186,25 +208,30 @@ def _pair_markdown(pair: Json) -> list[str]:
         % {
             "manager": pair["manager"],
             "report": pair["report"],
-            "role": pair["my_role"],
-            "status": pair["status"],
+            "role": _role(pair["my_role"]),
+            "status": _word(OneOnOne.Status, pair["status"]),
         },
         "",
     ]
     out.append(
         gettext("%(count)s meetings, %(cadence)s, since %(day)s.")
-        % {"count": len(pair["meetings"]), "cadence": pair["cadence"], "day": pair["starts_on"]}
+        % {
+            "count": len(pair["meetings"]),
+            "cadence": _word(Cadence, pair["cadence"]),
+            "day": pair["starts_on"],
+        }
     )
     if pair["talking_points"]:
         out += ["", "### " + gettext("Talking points"), ""]
         for t in pair["talking_points"]:
             private = " (" + gettext("private") + ")" if t["private"] else ""
-            out.append(f"- [{t['section']}] {t['author']}{private}: {t['text']}")
+            section = _word(Section, t["section"])
+            out.append(f"- [{section}] {t['author']}{private}: {t['text']}")
     if pair["notes"]:
         out += ["", "### " + gettext("Notes"), ""]
         for n in pair["notes"]:
             out += [
-                f"#### {n['meeting_of']}: {n['author']}, {n['kind']}",
+                f"#### {n['meeting_of']}: {n['author']}, {_word(Note.Kind, n['kind'])}",
                 "",
                 _quote(n["body"]),
                 "",
@@ -212,7 +239,8 @@ def _pair_markdown(pair: Json) -> list[str]:
     if pair["note_conflict_copies"]:
         out += ["", "### " + gettext("Kept copies of your notes"), ""]
         for c in pair["note_conflict_copies"]:
-            out += [f"#### {c['meeting_of']} ({c['kind']})", "", _quote(c["body"]), ""]
+            kind = _word(Note.Kind, c["kind"])
+            out += [f"#### {c['meeting_of']} ({kind})", "", _quote(c["body"]), ""]
     if pair["action_items"]:
         out += ["", "### " + gettext("Action items"), ""]
         for a in pair["action_items"]:
@@ -224,7 +252,7 @@ def _pair_markdown(pair: Json) -> list[str]:
             "",
             "### "
             + gettext("Goal: %(title)s (%(status)s)")
-            % {"title": goal["title"], "status": goal["status"]},
+            % {"title": goal["title"], "status": _word(GoalStatus, goal["status"])},
             "",
         ]
         if goal["why"]:

@@ -161,6 +161,7 @@ def test_the_exports_readme_is_written_in_the_persons_language(cast: Cast) -> No
     readme = files_of(built_export(cast.report))["README.md"]
     assert readme.startswith(f"# Deine Daten in Rapport: {cast.report.name}")
     assert "## Über dich" in readme
+    assert "(deine Rolle: Teammitglied; Aktiv)" in readme
     assert "Your data in Rapport" not in readme
 
 
@@ -169,6 +170,8 @@ def test_without_a_language_the_exports_readme_stays_english(cast: Cast) -> None
     readme = files_of(built_export(cast.report))["README.md"]
     assert readme.startswith(f"# Your data in Rapport: {cast.report.name}")
     assert "## You" in readme
+    assert "(you are the report; active)" in readme
+    assert re.search(r"\d+ meetings, every week, since ", readme)
 
 
 @pytest.mark.django_db
