@@ -98,7 +98,7 @@ TEMPLATES = [
                 "rapport.context_processors.navigation",
             ],
             # `date` and `time` with display formats in the reader's language (docs/translating.md).
-            "builtins": ["rapport.templatetags.locale_dates"],
+            "builtins": ["rapport.templatetags.locale_dates", "rapport.templatetags.system_texts"],
         },
     }
 ]

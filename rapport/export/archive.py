@@ -16,6 +16,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.db import models
+from django.utils.translation import get_language, gettext, pgettext
+
+from rapport.goals.models import Status as GoalStatus
+from rapport.meetings.models import Cadence, Note, OneOnOne, Section
+from rapport.people.models import DayAway
+
 SCHEMA_FILE = Path(__file__).parent / "data" / "schema.json"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -120,6 +127,19 @@ def csv_files(data: Json) -> dict[str, str]:
     }
 
 
+def _word(choices: type[models.TextChoices], value: str) -> str:
+    """A stored choice ("weekly", "holiday") as a word in the active language; English writes
+    its labels in lower case inside a sentence, as the README always did."""
+    label = str(dict(choices.choices).get(value, value))
+    return label.lower() if (get_language() or "en").startswith("en") else label
+
+
+def _role(value: str) -> str:
+    if value == "manager":
+        return pgettext("your role in a 1:1", "manager")
+    return pgettext("your role in a 1:1", "report")
+
+
 def _quote(text: str) -> str:
     """A user's text as a Markdown block quote (kept verbatim, line by line)."""
     lines = text.strip().splitlines() or [""]
@@ -129,38 +149,52 @@ def _quote(text: str) -> str:
 def markdown(data: Json) -> str:
     person = data["person"]
     out: list[str] = [
-        f"# Your data in Rapport: {person['name']}",
+        "# " + gettext("Your data in Rapport: %(name)s") % {"name": person["name"]},
         "",
-        f"Prepared {data['generated_at']}. The same data, machine-readable, is in data.json "
-        "(described by schema.json); tables of it are in the CSV files.",
+        gettext(
+            "Prepared %(when)s. The same data, machine-readable, is in data.json (described by "
+            "schema.json); tables of it are in the CSV files."
+        )
+        % {"when": data["generated_at"]},
         "",
-        "## You",
+        "## " + gettext("You"),
         "",
     ]
-    for key in (
-        "name",
-        "preferred_name",
-        "email",
-        "title",
-        "timezone",
-        "manager",
-        "role",
-        "started_on",
-        "left_on",
+    for key, label in (
+        ("name", gettext("Name")),
+        ("preferred_name", gettext("Preferred name")),
+        ("email", gettext("Email")),
+        ("title", gettext("Title")),
+        ("timezone", gettext("Time zone")),
+        ("manager", gettext("Manager")),
+        ("role", gettext("Role")),
+        ("started_on", gettext("Started on")),
+        ("left_on", gettext("Left on")),
     ):
         if person.get(key):
-            out.append(f"- {key.replace('_', ' ').capitalize()}: {person[key]}")
+            out.append(f"- {label}: {person[key]}")
     profile = data["working_profile"]
     if profile:
-        out += ["", "## Working with me", ""]
+        out += ["", "## " + gettext("Working with me"), ""]
         for answer in profile["answers"]:
             shared = (
-                "shared with your manager" if answer["shared_with_manager"] else "kept to yourself"
+                gettext("shared with your manager")
+                if answer["shared_with_manager"]
+                else gettext("kept to yourself")
             )
             out += [f"### {answer['question']} ({shared})", "", _quote(answer["answer"]), ""]
     if data["days_away"]:
-        out += ["", "## Days away", ""]
-        out += [f"- {d['starts_on']} to {d['ends_on']}: {d['kind']}" for d in data["days_away"]]
+        out += ["", "## " + gettext("Days away"), ""]
+        out += [
+            "- "
+            + gettext("%(first)s to %(last)s: %(kind)s")
+            % {
+                "first": d["starts_on"],
+                "last": d["ends_on"],
+                "kind": _word(DayAway.Kind, d["kind"]),
+            }
+            for d in data["days_away"]
+        ]
     for pair in _pairs(data):
         out += _pair_markdown(pair)
     return "\n".join(out).rstrip() + "\n"
@@ -169,64 +203,101 @@ def markdown(data: Json) -> str:
 def _pair_markdown(pair: Json) -> list[str]:
     out = [
         "",
-        f"## 1:1 of {pair['manager']} and {pair['report']} (you are the "
-        f"{pair['my_role']}; {pair['status']})",
+        "## "
+        + gettext("1:1 of %(manager)s and %(report)s (you are the %(role)s; %(status)s)")
+        % {
+            "manager": pair["manager"],
+            "report": pair["report"],
+            "role": _role(pair["my_role"]),
+            "status": _word(OneOnOne.Status, pair["status"]),
+        },
         "",
     ]
-    out.append(f"{len(pair['meetings'])} meetings, {pair['cadence']}, since {pair['starts_on']}.")
+    out.append(
+        gettext("%(count)s meetings, %(cadence)s, since %(day)s.")
+        % {
+            "count": len(pair["meetings"]),
+            "cadence": _word(Cadence, pair["cadence"]),
+            "day": pair["starts_on"],
+        }
+    )
     if pair["talking_points"]:
-        out += ["", "### Talking points", ""]
+        out += ["", "### " + gettext("Talking points"), ""]
         for t in pair["talking_points"]:
-            private = " (private)" if t["private"] else ""
-            out.append(f"- [{t['section']}] {t['author']}{private}: {t['text']}")
+            private = " (" + gettext("private") + ")" if t["private"] else ""
+            section = _word(Section, t["section"])
+            out.append(f"- [{section}] {t['author']}{private}: {t['text']}")
     if pair["notes"]:
-        out += ["", "### Notes", ""]
+        out += ["", "### " + gettext("Notes"), ""]
         for n in pair["notes"]:
             out += [
-                f"#### {n['meeting_of']}: {n['author']}, {n['kind']}",
+                f"#### {n['meeting_of']}: {n['author']}, {_word(Note.Kind, n['kind'])}",
                 "",
                 _quote(n["body"]),
                 "",
             ]
     if pair["note_conflict_copies"]:
-        out += ["", "### Kept copies of your notes", ""]
+        out += ["", "### " + gettext("Kept copies of your notes"), ""]
         for c in pair["note_conflict_copies"]:
-            out += [f"#### {c['meeting_of']} ({c['kind']})", "", _quote(c["body"]), ""]
+            kind = _word(Note.Kind, c["kind"])
+            out += [f"#### {c['meeting_of']} ({kind})", "", _quote(c["body"]), ""]
     if pair["action_items"]:
-        out += ["", "### Action items", ""]
+        out += ["", "### " + gettext("Action items"), ""]
         for a in pair["action_items"]:
-            done = f", done {a['done_at']}" if a["done_at"] else ""
-            due = f", due {a['due_on']}" if a["due_on"] else ""
+            done = ", " + gettext("done %(when)s") % {"when": a["done_at"]} if a["done_at"] else ""
+            due = ", " + gettext("due %(day)s") % {"day": a["due_on"]} if a["due_on"] else ""
             out.append(f"- {a['text']} ({a['owner']}{due}{done})")
     for goal in pair["goals"]:
-        out += ["", f"### Goal: {goal['title']} ({goal['status']})", ""]
+        out += [
+            "",
+            "### "
+            + gettext("Goal: %(title)s (%(status)s)")
+            % {"title": goal["title"], "status": _word(GoalStatus, goal["status"])},
+            "",
+        ]
         if goal["why"]:
             out += [_quote(goal["why"]), ""]
         for u in goal["progress"]:
             parts = [p for p in (u["value"], u["obstacle"], u["note"]) if p]
             out.append(f"- {u['created_at']}, {u['by']}: {'; '.join(map(str, parts))}")
         for c in goal["coaching"]:
-            out.append(f"- Coaching {c['created_at']}: {c['obstacle']} -> {c['decision']}")
+            out.append(
+                "- "
+                + gettext("Coaching %(when)s: %(obstacle)s -> %(decision)s")
+                % {"when": c["created_at"], "obstacle": c["obstacle"], "decision": c["decision"]}
+            )
             if c["private_note"]:
-                out.append(f"  - Your private note: {c['private_note']}")
+                out.append(
+                    "  - " + gettext("Your private note: %(note)s") % {"note": c["private_note"]}
+                )
     if pair["check_ins"]:
-        out += ["", "### Check-ins", ""]
+        out += ["", "### " + gettext("Check-ins"), ""]
         for c in pair["check_ins"]:
             out.append(
-                f"- {c['meeting_of']}: mood {c['mood']}, energy {c['energy']}, "
-                f"workload {c['workload']}"
+                "- "
+                + gettext("%(meeting)s: mood %(mood)s, energy %(energy)s, workload %(workload)s")
+                % {
+                    "meeting": c["meeting_of"],
+                    "mood": c["mood"],
+                    "energy": c["energy"],
+                    "workload": c["workload"],
+                }
             )
             for key in ("wins", "challenges", "topics", "outside_work"):
                 if c[key]:
                     out.append(f"  - {key.replace('_', ' ')}: {c[key]}")
     card = pair["person_card"]
     if card:
-        out += ["", f"### Your person card about {pair['report']}", ""]
+        out += [
+            "",
+            "### " + gettext("Your person card about %(name)s") % {"name": pair["report"]},
+            "",
+        ]
         for key, value in card.items():
             if key != "updated_at" and value:
                 out += [f"#### {key.replace('_', ' ').capitalize()}", "", _quote(value), ""]
     if pair["dismissed_signals"]:
-        out += ["", "### Signals you set aside", ""]
+        out += ["", "### " + gettext("Signals you set aside"), ""]
         for d in pair["dismissed_signals"]:
             out.append(f"- {d['dismissed_at']}: {d['title']}: {d['reason']}")
     return out

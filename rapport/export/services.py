@@ -18,12 +18,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from rapport import access
 from rapport.audit import services as audit
 from rapport.audit.models import Action as AuditAction
+from rapport.display import language_to_activate
 from rapport.export import archive, selectors
 from rapport.export.models import OFFERED_FOR, DataExport
 from rapport.notify.tasks import enqueue_or_log
@@ -103,7 +104,9 @@ def export_build(*, export_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     try:
         contents = selectors.export_contents(export.person, now=now)
-        data = archive.zip_bytes(contents)
+        # The README speaks the person's language, whoever builds it (usually the worker).
+        with translation.override(language_to_activate(export.person.email_language)):
+            data = archive.zip_bytes(contents)
         name = f"{export.uuid}.zip"
         target = export_dir() / name
         partial = target.with_suffix(".part")

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
+
+from rapport.display import format_date
 
 LOW, HIGH = 1, 5
 
@@ -34,8 +35,8 @@ def mood_sparkline(
         "%(scores)s"
     ) % {
         "count": len(moods),
-        "first": date_format(first, "j M"),
-        "last": date_format(last, "j M"),
+        "first": format_date(first, "j M"),
+        "last": format_date(last, "j M"),
         "scores": scores,
     }
     label = escape(

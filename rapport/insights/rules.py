@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from rapport.display import format_date
 
 
 class Rule(models.TextChoices):
@@ -138,7 +139,7 @@ def strongest(groups: Sequence[SignalGroup]) -> Severity | None:
 
 
 def _day(value: date) -> str:
-    return date_format(value, "j M Y")
+    return format_date(value, "j M Y")
 
 
 def _trailing_run(flags: Sequence[bool]) -> int:

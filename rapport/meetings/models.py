@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 
 from rapport.crypto.fields import EncryptedCharField, EncryptedTextField
+from rapport.meetings import system_texts
 from rapport.people.models import DayAway, Person, validate_timezone, validate_video_link
 
 
@@ -216,6 +217,12 @@ class Meeting(models.Model):
         passed since its time: the pair may be in it right now, or mark it held later that day."""
         return now - timedelta(days=1)
 
+    @property
+    def shown_status_reason(self) -> str:
+        """The status reason in the active language (system_texts: Rapport's own reasons are
+        translated; one a person wrote stays as written)."""
+        return system_texts.shown_reason(self.status_reason)
+
 
 class TalkingPoint(models.Model):
     """Belongs to the pair, not to a meeting: a point stays on the agenda of every open meeting
@@ -252,6 +259,12 @@ class TalkingPoint(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the active language: the points Rapport puts on an agenda are translated
+        (system_texts); what people wrote stays as written."""
+        return system_texts.shown_point(self.text)
 
 
 class Note(models.Model):

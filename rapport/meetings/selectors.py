@@ -574,7 +574,7 @@ def search_hits(viewer: Person, query: str) -> SearchResult:
     hits = [
         SearchHit(
             where="agenda" if point.discussed_in is None else "discussed point",
-            text=point.text,
+            text=point.shown_text,
             one_on_one=point.one_on_one,
             meeting=point.discussed_in or next_meeting.get(point.one_on_one_id),
             at=point.discussed_in.scheduled_for if point.discussed_in else point.created_at,
@@ -606,7 +606,7 @@ def search_hits(viewer: Person, query: str) -> SearchResult:
     hits += [
         SearchHit(
             where="meeting",
-            text=meeting.status_reason,
+            text=meeting.shown_status_reason,
             one_on_one=meeting.one_on_one,
             meeting=meeting,
             at=meeting.scheduled_for,

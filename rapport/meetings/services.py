@@ -21,7 +21,8 @@ from django.utils.translation import gettext, ngettext
 from rapport import access, versions
 from rapport.audit import services as audit
 from rapport.audit.models import Action as AuditAction
-from rapport.meetings import recurrence, selectors, slots, timing
+from rapport.display import format_date
+from rapport.meetings import recurrence, selectors, slots, system_texts, timing
 from rapport.meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -44,14 +45,14 @@ from rapport.people.services import ReportingCycleError, cycle_message, would_cr
 HORIZON = timedelta(weeks=10)
 EXTEND_WHEN_LESS_THAN = timedelta(weeks=6)
 # A pair without an active goal has this on its agenda (goals/services.py keeps it there).
-NEXT_GOAL_PROMPT = "Define the next goal"
+NEXT_GOAL_PROMPT = system_texts.NEXT_GOAL_PROMPT
 # The growth conversation's template agenda (meeting_make_growth).
 GROWTH_AGENDA = Path(__file__).parent / "data" / "growth_agenda.json"
 # A new pair's first 1:1 is for getting to know each other: connection questions from the bank
 # and this point for the report (questions.services.first_one_on_ones_agenda adds them, since
 # meetings may not read the bank). Holding that first meeting puts the first goals on the next.
-PROFILE_PROMPT = "Fill in your working-with-me profile"
-FIRST_GOALS_PROMPT = "Define your first goals"
+PROFILE_PROMPT = system_texts.PROFILE_PROMPT
+FIRST_GOALS_PROMPT = system_texts.FIRST_GOALS_PROMPT
 
 
 @dataclass(frozen=True)
@@ -392,7 +393,7 @@ def one_on_ones_close_where_manager_changed() -> int:
         return 0
     Meeting.objects.filter(
         one_on_one__in=closing, status=Meeting.Status.UPCOMING, scheduled_for__gt=now
-    ).update(status=Meeting.Status.CANCELLED, status_reason="The 1:1 closed: the manager changed.")
+    ).update(status=Meeting.Status.CANCELLED, status_reason=system_texts.MANAGER_CHANGED)
     return OneOnOne.objects.filter(pk__in=closing).update(
         status=OneOnOne.Status.CLOSED,
         closed_at=now,
@@ -411,8 +412,8 @@ def away_reason(away: DayAway, one_on_one: OneOnOne) -> str:
     the person's own manager, who schedules them (docs/privacy.md): a manager's reports read
     only that their manager is away."""
     if away.person_id == one_on_one.report_id and away.kind != DayAway.Kind.OTHER:
-        return f"{away.person.name} is away ({away.get_kind_display().lower()})"
-    return f"{away.person.name} is away"
+        return system_texts.away_reason_text(away.person.name, away.kind)
+    return system_texts.away_reason_text(away.person.name, None)
 
 
 def _days_away_around(person_ids: Iterable[int], first: datetime, last: datetime) -> list[DayAway]:
@@ -929,7 +930,7 @@ def action_add(
                 "%(date)s has passed. Choose today or a later day, or tick “Already late” to "
                 "record it with that date."
             )
-            % {"date": f"{due_on:%-d %b %Y}"}
+            % {"date": format_date(due_on, "j M Y")}
         )
     if meeting is not None and meeting.one_on_one_id != one_on_one.pk:
         raise ValidationError(gettext("That meeting belongs to another 1:1."))
@@ -1259,7 +1260,7 @@ def _departure_apply(departure: Departure, *, now: datetime) -> None:
         ).values_list("pk", flat=True)
     )
     Meeting.objects.filter(pk__in=cancelled).update(
-        status=Meeting.Status.CANCELLED, status_reason=f"The 1:1 ended: {person.name} has left."
+        status=Meeting.Status.CANCELLED, status_reason=system_texts.person_left_reason(person.name)
     )
     reports = list(Person.objects.filter(manager=person).values_list("pk", flat=True))
     Person.objects.filter(pk__in=reports).update(manager=person.manager_id)
@@ -1343,7 +1344,7 @@ def departure_undo(*, departure: Departure, by: Person, now: datetime | None = N
                 "%(date)s.",
                 grace.days,
             )
-            % {"days": grace.days, "date": f"{timezone.localtime(until):%-d %B %Y}"},
+            % {"days": grace.days, "date": format_date(timezone.localtime(until), "j F Y")},
             code="grace_over",
         )
     person = Person.objects.select_for_update().get(pk=departure.person_id)

@@ -34,7 +34,6 @@ FIRST_YEAR = 1970
 LAST_YEAR = 2200
 # A range of times or days reads best with an en dash.
 DASH = "\u2013"
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def monday_of(day: date) -> date:
@@ -262,15 +261,15 @@ def lay_out_week(week: Week, *, today: date) -> WeekLayout:
 
 
 def hours_text(person: Person) -> str:
-    days = person.working_day_names()
+    # Day numbers (Monday 0), not names: the names are in the reader's language.
+    days = [index for index in range(7) if person.works_on(index)]
     return (
         f"{_day_ranges(days)} "
         f"{person.work_starts:%H:%M}{DASH}{person.work_ends:%H:%M} {person.timezone}"
     )
 
 
-def _day_ranges(names: list[str]) -> str:
-    indexes = [DAY_NAMES.index(name) for name in names]
+def _day_ranges(indexes: list[int]) -> str:
     runs: list[list[int]] = []
     for index in indexes:
         if runs and index == runs[-1][-1] + 1:

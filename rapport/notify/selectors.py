@@ -43,9 +43,9 @@ def shared_agenda(viewer: Person, meeting: Meeting) -> list[SharedSection]:
     Connection first, as everywhere."""
     sections = []
     for section in meeting_selectors.agenda_for(viewer, meeting):
-        texts = [point.text for point in section.points if not point.is_private]
+        texts = [point.shown_text for point in section.points if not point.is_private]
         texts += [
-            template.text
+            template.shown_text
             for template, discussed in section.recurring
             if not template.is_private and (meeting.is_open or discussed)
         ]
@@ -59,7 +59,7 @@ def shared_points_left(viewer: Person, meeting: Meeting) -> list[SharedSection]:
     sections = {value: SharedSection(label=str(label)) for value, label in Section.choices}
     for point in meeting_selectors.points_left_after(viewer, meeting):
         if not point.is_private:
-            sections[point.section].points.append(point.text)
+            sections[point.section].points.append(point.shown_text)
     return [section for section in sections.values() if section.points]
 
 

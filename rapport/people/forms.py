@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.http import HttpRequest
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rapport.audit import services as audit
@@ -105,6 +105,23 @@ class PeopleSearchForm(forms.Form):
     )
 
 
+def zone_filter_attrs() -> dict[str, Any]:
+    """The zone <select>'s attributes: ui.js adds the filter box and reads its words, in the
+    viewer's language, from the data-say-* attributes ({count} is filled in by the script)."""
+    return {
+        "data-zone-filter": "",
+        "autocomplete": "off",
+        "data-say-label": _("Filter time zones"),
+        "data-say-placeholder": _("Type a city or region to filter"),
+        "data-say-matches-one": ngettext_lazy(
+            "{count} time zone matches", "{count} time zones match", 1
+        ),
+        "data-say-matches-other": ngettext_lazy(
+            "{count} time zone matches", "{count} time zones match", 2
+        ),
+    }
+
+
 class TimezoneField(forms.ChoiceField):
     """Canonical zones grouped by region (a filter box is added by ui.js). A stored or posted
     alias (Africa/Asmera, US/Eastern) is still accepted and becomes its canonical name."""
@@ -114,9 +131,7 @@ class TimezoneField(forms.ChoiceField):
         kwargs.setdefault(
             "error_messages", {"invalid_choice": _("Choose a time zone from the list.")}
         )
-        kwargs.setdefault(
-            "widget", forms.Select(attrs={"data-zone-filter": "", "autocomplete": "off"})
-        )
+        kwargs.setdefault("widget", forms.Select(attrs=zone_filter_attrs()))
         super().__init__(choices=timezone_choices, **kwargs)
 
     def keep(self, stored: str | None) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from functools import cache, lru_cache
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -61,6 +62,7 @@ COLUMNS = (
     "work_starts",
     "work_ends",
     "preferred_name",
+    "language",
 )
 REQUIRED_COLUMNS = ("email", "name")
 BATCH_SIZE = 1000
@@ -79,6 +81,7 @@ FIELDS = (
     "work_days",
     "work_starts",
     "work_ends",
+    "language",
 )
 
 Progress = Callable[[int, int], None]
@@ -138,6 +141,8 @@ class Row:
     work_starts: time | None = None
     work_ends: time | None = None
     preferred_name: str = ""
+    # A code of settings.LANGUAGES ("de"); blank means "not stated".
+    language: str = ""
     # "Daniel Cohen" when `name` is written "Cohen, Daniel"; None otherwise.
     name_swap: str | None = None
 
@@ -168,6 +173,7 @@ class Target:
     work_days: int
     work_starts: time
     work_ends: time
+    language: str = ""
 
     def values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in FIELDS)
@@ -523,6 +529,15 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
     work_starts = _clock_time("work_starts", values.get("work_starts", ""), problem)
     work_ends = _clock_time("work_ends", values.get("work_ends", ""), problem)
 
+    language = values.get("language", "").strip().lower()
+    codes = [code for code, _name in settings.LANGUAGES]
+    if language and language not in codes:
+        problem(
+            gettext("the language “%(value)s” is not one of %(codes)s")
+            % {"value": values["language"], "codes": ", ".join(codes)}
+        )
+        language = ""
+
     if not email_is_valid:
         return None
     return Row(
@@ -538,6 +553,7 @@ def _read_row(line: int, values: dict[str, str], problems: list[ImportProblem]) 
         work_starts=work_starts,
         work_ends=work_ends,
         preferred_name=preferred_name,
+        language=language,
         name_swap=name_swap,
     )
 
@@ -678,6 +694,8 @@ def plan_import(
             work_days=_or_current(row.work_days, current, "work_days", WEEKDAYS_MONDAY_TO_FRIDAY),
             work_starts=_or_current(row.work_starts, current, "work_starts", DEFAULT_WORK_STARTS),
             work_ends=_or_current(row.work_ends, current, "work_ends", DEFAULT_WORK_ENDS),
+            # A blank cell leaves the person's own choice (people choose on their account page).
+            language=row.language or (current.language if current else ""),
         )
         target = targets[row.email]
         if target.work_ends <= target.work_starts:

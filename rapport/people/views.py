@@ -18,7 +18,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rapport import access
 from rapport.audit import services as audit
 from rapport.audit.models import Action
+from rapport.display import format_date
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings import services as meeting_services
@@ -162,7 +162,7 @@ def person_departure(request: SignedInRequest, person_uuid: str) -> HttpResponse
                         "Scheduled %(name)s's departure for %(day)s: they keep access until then, "
                         "and you can cancel it before that day."
                     )
-                    % {"name": person.name, "day": date_format(leaves_on, "j F Y")},
+                    % {"name": person.name, "day": format_date(leaves_on, "j F Y")},
                 )
             else:
                 days = settings.RAPPORT_DEPARTURE_UNDO_DAYS

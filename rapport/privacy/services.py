@@ -33,7 +33,6 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 from django.utils.crypto import get_random_string
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext, gettext_noop
 from django_tasks_db.models import DBTaskResult
@@ -43,6 +42,7 @@ from rapport.api.models import ApiToken
 from rapport.audit import services as audit
 from rapport.audit.models import Action as AuditAction
 from rapport.checkins.models import CheckIn
+from rapport.display import format_date
 from rapport.export.models import DataExport
 from rapport.export.services import export_dir
 from rapport.goals.models import CoachingConversation, Goal, GoalUpdate
@@ -192,6 +192,11 @@ class ErasureSummary:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def shown_counts(self) -> list[tuple[str, int]]:
+        """The counts with each kind in the active language (the keys stay English)."""
+        return [(kind_label(kind), count) for kind, count in self.counts.items()]
+
     def record(self) -> dict[str, Any]:
         """What an audit trail may keep: the fact and the numbers, no name and no content."""
         return {
@@ -211,7 +216,7 @@ def erasure_refusal(person: Person, *, today: date) -> str | None:
             return gettext(
                 "%(name)s leaves on %(day)s. Only people who have left can be erased: come back "
                 "after that day."
-            ) % {"name": person.name, "day": date_format(person.left_on, "j F Y")}
+            ) % {"name": person.name, "day": format_date(person.left_on, "j F Y")}
         return gettext(
             "%(name)s has not left. Only people who have left can be erased: record their "
             "departure first."
@@ -249,6 +254,24 @@ def _pair_fate(person: Person, pair: OneOnOne, today: date) -> PairFate:
     )
 
 
+# An erasure's counts name the content of a 1:1 removed whole with this prefix (kept in English
+# in the Erasure row); `kind_label` shows it in the reader's language.
+REMOVED_WHOLE = "1:1s removed whole: "
+
+
+def kind_label(kind: str) -> str:
+    """A kind of content of an erasure's counts, in the active language."""
+    if kind.startswith(REMOVED_WHOLE):
+        what = kind.removeprefix(REMOVED_WHOLE)
+        for step in _pair_steps([]):  # querysets only: nothing is read
+            if step.kind.lower() == what:
+                label = gettext(step.kind)
+                # English keeps its lower-case list; other languages capitalise as they need.
+                what = what if label == step.kind else label
+                return gettext("1:1s removed whole: %(what)s") % {"what": what}
+    return gettext(kind)
+
+
 def _erasure_plan(person: Person, *, today: date) -> tuple[Plan, tuple[PairFate, ...], list[int]]:
     pairs = list(
         OneOnOne.objects.filter(Q(manager=person) | Q(report=person))
@@ -259,7 +282,7 @@ def _erasure_plan(person: Person, *, today: date) -> tuple[Plan, tuple[PairFate,
     removed = [pair.pk for pair, fate in zip(pairs, fates, strict=True) if not fate.kept]
     plan = Plan()
     for step in _pair_steps(removed):
-        plan.add(Step(f"1:1s removed whole: {step.kind.lower()}", step.rows, step.empty))
+        plan.add(Step(f"{REMOVED_WHOLE}{step.kind.lower()}", step.rows, step.empty))
     own = [
         Step(
             gettext_noop("Their private talking points"),

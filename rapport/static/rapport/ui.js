@@ -52,12 +52,15 @@ function setUpZoneFilter(select) {
   input.type = "search";
   input.className = "zone-filter";
   input.id = `${select.id || "zone"}-filter`;
-  input.placeholder = "Type a city or region to filter";
+  // The words, in the viewer's language, come from the select's data-say-* attributes
+  // (people/forms.py); the English is only a fallback.
+  const say = select.dataset;
+  input.placeholder = say.sayPlaceholder || "Type a city or region to filter";
   input.autocomplete = "off";
   const label = document.createElement("label");
   label.className = "visually-hidden";
   label.htmlFor = input.id;
-  label.textContent = "Filter time zones";
+  label.textContent = say.sayLabel || "Filter time zones";
   const status = document.createElement("span");
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
@@ -83,7 +86,11 @@ function setUpZoneFilter(select) {
       shown += groupShown;
     }
     if (words.length && first) select.value = first.value;
-    status.textContent = words.length ? `${shown} time zones match` : "";
+    const matches =
+      shown === 1
+        ? say.sayMatchesOne || "{count} time zone matches"
+        : say.sayMatchesOther || "{count} time zones match";
+    status.textContent = words.length ? matches.replace("{count}", String(shown)) : "";
   });
 }
 
