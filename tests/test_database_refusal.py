@@ -77,7 +77,7 @@ def test_the_notes_endpoint_answers_503_json_whatever_the_accept_header(cast: Ca
 
 def test_a_page_the_database_refuses_still_gets_the_ordinary_500(cast: Cast) -> None:
     client = signed_in(cast)
-    with mock.patch("rapport.views.home_for", side_effect=READ_ONLY):
+    with mock.patch("rapport.views.home_page", side_effect=READ_ONLY):
         response = client.get(reverse("home"), HTTP_ACCEPT="text/html,*/*;q=0.8")
     assert response.status_code == 500
     assert response.headers["Content-Type"].startswith("text/html")

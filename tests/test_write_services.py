@@ -103,6 +103,7 @@ NOT_A_PERSONS_WRITE = {
     "meetings.services.departures_apply_due": BOOKKEEPING + " (scheduled departures due)",
     "meetings.services.departure_undo_grace": PURE + " (reads a setting)",
     "checkins.services.topic_lines": PURE,
+    "privacy.services.kind_label": PURE + " (the label of an erasure count, for display)",
     "goals.services.ensure_next_goal_prompt": BOOKKEEPING,
     "meetings.services.meetings_extend": BOOKKEEPING,
     "meetings.services.schedules_extend_due": BOOKKEEPING,
