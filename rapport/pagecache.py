@@ -91,6 +91,7 @@ def _templates_digest() -> str:
 def page_content[Data](
     request: HttpRequest,
     kind: str,
+    viewer_id: int,
     *,
     now: datetime,
     data: Callable[[], Data],
@@ -105,7 +106,6 @@ def page_content[Data](
     without keeping (content that changes with others' writes, such as HR's overview)."""
     if not (settings.RAPPORT_PAGE_CACHE and keep):
         return SafeString(render_to_string(template, context(data()), request))
-    viewer_id: int = request.user.pk
     key = _key(
         f"html-{kind}",
         viewer_id,

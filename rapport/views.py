@@ -57,6 +57,7 @@ def home(request: SignedInRequest) -> HttpResponse:
     content = pagecache.page_content(
         request,
         "home",
+        viewer.pk,
         now=now,
         data=lambda: home_page(viewer, now=now),
         template="home.html#content",

@@ -69,6 +69,7 @@ def team(request: SignedInRequest) -> HttpResponse:
     content = pagecache.page_content(
         request,
         "team",
+        request.user.pk,
         now=now,
         data=data,
         template="insights/team.html#content",
