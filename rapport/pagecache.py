@@ -8,17 +8,32 @@ minute the data is computed for, the viewer's time zone and language, and the da
   show local times to the minute ("09:41" on home, "Now" from a 1:1's first minute).
 - every write that changes what a viewer's page shows bumps that viewer's version.
 
+`page_content` keeps the page's main content as rendered HTML under the same key, with what
+else the content reads from the request (the team view's `?sort=` and `?show=`), so a request
+served from it renders only the layout (navigation, messages, CSP nonce, CSRF token). The forms in
+it get the request's own CSRF token on the way out: the stored HTML has a random mark in its
+place, never a token.
+
 docs/performance.md#page-cache says what is cached and what it saves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 
 from rapport import versions
 
@@ -33,15 +48,8 @@ def as_of(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def page_data[Data](
-    kind: str, viewer_id: int, now: datetime, build: Callable[[datetime], Data]
-) -> Data:
-    """`build(as_of(now))`, kept per viewer under the viewer's current version."""
-    moment = as_of(now)
-    if not settings.RAPPORT_PAGE_CACHE:
-        return build(moment)
-    version = versions.of_person(viewer_id)
-    key = ":".join(
+def _key(kind: str, viewer_id: int, version: str, moment: datetime, *more: str) -> str:
+    return ":".join(
         (
             f"page{FORMAT}",
             kind,
@@ -50,10 +58,69 @@ def page_data[Data](
             moment.strftime("%Y%m%dT%H%M"),
             timezone.get_current_timezone_name(),
             translation.get_language() or "",
+            *more,
         )
     )
+
+
+def page_data[Data](
+    kind: str, viewer_id: int, now: datetime, build: Callable[[datetime], Data]
+) -> Data:
+    """`build(as_of(now))`, kept per viewer under the viewer's current version."""
+    moment = as_of(now)
+    if not settings.RAPPORT_PAGE_CACHE:
+        return build(moment)
+    key = _key(kind, viewer_id, versions.of_person(viewer_id), moment)
     data = cache.get(key)
     if data is None:
         data = build(moment)
         cache.set(key, data, TIMEOUT_SECONDS)
     return data
+
+
+@functools.cache
+def _templates_digest() -> str:
+    """Part of every HTML key: a release that changes any template renders anew at once."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("**/templates/**/*.html")):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def page_content[Data](
+    request: HttpRequest,
+    kind: str,
+    viewer_id: int,
+    *,
+    now: datetime,
+    data: Callable[[], Data],
+    template: str,
+    context: Callable[[Data], dict[str, Any]],
+    variant: Iterable[str] = (),
+    keep: bool = True,
+) -> SafeString:
+    """`template` (the page's content) rendered with `context(data())`, kept per viewer as HTML
+    under the viewer's version read first, the minute, time zone and language (as `page_data`)
+    and `variant`: everything else the content shows of the request. `keep=False` renders
+    without keeping (content that changes with others' writes, such as HR's overview)."""
+    if not (settings.RAPPORT_PAGE_CACHE and keep):
+        return SafeString(render_to_string(template, context(data()), request))
+    key = _key(
+        f"html-{kind}",
+        viewer_id,
+        versions.of_person(viewer_id),
+        as_of(now),
+        _templates_digest(),
+        *variant,
+    )
+    parts: list[str] | None = cache.get(key)
+    if parts is None:
+        # `{% csrf_token %}` writes this mark; each request puts its own token in its place.
+        mark = secrets.token_hex(16)
+        html = render_to_string(template, {**context(data()), "csrf_token": mark}, request)
+        parts = html.split(mark)
+        cache.set(key, parts, TIMEOUT_SECONDS)
+    if len(parts) == 1:
+        return SafeString(parts[0])
+    return SafeString(get_token(request).join(parts))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,10 +10,10 @@ from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from rapport import access
+from rapport import access, pagecache
 from rapport.database import write_refusal
 from rapport.display import url_patterns
-from rapport.home import home_page
+from rapport.home import HomePage, home_page
 from rapport.http import SignedInRequest
 from rapport.middleware import refused_write_answer
 from rapport.notify.selectors import email_health_fields
@@ -28,29 +29,42 @@ def home(request: SignedInRequest) -> HttpResponse:
     admins the organisation at a glance."""
     viewer = request.user
     now = timezone.now()
-    page = home_page(viewer, now=now)
+    # HR's and admins' overview changes with every write in the organisation: read each time.
     overview = (
         selectors.organisation_overview(viewer, today=timezone.localdate(now))
         if access.can_see_organisation_overview(viewer)
         else None
     )
-    context = {
-        "home": page.home,
-        "open_actions": page.open_actions,
-        "overdue_actions": page.overdue_actions,
-        "team": page.team,
-        "team_hours_chart": page.team_hours_chart,
-        "team_sizes_chart": team_sizes_chart(overview) if overview else None,
-        "my_manager": page.my_manager,
-        "checkin_due": page.checkin_due,
-        "overview": overview,
-        "can_import": access.can_import_people(viewer),
-        "now": now,
-        "urls": url_patterns(
-            meeting="meetings:meeting", one_on_one="meetings:one_on_one", person="people:detail"
-        ),
-    }
-    return render(request, "home.html", context)
+
+    def context(page: HomePage) -> dict[str, Any]:
+        return {
+            "home": page.home,
+            "open_actions": page.open_actions,
+            "overdue_actions": page.overdue_actions,
+            "team": page.team,
+            "team_hours_chart": page.team_hours_chart,
+            "team_sizes_chart": team_sizes_chart(overview) if overview else None,
+            "my_manager": page.my_manager,
+            "checkin_due": page.checkin_due,
+            "overview": overview,
+            "can_import": access.can_import_people(viewer),
+            "now": now,
+            "urls": url_patterns(
+                meeting="meetings:meeting", one_on_one="meetings:one_on_one", person="people:detail"
+            ),
+        }
+
+    content = pagecache.page_content(
+        request,
+        "home",
+        viewer.pk,
+        now=now,
+        data=lambda: home_page(viewer, now=now),
+        template="home.html#content",
+        context=context,
+        keep=overview is None,
+    )
+    return render(request, "home.html", {"content": content})
 
 
 @login_not_required

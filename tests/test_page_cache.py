@@ -1,25 +1,31 @@
-"""The shared cache (settings CACHES) and the per-viewer page data kept in it (rapport/pagecache.py,
-rapport/versions.py): never stale, never shared between viewers.
+"""The shared cache (settings CACHES) and what it keeps per viewer (rapport/pagecache.py,
+rapport/versions.py): page data and the rendered content of home and the team view, never stale,
+never shared between viewers, each request with its own CSRF token.
 
 The stateful test performs random writes through the services as random members of a small
-organisation, and moves the pinned clock; after each step every viewer's home page and team view,
-served with the cache on (filled at earlier steps), must equal the same page computed with the
-cache off."""
+organisation, and moves the pinned clock; after each step every viewer's home page and team view
+(sorted and filtered too), served with the cache on (filled at earlier steps), must equal the same
+page rendered with the cache off."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # no stub for the unmasking
+    CSRF_TOKEN_LENGTH,
+    _unmask_cipher_token,
+)
 from django.test import Client, override_settings
-from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
@@ -31,6 +37,7 @@ from rapport import access, env, pagecache, versions
 from rapport.checkins.services import checkin_submit
 from rapport.checkins.window import window_of
 from rapport.goals.services import goal_propose
+from rapport.insights.models import SignalDismissal
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, TalkingPoint
 from rapport.meetings.services import (
     Rule,
@@ -46,14 +53,17 @@ from rapport.meetings.services import (
     point_delete,
 )
 from rapport.people.models import Person
-from tests.cast import build_cast
+from tests.cast import Cast, build_cast
 from tests.clock import TEST_NOW
+from tests.insights.test_team_view import overdue_actions
 
 pytestmark = pytest.mark.django_db
 
 VIEWERS = ("manager", "report", "report_two", "skip_level", "peer_manager", "peer_report", "hr")
 # The team view of someone who leads nobody is an empty state without data.
 LEADERS = ("manager", "skip_level", "peer_manager")
+# Home, the team view, and the team view sorted and filtered (another entry of the HTML cache).
+LEADER_PAGES = ("/", "/insights/team/", "/insights/team/?sort=signals&show=signals")
 # What differs between two renders of one page for one viewer, cached or not: the per-request
 # CSRF token's mask and the CSP nonce.
 NOISE = re.compile(r'(csrfmiddlewaretoken" value=|nonce=|"X-CSRFToken": )"[^"]*"')
@@ -140,10 +150,98 @@ def test_a_bump_after_commit_abandons_what_a_reader_stored_meanwhile(
     assert versions.of_person(person.pk) not in (before, inside)
 
 
-def _page(client: Client, name: str) -> str:
-    response = client.get(reverse(name))
+def _page(client: Client, url: str) -> str:
+    response = client.get(url)
     assert response.status_code == 200
     return _normalised(response.content.decode())
+
+
+@pytest.fixture
+def html_cache(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The page cache on, the clock still within one minute; yields the templates that
+    `page_content` rendered (an HTML cache hit renders none)."""
+    settings.RAPPORT_PAGE_CACHE = True
+    cache.clear()
+    rendered: list[str] = []
+    real = pagecache.render_to_string
+
+    def render_to_string(template: str, *args: Any, **kwargs: Any) -> str:
+        rendered.append(template)
+        return real(template, *args, **kwargs)
+
+    monkeypatch.setattr(pagecache, "render_to_string", render_to_string)
+    with time_machine.travel(TEST_NOW + timedelta(seconds=5), tick=False):
+        yield rendered
+
+
+def _signed_in(person: Person) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person)
+    return client
+
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
+
+
+def test_two_viewers_never_get_each_others_html(cast: Cast, html_cache: list[str]) -> None:
+    overdue_actions(cast.one_on_one)
+    manager, peer = _signed_in(cast.manager), _signed_in(cast.peer_manager)
+    pages = ("/", "/insights/team/", "/insights/team/?sort=signals&show=signals")
+    first = {
+        (who, url): client.get(url)
+        for url in pages
+        for who, client in (("m", manager), ("p", peer))
+    }
+    assert len(html_cache) == 6
+    for url in pages:
+        mine, theirs = manager.get(url).content.decode(), peer.get(url).content.decode()
+        assert "Rui Report" in mine and "Rui Report" not in theirs
+        assert "Overdue thing" not in theirs and "Priya Peer" not in mine
+        assert _normalised(mine) == _normalised(first["m", url].content.decode())
+        assert _normalised(theirs) == _normalised(first["p", url].content.decode())
+    # The second visits were the kept HTML: nothing rendered again.
+    assert len(html_cache) == 6
+    # The filtered team view is its own entry: Rosa (no signal) is not in it.
+    filtered = manager.get(pages[2]).content.decode()
+    assert "Rosa Report" in manager.get(pages[1]).content.decode()
+    assert "Rosa Report" not in filtered and 'value="signals" selected' in filtered
+
+
+def test_a_cached_pages_csrf_token_is_the_requests_own_and_a_post_with_it_is_accepted(
+    cast: Cast, html_cache: list[str]
+) -> None:
+    overdue_actions(cast.one_on_one)
+    # The same manager signed in twice (two browsers): one HTML entry, two CSRF secrets.
+    one, two = _signed_in(cast.manager), _signed_in(cast.manager)
+    one.get("/insights/team/")
+    body = two.get("/insights/team/").content.decode()
+    assert html_cache == ["insights/team.html#content"]
+    secret = two.cookies[django_settings.CSRF_COOKIE_NAME].value
+    assert secret != one.cookies[django_settings.CSRF_COOKIE_NAME].value
+    tokens = TOKEN.findall(body)
+    # The sign-out form of the layout and the dismiss form of each signal in the content.
+    assert len(tokens) >= 2
+    assert all(len(token) == CSRF_TOKEN_LENGTH for token in tokens)
+    assert {_unmask_cipher_token(token) for token in tokens} == {secret}
+    form = re.search(
+        r'<form method="post" action="([^"]*)"[^>]*>\s*<input type="hidden" '
+        r'name="csrfmiddlewaretoken" value="([^"]*)">\s*<input type="hidden" '
+        r'name="rule" value="overdue_actions">\s*<input type="hidden" '
+        r'name="since" value="([^"]*)">',
+        body,
+    )
+    assert form is not None
+    action, token, since = form.groups()
+    payload = {"rule": "overdue_actions", "since": since, "reason": "On holiday"}
+    # The other browser's token is refused for this one, and nothing is written...
+    other = TOKEN.findall(one.get("/insights/team/").content.decode())[-1]
+    assert two.post(action, {**payload, "csrfmiddlewaretoken": other}).status_code == 403
+    assert not SignalDismissal.objects.exists()
+    # ... its own token, from the kept HTML, is accepted.
+    assert two.post(action, {**payload, "csrfmiddlewaretoken": token}).status_code == 302
+    assert SignalDismissal.objects.get().reason == "On holiday"
+    # The dismissal bumped the manager's version: the next page is rendered anew.
+    assert "1 signal dismissed" in two.get("/insights/team/").content.decode()
 
 
 class PagesMatchWithoutTheCache(RuleBasedStateMachine):
@@ -400,11 +498,11 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
     @invariant()
     def every_cached_page_equals_the_page_without_cache(self) -> None:
         for role, client in self.clients.items():
-            for name in ("home", "insights:team") if role in LEADERS else ("home",):
-                cached = _page(client, name)
+            for url in LEADER_PAGES if role in LEADERS else ("/",):
+                cached = _page(client, url)
                 with override_settings(RAPPORT_PAGE_CACHE=False):
-                    fresh = _page(client, name)
-                assert cached == fresh, f"{role}'s {name} served stale or foreign data"
+                    fresh = _page(client, url)
+                assert cached == fresh, f"{role}'s {url} served stale or foreign data"
 
 
 def test_cached_pages_equal_pages_without_cache(settings: Settings) -> None:
@@ -458,7 +556,7 @@ def settings_for(profile: str) -> hypothesis_settings:
         deadline=None,
         database=None,
         derandomize=profile == "fast",
-        # Each step renders 14 pages twice: shrinking a failure takes minutes. The failing
+        # Each step renders 17 pages twice: shrinking a failure takes minutes. The failing
         # steps are printed as they ran.
         phases=[Phase.explicit, Phase.reuse, Phase.generate],
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

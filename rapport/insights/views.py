@@ -23,7 +23,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
-from rapport import access
+from rapport import access, pagecache
 from rapport.display import url_patterns
 from rapport.http import SignedInRequest
 from rapport.insights import org, selectors, services
@@ -49,17 +49,42 @@ def team(request: SignedInRequest) -> HttpResponse:
     the page is about their own team, so there is nothing to hide."""
     form = TeamFilterForm(request.GET)
     sort, only_signals = form.choice()
-    view = selectors.team_view_cached(request.user, now=timezone.now())
-    context = {
-        "view": view,
-        "members": selectors.sorted_members(view.members, sort=sort, only_signals=only_signals),
-        "form": form,
-        "sort": sort,
-        "only_signals": only_signals,
-        "urls": _team_urls(),
-    }
-    template = "insights/team.html#team-rows" if request.htmx else "insights/team.html"
-    return render(request, template, context)
+    now = timezone.now()
+
+    def context(view: selectors.TeamView) -> dict[str, Any]:
+        return {
+            "view": view,
+            "members": selectors.sorted_members(view.members, sort=sort, only_signals=only_signals),
+            "form": form,
+            "sort": sort,
+            "only_signals": only_signals,
+            "urls": _team_urls(),
+        }
+
+    def data() -> selectors.TeamView:
+        return selectors.team_view_cached(request.user, now=now)
+
+    if request.htmx:
+        return render(request, "insights/team.html#team-rows", context(data()))
+    content = pagecache.page_content(
+        request,
+        "team",
+        request.user.pk,
+        now=now,
+        data=data,
+        template="insights/team.html#content",
+        context=context,
+        # The filter form shows the query's values as given: they are part of the key. An
+        # invalid query (shown as given, read as the defaults) is rendered, not kept.
+        variant=(_given(request, "sort"), _given(request, "show")),
+        keep=form.is_valid(),
+    )
+    return render(request, "insights/team.html", {"content": content})
+
+
+def _given(request: SignedInRequest, name: str) -> str:
+    value = request.GET.get(name)
+    return "-" if value is None else f"{name}={value}"
 
 
 @require_POST
