@@ -3,7 +3,7 @@ English; pages, dates and emails follow it."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
@@ -185,12 +185,20 @@ def test_an_email_is_written_in_its_recipients_language(
 ) -> None:
     speak(cast.report, language)
     speak(cast.manager, "es" if language != "es" else "de")
+    on_a_known_day(cast)
     with translation.override("pt"):  # whoever triggers it, in whatever language
         email = emails.report_reminder(meeting=cast.meeting, report=cast.report)
         assert translation.get_language() == "pt"
     assert email.subject.startswith(subject_start)
     assert when in email.subject and when in email.text and when in email.html
     assert f'lang="{language or "en-gb"}"' in email.html
+
+
+def on_a_known_day(cast: Cast) -> None:
+    """The cast's meeting on Tuesday 16 June 2026 at 11:00 in Lisbon, whatever instant the suite
+    runs as (CI runs it at hostile ones): the dates written below are that day's."""
+    cast.meeting.scheduled_for = datetime(2026, 6, 16, 10, 0, tzinfo=UTC)
+    cast.meeting.save(update_fields=["scheduled_for"])
 
 
 def test_the_invitation_is_written_in_the_new_persons_language(cast: Cast) -> None:
@@ -226,6 +234,7 @@ def test_chat_messages_and_the_digest_follow_their_recipients_language(cast: Cas
 
     speak(cast.report, "de")
     speak(cast.manager, "es")
+    on_a_known_day(cast)
     reminder = chat.report_reminder(meeting=cast.meeting, report=cast.report)
     assert reminder.title == "Bereite dein 1:1 vor"
     assert reminder.link_label == "Gespräch öffnen"
