@@ -13,17 +13,13 @@ prints that page's queries (for the manager); `--cprofile PAGE` where its time g
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
-import pstats
-import statistics
 import sys
-import time
 from typing import Any
 
 import django
 
-from bench.profile import DEMO_MANAGER, PRODUCTION_ENV, _counting
+from bench.profile import DEMO_MANAGER, PRODUCTION_ENV, measure_page, print_profile
 
 
 def main() -> None:
@@ -49,7 +45,6 @@ def main() -> None:
 
 
 def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, Any]]:
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -89,42 +84,13 @@ def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, A
     for viewer, person in (("manager", manager), ("report", pair.report)):
         client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=session_cookie(person))
         for name, url, headers in pages:
-            for _ in range(5):
-                response = client.get(url, secure=True, headers=headers)
-                if response.status_code != 200:
-                    sys.exit(f"{name} ({url}) answered {response.status_code}, not 200")
-            queries: list[str] = []
-            with connection.execute_wrapper(_counting(queries)):
-                client.get(url, secure=True, headers=headers)
+            row, queries = measure_page(client, url, requests, headers)
             if name == sql_page and viewer == "manager":
                 for number, sql in enumerate(queries, start=1):
                     print(f"{number:>3}. {sql[:300]}", file=sys.stderr)
-            cpu, wall = [], []
-            for _ in range(requests):
-                began_cpu, began_wall = time.process_time(), time.perf_counter()
-                response = client.get(url, secure=True, headers=headers)
-                cpu.append((time.process_time() - began_cpu) * 1000)
-                wall.append((time.perf_counter() - began_wall) * 1000)
-            rows.append(
-                {
-                    "page": name,
-                    "viewer": viewer,
-                    "cpu_ms": round(statistics.median(cpu), 2),
-                    "cpu_min_ms": round(min(cpu), 2),
-                    "wall_ms": round(statistics.median(wall), 2),
-                    "queries": len(queries),
-                    "bytes": len(response.content),
-                }
-            )
+            rows.append({"page": name, "viewer": viewer, **row})
             if name == profile_page and viewer == "manager":
-                profiler = cProfile.Profile()
-                profiler.enable()
-                for _ in range(requests):
-                    client.get(url, secure=True, headers=headers)
-                profiler.disable()
-                stats = pstats.Stats(profiler, stream=sys.stderr)
-                stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
-                stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
+                print_profile(client, url, requests, headers)
     return rows
 
 

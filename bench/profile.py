@@ -66,7 +66,6 @@ def main() -> None:
 
 
 def measure(requests: int, manager_email: str, profile_page: str) -> list[dict[str, Any]]:
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -87,41 +86,58 @@ def measure(requests: int, manager_email: str, profile_page: str) -> list[dict[s
     ]
     rows = []
     for name, url in pages:
-        for _ in range(5):
-            response = client.get(url, secure=True)
-            if response.status_code != 200:
-                sys.exit(f"{name} ({url}) answered {response.status_code}, not 200")
-        queries: list[str] = []
-        with connection.execute_wrapper(_counting(queries)):
-            client.get(url, secure=True)
-        cpu, wall = [], []
-        for _ in range(requests):
-            began_cpu, began_wall = time.process_time(), time.perf_counter()
-            response = client.get(url, secure=True)
-            cpu.append((time.process_time() - began_cpu) * 1000)
-            wall.append((time.perf_counter() - began_wall) * 1000)
-        rows.append(
-            {
-                "page": name,
-                "path": url,
-                "cpu_ms": round(statistics.median(cpu), 2),
-                # On a busy machine the least is the steadiest figure: other processes only add.
-                "cpu_min_ms": round(min(cpu), 2),
-                "wall_ms": round(statistics.median(wall), 2),
-                "queries": len(queries),
-                "bytes": len(response.content),
-            }
-        )
+        row, _ = measure_page(client, url, requests)
+        rows.append({"page": name, "path": url, **row})
         if name == profile_page:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(requests):
-                client.get(url, secure=True)
-            profiler.disable()
-            stats = pstats.Stats(profiler, stream=sys.stderr)
-            stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
-            stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
+            print_profile(client, url, requests)
     return rows
+
+
+def measure_page(
+    client: Any, url: str, requests: int, headers: dict[str, str] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """Warms a page up (it must answer 200), counts its queries once, then times `requests`
+    requests of it: its figures and its SQL."""
+    from django.db import connection
+
+    headers = headers or {}
+    for _ in range(5):
+        response = client.get(url, secure=True, headers=headers)
+        if response.status_code != 200:
+            sys.exit(f"{url} answered {response.status_code}, not 200")
+    queries: list[str] = []
+    with connection.execute_wrapper(_counting(queries)):
+        client.get(url, secure=True, headers=headers)
+    cpu, wall = [], []
+    for _ in range(requests):
+        began_cpu, began_wall = time.process_time(), time.perf_counter()
+        response = client.get(url, secure=True, headers=headers)
+        cpu.append((time.process_time() - began_cpu) * 1000)
+        wall.append((time.perf_counter() - began_wall) * 1000)
+    row = {
+        "cpu_ms": round(statistics.median(cpu), 2),
+        # On a busy machine the least is the steadiest figure: other processes only add.
+        "cpu_min_ms": round(min(cpu), 2),
+        "wall_ms": round(statistics.median(wall), 2),
+        "queries": len(queries),
+        "bytes": len(response.content),
+    }
+    return row, queries
+
+
+def print_profile(
+    client: Any, url: str, requests: int, headers: dict[str, str] | None = None
+) -> None:
+    """cProfile of `requests` requests of a page, printed on standard error (PROFILE_SORT and
+    PROFILE_FILTER choose the order and the lines)."""
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(url, secure=True, headers=headers or {})
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
+    stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
 
 
 def _counting(queries: list[str]) -> Any:

@@ -446,15 +446,22 @@ def _csrf(answer: Answer) -> str:
     return match.group(1)
 
 
-def _sessions_across(port: int) -> dict[str, Any]:
-    """Signs in on A with the password form, uses the cookie on B, signs out on B, tries A."""
-    a, b = INSTANCES["a"], INSTANCES["b"]
-    page = _request(a, port, "GET", "/sign-in/")
+def _sign_in(instance: str, port: int) -> tuple[Any, Any, dict[str, str]]:
+    """Signs in through one instance with the password form: the sign-in page, the answer to
+    the POST and the session's cookies."""
+    page = _request(instance, port, "GET", "/sign-in/")
     cookies = dict(page.cookies)
-    signed_in = _request(a, port, "POST", "/sign-in/", cookies=cookies,
+    signed_in = _request(instance, port, "POST", "/sign-in/", cookies=cookies,
                          form={"email": SIGN_IN_EMAIL, "password": SIGN_IN_PASSWORD,
                                "csrfmiddlewaretoken": _csrf(page)})  # fmt: skip
     cookies.update(signed_in.cookies)
+    return page, signed_in, cookies
+
+
+def _sessions_across(port: int) -> dict[str, Any]:
+    """Signs in on A with the password form, uses the cookie on B, signs out on B, tries A."""
+    a, b = INSTANCES["a"], INSTANCES["b"]
+    page, signed_in, cookies = _sign_in(a, port)
     on_b = _request(b, port, "GET", "/", cookies=cookies)
     home_token = CSRF_FIELD.search(on_b.body)
     signed_out = None
@@ -477,12 +484,7 @@ def _write_across(port: int, target: dict[str, Any]) -> dict[str, Any]:
     """The manager saves their shared note through A (a fresh session: the last check signed
     out); the next page from B shows it to them and to the other person of the 1:1."""
     a, b = INSTANCES["a"], INSTANCES["b"]
-    page = _request(a, port, "GET", "/sign-in/")
-    cookies = dict(page.cookies)
-    signed_in = _request(a, port, "POST", "/sign-in/", cookies=cookies,
-                         form={"email": SIGN_IN_EMAIL, "password": SIGN_IN_PASSWORD,
-                               "csrfmiddlewaretoken": _csrf(page)})  # fmt: skip
-    cookies.update(signed_in.cookies)
+    *_, cookies = _sign_in(a, port)
     marker = f"scale-marker-{int(time.time() * 1000)}"
     before_on_b = _request(b, port, "GET", target["meeting_path"], cookies=cookies)
     token = cookies.get("csrftoken") or "x" * 32
