@@ -46,20 +46,19 @@ def main() -> None:
     django.setup()
     from django.conf import settings
 
+    from rapport import env
+
     if options.cache == "db":
         from django.core.management import call_command
 
         settings.CACHES["default"] = {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "rapport.crypto.cache.SealedDatabaseCache",
             "LOCATION": "bench_org_figures_cache",
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
         call_command("createcachetable", "bench_org_figures_cache")
     elif options.cache:
-        settings.CACHES["default"] = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": options.cache,
-        }
+        settings.CACHES["default"] = env.cache_from(options.cache)
     default = settings.CACHES["default"]
     if default["BACKEND"].endswith("LocMemCache"):
         # Each process's own cache culls beyond 300 entries; the figures of 10,000 people are

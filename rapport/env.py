@@ -224,14 +224,19 @@ def cache(name: str) -> dict[str, Any]:
 def cache_from(raw: str, *, name: str = "RAPPORT_CACHE_URL") -> dict[str, Any]:
     if not raw:
         return {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            # Values sealed like the columns they come from (rapport/crypto/cache.py).
+            "BACKEND": "rapport.crypto.cache.SealedDatabaseCache",
             "LOCATION": CACHE_TABLE,
             # Culling is a DELETE over a third of the table; page data is small and per viewer.
             "OPTIONS": {"MAX_ENTRIES": 50_000},
         }
     scheme = urlsplit(raw).scheme
     if scheme in ("redis", "rediss"):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": raw,
+            "OPTIONS": {"serializer": "rapport.crypto.cache.SealedRedisSerializer"},
+        }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rapport"}
     raise ConfigError(name, "a redis://, rediss:// or locmem:// URL (unset: the database)", raw)

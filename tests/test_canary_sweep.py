@@ -9,6 +9,7 @@ its 1:1 and to nobody else.
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 
 import pytest
@@ -136,6 +137,13 @@ def test_no_private_marker_reaches_anyone_once_every_cache_is_warm(
         cached = {key.split(":")[4] for (key,) in cursor.fetchall()}
     # Home and the team view, per viewer: the managers', the reports', HR's...
     assert {str(cast.manager.pk), str(cast.report.pk), str(cast.hr.pk)} <= cached
+    # What the table keeps on disk is sealed like the columns the text came from: no marker,
+    # private or not, in clear (base64 undone, as the backend stores pickles).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {env.CACHE_TABLE}")
+        stored = [base64.b64decode(value) for (value,) in cursor.fetchall()]
+    in_clear = sorted({m for m in authors for raw in stored if m.encode() in raw})
+    assert not in_clear, f"the cache table keeps {in_clear} in clear"
     for role in ROLES:
         assert _sweep(cast, role, authors, clients[role], htmx_too=False) > 40
 

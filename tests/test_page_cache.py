@@ -9,6 +9,7 @@ page rendered with the cache off."""
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -83,10 +84,11 @@ def test_the_database_cache_table_exists_after_migrate() -> None:
 
 
 def test_the_cache_url_chooses_the_backend() -> None:
-    assert env.cache_from("")["BACKEND"].endswith("db.DatabaseCache")
+    assert env.cache_from("")["BACKEND"] == "rapport.crypto.cache.SealedDatabaseCache"
     assert env.cache_from("redis://127.0.0.1:6379/7") == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/7",
+        "OPTIONS": {"serializer": "rapport.crypto.cache.SealedRedisSerializer"},
     }
     with pytest.raises(env.ConfigError):
         env.cache_from("memcached://127.0.0.1")
@@ -94,6 +96,37 @@ def test_the_cache_url_chooses_the_backend() -> None:
 
 # Redis database 5 is this project's for tests and development (docs/development.md).
 TEST_REDIS_URL = "redis://127.0.0.1:6379/5"
+
+
+@pytest.mark.parametrize("url", ["", TEST_REDIS_URL], ids=["database", "redis"])
+def test_the_shared_cache_keeps_values_sealed_and_counters_plain(
+    settings: Settings, url: str
+) -> None:
+    if url:
+        redis = pytest.importorskip("redis")
+        try:
+            redis.Redis.from_url(url).ping()
+        except redis.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+    settings.CACHES = {"default": env.cache_from(url)}
+    cache.clear()
+    secret = "A private point, never in clear"
+    cache.set("sealed-probe", {"points": [secret]}, 30)
+    cache.add("sealed-added", secret, 30)
+    assert cache.get("sealed-probe") == {"points": [secret]}
+    assert cache.get_many(["sealed-probe", "sealed-added"])["sealed-added"] == secret
+    if url:
+        client = redis.Redis.from_url(url)
+        raw = [client.get(key) or b"" for key in client.keys("*sealed-*")]
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {env.CACHE_TABLE}")
+            raw = [base64.b64decode(value) for (value,) in cursor.fetchall()]
+    assert len(raw) == 2 and not any(secret.encode() in value for value in raw)
+    # The API's rate limit counts with incr: a number stays a number.
+    cache.set("sealed-counter", 1, 30)
+    assert cache.incr("sealed-counter") == 2
+    cache.clear()
 
 
 @pytest.mark.parametrize("url", ["", TEST_REDIS_URL], ids=["database", "redis"])
