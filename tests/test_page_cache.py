@@ -98,10 +98,10 @@ def test_the_cache_url_chooses_the_backend() -> None:
 TEST_REDIS_URL = "redis://127.0.0.1:6379/5"
 
 
-@pytest.mark.parametrize("url", ["", TEST_REDIS_URL], ids=["database", "redis"])
-def test_the_shared_cache_keeps_values_sealed_and_counters_plain(
-    settings: Settings, url: str
-) -> None:
+def use_shared_cache(settings: Settings, url: str) -> Any:
+    """The cache `url` chooses (RAPPORT_CACHE_URL; "" the database's), emptied; for Redis the
+    `redis` module, and a skip when no server answers."""
+    redis = None
     if url:
         redis = pytest.importorskip("redis")
         try:
@@ -109,6 +109,15 @@ def test_the_shared_cache_keeps_values_sealed_and_counters_plain(
         except redis.ConnectionError:
             pytest.skip("no Redis on 127.0.0.1:6379")
     settings.CACHES = {"default": env.cache_from(url)}
+    cache.clear()
+    return redis
+
+
+@pytest.mark.parametrize("url", ["", TEST_REDIS_URL], ids=["database", "redis"])
+def test_the_shared_cache_keeps_values_sealed_and_counters_plain(
+    settings: Settings, url: str
+) -> None:
+    redis = use_shared_cache(settings, url)
     cache.clear()
     secret = "A private point, never in clear"
     cache.set("sealed-probe", {"points": [secret]}, 30)
@@ -133,13 +142,7 @@ def test_the_shared_cache_keeps_values_sealed_and_counters_plain(
 def test_page_data_is_kept_per_viewer_until_their_version_moves(
     settings: Settings, url: str
 ) -> None:
-    if url:
-        redis = pytest.importorskip("redis")
-        try:
-            redis.Redis.from_url(url).ping()
-        except redis.ConnectionError:
-            pytest.skip("no Redis on 127.0.0.1:6379")
-    settings.CACHES = {"default": env.cache_from(url)}
+    use_shared_cache(settings, url)
     settings.RAPPORT_PAGE_CACHE = True
     cache.clear()
     built: list[tuple[int, datetime]] = []
