@@ -27,6 +27,7 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # no stub fo
     _unmask_cipher_token,
 )
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
@@ -63,7 +64,8 @@ pytestmark = pytest.mark.django_db
 VIEWERS = ("manager", "report", "report_two", "skip_level", "peer_manager", "peer_report", "hr")
 # The team view of someone who leads nobody is an empty state without data.
 LEADERS = ("manager", "skip_level", "peer_manager")
-# Home, the team view, and the team view sorted and filtered (another entry of the HTML cache).
+# Home, the team view, and the team view sorted and filtered (another entry of the HTML cache);
+# and the page of the next meeting each leader runs, with that pair's signals.
 LEADER_PAGES = ("/", "/insights/team/", "/insights/team/?sort=signals&show=signals")
 # What differs between two renders of one page for one viewer, cached or not: the per-request
 # CSRF token's mask and the CSP nonce.
@@ -534,10 +536,25 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
 
     # --- the check -------------------------------------------------------------------------
 
+    def _meeting_page(self, role: str) -> tuple[str, ...]:
+        """The page of the next open meeting the leader runs, which shows that pair's signals
+        (kept in the page cache too); none when they run none."""
+        meeting = (
+            Meeting.objects.filter(
+                one_on_one__manager=self.people[role],
+                one_on_one__status=OneOnOne.Status.ACTIVE,
+                status=Meeting.Status.UPCOMING,
+            )
+            .order_by("scheduled_for", "pk")
+            .first()
+        )
+        return (reverse("meetings:meeting", args=[meeting.uuid]),) if meeting else ()
+
     @invariant()
     def every_cached_page_equals_the_page_without_cache(self) -> None:
         for role, client in self.clients.items():
-            for url in LEADER_PAGES if role in LEADERS else ("/",):
+            pages = (*LEADER_PAGES, *self._meeting_page(role)) if role in LEADERS else ("/",)
+            for url in pages:
                 cached = _page(client, url)
                 with override_settings(RAPPORT_PAGE_CACHE=False):
                     fresh = _page(client, url)
@@ -579,6 +596,7 @@ def test_each_kind_of_write_shows_at_once_on_every_cached_page(settings: Setting
         lambda: machine.advance_clock(minutes=29),
     )
     try:
+        assert machine._meeting_page("manager"), "the check would compare no meeting page"
         machine.every_cached_page_equals_the_page_without_cache()
         for step in steps:
             step()

@@ -20,6 +20,7 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.http import Http404
 from django.utils import timezone
@@ -57,6 +58,29 @@ def get_meeting_for(viewer: Person, meeting_uuid: uuid.UUID | str) -> Meeting:
         return (
             access.meetings_visible_to(viewer)
             .select_related("one_on_one__manager", "one_on_one__report")
+            .get(uuid=meeting_uuid)
+        )
+    except (Meeting.DoesNotExist, ValueError) as missing:
+        raise Http404("No such meeting.") from missing
+
+
+def get_meeting_with_previous_start(viewer: Person, meeting_uuid: uuid.UUID | str) -> Meeting:
+    """`get_meeting_for`, with `previous_start` (below) read in the same query as
+    `meeting.previous_start`: the polled agenda fragment reads the meeting and its points and
+    nothing else."""
+    previous = (
+        Meeting.objects.filter(
+            one_on_one_id=OuterRef("one_on_one_id"), scheduled_for__lt=OuterRef("scheduled_for")
+        )
+        .exclude(status=Meeting.Status.CANCELLED)
+        .order_by("-scheduled_for")
+        .values("scheduled_for")[:1]
+    )
+    try:
+        return (
+            access.meetings_visible_to(viewer)
+            .select_related("one_on_one__manager", "one_on_one__report")
+            .annotate(previous_start=Subquery(previous))
             .get(uuid=meeting_uuid)
         )
     except (Meeting.DoesNotExist, ValueError) as missing:

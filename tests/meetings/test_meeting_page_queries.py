@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pytest_django import Settings
 
 from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
 from rapport.meetings.selectors import get_meeting_for
@@ -87,10 +88,10 @@ def history(cast: Cast) -> Cast:
     return cast
 
 
-# The agenda fragment: the meeting (with the pair and both people), when the meeting before it
-# was (a point raised before then and still open is "carried over") and the points (one-off,
-# recurring and this meeting's ticks of the recurring ones, in one query).
-AGENDA = [*SIGNED_IN, "meetings_meeting", "meetings_meeting", "meetings_talkingpoint"]
+# The agenda fragment: the meeting (with the pair, both people and, in a subquery, when the
+# meeting before it was: a point raised before then and still open is "carried over") and the
+# points (one-off, recurring and this meeting's ticks of the recurring ones, in one query).
+AGENDA = [*SIGNED_IN, "meetings_meeting", "meetings_talkingpoint"]
 # Every page's layout also asks whether the viewer leads anyone (the navigation's depth). It is
 # cached for RAPPORT_NAV_CACHE_SECONDS in production; tests turn that cache off.
 NAVIGATION = ["people_person"]
@@ -131,7 +132,9 @@ REPORT_PAGE = [
 ]
 # The manager's page reads the person card and what the report shares of their working-with-me
 # profile, and the pair's signals: the team view's facts for this one pair
-# (rapport/insights/selectors.py), eight queries.
+# (rapport/insights/selectors.py), seven queries. In production the page cache keeps the
+# signals under the manager's version (the test below), so they are read again only after a
+# write that concerns the manager or when the minute turns.
 SIGNALS = [
     "meetings_oneonone",  # the pair
     "meetings_meeting",  # its held meetings
@@ -165,6 +168,23 @@ def test_the_managers_meeting_page(history: Cast) -> None:
     client = signed_in(history.manager)
     assert tables_read(client, page_url(history.meeting)) == MANAGER_PAGE
     assert len(MANAGER_PAGE) == 21
+
+
+def test_the_page_cache_keeps_the_pairs_signals_until_a_write_moves_the_managers_version(
+    history: Cast, settings: Settings
+) -> None:
+    # As in production (tests turn the page cache off; the process's memory stands in for the
+    # shared cache, so the cache itself reads no table).
+    settings.RAPPORT_PAGE_CACHE = True
+    client = signed_in(history.manager)
+    without_signals = [*MANAGER_PAGE[:13], *NAVIGATION]
+    assert tables_read(client, page_url(history.meeting)) == MANAGER_PAGE
+    assert tables_read(client, page_url(history.meeting)) == without_signals
+    point_add(
+        one_on_one=history.one_on_one, author=history.report, text="New", section="connection"
+    )
+    assert tables_read(client, page_url(history.meeting)) == MANAGER_PAGE
+    assert tables_read(client, page_url(history.meeting)) == without_signals
 
 
 def test_a_past_meeting_reads_no_last_time_and_no_signals(history: Cast) -> None:

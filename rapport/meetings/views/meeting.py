@@ -16,7 +16,7 @@ from rapport import access
 from rapport.checkins.selectors import checkin_panel_for
 from rapport.goals.selectors import open_goal_rows_of_pair, open_goals_of_pair
 from rapport.http import SignedInRequest
-from rapport.insights.selectors import team_view
+from rapport.insights.selectors import pair_signals_cached
 from rapport.meetings import selectors, services
 from rapport.meetings.forms import (
     ActionForm,
@@ -33,13 +33,23 @@ from rapport.people.selectors import shared_working_profile
 
 # Each fragment of the meeting page has its own context, holding what that fragment renders
 # and no more; the page and meeting mode compose them. The agenda fragment, polled every 15
-# seconds by each open meeting page, reads the meeting, when the one before it was (what makes
-# a point "carried over") and the points.
+# seconds by each open meeting page, reads the meeting with when the one before it was (what
+# makes a point "carried over"), in one query, and the points.
+
+# A meeting not read by `selectors.get_meeting_with_previous_start` has no `previous_start`.
+NOT_READ = object()
 
 
 def agenda_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
-    """meeting.html#agenda and #agenda-block."""
-    carried_before = selectors.previous_start(meeting) if meeting.is_open else None
+    """meeting.html#agenda and #agenda-block. The polled agenda's meeting comes with when the
+    one before it was (`get_meeting_with_previous_start`); other callers' is asked for here."""
+    carried_before: datetime | None = None
+    if meeting.is_open:
+        read = getattr(meeting, "previous_start", NOT_READ)
+        if read is None or isinstance(read, datetime):
+            carried_before = read
+        else:
+            carried_before = selectors.previous_start(meeting)
     return _agenda_context(viewer, meeting, selectors.agenda_for(viewer, meeting), carried_before)
 
 
@@ -121,8 +131,7 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
             else None
         )
         if access.can_see_team_signals(viewer, one_on_one):
-            view = team_view(viewer, one_on_one=one_on_one, now=now)
-            context["signal_groups"] = view.members[0].groups
+            context["signal_groups"] = pair_signals_cached(viewer, one_on_one, now=now)
     return context
 
 
@@ -135,7 +144,7 @@ def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
 @require_GET
 def meeting_agenda(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     """The agenda alone, polled by the meeting page so each person sees the other's points."""
-    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    meeting = selectors.get_meeting_with_previous_start(request.user, meeting_uuid)
     return render(request, "meetings/meeting.html#agenda", agenda_context(request.user, meeting))
 
 
