@@ -1,7 +1,10 @@
 """Per-viewer page data in the shared cache, never shared between viewers, never stale.
 
-The key names the viewer, the viewer's version (rapport/versions.py, read before any data), the
-minute the data is computed for, the viewer's time zone and language, and the data's format:
+The key names the viewer, the minute the data is computed for, the viewer's time zone and
+language, and the data's format. The entry holds the data with the viewer's version
+(rapport/versions.py) read before the data was built, and serves only while that is still the
+viewer's version: the version and the entry are read together, in one query with the database
+cache.
 
 - the data is computed as of the start of the current minute, cached or not, so a cached copy
   equals a fresh one for the whole minute. Meetings start and end on whole minutes; the pages
@@ -48,13 +51,12 @@ def as_of(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def _key(kind: str, viewer_id: int, version: str, moment: datetime, *more: str) -> str:
+def _key(kind: str, viewer_id: int, moment: datetime, *more: str) -> str:
     return ":".join(
         (
             f"page{FORMAT}",
             kind,
             str(viewer_id),
-            version,
             moment.strftime("%Y%m%dT%H%M"),
             timezone.get_current_timezone_name(),
             translation.get_language() or "",
@@ -70,12 +72,23 @@ def page_data[Data](
     moment = as_of(now)
     if not settings.RAPPORT_PAGE_CACHE:
         return build(moment)
-    key = _key(kind, viewer_id, versions.of_person(viewer_id), moment)
-    data = cache.get(key)
-    if data is None:
-        data = build(moment)
-        cache.set(key, data, TIMEOUT_SECONDS)
+    key = _key(kind, viewer_id, moment)
+    version, kept = _read(viewer_id, key)
+    if kept is not None:
+        return kept
+    data = build(moment)
+    cache.set(key, (version, data), TIMEOUT_SECONDS)
     return data
+
+
+def _read(viewer_id: int, key: str) -> tuple[str, Any]:
+    """The viewer's version, and what `key` holds if it was kept under that version (else
+    None)."""
+    version, found = versions.of_person_with(viewer_id, (key,))
+    entry = found.get(key)
+    if entry is None or entry[0] != version:
+        return version, None
+    return version, entry[1]
 
 
 @functools.cache
@@ -101,26 +114,19 @@ def page_content[Data](
     keep: bool = True,
 ) -> SafeString:
     """`template` (the page's content) rendered with `context(data())`, kept per viewer as HTML
-    under the viewer's version read first, the minute, time zone and language (as `page_data`)
+    with the viewer's version read first, under the minute, time zone and language (as `page_data`)
     and `variant`: everything else the content shows of the request. `keep=False` renders
     without keeping (content that changes with others' writes, such as HR's overview)."""
     if not (settings.RAPPORT_PAGE_CACHE and keep):
         return SafeString(render_to_string(template, context(data()), request))
-    key = _key(
-        f"html-{kind}",
-        viewer_id,
-        versions.of_person(viewer_id),
-        as_of(now),
-        _templates_digest(),
-        *variant,
-    )
-    parts: list[str] | None = cache.get(key)
+    key = _key(f"html-{kind}", viewer_id, as_of(now), _templates_digest(), *variant)
+    version, parts = _read(viewer_id, key)
     if parts is None:
         # `{% csrf_token %}` writes this mark; each request puts its own token in its place.
         mark = secrets.token_hex(16)
         html = render_to_string(template, {**context(data()), "csrf_token": mark}, request)
         parts = html.split(mark)
-        cache.set(key, parts, TIMEOUT_SECONDS)
+        cache.set(key, (version, parts), TIMEOUT_SECONDS)
     if len(parts) == 1:
         return SafeString(parts[0])
     return SafeString(get_token(request).join(parts))

@@ -69,13 +69,20 @@ def bump_everyone() -> None:
 
 def of_person(person_id: int) -> str:
     """The current version of a person's pages (made on first use): theirs and everyone's."""
-    keys = (EVERYONE, _key(person_id))
-    found = cache.get_many(keys)
-    for key in keys:
+    return of_person_with(person_id, ())[0]
+
+
+def of_person_with(person_id: int, keys: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    """`of_person` and what the cache holds under `keys`, read together (with the database
+    cache, in one query): the page cache keeps each entry with the version it was built under
+    and compares the two."""
+    mine = (EVERYONE, _key(person_id))
+    found = cache.get_many((*mine, *keys))
+    for key in mine:
         if key not in found:
             cache.add(key, secrets.token_hex(8), timeout=None)
             found[key] = cache.get(key)
-    return f"{found[EVERYONE]}.{found[keys[1]]}"
+    return f"{found[EVERYONE]}.{found[mine[1]]}", {key: found[key] for key in keys if key in found}
 
 
 def _people_of(thing: Any) -> set[int]:
