@@ -62,8 +62,10 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy rapport tests bench
 
+# The whole suite, one test process per core (pytest-xdist): each has its own test database,
+# its own live server and Chromium for the browser tests.
 pytest: $(VENV)/.dev-installed
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 # Benchmarks (see docs/performance.md). The first run builds the synthetic organisations under
 # var/bench/ and in PostgreSQL databases rapport_bench_*; later runs reuse them.
