@@ -285,20 +285,6 @@ def team_view_cached(viewer: Person, *, now: datetime) -> TeamView:
     return pagecache.page_data("team", viewer.pk, now, lambda moment: team_view(viewer, now=moment))
 
 
-def pair_signals_cached(
-    viewer: Person, one_on_one: OneOnOne, *, now: datetime
-) -> list[rules.SignalGroup]:
-    """The signal groups of one of the viewer's pairs (the meeting page's), as `team_view` finds
-    them for that pair as of `now`'s minute, kept like the team view under the viewer's
-    version: every write that changes the pair's facts bumps it."""
-    return pagecache.page_data(
-        f"signals-{one_on_one.pk}",
-        viewer.pk,
-        now,
-        lambda moment: team_view(viewer, now=moment, one_on_one=one_on_one).members[0].groups,
-    )
-
-
 def _pairs(by_pair: dict[int, TeamMember]) -> list[OneOnOne]:
     return [m.one_on_one for m in by_pair.values() if m.one_on_one is not None]
 

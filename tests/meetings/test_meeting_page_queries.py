@@ -120,21 +120,23 @@ def test_a_past_meetings_agenda_needs_no_previous_meeting(history: Cast) -> None
 REPORT_PAGE = [
     *SIGNED_IN,
     "meetings_meeting",  # the meeting, its pair and both people
+    # Kept in the page cache with the viewer's version, as the manager's signals (below).
     "meetings_meeting",  # when its neighbours, last time and the growth rhythm's meetings are
     "meetings_meeting",  # those meetings (previous, next, last held)
+    "goals_goal",  # the pair's open goals
+    "meetings_meeting",  # the held meetings that tell whether a goal stalled
+    # Read on every request.
     "meetings_talkingpoint",  # the agenda
     "meetings_actionitem",  # this meeting's actions and those agreed last time
     "meetings_note",  # the viewer's notes, the other's shared one, last time's shared ones
-    "goals_goal",  # the pair's open goals
-    "meetings_meeting",  # the held meetings that tell whether a goal stalled
     "checkins_checkin",  # this meeting's check-in
     *NAVIGATION,
 ]
 # The manager's page reads the person card and what the report shares of their working-with-me
 # profile, and the pair's signals: the team view's facts for this one pair
-# (rapport/insights/selectors.py), seven queries. In production the page cache keeps the
-# signals under the manager's version (the test below), so they are read again only after a
-# write that concerns the manager or when the minute turns.
+# (rapport/insights/selectors.py), seven queries. In production the page cache keeps them with
+# the series and the goals under the viewer's version (the test below): they are read again
+# only after a write that concerns the viewer, or when the minute turns.
 SIGNALS = [
     "meetings_oneonone",  # the pair
     "meetings_meeting",  # its held meetings
@@ -145,11 +147,12 @@ SIGNALS = [
     "insights_signaldismissal",  # signals the manager dismissed
 ]
 MANAGER_PAGE = [
-    *REPORT_PAGE[:10],
+    *REPORT_PAGE[:7],
+    *SIGNALS,
+    *REPORT_PAGE[7:10],
     "meetings_personcard",
     "checkins_checkin",
     "people_workingprofile",
-    *SIGNALS,
     *NAVIGATION,
 ]
 
@@ -170,21 +173,32 @@ def test_the_managers_meeting_page(history: Cast) -> None:
     assert len(MANAGER_PAGE) == 21
 
 
-def test_the_page_cache_keeps_the_pairs_signals_until_a_write_moves_the_managers_version(
+def test_the_page_cache_keeps_the_series_and_signals_until_a_write_moves_the_managers_version(
     history: Cast, settings: Settings
 ) -> None:
     # As in production (tests turn the page cache off; the process's memory stands in for the
     # shared cache, so the cache itself reads no table).
     settings.RAPPORT_PAGE_CACHE = True
     client = signed_in(history.manager)
-    without_signals = [*MANAGER_PAGE[:13], *NAVIGATION]
+    kept = [*MANAGER_PAGE[:3], *MANAGER_PAGE[14:]]
+    assert kept == [
+        *SIGNED_IN,
+        "meetings_meeting",
+        "meetings_talkingpoint",
+        "meetings_actionitem",
+        "meetings_note",
+        "meetings_personcard",
+        "checkins_checkin",
+        "people_workingprofile",
+        *NAVIGATION,
+    ]
     assert tables_read(client, page_url(history.meeting)) == MANAGER_PAGE
-    assert tables_read(client, page_url(history.meeting)) == without_signals
+    assert tables_read(client, page_url(history.meeting)) == kept
     point_add(
         one_on_one=history.one_on_one, author=history.report, text="New", section="connection"
     )
     assert tables_read(client, page_url(history.meeting)) == MANAGER_PAGE
-    assert tables_read(client, page_url(history.meeting)) == without_signals
+    assert tables_read(client, page_url(history.meeting)) == kept
 
 
 def test_a_past_meeting_reads_no_last_time_and_no_signals(history: Cast) -> None:
@@ -196,11 +210,11 @@ def test_a_past_meeting_reads_no_last_time_and_no_signals(history: Cast) -> None
         "meetings_meeting",
         "meetings_meeting",
         "meetings_meeting",
+        "goals_goal",
+        "meetings_meeting",
         "meetings_talkingpoint",
         "meetings_actionitem",
         "meetings_note",
-        "goals_goal",
-        "meetings_meeting",
         "meetings_personcard",
         "checkins_checkin",
         "people_workingprofile",

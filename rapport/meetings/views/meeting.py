@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rapport import access
+from rapport import access, pagecache
 from rapport.checkins.selectors import checkin_panel_for
-from rapport.goals.selectors import open_goal_rows_of_pair, open_goals_of_pair
+from rapport.goals.selectors import GoalRow, open_goal_rows_of_pair, open_goals_of_pair
 from rapport.http import SignedInRequest
-from rapport.insights.selectors import pair_signals_cached
+from rapport.insights.rules import SignalGroup
+from rapport.insights.selectors import team_view
 from rapport.meetings import selectors, services
 from rapport.meetings.forms import (
     ActionForm,
@@ -95,7 +96,9 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
     viewer = request.user
     now = timezone.now()
     one_on_one = meeting.one_on_one
-    landmarks = selectors.landmarks_of(meeting, now=now)
+    landmarks, pair_goal_rows, signal_groups = pagecache.page_data(
+        f"meeting-{meeting.pk}", viewer.pk, now, lambda moment: _kept(viewer, meeting, moment)
+    )
     previous = landmarks.neighbours.previous
     agenda = selectors.agenda_for(viewer, meeting)
     context = _agenda_context(
@@ -104,7 +107,6 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
     last_held = landmarks.last_held if meeting.is_open else None
     actions, agreed_then = selectors.actions_of_meeting_and_last_time(meeting, last_held)
     notes, last_shared = selectors.notes_and_last_shared(viewer, meeting, last_held)
-    pair_goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
     person_card = selectors.person_card_for(viewer, one_on_one)
     context.update(
         neighbours=landmarks.neighbours,
@@ -130,9 +132,25 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
             if last_held is not None
             else None
         )
-        if access.can_see_team_signals(viewer, one_on_one):
-            context["signal_groups"] = pair_signals_cached(viewer, one_on_one, now=now)
+        if signal_groups is not None:
+            context["signal_groups"] = signal_groups
     return context
+
+
+def _kept(
+    viewer: Person, meeting: Meeting, moment: datetime
+) -> tuple[selectors.Landmarks, list[GoalRow], list[SignalGroup] | None]:
+    """What the meeting page shows that changes only with writes to the pair (which move both
+    people's versions) or with time, kept like the team view's data (rapport/pagecache.py):
+    the meeting's place in its series, the pair's goals and, for an open meeting the viewer
+    may see them on, the pair's signals (the team view's facts and rules for this one pair)."""
+    one_on_one = meeting.one_on_one
+    landmarks = selectors.landmarks_of(meeting, now=moment)
+    goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
+    signal_groups = None
+    if meeting.is_open and access.can_see_team_signals(viewer, one_on_one):
+        signal_groups = team_view(viewer, now=moment, one_on_one=one_on_one).members[0].groups
+    return landmarks, goal_rows, signal_groups
 
 
 @require_GET
