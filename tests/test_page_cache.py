@@ -50,12 +50,14 @@ from rapport.meetings.services import (
     meeting_reschedule,
     meeting_set_status,
     one_on_one_set_up,
+    person_card_save,
     person_change_manager,
     person_update,
     point_add,
     point_delete,
 )
 from rapport.people.models import Person
+from rapport.people.services import working_profile_save
 from tests.cast import Cast, build_cast
 from tests.clock import TEST_NOW
 from tests.insights.test_team_view import overdue_actions
@@ -537,6 +539,32 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
             )
         )
 
+    @rule(by=actor, pair=index, n=index)
+    def write_card(self, by: str, pair: int, n: int) -> None:
+        # The manager's person card, beside the agenda on their meeting page.
+        one_on_one = self._pair(pair)
+        self._attempt(
+            lambda: person_card_save(
+                one_on_one=one_on_one,
+                by=self._actor(by, one_on_one),
+                motivators=f"Motivated by {n}",
+            )
+        )
+
+    @rule(by=actor, pair=index, n=index, shared=st.booleans())
+    def write_profile(self, by: str, pair: int, n: int, shared: bool) -> None:
+        # The report's working-with-me profile: what they share shows on their manager's
+        # meeting page.
+        one_on_one = self._pair(pair)
+        self._attempt(
+            lambda: working_profile_save(
+                person=one_on_one.report,
+                by=self._actor(by, one_on_one),
+                answers={"how_i_work": f"Mornings {n}"},
+                shared={"how_i_work"} if shared else set(),
+            )
+        )
+
     @rule(minutes=st.sampled_from((1, 29, 60 * 5, 60 * 24, 60 * 24 * 3)))
     def advance_clock(self, minutes: int) -> None:
         self.traveller.shift(timedelta(minutes=minutes))
@@ -597,6 +625,9 @@ def test_each_kind_of_write_shows_at_once_on_every_cached_page(settings: Setting
         lambda: machine.reschedule(by="pair-manager", which=1, hours=2),
         lambda: machine.set_status(by="pair-manager", which=0, status=Meeting.Status.HELD),
         lambda: machine.remove_point(by="pair-manager", which=1),
+        lambda: machine.write_card(by="pair-manager", pair=0, n=1),
+        lambda: machine.write_profile(by="pair-report", pair=0, n=1, shared=True),
+        lambda: machine.write_profile(by="pair-report", pair=0, n=2, shared=False),
         lambda: machine.days_away(by="report", who="report", days=1),
         lambda: machine.rename(by="admin", who="manager", n=1),
         lambda: machine.change_manager(by="admin", to="peer_manager"),

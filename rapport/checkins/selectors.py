@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.http import Http404
 from django.utils import timezone
 
 from rapport import access
@@ -91,9 +93,28 @@ class CheckinPanel:
         return self.is_author and self.not_yet
 
 
+def meeting_with_checkin_for(viewer: Person, meeting_uuid: uuid.UUID | str) -> Meeting:
+    """The meeting as the meetings app's `get_meeting_for` reads it, with its check-in (or its
+    absence) in the same query, for the meeting page and meeting mode. Whoever may see a meeting
+    may see that it has a check-in: both belong to the same 1:1 (access.checkins_visible_to);
+    which of its answers they see, the panel decides (CheckinPanel.outside_work)."""
+    try:
+        return (
+            access.meetings_visible_to(viewer)
+            .select_related("one_on_one__manager", "one_on_one__report", "checkin")
+            .get(uuid=meeting_uuid)
+        )
+    except (Meeting.DoesNotExist, ValueError) as missing:
+        raise Http404("No such meeting.") from missing
+
+
 def checkin_panel_for(viewer: Person, meeting: Meeting, *, now: datetime) -> CheckinPanel:
-    """One query: the check-in of a meeting the caller has already loaded for the viewer."""
-    checkin = access.checkins_visible_to(viewer).filter(meeting=meeting).first()
+    """The check-in of a meeting the caller has already loaded for the viewer: read with it
+    (`meeting_with_checkin_for`), else in one query."""
+    if Meeting.checkin.is_cached(meeting):
+        checkin = getattr(meeting, "checkin", None)
+    else:
+        checkin = access.checkins_visible_to(viewer).filter(meeting=meeting).first()
     if checkin is not None:
         # The pair came with the meeting; spare the access check a query.
         checkin.one_on_one = meeting.one_on_one

@@ -407,8 +407,9 @@ def _team_of(cast: Cast) -> int:
 # question prompts, the report's shared working-with-me profile, the coaching panel): the same
 # queries for a team of 3 and of 30, with 1 and 50 past meetings. The coaching panel adds 3:
 # the open conversations, the active goals' fresh obstacles and the goals that invite a stretch.
-# The meeting page's context is shared (tests/meetings/test_meeting_page_queries.py lists it).
-MODE_QUERIES = 30
+# The meeting page's context is shared (tests/meetings/test_meeting_page_queries.py lists it; the
+# check-in comes with the meeting).
+MODE_QUERIES = 29
 
 
 @pytest.mark.parametrize("viewer", ["manager", "report"])
@@ -438,7 +439,7 @@ def test_the_mode_page_makes_as_many_queries_for_a_team_of_30_and_50_past_meetin
 
 
 # The report's view reads no signals, card or prompts.
-REPORT_MODE_QUERIES = 12
+REPORT_MODE_QUERIES = 11
 
 
 def test_the_clock_fragment_and_the_summary_make_as_many_queries_with_a_long_history(

@@ -207,26 +207,26 @@ def test_a_meeting_page_makes_the_same_queries_for_1_or_50_past_meetings(
     add_history(cast, 1)
     client.force_login(cast.report)
     url = reverse("meetings:meeting", args=[cast.meeting.uuid])
-    # Twelve (tests/meetings/test_meeting_page_queries.py lists them): the session, the person,
-    # the meeting, two for its place in the series (neighbours, last time, growth rhythm), the
-    # points, the actions, the notes, two for the open goals and where each stands, the
-    # check-in and the navigation's depth.
+    # Eleven (tests/meetings/test_meeting_page_queries.py lists them): the session, the person,
+    # the meeting with its check-in, two for its place in the series (neighbours, last time,
+    # growth rhythm), the points, the actions, the notes, two for the open goals and where each
+    # stands, and the navigation's depth.
     assert_queries_do_not_grow(
-        lambda: count_queries(lambda: client.get(url)), lambda: add_history(cast, 49), pinned=12
+        lambda: count_queries(lambda: client.get(url)), lambda: add_history(cast, 49), pinned=11
     )
 
 
 def test_a_meeting_page_makes_the_same_queries_for_a_team_of_3_or_30(
     cast: Cast, client: Client
 ) -> None:
-    # As the manager: the report's twelve, the person card, the report's shared working-with-me
+    # As the manager: the report's eleven, the person card, the report's shared working-with-me
     # profile and seven for the pair's signals (the team view's facts for this one pair), less
     # two: the pair has no goals, so neither the goals card nor the signals read the held
     # meetings that tell whether a goal stalled.
     client.force_login(cast.manager)
     url = reverse("meetings:meeting", args=[cast.meeting.uuid])
     assert_queries_do_not_grow(
-        lambda: count_queries(lambda: client.get(url)), lambda: grow_team(cast, 27), pinned=19
+        lambda: count_queries(lambda: client.get(url)), lambda: grow_team(cast, 27), pinned=18
     )
 
 

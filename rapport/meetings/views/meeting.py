@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rapport import access, pagecache
-from rapport.checkins.selectors import checkin_panel_for
+from rapport.checkins.selectors import checkin_panel_for, meeting_with_checkin_for
 from rapport.goals.selectors import GoalRow, open_goal_rows_of_pair, open_goals_of_pair
 from rapport.http import SignedInRequest
 from rapport.insights.rules import SignalGroup
@@ -27,10 +28,10 @@ from rapport.meetings.forms import (
     SearchForm,
     StatusForm,
 )
-from rapport.meetings.models import Meeting
+from rapport.meetings.models import Meeting, PersonCard
 from rapport.meetings.services import PROFILE_PROMPT
 from rapport.people.models import Person
-from rapport.people.selectors import shared_working_profile
+from rapport.people.selectors import SharedProfile, shared_working_profile
 
 # Each fragment of the meeting page has its own context, holding what that fragment renders
 # and no more; the page and meeting mode compose them. The agenda fragment, polled every 15
@@ -95,10 +96,10 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
     and, for the manager, the person card, what the report shares and the pair's signals."""
     viewer = request.user
     now = timezone.now()
-    one_on_one = meeting.one_on_one
-    landmarks, pair_goal_rows, signal_groups = pagecache.page_data(
+    kept = pagecache.page_data(
         f"meeting-{meeting.pk}", viewer.pk, now, lambda moment: _kept(viewer, meeting, moment)
     )
+    landmarks = kept.landmarks
     previous = landmarks.neighbours.previous
     agenda = selectors.agenda_for(viewer, meeting)
     context = _agenda_context(
@@ -107,7 +108,6 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
     last_held = landmarks.last_held if meeting.is_open else None
     actions, agreed_then = selectors.actions_of_meeting_and_last_time(meeting, last_held)
     notes, last_shared = selectors.notes_and_last_shared(viewer, meeting, last_held)
-    person_card = selectors.person_card_for(viewer, one_on_one)
     context.update(
         neighbours=landmarks.neighbours,
         growth=landmarks.growth,
@@ -116,13 +116,11 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
         now_moment=now,
         action_form=ActionForm(),
         notes=notes,
-        person_card=person_card,
-        pair_goals=[row.goal for row in pair_goal_rows],
-        pair_goal_rows=pair_goal_rows,
+        person_card=kept.person_card,
+        pair_goals=[row.goal for row in kept.goal_rows],
+        pair_goal_rows=kept.goal_rows,
         checkin=checkin_panel_for(viewer, meeting, now=now),
-        # Beside the person card, never in it: what the report chose to share, in their
-        # words. Only where the card is (the manager of the active 1:1).
-        shared_profile=shared_working_profile(viewer, one_on_one.report) if person_card else None,
+        shared_profile=kept.shared_profile,
     )
     if meeting.is_open:
         context["last_time"] = (
@@ -132,30 +130,48 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
             if last_held is not None
             else None
         )
-        if signal_groups is not None:
-            context["signal_groups"] = signal_groups
+        if kept.signal_groups is not None:
+            context["signal_groups"] = kept.signal_groups
     return context
 
 
-def _kept(
-    viewer: Person, meeting: Meeting, moment: datetime
-) -> tuple[selectors.Landmarks, list[GoalRow], list[SignalGroup] | None]:
-    """What the meeting page shows that changes only with writes to the pair (which move both
-    people's versions) or with time, kept like the team view's data (rapport/pagecache.py):
-    the meeting's place in its series, the pair's goals and, for an open meeting the viewer
-    may see them on, the pair's signals (the team view's facts and rules for this one pair)."""
+@dataclass(frozen=True)
+class Kept:
+    """What the meeting page shows that changes only with writes to the pair or to its report
+    (which move the viewer's version) or with time, kept like the team view's data
+    (rapport/pagecache.py)."""
+
+    landmarks: selectors.Landmarks  # the meeting's place in its series
+    goal_rows: list[GoalRow]  # the pair's open goals
+    # For an open meeting the viewer may see them on, the pair's signals (the team view's facts
+    # and rules for this one pair).
+    signal_groups: list[SignalGroup] | None
+    # The manager's person card of the active 1:1 and, beside it, never in it, what the report
+    # chose to share of their working-with-me profile, in their words. None for anyone else.
+    person_card: PersonCard | None
+    shared_profile: SharedProfile | None
+
+
+def _kept(viewer: Person, meeting: Meeting, moment: datetime) -> Kept:
     one_on_one = meeting.one_on_one
     landmarks = selectors.landmarks_of(meeting, now=moment)
     goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
     signal_groups = None
     if meeting.is_open and access.can_see_team_signals(viewer, one_on_one):
         signal_groups = team_view(viewer, now=moment, one_on_one=one_on_one).members[0].groups
-    return landmarks, goal_rows, signal_groups
+    person_card = selectors.person_card_for(viewer, one_on_one)
+    return Kept(
+        landmarks=landmarks,
+        goal_rows=goal_rows,
+        signal_groups=signal_groups,
+        person_card=person_card,
+        shared_profile=(shared_working_profile(viewer, one_on_one.report) if person_card else None),
+    )
 
 
 @require_GET
 def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    meeting = meeting_with_checkin_for(request.user, meeting_uuid)
     return render(request, "meetings/meeting.html", meeting_context(request, meeting))
 
 

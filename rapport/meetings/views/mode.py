@@ -31,6 +31,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from rapport import access
+from rapport.checkins.selectors import meeting_with_checkin_for
 from rapport.goals.presentation_coaching import coaching_panel_for
 from rapport.http import SignedInRequest
 from rapport.meetings import selectors, services, timing
@@ -140,7 +141,7 @@ def mode_context(request: SignedInRequest, meeting: Meeting) -> dict[str, Any]:
 
 @require_GET
 def mode(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
-    meeting = selectors.get_meeting_for(request.user, meeting_uuid)
+    meeting = meeting_with_checkin_for(request.user, meeting_uuid)
     return render(request, "meetings/mode.html", mode_context(request, meeting))
 
 
