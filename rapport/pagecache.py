@@ -1,7 +1,9 @@
 """Per-viewer page data in the shared cache, never shared between viewers, never stale.
 
 The key names the viewer, the minute the data is computed for, the viewer's time zone and
-language, and the data's format. The entry holds the data with the viewer's version
+language, and the release: a digest of the code and templates that build and render the data,
+so that a deploy never reads entries of another shape (the shared cache outlives it, and during
+a rolling deploy old and new instances share it). The entry holds the data with the viewer's version
 (rapport/versions.py) read before the data was built, and serves only while that is still the
 viewer's version: the version and the entry are read together, in one query with the database
 cache.
@@ -40,8 +42,6 @@ from django.utils.safestring import SafeString
 
 from rapport import versions
 
-# Part of every key: a release that changes the shape of cached data changes this.
-FORMAT = 1
 # An entry serves one minute; kept a little longer, it is culled like any expired entry.
 TIMEOUT_SECONDS = 120
 
@@ -54,12 +54,13 @@ def as_of(now: datetime) -> datetime:
 def _key(kind: str, viewer_id: int, moment: datetime, *more: str) -> str:
     return ":".join(
         (
-            f"page{FORMAT}",
+            "page",
             kind,
             str(viewer_id),
             moment.strftime("%Y%m%dT%H%M"),
             timezone.get_current_timezone_name(),
             translation.get_language() or "",
+            release_digest(),
             *more,
         )
     )
@@ -92,11 +93,15 @@ def _read(viewer_id: int, key: str) -> tuple[str, Any]:
 
 
 @functools.cache
-def _templates_digest() -> str:
-    """Part of every HTML key: a release that changes any template renders anew at once."""
+def release_digest() -> str:
+    """Part of every key: the project's Python code and templates, read once per process (about
+    1.5 MB). Any change to them, a release or a developer's edit, keys every entry anew: no
+    constant to remember to raise when the shape of kept data changes. Paths are relative, so
+    every instance of one release computes the same digest and shares the entries."""
+    root = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("**/templates/**/*.html")):
-        digest.update(str(path).encode())
+    for path in sorted((*root.glob("**/*.py"), *root.glob("**/templates/**/*.html"))):
+        digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -119,7 +124,7 @@ def page_content[Data](
     without keeping (content that changes with others' writes, such as HR's overview)."""
     if not (settings.RAPPORT_PAGE_CACHE and keep):
         return SafeString(render_to_string(template, context(data()), request))
-    key = _key(f"html-{kind}", viewer_id, as_of(now), _templates_digest(), *variant)
+    key = _key(f"html-{kind}", viewer_id, as_of(now), *variant)
     version, parts = _read(viewer_id, key)
     if parts is None:
         # `{% csrf_token %}` writes this mark; each request puts its own token in its place.

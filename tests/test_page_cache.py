@@ -182,6 +182,33 @@ def test_page_data_is_kept_per_viewer_until_their_version_moves(
     ]
 
 
+def test_an_entry_kept_by_another_release_is_never_read(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The shared cache outlives a deploy: an entry of an older shape (the meeting page's data
+    # was a tuple before it was a dataclass) must not reach the new code, even when nothing
+    # was written in between. The release is the digest of the code and templates.
+    use_shared_cache(settings, "")
+    settings.RAPPORT_PAGE_CACHE = True
+    cache.clear()
+    assert re.fullmatch(r"[0-9a-f]{12}", pagecache.release_digest())
+    monkeypatch.setattr(pagecache, "release_digest", lambda: "release-one")
+    assert pagecache.page_data("meeting-1", 1, TEST_NOW, lambda _: ("old", "shape")) == (
+        "old",
+        "shape",
+    )
+    monkeypatch.setattr(pagecache, "release_digest", lambda: "release-two")
+    assert pagecache.page_data("meeting-1", 1, TEST_NOW, lambda _: {"new": "shape"}) == {
+        "new": "shape"
+    }
+    # An instance still on the old release (a rolling deploy) reads its own entry.
+    monkeypatch.setattr(pagecache, "release_digest", lambda: "release-one")
+    assert pagecache.page_data("meeting-1", 1, TEST_NOW, lambda _: "built again") == (
+        "old",
+        "shape",
+    )
+
+
 def test_a_bump_after_commit_abandons_what_a_reader_stored_meanwhile(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
