@@ -10,6 +10,7 @@ provider never published) so that the tests see Rapport refuse each one.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import json
@@ -60,15 +61,22 @@ def _signing_key(kid: str) -> RSAKey:
     return RSAKey.generate_key(2048, parameters={"kid": kid, "use": "sig", "alg": "RS256"})
 
 
+@functools.cache
+def _keys() -> tuple[RSAKey, RSAKey]:
+    """The provider's key and, with the same key id, an impostor's: made once per process
+    (a 2,048-bit RSA key takes tens of milliseconds, and the SSO tests start many providers)."""
+    return _signing_key("rapport-tests-1"), _signing_key("rapport-tests-1")
+
+
 class Provider:
     def __init__(self, *, with_end_session: bool = True) -> None:
         self.users: dict[str, ProviderUser] = {}
         self.with_end_session = with_end_session
         self.ended_sessions: list[dict[str, str]] = []
         self.issuer = ""
-        self._key = _signing_key("rapport-tests-1")
-        # Same key id, different key: a token signed with it must fail the signature check.
-        self._impostor_key = _signing_key("rapport-tests-1")
+        # The impostor's: same key id, different key, so a token signed with it must fail the
+        # signature check.
+        self._key, self._impostor_key = _keys()
         self._grants: dict[str, _Grant] = {}
         self._lock = threading.Lock()
 

@@ -689,8 +689,11 @@ def organisation_view(viewer: Person, *, now: datetime, today: date, head: bool 
     return view
 
 
-# The figures stay in the cache under a generation of their own, found through one small key.
-FIGURES_KEY = "org-figures:latest"
+def _figures_key() -> str:
+    """The figures stay in the cache under a generation of their own, found through one small
+    key per release (pagecache.release_digest): a deploy that changes their shape finds none of
+    the older ones."""
+    return f"org-figures:{pagecache.release_digest()}:latest"
 
 
 @dataclass(frozen=True)
@@ -725,7 +728,7 @@ def _view_key(generation: str, viewer: int | None) -> str:
 
 
 def latest_org_figures() -> OrgFiguresStamp | None:
-    stamp = cache.get(FIGURES_KEY)
+    stamp = cache.get(_figures_key())
     return stamp if isinstance(stamp, OrgFiguresStamp) else None
 
 
@@ -774,7 +777,7 @@ def org_figures_store(figures: OrgFigures) -> None:
         stored[_view_key(generation, viewer)] = view
         stored[_view_key(generation, viewer) + HEAD] = _head(view)
     cache.set_many(stored, timeout)
-    cache.set(FIGURES_KEY, stamp, timeout)
+    cache.set(_figures_key(), stamp, timeout)
     if older is not None and older.previous is not None:
         gone, viewers = older.previous
         if gone != generation:
