@@ -3,10 +3,10 @@
 The key names the viewer, the minute the data is computed for, the viewer's time zone and
 language, and the release: a digest of the code and templates that build and render the data,
 so that a deploy never reads entries of another shape (the shared cache outlives it, and during
-a rolling deploy old and new instances share it). The entry holds the data with the viewer's version
-(rapport/versions.py) read before the data was built, and serves only while that is still the
-viewer's version: the version and the entry are read together, in one query with the database
-cache.
+a rolling deploy old and new instances share it). The entry holds the data with the viewer's
+version (rapport/versions.py) read before the data was built, and serves only while that is
+still the viewer's version: the version and the entry are read together, in one query with the
+database cache.
 
 - the data is computed as of the start of the current minute, cached or not, so a cached copy
   equals a fresh one for the whole minute. Meetings start and end on whole minutes; the pages
