@@ -74,7 +74,10 @@ def receiver(settings: Settings) -> Iterator[Receiver]:
     found = Receiver()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(found))
     found.port = int(server.server_address[1])
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # shutdown() waits for the server's next poll: the default half second, on every test.
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    )
     thread.start()
     try:
         yield found
