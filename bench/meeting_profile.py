@@ -7,13 +7,15 @@ and the report of one pair, in-process, warm, one request at a time (as bench/pr
 
 The pair is the demo's (or `rapport synth`'s) manager of 30 with their first report by name, and
 the meeting is that pair's next upcoming one: the meeting page `make bench` loads. `--sql PAGE`
-prints that page's queries (for the manager); `--cprofile PAGE` where its time goes.
+prints that page's queries (for the manager); `--cprofile PAGE` where its time goes. "agenda
+unchanged" is the poll of an open meeting page while nothing changes (answered 204).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from typing import Any
 
@@ -83,8 +85,18 @@ def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, A
     rows = []
     for viewer, person in (("manager", manager), ("report", pair.report)):
         client = Client(HTTP_HOST="127.0.0.1", HTTP_COOKIE=session_cookie(person))
-        for name, url, headers in pages:
-            row, queries = measure_page(client, url, requests, headers)
+        # What an open meeting page's poll sends every 15 s while nothing changes: the tag of
+        # the agenda the page shows, answered 204 (with the page cache on, as in production).
+        page = client.get(pages[0][1], secure=True).content.decode()
+        tag = re.search(r'"X-Rapport-Agenda-Seen": "([0-9a-f]+)"', page)
+        unchanged = (
+            [("agenda unchanged", pages[1][1], {**htmx, "X-Rapport-Agenda-Seen": tag.group(1)})]
+            if tag
+            else []
+        )
+        for name, url, headers in [*pages[:2], *unchanged, *pages[2:]]:
+            status = 204 if name == "agenda unchanged" else 200
+            row, queries = measure_page(client, url, requests, headers, status=status)
             if name == sql_page and viewer == "manager":
                 for number, sql in enumerate(queries, start=1):
                     print(f"{number:>3}. {sql[:300]}", file=sys.stderr)

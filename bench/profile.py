@@ -94,17 +94,22 @@ def measure(requests: int, manager_email: str, profile_page: str) -> list[dict[s
 
 
 def measure_page(
-    client: Any, url: str, requests: int, headers: dict[str, str] | None = None
+    client: Any,
+    url: str,
+    requests: int,
+    headers: dict[str, str] | None = None,
+    *,
+    status: int = 200,
 ) -> tuple[dict[str, Any], list[str]]:
-    """Warms a page up (it must answer 200), counts its queries once, then times `requests`
-    requests of it: its figures and its SQL."""
+    """Warms a page up (it must answer `status`), counts its queries once, then times
+    `requests` requests of it: its figures and its SQL."""
     from django.db import connection
 
     headers = headers or {}
     for _ in range(5):
         response = client.get(url, secure=True, headers=headers)
-        if response.status_code != 200:
-            sys.exit(f"{url} answered {response.status_code}, not 200")
+        if response.status_code != status:
+            sys.exit(f"{url} answered {response.status_code}, not {status}")
     queries: list[str] = []
     with connection.execute_wrapper(_counting(queries)):
         client.get(url, secure=True, headers=headers)

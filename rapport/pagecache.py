@@ -70,16 +70,45 @@ def page_data[Data](
     kind: str, viewer_id: int, now: datetime, build: Callable[[datetime], Data]
 ) -> Data:
     """`build(as_of(now))`, kept per viewer under the viewer's current version."""
+    return page_data_and_version(kind, viewer_id, now, build)[0]
+
+
+def page_data_and_version[Data](
+    kind: str, viewer_id: int, now: datetime, build: Callable[[datetime], Data]
+) -> tuple[Data, str | None]:
+    """`page_data`, and the viewer's version read before it (None with the page cache off), for
+    a `viewer_tag` that needs no read of its own."""
     moment = as_of(now)
     if not settings.RAPPORT_PAGE_CACHE:
-        return build(moment)
+        return build(moment), None
     key = _key(kind, viewer_id, moment)
     version, kept = _read(viewer_id, key)
     if kept is not None:
-        return kept
+        return kept, version
     data = build(moment)
     cache.set(key, (version, data), TIMEOUT_SECONDS)
-    return data
+    return data, version
+
+
+def viewer_tag(viewer_id: int, *parts: str, version: str | None = None) -> str | None:
+    """A token for what a viewer was shown of a fragment they poll (`parts` name it): the same
+    while no write has concerned the viewer's pages since (their version, read unless given),
+    in the same release, language and time zone. A poll that sends back the current tag has
+    nothing new to fetch. Read the version before the fragment's data, so that the data is at
+    least as new as the tag says. None with the page cache off: every poll renders."""
+    if not settings.RAPPORT_PAGE_CACHE:
+        return None
+    if version is None:
+        version = versions.of_person(viewer_id)
+    words = (
+        release_digest(),
+        version,
+        timezone.get_current_timezone_name(),
+        translation.get_language() or "",
+        str(viewer_id),
+        *parts,
+    )
+    return hashlib.sha256("\n".join(words).encode()).hexdigest()[:24]
 
 
 def _read(viewer_id: int, key: str) -> tuple[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -56,6 +57,7 @@ from rapport.meetings.services import (
     point_add,
     point_delete,
 )
+from rapport.meetings.views.meeting import AGENDA_SEEN_HEADER as AGENDA_SEEN
 from rapport.people.models import Person
 from rapport.people.services import working_profile_save
 from tests.cast import Cast, build_cast
@@ -71,12 +73,14 @@ LEADERS = ("manager", "skip_level", "peer_manager")
 # and the page of the next meeting each leader runs, with that pair's signals.
 LEADER_PAGES = ("/", "/insights/team/", "/insights/team/?sort=signals&show=signals")
 # What differs between two renders of one page for one viewer, cached or not: the per-request
-# CSRF token's mask and the CSP nonce.
+# CSRF token's mask and the CSP nonce; and the polled agenda's tag, which only the page cache
+# gives (checked apart, below: an agenda answered "unchanged" must be unchanged).
 NOISE = re.compile(r'(csrfmiddlewaretoken" value=|nonce=|"X-CSRFToken": )"[^"]*"')
+AGENDA_TAG = re.compile(r""" hx-headers='\{"X-Rapport-Agenda-Seen": "([0-9a-f]+)"\}'""")
 
 
 def _normalised(html: str) -> str:
-    return NOISE.sub("", html)
+    return AGENDA_TAG.sub("", NOISE.sub("", html))
 
 
 def test_the_database_cache_table_exists_after_migrate() -> None:
@@ -224,6 +228,12 @@ def test_a_bump_after_commit_abandons_what_a_reader_stored_meanwhile(
     assert versions.of_person(person.pk) not in (before, inside)
 
 
+def _agenda_of(client: Client, poll: str) -> str:
+    """The agenda as the poll renders it now, with no tag sent."""
+    with override_settings(RAPPORT_PAGE_CACHE=False):
+        return _page(client, poll)
+
+
 def _page(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
@@ -349,6 +359,10 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
             )
         self.writes = 0
         self.refusals: list[Exception] = []
+        # Per leader: their next meeting's agenda address, the tag their page gave its poll,
+        # and the agenda as it was then.
+        self.agendas_seen: dict[str, tuple[str, str, str]] = {}
+        self.polls: Counter[int] = Counter()  # the polls' answers, by status
         self.people = {role: getattr(cast, role) for role in (*VIEWERS, "admin")}
         self.clients = {}
         for role in VIEWERS:
@@ -622,6 +636,28 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
                     fresh = _page(client, url)
                 assert cached == fresh, f"{role}'s {url} served stale or foreign data"
 
+    @invariant()
+    def an_agenda_answered_unchanged_is_unchanged(self) -> None:
+        # The meeting page's poll sends back the tag its page gave it; a 204 keeps the agenda
+        # the page shows. Whatever was written meanwhile, that must be the agenda of now.
+        for role in LEADERS:
+            client = self.clients[role]
+            seen = self.agendas_seen.pop(role, None)
+            if seen is not None:
+                poll, tag, then = seen
+                answer = client.get(poll, headers={"HX-Request": "true", AGENDA_SEEN: tag})
+                # 404 once the pair has closed (a change of manager) or the meeting gone.
+                assert answer.status_code in (200, 204, 404), answer.status_code
+                self.polls[answer.status_code] += 1
+                if answer.status_code == 204:
+                    now = _agenda_of(client, poll)
+                    assert now == then, f"{role}'s poll was told nothing changed"
+            for page in self._meeting_page(role):
+                found = AGENDA_TAG.search(client.get(page).content.decode())
+                assert found, f"{role}'s meeting page gives its poll no tag"
+                poll = page + "agenda/"
+                self.agendas_seen[role] = (poll, found.group(1), _agenda_of(client, poll))
+
 
 def test_cached_pages_equal_pages_without_cache(settings: Settings) -> None:
     settings.RAPPORT_PAGE_CACHE = True
@@ -663,11 +699,16 @@ def test_each_kind_of_write_shows_at_once_on_every_cached_page(settings: Setting
     try:
         assert machine._meeting_page("manager"), "the check would compare no meeting page"
         machine.every_cached_page_equals_the_page_without_cache()
+        machine.an_agenda_answered_unchanged_is_unchanged()
         for step in steps:
             step()
             machine.every_cached_page_equals_the_page_without_cache()
+            machine.an_agenda_answered_unchanged_is_unchanged()
         # Each write went through (a refusal would have checked nothing).
         assert machine.writes == len(steps) - 2, machine.refusals
+        # Some polls were told "unchanged" (after the writes to other pairs), others got the
+        # agenda anew.
+        assert machine.polls[204] and machine.polls[200], machine.polls
     finally:
         machine.teardown()
 

@@ -82,3 +82,38 @@ def test_a_typed_note_survives_a_reload(
     )
     screenshot(page, "meeting-notes-after-reload")
     assert page.console_problems == []
+
+
+def test_the_polled_agenda_stays_put_until_the_other_person_adds_a_point(
+    live_server: LiveServer, open_page: Any, settings: Any
+) -> None:
+    # As in production: with the page cache on, the page's poll sends back the tag of the
+    # agenda it shows, and an unchanged agenda is answered 204, which htmx leaves in place.
+    settings.RAPPORT_PAGE_CACHE = True
+    cast = build_cast()
+    manager = open_page()
+    manager.clock.install()  # the 15-second poll, run on demand
+    sign_in(manager, live_server.url, cast.manager.email)
+    manager.goto(meeting_url(live_server.url, cast))
+    manager.evaluate("document.getElementById('agenda').dataset.mark = 'first'")
+
+    def poll() -> int:
+        with manager.expect_response(lambda response: "/agenda/" in response.url) as answer:
+            manager.clock.run_for(16_000)
+        return int(answer.value.status)
+
+    assert poll() == 204
+    # Nothing was swapped: the agenda is the element the page had.
+    assert manager.evaluate("document.getElementById('agenda').dataset.mark") == "first"
+
+    report = open_page()
+    sign_in(report, live_server.url, cast.report.email)
+    report.goto(meeting_url(live_server.url, cast))
+    report.get_by_placeholder("Add a talking point…").fill("News from the offsite")
+    report.get_by_role("button", name="Add", exact=True).first.click()
+    report.get_by_text("News from the offsite").wait_for()
+
+    assert poll() == 200
+    expect(manager.locator("#agenda")).to_contain_text("News from the offsite")
+    assert poll() == 204
+    assert manager.console_problems == []

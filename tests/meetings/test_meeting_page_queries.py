@@ -18,7 +18,7 @@ from pytest_django import Settings
 from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
 from rapport.meetings.selectors import get_meeting_for
 from rapport.meetings.services import action_add, note_save, point_add
-from rapport.meetings.views.meeting import actions_context, agenda_context
+from rapport.meetings.views.meeting import AGENDA_SEEN_HEADER, actions_context, agenda_context
 from rapport.people.models import Person
 from tests.cast import Cast
 from tests.meetings.test_one_on_ones import add_history
@@ -103,6 +103,77 @@ def test_the_polled_agenda_reads_the_meeting_when_the_one_before_was_and_the_poi
 ) -> None:
     client = signed_in(getattr(history, viewer))
     assert tables_read(client, page_url(history.meeting, "agenda")) == AGENDA
+
+
+AGENDA_TAG = re.compile(r"""hx-headers='\{"X-Rapport-Agenda-Seen": "([0-9a-f]+)"\}'""")
+
+
+def seen_tag(page: str) -> str:
+    found = AGENDA_TAG.search(page)
+    assert found, "the polling agenda sends back no tag"
+    return found.group(1)
+
+
+def test_an_unchanged_agenda_is_answered_204_reading_only_the_session(
+    history: Cast, settings: Settings
+) -> None:
+    # As in production (the process's memory stands in for the shared cache: the tag's read
+    # of the viewer's version is no query here).
+    settings.RAPPORT_PAGE_CACHE = True
+    manager = signed_in(history.manager)
+    tag = seen_tag(manager.get(page_url(history.meeting)).content.decode())
+    poll = page_url(history.meeting, "agenda")
+    seen = {**HTMX, AGENDA_SEEN_HEADER: tag}
+    with CaptureQueriesContext(connection) as context:
+        response = manager.get(poll, headers=seen)
+    assert response.status_code == 204 and response.content == b""
+    assert [_table_of(query["sql"]) for query in context.captured_queries] == SIGNED_IN
+    # The report adds a point: the same tag now brings the agenda, with it and a new tag.
+    point_add(
+        one_on_one=history.one_on_one,
+        author=history.report,
+        text="Fresh news",
+        section="connection",
+    )
+    response = manager.get(poll, headers=seen)
+    assert response.status_code == 200
+    fresh = response.content.decode()
+    assert "Fresh news" in fresh and seen_tag(fresh) != tag
+    now_seen = {**HTMX, AGENDA_SEEN_HEADER: seen_tag(fresh)}
+    assert manager.get(poll, headers=now_seen).status_code == 204
+    # A point the manager adds through the page answers with the agenda block and a tag made
+    # after the write (the poll after it renders once more when the write's second bump, after
+    # its commit, has moved the version again: rapport/versions.py).
+    block = manager.post(
+        reverse("meetings:point_add", args=[history.meeting.uuid]),
+        {"text": "Mine too", "section": "performance"},
+        headers=HTMX,
+    ).content.decode()
+    assert "Mine too" in block
+    assert seen_tag(block) not in (tag, seen_tag(fresh))
+
+
+def test_an_agenda_tag_is_its_viewers_alone(history: Cast, settings: Settings) -> None:
+    settings.RAPPORT_PAGE_CACHE = True
+    tag = seen_tag(signed_in(history.manager).get(page_url(history.meeting)).content.decode())
+    seen = {**HTMX, AGENDA_SEEN_HEADER: tag}
+    poll = page_url(history.meeting, "agenda")
+    # The report's page has a tag of its own: the manager's brings the report the agenda.
+    report = signed_in(history.report)
+    assert report.get(poll, headers=seen).status_code == 200
+    assert seen_tag(report.get(page_url(history.meeting)).content.decode()) != tag
+    # Anyone outside the pair gets 404, whatever they send.
+    for outsider in (history.outsider, history.peer_manager, history.hr):
+        assert signed_in(outsider).get(poll, headers=seen).status_code == 404
+
+
+def test_without_the_page_cache_the_agenda_has_no_tag_and_every_poll_renders(
+    history: Cast,
+) -> None:
+    manager = signed_in(history.manager)
+    assert AGENDA_TAG.search(manager.get(page_url(history.meeting)).content.decode()) is None
+    poll = page_url(history.meeting, "agenda")
+    assert manager.get(poll, headers={**HTMX, AGENDA_SEEN_HEADER: "0" * 24}).status_code == 200
 
 
 def test_a_past_meetings_agenda_needs_no_previous_meeting(history: Cast) -> None:

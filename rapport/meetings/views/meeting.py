@@ -42,9 +42,25 @@ from rapport.people.selectors import SharedProfile, shared_working_profile
 NOT_READ = object()
 
 
-def agenda_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
+# The header in which the meeting page's poll sends back the tag of the agenda it shows.
+AGENDA_SEEN_HEADER = "X-Rapport-Agenda-Seen"
+
+
+def agenda_tag(viewer: Person, meeting: Meeting, *, version: str | None = None) -> str | None:
+    """The tag of the agenda as `viewer` sees it now (pagecache.viewer_tag): every write to a
+    point, to the meeting or to either person's name moves both people's versions. The poll
+    (`meeting_agenda`) makes the same from the address's uuid."""
+    return pagecache.viewer_tag(viewer.pk, "agenda", str(meeting.uuid), version=version)
+
+
+def agenda_context(
+    viewer: Person, meeting: Meeting, *, tag: str | None = None
+) -> dict[str, object]:
     """meeting.html#agenda and #agenda-block. The polled agenda's meeting comes with when the
-    one before it was (`get_meeting_with_previous_start`); other callers' is asked for here."""
+    one before it was (`get_meeting_with_previous_start`), and its tag, read before the meeting;
+    other callers' are asked for here."""
+    if tag is None:
+        tag = agenda_tag(viewer, meeting)  # before the points: they are at least as new as it
     carried_before: datetime | None = None
     if meeting.is_open:
         read = getattr(meeting, "previous_start", NOT_READ)
@@ -52,7 +68,9 @@ def agenda_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
             carried_before = read
         else:
             carried_before = selectors.previous_start(meeting)
-    return _agenda_context(viewer, meeting, selectors.agenda_for(viewer, meeting), carried_before)
+    return _agenda_context(
+        viewer, meeting, selectors.agenda_for(viewer, meeting), carried_before, tag
+    )
 
 
 def _agenda_context(
@@ -60,6 +78,7 @@ def _agenda_context(
     meeting: Meeting,
     agenda: list[selectors.AgendaSection],
     carried_before: datetime | None,
+    tag: str | None,
 ) -> dict[str, object]:
     one_on_one = meeting.one_on_one
     return {
@@ -67,6 +86,9 @@ def _agenda_context(
         "one_on_one": one_on_one,
         "other": one_on_one.other_person(viewer),
         "agenda": agenda,
+        # Sent back by the page's poll (AGENDA_SEEN_HEADER): an unchanged agenda is not sent.
+        "agenda_tag": tag,
+        "agenda_seen_header": AGENDA_SEEN_HEADER,
         "can_write": access.can_write_in(viewer, one_on_one),
         # Points raised before the previous meeting and still open came over from it.
         "carried_before": carried_before,
@@ -96,14 +118,18 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
     and, for the manager, the person card, what the report shares and the pair's signals."""
     viewer = request.user
     now = timezone.now()
-    kept = pagecache.page_data(
+    kept, version = pagecache.page_data_and_version(
         f"meeting-{meeting.pk}", viewer.pk, now, lambda moment: _kept(viewer, meeting, moment)
     )
     landmarks = kept.landmarks
     previous = landmarks.neighbours.previous
     agenda = selectors.agenda_for(viewer, meeting)
     context = _agenda_context(
-        viewer, meeting, agenda, previous.scheduled_for if previous and meeting.is_open else None
+        viewer,
+        meeting,
+        agenda,
+        previous.scheduled_for if previous and meeting.is_open else None,
+        agenda_tag(viewer, meeting, version=version),
     )
     last_held = landmarks.last_held if meeting.is_open else None
     actions, agreed_then = selectors.actions_of_meeting_and_last_time(meeting, last_held)
@@ -177,9 +203,17 @@ def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
 
 @require_GET
 def meeting_agenda(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
-    """The agenda alone, polled by the meeting page so each person sees the other's points."""
+    """The agenda alone, polled by the meeting page so each person sees the other's points.
+    The poll sends back the tag of the agenda the page shows: while it is still the viewer's,
+    nothing concerning them was written since, and the answer is 204 (htmx keeps the agenda
+    as it is) without reading the meeting or its points. It tells nothing to anyone else: a
+    tag is made from the viewer's own random version."""
+    tag = pagecache.viewer_tag(request.user.pk, "agenda", str(meeting_uuid))
+    if tag is not None and request.headers.get(AGENDA_SEEN_HEADER) == tag:
+        return HttpResponse(status=204)
     meeting = selectors.get_meeting_with_previous_start(request.user, meeting_uuid)
-    return render(request, "meetings/meeting.html#agenda", agenda_context(request.user, meeting))
+    context = agenda_context(request.user, meeting, tag=tag)
+    return render(request, "meetings/meeting.html#agenda", context)
 
 
 @require_POST
