@@ -53,6 +53,7 @@ def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, A
     from bench.sessions import session_cookie
     from rapport.fakedata.plan import REFERENCE_MANAGER_EMAIL
     from rapport.meetings.models import Meeting, OneOnOne
+    from rapport.meetings.views.meeting import AGENDA_SEEN_HEADER
     from rapport.people.models import Person
 
     manager = Person.objects.filter(email__in=[DEMO_MANAGER, REFERENCE_MANAGER_EMAIL]).first()
@@ -88,9 +89,9 @@ def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, A
         # What an open meeting page's poll sends every 15 s while nothing changes: the tag of
         # the agenda the page shows, answered 204 (with the page cache on, as in production).
         page = client.get(pages[0][1], secure=True).content.decode()
-        tag = re.search(r'"X-Rapport-Agenda-Seen": "([0-9a-f]+)"', page)
+        tag = re.search(rf'"{AGENDA_SEEN_HEADER}": "([0-9a-f]+)"', page)
         unchanged = (
-            [("agenda unchanged", pages[1][1], {**htmx, "X-Rapport-Agenda-Seen": tag.group(1)})]
+            [("agenda unchanged", pages[1][1], {**htmx, AGENDA_SEEN_HEADER: tag.group(1)})]
             if tag
             else []
         )

@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.http import Http404
 from django.utils import timezone
 
 from rapport import access
@@ -14,6 +13,7 @@ from rapport.checkins.models import CheckIn
 from rapport.checkins.scales import ENERGY, MOOD, WORKLOAD
 from rapport.checkins.window import CLOSED_STATUSES, Window, opens_before, window_of
 from rapport.meetings.models import Meeting, OneOnOne
+from rapport.meetings.selectors import get_meeting_for
 from rapport.people.models import Person
 
 TREND_LENGTH = 12
@@ -98,14 +98,7 @@ def meeting_with_checkin_for(viewer: Person, meeting_uuid: uuid.UUID | str) -> M
     absence) in the same query, for the meeting page and meeting mode. Whoever may see a meeting
     may see that it has a check-in: both belong to the same 1:1 (access.checkins_visible_to);
     which of its answers they see, the panel decides (CheckinPanel.outside_work)."""
-    try:
-        return (
-            access.meetings_visible_to(viewer)
-            .select_related("one_on_one__manager", "one_on_one__report", "checkin")
-            .get(uuid=meeting_uuid)
-        )
-    except (Meeting.DoesNotExist, ValueError) as missing:
-        raise Http404("No such meeting.") from missing
+    return get_meeting_for(viewer, meeting_uuid, also_related=("checkin",))
 
 
 def checkin_panel_for(viewer: Person, meeting: Meeting, *, now: datetime) -> CheckinPanel:

@@ -53,11 +53,15 @@ def get_one_on_one_for(viewer: Person, one_on_one_uuid: uuid.UUID | str) -> OneO
         raise Http404("No such 1:1.") from missing
 
 
-def get_meeting_for(viewer: Person, meeting_uuid: uuid.UUID | str) -> Meeting:
+def get_meeting_for(
+    viewer: Person, meeting_uuid: uuid.UUID | str, *, also_related: tuple[str, ...] = ()
+) -> Meeting:
+    """The meeting with its pair and both people; `also_related` names more one-to-one
+    relations to read in the same query (a higher app's, such as its check-in)."""
     try:
         return (
             access.meetings_visible_to(viewer)
-            .select_related("one_on_one__manager", "one_on_one__report")
+            .select_related("one_on_one__manager", "one_on_one__report", *also_related)
             .get(uuid=meeting_uuid)
         )
     except (Meeting.DoesNotExist, ValueError) as missing:

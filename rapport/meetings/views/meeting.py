@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,11 +47,13 @@ NOT_READ = object()
 AGENDA_SEEN_HEADER = "X-Rapport-Agenda-Seen"
 
 
-def agenda_tag(viewer: Person, meeting: Meeting, *, version: str | None = None) -> str | None:
-    """The tag of the agenda as `viewer` sees it now (pagecache.viewer_tag): every write to a
-    point, to the meeting or to either person's name moves both people's versions. The poll
-    (`meeting_agenda`) makes the same from the address's uuid."""
-    return pagecache.viewer_tag(viewer.pk, "agenda", str(meeting.uuid), version=version)
+def agenda_tag(
+    viewer: Person, meeting_uuid: uuid.UUID | str, *, version: str | None = None
+) -> str | None:
+    """The tag of the meeting's agenda as `viewer` sees it now (pagecache.viewer_tag): every
+    write to a point, to the meeting or to either person's name moves both people's versions.
+    By the meeting's uuid, which the poll has before it reads the meeting."""
+    return pagecache.viewer_tag(viewer.pk, "agenda", str(meeting_uuid), version=version)
 
 
 def agenda_context(
@@ -60,7 +63,7 @@ def agenda_context(
     one before it was (`get_meeting_with_previous_start`), and its tag, read before the meeting;
     other callers' are asked for here."""
     if tag is None:
-        tag = agenda_tag(viewer, meeting)  # before the points: they are at least as new as it
+        tag = agenda_tag(viewer, meeting.uuid)  # before the points: they are at least as new as it
     carried_before: datetime | None = None
     if meeting.is_open:
         read = getattr(meeting, "previous_start", NOT_READ)
@@ -129,7 +132,7 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
         meeting,
         agenda,
         previous.scheduled_for if previous and meeting.is_open else None,
-        agenda_tag(viewer, meeting, version=version),
+        agenda_tag(viewer, meeting.uuid, version=version),
     )
     last_held = landmarks.last_held if meeting.is_open else None
     actions, agreed_then = selectors.actions_of_meeting_and_last_time(meeting, last_held)
@@ -208,7 +211,7 @@ def meeting_agenda(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     nothing concerning them was written since, and the answer is 204 (htmx keeps the agenda
     as it is) without reading the meeting or its points. It tells nothing to anyone else: a
     tag is made from the viewer's own random version."""
-    tag = pagecache.viewer_tag(request.user.pk, "agenda", str(meeting_uuid))
+    tag = agenda_tag(request.user, meeting_uuid)
     if tag is not None and request.headers.get(AGENDA_SEEN_HEADER) == tag:
         return HttpResponse(status=204)
     meeting = selectors.get_meeting_with_previous_start(request.user, meeting_uuid)

@@ -99,9 +99,9 @@ for (const select of document.querySelectorAll("select[data-zone-filter]")) setU
 // --- Wide tables -----------------------------------------------------------------------------
 // A table wider than the screen scrolls inside its .table-wrap. Keyboard users scroll it once it
 // can take focus, and a screen reader names it after its caption or its section's heading.
-// Checked again whenever a wrap or its table changes size, not only when the window does: a
-// table can widen after this script ran (its web font arriving, say), and was then left
-// scrollable but out of reach of the keyboard.
+// Checked again whenever a wrap or its table changes size, not only on the window's resize
+// event: the layout can change without one (a viewport set from outside, a table whose
+// content grows), and a table was then left scrollable but out of reach of the keyboard.
 function makeScrollableTablesFocusable() {
   for (const wrap of document.querySelectorAll(".table-wrap")) {
     const scrolls = wrap.scrollWidth > wrap.clientWidth;
