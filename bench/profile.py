@@ -134,7 +134,8 @@ def print_profile(
     client: Any, url: str, requests: int, headers: dict[str, str] | None = None
 ) -> None:
     """cProfile of `requests` requests of a page, printed on standard error (PROFILE_SORT and
-    PROFILE_FILTER choose the order and the lines)."""
+    PROFILE_FILTER choose the order and the lines; PROFILE_CALLERS names functions whose callers
+    to print)."""
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
@@ -143,6 +144,8 @@ def print_profile(
     stats = pstats.Stats(profiler, stream=sys.stderr)
     stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
     stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
+    if callers := os.environ.get("PROFILE_CALLERS"):
+        stats.print_callers(callers)
 
 
 def _counting(queries: list[str]) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import os
+import pickle
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ import pytest
 import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # no stub for the unmasking
@@ -40,6 +42,8 @@ from pytest_django import Settings
 from rapport import access, env, pagecache, versions
 from rapport.checkins.services import checkin_submit
 from rapport.checkins.window import window_of
+from rapport.crypto import cache as cache_backends
+from rapport.crypto import envelope
 from rapport.goals.services import goal_propose
 from rapport.insights.models import SignalDismissal
 from rapport.meetings.models import ActionItem, Meeting, OneOnOne, TalkingPoint
@@ -150,6 +154,28 @@ def test_the_shared_cache_keeps_values_sealed_and_counters_plain(
     # The API's rate limit counts with incr: a number stays a number.
     cache.set("sealed-counter", 1, 30)
     assert cache.incr("sealed-counter") == 2
+    cache.clear()
+
+
+@pytest.mark.parametrize("url", ["", TEST_REDIS_URL], ids=["database", "redis"])
+def test_values_the_previous_release_sealed_as_text_are_still_read(
+    settings: Settings, url: str
+) -> None:
+    # Before values were sealed as bytes, their pickle was sealed as base64 text (`enc:v1:`),
+    # as the columns are; a shared cache that outlives the deploy still holds such values.
+    redis = use_shared_cache(settings, url)
+    value = {"version": "a1b2", "points": ["kept by the previous release"]}
+    former = envelope.seal(base64.b64encode(pickle.dumps(value)).decode("ascii"))
+    backend = caches["default"]
+    key = backend.make_and_validate_key("former-form")
+    if url:
+        redis.Redis.from_url(url).set(key, former.encode("ascii"), ex=30)
+    else:
+        # As the previous release's backend stored it: Django's own set, around the text.
+        DatabaseCache._base_set(backend, "set", key, cache_backends._Sealed(former), 30)  # type: ignore[attr-defined]
+    assert cache.get("former-form") == value
+    cache.set("former-form", value, 30)  # and written back in the new form
+    assert cache.get("former-form") == value
     cache.clear()
 
 
