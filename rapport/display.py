@@ -15,9 +15,10 @@ from django.utils.translation import pgettext, pgettext_lazy
 MARKER = "00000000-0000-0000-0000-00000000f111"
 
 
-def url_patterns(**names: str) -> dict[str, str]:
-    """Each URL name (taking one UUID) reversed once: {"meeting": "/meetings/<marker>/"}."""
-    return {key: reverse(name, args=[MARKER]) for key, name in names.items()}
+def url_patterns(*before: object, **names: str) -> dict[str, str]:
+    """Each URL name (taking one UUID, after the arguments `before` that are the same for every
+    row) reversed once: {"meeting": "/meetings/<marker>/"}."""
+    return {key: reverse(name, args=[*before, MARKER]) for key, name in names.items()}
 
 
 # --- Dates in the reader's language ---------------------------------------------------------

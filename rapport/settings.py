@@ -97,8 +97,14 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rapport.context_processors.navigation",
             ],
-            # `date` and `time` with display formats in the reader's language (docs/translating.md).
-            "builtins": ["rapport.templatetags.locale_dates", "rapport.templatetags.system_texts"],
+            # `date` and `time` with display formats in the reader's language (docs/translating.md);
+            # Django's i18n tags, constant `{% translate %}` texts looked up once per language
+            # (templates do not `{% load i18n %}`: that would bring back Django's own).
+            "builtins": [
+                "rapport.templatetags.locale_dates",
+                "rapport.templatetags.system_texts",
+                "rapport.templatetags.constant_i18n",
+            ],
         },
     }
 ]

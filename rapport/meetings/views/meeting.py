@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from rapport import access, pagecache
 from rapport.checkins.selectors import checkin_panel_for, meeting_with_checkin_for
+from rapport.display import url_patterns
 from rapport.goals.selectors import GoalRow, open_goal_rows_of_pair, open_goals_of_pair
 from rapport.http import SignedInRequest
 from rapport.insights.rules import SignalGroup
@@ -97,6 +98,13 @@ def _agenda_context(
         "carried_before": carried_before,
         "point_form": PointForm(),
         "profile_prompt": PROFILE_PROMPT,
+        # Each point's forms post to these, with its uuid filled in (`fill`).
+        "point_urls": url_patterns(
+            meeting.uuid,
+            discuss="meetings:point_discuss",
+            move="meetings:point_move",
+            delete="meetings:point_delete",
+        ),
     }
 
 
@@ -108,6 +116,7 @@ def actions_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
         "one_on_one": one_on_one,
         "other": one_on_one.other_person(viewer),
         "actions": selectors.actions_for_meeting(meeting),
+        "action_urls": url_patterns(done="meetings:action_done"),
         "today": timezone.localdate(),
         "can_write": access.can_write_in(viewer, one_on_one),
         "pair_goals": open_goals_of_pair(viewer, one_on_one),
@@ -141,6 +150,7 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
         neighbours=landmarks.neighbours,
         growth=landmarks.growth,
         actions=actions,
+        action_urls=url_patterns(done="meetings:action_done"),
         today=timezone.localdate(now),
         now_moment=now,
         action_form=ActionForm(),

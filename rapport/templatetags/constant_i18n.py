@@ -1,0 +1,86 @@
+"""Django's `i18n` template library, with `{% translate "constant text" %}` looked up once per
+language instead of on every render: a built-in of every template (settings TEMPLATES), so the
+templates do not `{% load i18n %}`, which would put Django's own tags back in their place
+(tests/i18n/test_constant_translations.py checks that none does). `makemessages` reads the tags
+as before.
+
+Django's tag makes a lazy translation of its text on each render and translates it when the
+value is written out: about 6 µs a tag, and a page renders up to two hundred of them (a
+meeting's agenda repeats its buttons' labels per point). A tag whose text and context are
+constants, with no filter and not `noop`, always gives the same result in one language, so the
+result is kept by language (and autoescaping, which decides how it is written). Every other tag,
+`{% blocktranslate %}` and the filters are Django's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.template.base import FilterExpression, Parser, Token, Variable
+from django.template.context import Context
+from django.templatetags import i18n
+from django.utils.translation import get_language
+
+register = template.Library()
+register.tags.update(i18n.register.tags)
+register.filters.update(i18n.register.filters)
+
+# (language, autoescape, text, context) -> the rendered translation.
+_rendered: dict[tuple[str | None, bool, str, str | None], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_on_language_settings(*, setting: str, **kwargs: Any) -> None:
+    # Django forgets its loaded catalogues on these (tests change them); so does this.
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _rendered.clear()
+
+
+def _constant(expression: FilterExpression | None) -> str | None:
+    """The text of a string literal with no filter, else None."""
+    if expression is None or expression.filters or not isinstance(expression.var, Variable):
+        return None
+    literal = expression.var.literal
+    return literal if isinstance(literal, str) else None
+
+
+class ConstantTranslateNode(i18n.TranslateNode):
+    """A `{% translate %}` of constant text (see `do_translate`)."""
+
+    text: str
+    context_text: str | None
+
+    def render(self, context: Context) -> str:
+        key = (get_language(), context.autoescape, self.text, self.context_text)
+        value = _rendered.get(key)
+        if value is None:
+            # Django's own render, in a context of its own: a constant reads no variable, and
+            # its result depends on nothing else of the page's context.
+            alone = Context(
+                autoescape=context.autoescape, use_l10n=context.use_l10n, use_tz=context.use_tz
+            )
+            value = super().render(alone)
+            if self.asvar:
+                value = alone[self.asvar]
+            _rendered[key] = value
+        if self.asvar:
+            context[self.asvar] = value
+            return ""
+        return value
+
+
+@register.tag("translate")
+@register.tag("trans")
+def do_translate(parser: Parser, token: Token) -> i18n.TranslateNode:
+    node = i18n.do_translate(parser, token)
+    text = _constant(node.filter_expression)
+    context_text = _constant(node.message_context)
+    if text is not None and not node.noop and (node.message_context is None or context_text):
+        node.__class__ = ConstantTranslateNode
+        assert isinstance(node, ConstantTranslateNode)
+        node.text = text
+        node.context_text = context_text
+    return node
