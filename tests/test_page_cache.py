@@ -60,6 +60,8 @@ from rapport.meetings.services import (
     person_update,
     point_add,
     point_delete,
+    point_move,
+    point_set_discussed,
 )
 from rapport.meetings.views.meeting import AGENDA_SEEN_HEADER as AGENDA_SEEN
 from rapport.people.models import Person
@@ -464,6 +466,47 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
             point = points[which % len(points)]
             self._attempt(lambda: point_delete(point=point, by=self._actor(by, point.one_on_one)))
 
+    def _open_point(self, pair: int, which: int) -> tuple[TalkingPoint, Meeting] | None:
+        """One of the pair's points not yet discussed (in the order they were added), with the
+        pair's next open meeting: the one the leaders' check shows."""
+        one_on_one = self._pair(pair)
+        points = list(
+            TalkingPoint.objects.filter(
+                one_on_one=one_on_one, discussed_in__isnull=True, recurring_source__isnull=True
+            ).order_by("pk")
+        )
+        meeting = (
+            Meeting.objects.filter(one_on_one=one_on_one, status=Meeting.Status.UPCOMING)
+            .order_by("scheduled_for")
+            .first()
+        )
+        if not points or meeting is None:
+            return None
+        return points[which % len(points)], meeting
+
+    @rule(by=actor, pair=index, which=index)
+    def discuss_point(self, by: str, pair: int, which: int) -> None:
+        if found := self._open_point(pair, which):
+            point, meeting = found
+            self._attempt(
+                lambda: point_set_discussed(
+                    point=point,
+                    meeting=meeting,
+                    discussed=True,
+                    by=self._actor(by, point.one_on_one),
+                )
+            )
+
+    @rule(by=actor, pair=index, which=index, up=st.booleans())
+    def move_point(self, by: str, pair: int, which: int, up: bool) -> None:
+        if found := self._open_point(pair, which):
+            point, meeting = found
+            self._attempt(
+                lambda: point_move(
+                    point=point, meeting=meeting, up=up, by=self._actor(by, point.one_on_one)
+                )
+            )
+
     @rule(by=actor, pair=index, days=st.integers(min_value=-3, max_value=5))
     def add_action(self, by: str, pair: int, days: int) -> None:
         one_on_one = self._pair(pair)
@@ -711,6 +754,12 @@ def test_each_kind_of_write_shows_at_once_on_every_cached_page(settings: Setting
     steps = (
         lambda: machine.add_point(by="pair-manager", pair=0, private=False),
         lambda: machine.add_point(by="pair-report", pair=1, private=True),
+        # The manager's checked meeting page is the second pair's: two points of theirs there,
+        # the second moved up, then the first ticked.
+        lambda: machine.add_point(by="pair-manager", pair=1, private=False),
+        lambda: machine.add_point(by="pair-manager", pair=1, private=True),
+        lambda: machine.move_point(by="pair-manager", pair=1, which=2, up=True),
+        lambda: machine.discuss_point(by="pair-manager", pair=1, which=1),
         lambda: machine.add_action(by="pair-manager", pair=0, days=-1),
         lambda: machine.tick_action(by="pair-report", which=0, done=True),
         lambda: machine.propose_goal(by="pair-report", pair=0),

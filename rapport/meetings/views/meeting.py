@@ -30,7 +30,7 @@ from rapport.meetings.forms import (
     SearchForm,
     StatusForm,
 )
-from rapport.meetings.models import Meeting, PersonCard
+from rapport.meetings.models import ActionItem, Meeting, PersonCard
 from rapport.meetings.services import PROFILE_PROMPT
 from rapport.people.models import Person
 from rapport.people.selectors import SharedProfile, shared_working_profile
@@ -135,21 +135,19 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
     )
     landmarks = kept.landmarks
     previous = landmarks.neighbours.previous
-    agenda = selectors.agenda_for(viewer, meeting)
     context = _agenda_context(
         viewer,
         meeting,
-        agenda,
+        kept.agenda,
         previous.scheduled_for if previous and meeting.is_open else None,
         agenda_tag(viewer, meeting.uuid, version=version),
     )
-    last_held = landmarks.last_held if meeting.is_open else None
-    actions, agreed_then = selectors.actions_of_meeting_and_last_time(meeting, last_held)
+    last_held = _last_held(meeting, landmarks)
     notes, last_shared = selectors.notes_and_last_shared(viewer, meeting, last_held)
     context.update(
         neighbours=landmarks.neighbours,
         growth=landmarks.growth,
-        actions=actions,
+        actions=kept.actions,
         action_urls=url_patterns(done="meetings:action_done"),
         today=timezone.localdate(now),
         now_moment=now,
@@ -164,7 +162,10 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
     if meeting.is_open:
         context["last_time"] = (
             selectors.LastTime(
-                last_held, last_shared, agreed_then, selectors.still_open_since(agenda, last_held)
+                last_held,
+                last_shared,
+                kept.agreed_then,
+                selectors.still_open_since(kept.agenda, last_held),
             )
             if last_held is not None
             else None
@@ -178,9 +179,14 @@ def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, obj
 class Kept:
     """What the meeting page shows that changes only with writes to the pair or to its report
     (which move the viewer's version) or with time, kept like the team view's data
-    (rapport/pagecache.py)."""
+    (rapport/pagecache.py). Notes are not: their autosave moves no version."""
 
     landmarks: selectors.Landmarks  # the meeting's place in its series
+    # The agenda as the viewer sees it: the polled agenda's tag relies on the same versions.
+    agenda: list[selectors.AgendaSection]
+    # The meeting's actions, and those agreed the last time the pair met.
+    actions: list[ActionItem]
+    agreed_then: list[ActionItem]
     goal_rows: list[GoalRow]  # the pair's open goals
     # For an open meeting the viewer may see them on, the pair's signals (the team view's facts
     # and rules for this one pair).
@@ -191,9 +197,18 @@ class Kept:
     shared_profile: SharedProfile | None
 
 
+def _last_held(meeting: Meeting, landmarks: selectors.Landmarks) -> Meeting | None:
+    """The pair's last held meeting, shown as "last time" on an open meeting."""
+    return landmarks.last_held if meeting.is_open else None
+
+
 def _kept(viewer: Person, meeting: Meeting, moment: datetime) -> Kept:
     one_on_one = meeting.one_on_one
     landmarks = selectors.landmarks_of(meeting, now=moment)
+    agenda = selectors.agenda_for(viewer, meeting)
+    actions, agreed_then = selectors.actions_of_meeting_and_last_time(
+        meeting, _last_held(meeting, landmarks)
+    )
     goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
     signal_groups = None
     if meeting.is_open and access.can_see_team_signals(viewer, one_on_one):
@@ -201,6 +216,9 @@ def _kept(viewer: Person, meeting: Meeting, moment: datetime) -> Kept:
     person_card = selectors.person_card_for(viewer, one_on_one)
     return Kept(
         landmarks=landmarks,
+        agenda=agenda,
+        actions=actions,
+        agreed_then=agreed_then,
         goal_rows=goal_rows,
         signal_groups=signal_groups,
         person_card=person_card,
