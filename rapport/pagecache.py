@@ -156,11 +156,20 @@ def page_content[Data](
     key = _key(f"html-{kind}", viewer_id, as_of(now), *variant)
     version, parts = _read(viewer_id, key)
     if parts is None:
-        # `{% csrf_token %}` writes this mark; each request puts its own token in its place.
-        mark = secrets.token_hex(16)
-        html = render_to_string(template, {**context(data()), "csrf_token": mark}, request)
-        parts = html.split(mark)
+        parts = rendered_apart(request, template, context(data()))
         cache.set(key, (version, parts), TIMEOUT_SECONDS)
+    return with_token(request, parts)
+
+
+def rendered_apart(request: HttpRequest, template: str, context: dict[str, Any]) -> list[str]:
+    """`template` rendered for keeping: split where its forms' CSRF token goes (`{% csrf_token %}`
+    writes a random mark there), so that the kept HTML holds no token, only its places."""
+    mark = secrets.token_hex(16)
+    return render_to_string(template, {**context, "csrf_token": mark}, request).split(mark)
+
+
+def with_token(request: HttpRequest, parts: list[str]) -> SafeString:
+    """Kept HTML (`rendered_apart`) with this request's own CSRF token in its places."""
     if len(parts) == 1:
         return SafeString(parts[0])
     return SafeString(get_token(request).join(parts))

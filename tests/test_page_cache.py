@@ -46,7 +46,7 @@ from rapport.crypto import cache as cache_backends
 from rapport.crypto import envelope
 from rapport.goals.services import goal_propose
 from rapport.insights.models import SignalDismissal
-from rapport.meetings.models import ActionItem, Meeting, OneOnOne, TalkingPoint
+from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, TalkingPoint
 from rapport.meetings.services import (
     Rule,
     action_add,
@@ -54,6 +54,7 @@ from rapport.meetings.services import (
     day_away_add,
     meeting_reschedule,
     meeting_set_status,
+    note_save,
     one_on_one_set_up,
     person_card_save,
     person_change_manager,
@@ -507,6 +508,31 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
                 )
             )
 
+    @rule(by=actor, pair=index, shared=st.booleans(), n=index)
+    def write_note(self, by: str, pair: int, shared: bool, n: int) -> None:
+        # A note's autosave moves no version: the kept meeting page must still show it at once
+        # (its notes and "last time" are read on every request).
+        one_on_one = self._pair(pair)
+        meeting = (
+            Meeting.objects.filter(one_on_one=one_on_one, status=Meeting.Status.UPCOMING)
+            .order_by("scheduled_for")
+            .first()
+        )
+        if meeting is None:
+            return
+        author = self._actor(by, one_on_one)
+        kind = Note.Kind.SHARED if shared else Note.Kind.PRIVATE
+        current = Note.objects.filter(meeting=meeting, author=author, kind=kind).first()
+        self._attempt(
+            lambda: note_save(
+                meeting=meeting,
+                author=author,
+                kind=kind,
+                body=f"Note {n} by {by}",
+                base_version=current.version if current else 0,
+            )
+        )
+
     @rule(by=actor, pair=index, days=st.integers(min_value=-3, max_value=5))
     def add_action(self, by: str, pair: int, days: int) -> None:
         one_on_one = self._pair(pair)
@@ -760,6 +786,8 @@ def test_each_kind_of_write_shows_at_once_on_every_cached_page(settings: Setting
         lambda: machine.add_point(by="pair-manager", pair=1, private=True),
         lambda: machine.move_point(by="pair-manager", pair=1, which=2, up=True),
         lambda: machine.discuss_point(by="pair-manager", pair=1, which=1),
+        lambda: machine.write_note(by="pair-report", pair=1, shared=True, n=1),
+        lambda: machine.write_note(by="pair-manager", pair=1, shared=False, n=2),
         lambda: machine.add_action(by="pair-manager", pair=0, days=-1),
         lambda: machine.tick_action(by="pair-report", which=0, done=True),
         lambda: machine.propose_goal(by="pair-report", pair=0),

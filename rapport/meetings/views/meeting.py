@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rapport import access, pagecache
+from rapport import access, pagecache, versions
 from rapport.checkins.selectors import checkin_panel_for, meeting_with_checkin_for
 from rapport.display import url_patterns
 from rapport.goals.selectors import GoalRow, open_goal_rows_of_pair, open_goals_of_pair
@@ -123,14 +125,23 @@ def actions_context(viewer: Person, meeting: Meeting) -> dict[str, object]:
     }
 
 
-def meeting_context(request: SignedInRequest, meeting: Meeting) -> dict[str, object]:
+def meeting_context(
+    request: SignedInRequest,
+    meeting: Meeting,
+    *,
+    now: datetime | None = None,
+    built: tuple[Kept, str | None] | None = None,
+) -> dict[str, object]:
     """Everything the meeting page shows, which meeting mode shows too: the fragments'
     contexts composed, the meeting's place in its series read at once (neighbours, last time,
     growth rhythm), "last time" read with the notes and actions it shares its queries with,
-    and, for the manager, the person card, what the report shares and the pair's signals."""
+    and, for the manager, the person card, what the report shares and the pair's signals.
+    `built`: `Kept` as of `now` and the viewer's version read before it (else both come from
+    the page cache)."""
     viewer = request.user
-    now = timezone.now()
-    kept, version = pagecache.page_data_and_version(
+    # As of the minute, as the meeting page keeps it (meetings start on whole minutes).
+    now = pagecache.as_of(now or timezone.now())
+    kept, version = built or pagecache.page_data_and_version(
         f"meeting-{meeting.pk}", viewer.pk, now, lambda moment: _kept(viewer, meeting, moment)
     )
     landmarks = kept.landmarks
@@ -226,10 +237,80 @@ def _kept(viewer: Person, meeting: Meeting, moment: datetime) -> Kept:
     )
 
 
+# The meeting page's parts that `Kept` and the meeting decide, kept rendered (`KeptPage`): by
+# name, the template partial.
+KEPT_PARTS = {
+    "head": "meetings/meeting.html#head-part",
+    "agenda": "meetings/meeting.html#agenda-block",
+    "aside": "meetings/meeting.html#aside-part",
+}
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """The meeting page as kept per viewer (rapport/pagecache.py): its parts rendered (all but
+    "last time" and the notes: a note's autosave moves no version) and what those two read of
+    `Kept`."""
+
+    parts: dict[str, list[str]]  # each split where its CSRF token goes (pagecache.with_token)
+    last_held: Meeting | None
+    agreed_then: list[ActionItem]
+    still_open: int
+
+
 @require_GET
 def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
+    """The page, its parts but "last time" and the notes kept rendered per viewer (`KeptPage`)
+    with the page cache on. Asked by htmx, its fragments would show the request's messages:
+    then nothing is kept."""
     meeting = meeting_with_checkin_for(request.user, meeting_uuid)
-    return render(request, "meetings/meeting.html", meeting_context(request, meeting))
+    if request.htmx or not settings.RAPPORT_PAGE_CACHE:
+        return render(request, "meetings/meeting.html", meeting_context(request, meeting))
+    viewer = request.user
+    now = timezone.now()
+
+    # The whole context when the page is built in this request (its notes are this request's).
+    fresh: dict[str, object] = {}
+
+    def build(moment: datetime) -> KeptPage:
+        # Built here, not read from or kept in the cache: its version is read first, as the
+        # page cache does (the agenda's tag is made of it).
+        version = versions.of_person(viewer.pk)
+        kept = _kept(viewer, meeting, moment)
+        fresh.update(meeting_context(request, meeting, now=moment, built=(kept, version)))
+        last_time = fresh.get("last_time")
+        assert last_time is None or isinstance(last_time, selectors.LastTime)
+        return KeptPage(
+            parts={
+                name: pagecache.rendered_apart(request, partial, fresh)
+                for name, partial in KEPT_PARTS.items()
+            },
+            last_held=last_time.meeting if last_time else None,
+            agreed_then=last_time.actions if last_time else [],
+            still_open=last_time.still_open if last_time else 0,
+        )
+
+    # The person card's link comes back to this address: part of the key.
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
+    page = pagecache.page_data(f"meeting-page-{meeting.pk}-{path}", viewer.pk, now, build)
+    kept_html = {name: pagecache.with_token(request, page.parts[name]) for name in KEPT_PARTS}
+    if fresh:
+        return render(request, "meetings/meeting.html", {**fresh, "kept_html": kept_html})
+    notes, last_shared = selectors.notes_and_last_shared(viewer, meeting, page.last_held)
+    one_on_one = meeting.one_on_one
+    context = {
+        "meeting": meeting,
+        "one_on_one": one_on_one,
+        "other": one_on_one.other_person(viewer),
+        "notes": notes,
+        "today": timezone.localdate(pagecache.as_of(now)),
+        "kept_html": kept_html,
+    }
+    if page.last_held is not None:
+        context["last_time"] = selectors.LastTime(
+            page.last_held, last_shared, page.agreed_then, page.still_open
+        )
+    return render(request, "meetings/meeting.html", context)
 
 
 @require_GET
