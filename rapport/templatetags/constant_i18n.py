@@ -72,6 +72,27 @@ class ConstantTranslateNode(i18n.TranslateNode):
         return value
 
 
+class BlockTranslateNode(i18n.BlockTranslateNode):
+    """Django's `{% blocktranslate %}`, with the message made from its text once per tag instead
+    of on every render (trimming it is a regular expression over the whole text)."""
+
+    def render_token_list(self, tokens: list[Token]) -> tuple[str, list[str]]:
+        made = self.__dict__.setdefault("_messages", {})
+        found = made.get(id(tokens))
+        if found is None:
+            found = made[id(tokens)] = super().render_token_list(tokens)
+        message, variables = found
+        return message, list(variables)  # Django's render extends the list it gets
+
+
+@register.tag("blocktranslate")
+@register.tag("blocktrans")
+def do_block_translate(parser: Parser, token: Token) -> i18n.BlockTranslateNode:
+    node = i18n.do_block_translate(parser, token)
+    node.__class__ = BlockTranslateNode
+    return node
+
+
 @register.tag("translate")
 @register.tag("trans")
 def do_translate(parser: Parser, token: Token) -> i18n.TranslateNode:

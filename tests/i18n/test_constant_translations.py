@@ -19,11 +19,21 @@ TEMPLATE = (
     "{% load i18n %}"
     '{% translate "Goals" %}|{% translate "Goals" as kept %}[{{ kept }}]|'
     '{% translate "Rough" context "mood" %}|{% translate word %}|{% translate "a < b" %}|'
-    '{% autoescape off %}{% translate "a < b" %}{% endautoescape %}'
+    '{% autoescape off %}{% translate "a < b" %}{% endautoescape %}|'
+    # Django's blocktranslate, its message made once per tag: with variables (escaped), plural
+    # forms, a context and kept in a variable.
+    "{% blocktranslate trimmed with name=who %}\n  1:1s with {{ name }}\n{% endblocktranslate %}|"
+    "{% blocktranslate trimmed count counter=n %}{{ counter }} signal dismissed.{% plural %}"
+    "{{ counter }} signals dismissed.{% endblocktranslate %}|"
+    "{% blocktranslate count counter=1 %}{{ counter }} signal dismissed.{% plural %}"
+    "{{ counter }} signals dismissed.{% endblocktranslate %}|"
+    '{% blocktranslate with name=who context "mood" asvar kept %}Rough{% endblocktranslate %}'
+    "[{{ kept }}]"
 )
 
 
 DJANGOS = Engine(libraries={"i18n": "django.templatetags.i18n"})
+VALUES = {"who": "Ana <Admin>", "n": 3}
 
 
 def _render(language: str, word: str = "Remove") -> str:
@@ -32,18 +42,32 @@ def _render(language: str, word: str = "Remove") -> str:
         return (
             engines["django"]
             .from_string(TEMPLATE.removeprefix("{% load i18n %}"))
-            .render({"word": word})
+            .render({"word": word, **VALUES})
         )
 
 
 def _djangos(language: str, word: str = "Remove") -> str:
     with translation.override(language):
-        return DJANGOS.from_string(TEMPLATE).render(Context({"word": word}))
+        return DJANGOS.from_string(TEMPLATE).render(Context({"word": word, **VALUES}))
 
 
 def test_constant_texts_are_translated_in_each_language_in_turn() -> None:
-    assert _render("en-gb") == _djangos("en-gb") == "Goals|[Goals]|Rough|Remove|a < b|a < b"
-    assert _render("de") == _djangos("de") == "Ziele|[Ziele]|Mies|Entfernen|a < b|a < b"
+    assert (
+        _render("en-gb")
+        == _djangos("en-gb")
+        == (
+            "Goals|[Goals]|Rough|Remove|a < b|a < b|1:1s with Ana &lt;Admin&gt;|"
+            "3 signals dismissed.|1 signal dismissed.|[Rough]"
+        )
+    )
+    assert (
+        _render("de")
+        == _djangos("de")
+        == (
+            "Ziele|[Ziele]|Mies|Entfernen|a < b|a < b|1:1-Gespräche mit Ana &lt;Admin&gt;|"
+            "3 Signale verworfen.|1 Signal verworfen.|[Mies]"
+        )
+    )
     assert _render("en-gb") == _djangos("en-gb")  # kept per language: German did not stay
     # A text from a variable is translated on each render, as Django does.
     assert _render("de", word="Dismiss") == _djangos("de", word="Dismiss")
