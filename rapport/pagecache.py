@@ -13,6 +13,9 @@ database cache.
   show local times to the minute ("09:41" on home, "Now" from a 1:1's first minute).
 - every write that changes what a viewer's page shows bumps that viewer's version.
 
+Entries are `Bulk`: the shared cache seals them as bytes (rapport/crypto/cache.py), a form only
+this release reads, which the release in every key ensures.
+
 `page_content` keeps the page's main content as rendered HTML under the same key, with what
 else the content reads from the request (the team view's `?sort=` and `?show=`), so a request
 served from it renders only the layout (navigation, messages, CSP nonce, CSRF token). The forms in
@@ -28,6 +31,7 @@ import functools
 import hashlib
 import secrets
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +45,15 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from rapport import versions
+
+
+@dataclass(frozen=True, slots=True)
+class Bulk:
+    """A large value that only this release reads (its key names the release): the shared cache
+    seals it as bytes, not as text (rapport/crypto/cache.py). Read back as it was stored."""
+
+    value: Any
+
 
 # An entry serves one minute; kept a little longer, it is culled like any expired entry.
 TIMEOUT_SECONDS = 120
@@ -86,7 +99,7 @@ def page_data_and_version[Data](
     if kept is not None:
         return kept, version
     data = build(moment)
-    cache.set(key, (version, data), TIMEOUT_SECONDS)
+    cache.set(key, Bulk((version, data)), TIMEOUT_SECONDS)
     return data, version
 
 
@@ -116,9 +129,9 @@ def _read(viewer_id: int, key: str) -> tuple[str, Any]:
     None)."""
     version, found = versions.of_person_with(viewer_id, (key,))
     entry = found.get(key)
-    if entry is None or entry[0] != version:
+    if not isinstance(entry, Bulk) or entry.value[0] != version:
         return version, None
-    return version, entry[1]
+    return version, entry.value[1]
 
 
 @functools.cache
@@ -157,7 +170,7 @@ def page_content[Data](
     version, parts = _read(viewer_id, key)
     if parts is None:
         parts = rendered_apart(request, template, context(data()))
-        cache.set(key, (version, parts), TIMEOUT_SECONDS)
+        cache.set(key, Bulk((version, parts)), TIMEOUT_SECONDS)
     return with_token(request, parts)
 
 

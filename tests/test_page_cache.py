@@ -65,6 +65,7 @@ from rapport.meetings.services import (
     point_set_discussed,
 )
 from rapport.meetings.views.meeting import AGENDA_SEEN_HEADER as AGENDA_SEEN
+from rapport.pagecache import Bulk
 from rapport.people.models import Person
 from rapport.people.services import working_profile_save
 from tests.cast import Cast, build_cast
@@ -157,6 +158,43 @@ def test_the_shared_cache_keeps_values_sealed_and_counters_plain(
     # The API's rate limit counts with incr: a number stays a number.
     cache.set("sealed-counter", 1, 30)
     assert cache.incr("sealed-counter") == 2
+    cache.clear()
+
+
+@pytest.mark.parametrize("url", ["", TEST_REDIS_URL], ids=["database", "redis"])
+def test_the_previous_release_reads_every_value_but_this_releases_page_entries(
+    settings: Settings, url: str
+) -> None:
+    # During a rolling deploy both releases share the cache: the people's versions, the
+    # navigation's depths and the rate limits must stay in the text form the previous release
+    # reads. Page entries, under keys that name the release, are sealed as bytes.
+    redis = use_shared_cache(settings, url)
+    cache.set("shared-value", {"version": "v1"}, 30)
+    cache.set("page-entry", Bulk(("v1", "<p>kept page</p>")), 30)
+    assert cache.get("page-entry") == Bulk(("v1", "<p>kept page</p>"))
+    backend = caches["default"]
+    raw: dict[str, bytes | str] = {}
+    for name in ("shared-value", "page-entry"):
+        key = backend.make_and_validate_key(name)
+        if url:
+            raw[name] = redis.Redis.from_url(url).get(key)
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT value FROM {env.CACHE_TABLE} WHERE cache_key = %s",
+                    [key],
+                )
+                (stored,) = cursor.fetchone()
+            raw[name] = pickle.loads(base64.b64decode(stored)).sealed
+
+    def previous_release_reads(sealed: bytes | str) -> object:
+        text = sealed if isinstance(sealed, str) else sealed.decode("ascii")
+        return pickle.loads(base64.b64decode(envelope.open_text(text)))
+
+    assert previous_release_reads(raw["shared-value"]) == {"version": "v1"}
+    page = raw["page-entry"]
+    assert isinstance(page, bytes) and not page.startswith(envelope.PREFIX.encode())
+    assert b"kept page" not in page
     cache.clear()
 
 

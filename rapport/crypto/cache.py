@@ -5,11 +5,14 @@ table, Redis and their backups hold no private text in clear (docs/privacy.md).
 Used by `rapport.env.cache_from` for the database cache and Redis; the per-process memory cache
 (tests, one process) keeps nothing on disk and stays plain.
 
-A value is its pickle sealed as bytes (`envelope.seal_bytes`): Redis keeps those bytes, the
-database cache its one base64 of them. A page's kept HTML is over 100 KB, so every text layer
-undone on a read costs (sealing the pickle as base64 text, as the columns are, took three
-base64 decodings per read, over a third of a cached team view's time). Values in the former
-text form (`enc:v1:`), left by the previous release, are still read.
+A value is its pickle, sealed as text as the columns are (`enc:v1:`, base64 of the sealed
+base64 of the pickle). A `Bulk` value (rapport/pagecache.py), a page's kept data and HTML (over
+100 KB for a team view), is sealed as bytes instead (`envelope.seal_bytes`): Redis keeps those
+bytes, the database cache one base64 of them, so a read undoes one text layer, not three (they
+were over a third of a cached team view's time). Only the release that wrote a `Bulk` value may
+read it: its key must name the release (the page cache's keys do), because the release before
+this one reads only the text form, and during a rolling deploy both releases share the cache
+(the people's versions, the navigation's depths, the rate limits). Both forms are read.
 """
 
 from __future__ import annotations
@@ -22,26 +25,31 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisSerializer
 
-from rapport.crypto.envelope import PREFIX, open_bytes, open_text, seal_bytes
+from rapport.crypto.envelope import PREFIX, open_bytes, open_text, seal, seal_bytes
+from rapport.pagecache import Bulk
 
-_FORMER = PREFIX.encode("ascii")
+_TEXT_FORM = PREFIX.encode("ascii")
 
 
-def seal_value(value: Any) -> bytes:
-    return seal_bytes(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+def seal_value(value: Any) -> bytes | str:
+    pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    if isinstance(value, Bulk):
+        return seal_bytes(pickled)
+    return seal(base64.b64encode(pickled).decode("ascii"))
 
 
 def open_value(sealed: bytes | str) -> Any:
     # AES-GCM authenticates the value: only what this installation sealed is ever unpickled
     # (Django's own backends unpickle whatever the table or Redis holds).
-    if isinstance(sealed, str) or sealed.startswith(_FORMER):
+    if isinstance(sealed, str) or sealed.startswith(_TEXT_FORM):
         text = sealed if isinstance(sealed, str) else sealed.decode("ascii")
         return pickle.loads(base64.b64decode(open_text(text)))  # noqa: S301
     return pickle.loads(open_bytes(sealed))  # noqa: S301
 
 
 class _Sealed:
-    """A value as the database cache stores it: its pickle, sealed (text in the former form)."""
+    """A value as the database cache stores it: its pickle, sealed (as text, or as bytes for a
+    `Bulk` value)."""
 
     __slots__ = ("sealed",)
 
@@ -75,7 +83,8 @@ class SealedRedisSerializer(RedisSerializer):
     def dumps(self, obj: Any) -> Any:
         if type(obj) is int:
             return obj
-        return seal_value(obj)
+        sealed = seal_value(obj)
+        return sealed if isinstance(sealed, bytes) else sealed.encode("ascii")
 
     def loads(self, data: Any) -> Any:
         try:
