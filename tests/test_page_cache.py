@@ -548,8 +548,7 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
 
     @rule(by=actor, pair=index, shared=st.booleans(), n=index)
     def write_note(self, by: str, pair: int, shared: bool, n: int) -> None:
-        # A note's autosave moves no version: the kept meeting page must still show it at once
-        # (its notes and "last time" are read on every request).
+        # The kept meeting page reads the notes on each visit: a note saved since shows at once.
         one_on_one = self._pair(pair)
         meeting = (
             Meeting.objects.filter(one_on_one=one_on_one, status=Meeting.Status.UPCOMING)

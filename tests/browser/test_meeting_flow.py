@@ -6,6 +6,7 @@ from typing import Any
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
+from rapport.meetings.views import meeting as meeting_views
 from tests.browser.conftest import screenshot
 from tests.cast import PASSWORD, Cast, build_cast
 
@@ -116,4 +117,59 @@ def test_the_polled_agenda_stays_put_until_the_other_person_adds_a_point(
     assert poll() == 200
     expect(manager.locator("#agenda")).to_contain_text("News from the offsite")
     assert poll() == 204
+    assert manager.console_problems == []
+
+
+def test_a_meeting_page_served_from_the_page_cache_works_like_a_fresh_one(
+    live_server: LiveServer, open_page: Any, settings: Any, monkeypatch: Any
+) -> None:
+    # As in production: a second visit within the minute, nothing written meanwhile, is served
+    # from the kept parts (rapport/meetings/views/meeting.py, KeptPage). Their forms must post
+    # with this session's CSRF token, htmx's and plain ones alike; the notes, read on each
+    # visit, must load their editors (their scripts carry the request's CSP nonce).
+    settings.RAPPORT_PAGE_CACHE = True
+    builds: list[int] = []
+    build_kept = meeting_views._kept
+
+    def counted(*args: Any) -> Any:
+        builds.append(1)
+        return build_kept(*args)
+
+    monkeypatch.setattr(meeting_views, "_kept", counted)
+    cast = build_cast()
+    manager = open_page()
+    sign_in(manager, live_server.url, cast.manager.email)
+    url = meeting_url(live_server.url, cast)
+    manager.goto(url)
+    manager.goto(url)
+    assert len(builds) == 1, "the second visit was built again, not served from the cache"
+
+    # The note's editor works on a kept page; its save moves the version: built anew.
+    manager.locator("#note-shared").click()
+    manager.keyboard.type("Typed on a kept page")
+    saved = manager.locator('[data-note][data-kind="shared"] [data-status]')
+    saved.filter(has_text=re.compile(r"^Saved \d")).wait_for()
+    manager.goto(url)
+    assert len(builds) == 2
+    assert manager.locator("#note-shared").input_value() == "Typed on a kept page"
+
+    manager.goto(url)  # kept: the agenda's forms below come from the cache
+    assert len(builds) == 2
+    manager.get_by_placeholder("Add a talking point…").fill("Raised on a kept page")
+    manager.get_by_role("button", name="Add", exact=True).first.click()
+    manager.get_by_role("button", name="Mark discussed: Raised on a kept page").click()
+    ticked = manager.get_by_role("button", name="Mark not discussed: Raised on a kept page")
+    ticked.wait_for()
+    manager.goto(url)
+    manager.goto(url)
+    assert len(builds) == 3  # built after the writes, then kept
+    expect(ticked).to_be_visible()
+    screenshot(manager, "meeting-from-the-page-cache")
+    manager.set_viewport_size({"width": 390, "height": 844})
+    screenshot(manager, "meeting-from-the-page-cache-390")
+    manager.set_viewport_size({"width": 1280, "height": 900})
+    # The status form is a plain POST, its token from the kept side column.
+    manager.get_by_role("button", name="Mark held").click()
+    manager.get_by_text("Marked held.").wait_for()
+    expect(manager.locator(".page-head .badge").first).to_have_text("Held")
     assert manager.console_problems == []

@@ -201,7 +201,7 @@ REPORT_PAGE = [
     "meetings_actionitem",  # this meeting's actions and those agreed last time
     "goals_goal",  # the pair's open goals
     "meetings_meeting",  # the held meetings that tell whether a goal stalled
-    # Read on every request: a note's autosave moves no version.
+    # Read on every request: the notes' editors carry the request's CSP nonce.
     "meetings_note",  # the viewer's notes, the other's shared one, last time's shared ones
     *NAVIGATION,
 ]
@@ -264,7 +264,7 @@ def test_the_page_cache_keeps_the_series_and_signals_until_a_write_moves_the_man
     )
     assert tables_read(client, page, htmx=False) == MANAGER_PAGE
     assert tables_read(client, page, htmx=False) == kept
-    # A note's save moves no version: it is read on each visit.
+    # A note saved since shows at once (its save moved the version; the notes are read anyway).
     note = Note.objects.filter(
         meeting=history.meeting, author=history.manager, kind="shared"
     ).first()

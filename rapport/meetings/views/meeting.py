@@ -190,7 +190,7 @@ def meeting_context(
 class Kept:
     """What the meeting page shows that changes only with writes to the pair or to its report
     (which move the viewer's version) or with time, kept like the team view's data
-    (rapport/pagecache.py). Notes are not: their autosave moves no version."""
+    (rapport/pagecache.py). The notes are read on each request (`KeptPage`)."""
 
     landmarks: selectors.Landmarks  # the meeting's place in its series
     # The agenda as the viewer sees it: the polled agenda's tag relies on the same versions.
@@ -248,9 +248,9 @@ KEPT_PARTS = {
 
 @dataclass(frozen=True)
 class KeptPage:
-    """The meeting page as kept per viewer (rapport/pagecache.py): its parts rendered (all but
-    "last time" and the notes: a note's autosave moves no version) and what those two read of
-    `Kept`."""
+    """The meeting page as kept per viewer (rapport/pagecache.py): its parts rendered, all but
+    the notes, whose editors' scripts carry the request's CSP nonce, and "last time", read with
+    them in one query; and what those two read of `Kept`."""
 
     parts: dict[str, list[str]]  # each split where its CSRF token goes (pagecache.with_token)
     last_held: Meeting | None
