@@ -40,10 +40,13 @@ def _forget_on_language_settings(*, setting: str, **kwargs: Any) -> None:
 
 
 def _constant(expression: FilterExpression | None) -> str | None:
-    """The text of a string literal with no filter, else None."""
-    if expression is None or expression.filters or not isinstance(expression.var, Variable):
+    """The text of a string literal with no filter, else None. Django keeps a literal as the
+    string itself (a context's) or, for the translated text, as a Variable of it."""
+    if expression is None or expression.filters:
         return None
-    literal = expression.var.literal
+    if isinstance(expression.var, str):
+        return str(expression.var)
+    literal = expression.var.literal if isinstance(expression.var, Variable) else None
     return literal if isinstance(literal, str) else None
 
 

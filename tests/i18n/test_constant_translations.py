@@ -78,11 +78,13 @@ def test_only_constant_texts_are_kept() -> None:
     template = engines["django"].engine.from_string(  # type: ignore[attr-defined]
         '{% translate "Goals" %}{% translate word %}'
         '{% translate "Goals"|upper %}{% translate "Goals" noop %}'
+        '{% translate "Rough" context "mood" %}{% translate "Rough" context word %}'
     )
     nodes = [node for node in template.nodelist if isinstance(node, i18n.TranslateNode)]
-    assert [type(node) is ConstantTranslateNode for node in nodes] == [True, False, False, False]
+    kept = [type(node) is ConstantTranslateNode for node in nodes]
+    assert kept == [True, False, False, False, True, False]
     with translation.override("de"):
-        assert template.render(Context({"word": "Remove"})) == "ZieleEntfernenZIELEGoals"
+        assert template.render(Context({"word": "mood"})) == "ZielemoodZIELEGoalsMiesMies"
 
 
 def test_no_template_loads_djangos_library_over_the_built_in() -> None:

@@ -141,8 +141,17 @@ def meeting_context(
     viewer = request.user
     # As of the minute, as the meeting page keeps it (meetings start on whole minutes).
     now = pagecache.as_of(now or timezone.now())
+
+    def build(moment: datetime) -> Kept:
+        # What is kept is read after the viewer's version, the meeting again too (see
+        # meeting_detail); without the page cache nothing is kept.
+        current = meeting
+        if settings.RAPPORT_PAGE_CACHE:
+            current = meeting_with_checkin_for(viewer, meeting.uuid)
+        return _kept(viewer, current, moment)
+
     kept, version = built or pagecache.page_data_and_version(
-        f"meeting-{meeting.pk}", viewer.pk, now, lambda moment: _kept(viewer, meeting, moment)
+        f"meeting-{meeting.pk}", viewer.pk, now, build
     )
     landmarks = kept.landmarks
     previous = landmarks.neighbours.previous
@@ -273,11 +282,14 @@ def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     fresh: dict[str, object] = {}
 
     def build(moment: datetime) -> KeptPage:
-        # Built here, not read from or kept in the cache: its version is read first, as the
-        # page cache does (the agenda's tag is made of it).
+        # Everything kept is read after the viewer's version (the page cache read it before
+        # calling this; the agenda's tag is made of it, read here first): the meeting too, read
+        # again, since a write between the request's read and the version's would otherwise
+        # be kept under a version that already counts it.
         version = versions.of_person(viewer.pk)
-        kept = _kept(viewer, meeting, moment)
-        fresh.update(meeting_context(request, meeting, now=moment, built=(kept, version)))
+        current = meeting_with_checkin_for(viewer, meeting_uuid)
+        kept = _kept(viewer, current, moment)
+        fresh.update(meeting_context(request, current, now=moment, built=(kept, version)))
         last_time = fresh.get("last_time")
         assert last_time is None or isinstance(last_time, selectors.LastTime)
         return KeptPage(
