@@ -141,24 +141,33 @@ def _key_of(kid: str) -> AESGCM:
     return _remember(row)
 
 
-def seal(text: str) -> str:
+def _encrypted(data: bytes) -> tuple[str, bytes]:
+    """The current data key's id, and `data` encrypted under it: the nonce, then the
+    ciphertext."""
     kid, key = _current()
     nonce = os.urandom(NONCE_BYTES)
-    sealed = key.encrypt(nonce, text.encode(), None)
-    return f"{PREFIX}{kid}:{base64.urlsafe_b64encode(nonce + sealed).decode()}"
+    return kid, nonce + key.encrypt(nonce, data, None)
+
+
+def _decrypted(kid: str, raw: bytes) -> bytes:
+    return _key_of(kid).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None)
+
+
+def seal(text: str) -> str:
+    kid, raw = _encrypted(text.encode())
+    return f"{PREFIX}{kid}:{base64.urlsafe_b64encode(raw).decode()}"
 
 
 def seal_bytes(data: bytes) -> bytes:
     """`data` sealed as bytes, `<kid>:<nonce><ciphertext>` with no text encoding, for stores
     that keep bytes (the shared cache): no base64 to undo on every read."""
-    kid, key = _current()
-    nonce = os.urandom(NONCE_BYTES)
-    return b"%s:%s%s" % (kid.encode("ascii"), nonce, key.encrypt(nonce, data, None))
+    kid, raw = _encrypted(data)
+    return kid.encode("ascii") + b":" + raw
 
 
 def open_bytes(sealed: bytes) -> bytes:
-    kid, _, body = sealed.partition(b":")
-    return _key_of(kid.decode("ascii")).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], None)
+    kid, _, raw = sealed.partition(b":")
+    return _decrypted(kid.decode("ascii"), raw)
 
 
 def is_sealed(value: str) -> bool:
@@ -173,8 +182,7 @@ def open_text(value: str) -> str:
     if not is_sealed(value):
         return value  # legacy plaintext, from before encryption (the migrations seal it)
     kid, body = value[len(PREFIX) :].split(":", 1)
-    raw = base64.urlsafe_b64decode(body)
-    return _key_of(kid).decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], None).decode()
+    return _decrypted(kid, base64.urlsafe_b64decode(body)).decode()
 
 
 def forget_keys() -> None:
