@@ -8,8 +8,10 @@ Django's tag makes a lazy translation of its text on each render and translates 
 value is written out: about 6 µs a tag, and a page renders up to two hundred of them (a
 meeting's agenda repeats its buttons' labels per point). A tag whose text and context are
 constants, with no filter and not `noop`, always gives the same result in one language, so the
-result is kept by language (and autoescaping, which decides how it is written). Every other tag,
-`{% blocktranslate %}` and the filters are Django's own.
+result is kept by language (and autoescaping, which decides how it is written). A
+`{% blocktranslate %}` makes its message from its text once per tag (Django trims it with a
+regular expression on every render) and renders as Django's. Every other tag and the filters are
+Django's own.
 """
 
 from __future__ import annotations
@@ -76,15 +78,13 @@ class ConstantTranslateNode(i18n.TranslateNode):
 
 
 class BlockTranslateNode(i18n.BlockTranslateNode):
-    """Django's `{% blocktranslate %}`, with the message made from its text once per tag instead
-    of on every render (trimming it is a regular expression over the whole text)."""
+    """Django's `{% blocktranslate %}`, with its singular and plural messages made once, when
+    the template is read, instead of on every render."""
+
+    messages: dict[int, tuple[str, list[str]]]  # by the id of the node's singular or plural
 
     def render_token_list(self, tokens: list[Token]) -> tuple[str, list[str]]:
-        made = self.__dict__.setdefault("_messages", {})
-        found = made.get(id(tokens))
-        if found is None:
-            found = made[id(tokens)] = super().render_token_list(tokens)
-        message, variables = found
+        message, variables = self.messages[id(tokens)]
         return message, list(variables)  # Django's render extends the list it gets
 
 
@@ -93,6 +93,12 @@ class BlockTranslateNode(i18n.BlockTranslateNode):
 def do_block_translate(parser: Parser, token: Token) -> i18n.BlockTranslateNode:
     node = i18n.do_block_translate(parser, token)
     node.__class__ = BlockTranslateNode
+    assert isinstance(node, BlockTranslateNode)
+    node.messages = {
+        id(tokens): i18n.BlockTranslateNode.render_token_list(node, tokens)
+        for tokens in (node.singular, node.plural)
+        if tokens is not None
+    }
     return node
 
 
