@@ -80,21 +80,32 @@ def _key(kind: str, viewer_id: int, moment: datetime, *more: str) -> str:
 
 
 def page_data[Data](
-    kind: str, viewer_id: int, now: datetime, build: Callable[[datetime], Data]
+    kind: str,
+    viewer_id: int,
+    now: datetime,
+    build: Callable[[datetime], Data],
+    *,
+    variant: Iterable[str] = (),
 ) -> Data:
-    """`build(as_of(now))`, kept per viewer under the viewer's current version."""
-    return page_data_and_version(kind, viewer_id, now, build)[0]
+    """`build(as_of(now))`, kept per viewer under the viewer's current version, and under
+    `variant`: what else of the request the data depends on (as `page_content`'s)."""
+    return page_data_and_version(kind, viewer_id, now, build, variant=variant)[0]
 
 
 def page_data_and_version[Data](
-    kind: str, viewer_id: int, now: datetime, build: Callable[[datetime], Data]
+    kind: str,
+    viewer_id: int,
+    now: datetime,
+    build: Callable[[datetime], Data],
+    *,
+    variant: Iterable[str] = (),
 ) -> tuple[Data, str | None]:
     """`page_data`, and the viewer's version read before it (None with the page cache off), for
     a `viewer_tag` that needs no read of its own."""
     moment = as_of(now)
     if not settings.RAPPORT_PAGE_CACHE:
         return build(moment), None
-    key = _key(kind, viewer_id, moment)
+    key = _key(kind, viewer_id, moment, *variant)
     version, kept = _read(viewer_id, key)
     if kept is not None:
         return kept, version

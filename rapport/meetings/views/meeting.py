@@ -302,9 +302,10 @@ def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
             still_open=last_time.still_open if last_time else 0,
         )
 
-    # The person card's link comes back to this address: part of the key.
+    # The person card's link comes back to this address, kept as a digest (any query string
+    # may come with it; a key has a length limit).
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
-    page = pagecache.page_data(f"meeting-page-{meeting.pk}-{path}", viewer.pk, now, build)
+    page = pagecache.page_data(f"meeting-page-{meeting.pk}", viewer.pk, now, build, variant=(path,))
     kept_html = {name: pagecache.with_token(request, page.parts[name]) for name in KEPT_PARTS}
     if fresh:
         return render(request, "meetings/meeting.html", {**fresh, "kept_html": kept_html})
