@@ -202,8 +202,9 @@ def test_the_previous_release_reads_every_value_but_this_releases_page_entries(
 def test_values_the_previous_release_sealed_as_text_are_still_read(
     settings: Settings, url: str
 ) -> None:
-    # Before values were sealed as bytes, their pickle was sealed as base64 text (`enc:v1:`),
-    # as the columns are; a shared cache that outlives the deploy still holds such values.
+    # A value the previous release stored (its pickle sealed as base64 text, `enc:v1:`, as the
+    # columns are, written by its own backend) is read by this one: during a rolling deploy
+    # both share the people's versions and the navigation's depths.
     redis = use_shared_cache(settings, url)
     value = {"version": "a1b2", "points": ["kept by the previous release"]}
     former = envelope.seal(base64.b64encode(pickle.dumps(value)).decode("ascii"))
