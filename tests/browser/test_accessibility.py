@@ -115,6 +115,11 @@ def test_the_main_pages_have_no_wcag_22_aa_violations_in_either_theme_or_width(
 
 def violations_now(page: Any, label: str, axe_source: str) -> list[str]:
     """axe over the page as it stands (after a click or a refused form), in both themes."""
+    # A refused form answers with a new page: its alert can be found before its style sheet has
+    # loaded, and axe then measured unstyled links and summaries as too small to tap (a CI run
+    # failed so). Wait for the page's load and its next frames, as a person would see it.
+    page.wait_for_load_state("load")
+    page.evaluate(NEXT_FRAMES)
     found: list[str] = []
     for scheme in SCHEMES:
         page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
