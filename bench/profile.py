@@ -67,6 +67,7 @@ def main() -> None:
 
 
 def measure(requests: int, manager_email: str, profile_page: str) -> list[dict[str, Any]]:
+    from django.conf import settings
     from django.test import Client
     from django.urls import reverse
 
@@ -91,6 +92,36 @@ def measure(requests: int, manager_email: str, profile_page: str) -> list[dict[s
         rows.append({"page": name, "path": url, **row})
         if name == profile_page:
             print_profile(client, url, requests)
+    if settings.RAPPORT_PAGE_CACHE:
+        rows += _after_writes(client, manager.pk, requests)
+    return rows
+
+
+def _after_writes(client: Any, manager_id: int, requests: int) -> list[dict[str, Any]]:
+    """The first visit after a write that concerns the manager (the page cache builds the page
+    anew): home, the team view, and the team view right after home in the same minute (which
+    reads the team's facts that home kept)."""
+    from django.urls import reverse
+
+    from rapport import versions
+
+    home, team = reverse("home"), reverse("insights:team")
+
+    def write() -> None:
+        versions.bump_people([manager_id])
+
+    def write_then_home() -> None:
+        write()
+        client.get(home, secure=True)
+
+    rows = []
+    for name, url, before in (
+        ("home, after write", home, write),
+        ("team, after write", team, write),
+        ("team, after home", team, write_then_home),
+    ):
+        row, _ = measure_page(client, url, requests, before=before)
+        rows.append({"page": name, "path": url, **row})
     return rows
 
 
