@@ -22,7 +22,7 @@ from rapport.checkins.models import CheckIn
 from rapport.checkins.selectors import pending_checkin_of
 from rapport.checkins.window import window_of
 from rapport.insights import rules
-from rapport.insights.selectors import CADENCE_DAYS, TeamMember, TeamView, team_view
+from rapport.insights.selectors import CADENCE_DAYS, TeamMember, TeamView, team_view_cached
 from rapport.meetings import selectors as meeting_selectors
 from rapport.meetings.models import ActionItem, Meeting, TalkingPoint
 from rapport.people import selectors as people_selectors
@@ -212,7 +212,9 @@ def home_for(viewer: Person, *, now: datetime, leads: bool) -> Home:
     meetings = list(
         meeting_selectors.meetings_between(viewer, start, start + timedelta(days=LATER_DAYS))
     )
-    view = team_view(viewer, now=now) if leads else None
+    # The team view's own entry: a manager who opens home and then the team view (or the other
+    # way round) has the team's facts read once in the minute, not once per page.
+    view = team_view_cached(viewer, now=now) if leads else None
     members = {m.one_on_one.pk: m for m in view.members if m.one_on_one} if view else {}
     rows = _rows(viewer, meetings, members, now)
 

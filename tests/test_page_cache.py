@@ -45,6 +45,7 @@ from rapport.checkins.window import window_of
 from rapport.crypto import cache as cache_backends
 from rapport.crypto import envelope
 from rapport.goals.services import goal_propose
+from rapport.insights import selectors as insights_selectors
 from rapport.insights.models import SignalDismissal
 from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, TalkingPoint
 from rapport.meetings.services import (
@@ -357,6 +358,56 @@ def test_two_viewers_never_get_each_others_html(cast: Cast, html_cache: list[str
     filtered = manager.get(pages[2]).content.decode()
     assert "Rosa Report" in manager.get(pages[1]).content.decode()
     assert "Rosa Report" not in filtered and 'value="signals" selected' in filtered
+
+
+def test_home_and_the_team_view_read_the_teams_facts_once_a_minute_between_writes(
+    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[int] = []
+    real = insights_selectors.team_view
+
+    def team_view(viewer: Person, **kwargs: Any) -> Any:
+        built.append(viewer.pk)
+        return real(viewer, **kwargs)
+
+    monkeypatch.setattr(insights_selectors, "team_view", team_view)
+    manager = _signed_in(cast.manager)
+    home = manager.get("/").content.decode()
+    team = manager.get("/insights/team/").content.decode()
+    assert built == [cast.manager.pk], "the team view read what home had kept"
+    assert "Rui Report" in home and "Rui Report" in team
+    # A write concerning the manager: the next page, whichever it is, reads the facts anew...
+    action_add(
+        one_on_one=cast.one_on_one,
+        meeting=None,
+        owner=cast.report,
+        text="Book the offsite",
+        due_on=None,
+        by=cast.manager,
+    )
+    team = manager.get("/insights/team/").content.decode()
+    assert "2 open" in team, "the cast's action and this one"
+    assert manager.get("/").status_code == 200
+    assert built == [cast.manager.pk] * 2
+    # ... and both equal the pages drawn without the cache.
+    with override_settings(RAPPORT_PAGE_CACHE=False):
+        assert _page(manager, "/insights/team/") == _normalised(team)
+
+
+def test_an_entry_of_a_version_gone_is_turned_away_unopened(html_cache: list[str]) -> None:
+    # The kept data is unpickled only under the viewer's current version: a payload that
+    # cannot be unpickled is turned away unread when its version is gone, and read (and
+    # refused) when it is current. A team view's data takes milliseconds to unpickle, and
+    # after every write the first reader finds the entry of the version before.
+    now = timezone.now()
+    key = pagecache._key("probe", 1, pagecache.as_of(now))
+    gone = versions.of_person(1)
+    cache.set(key, Bulk((gone, b"not a pickle")), 30)
+    versions.bump_people([1])
+    assert pagecache.page_data("probe", 1, now, lambda moment: "built anew") == "built anew"
+    cache.set(key, Bulk((versions.of_person(1), b"not a pickle")), 30)
+    with pytest.raises(pickle.UnpicklingError):
+        pagecache.page_data("probe", 1, now, lambda moment: "built anew")
 
 
 def test_a_cached_pages_csrf_token_is_the_requests_own_and_a_post_with_it_is_accepted(
