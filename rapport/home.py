@@ -289,7 +289,10 @@ def _home_page(viewer: Person, now: datetime) -> HomePage:
     )
 
 
-def home_page(viewer: Person, *, now: datetime) -> HomePage:
+def home_page(viewer: Person, *, now: datetime, keep: bool = True) -> HomePage:
     """The viewer's home page data as of `now`'s minute, from the shared cache when no write
-    changed it since."""
-    return pagecache.page_data("home", viewer.pk, now, lambda moment: _home_page(viewer, moment))
+    changed it since. `keep=False` when the page keeps its rendered content instead: the data
+    would be read again only if that were gone, and home's data is a large value to store."""
+    return pagecache.page_data(
+        "home", viewer.pk, now, lambda moment: _home_page(viewer, moment), keep=keep
+    )

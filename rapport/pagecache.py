@@ -88,9 +88,13 @@ def page_data[Data](
     build: Callable[[datetime], Data],
     *,
     variant: Iterable[str] = (),
+    keep: bool = True,
 ) -> Data:
     """`build(as_of(now))`, kept per viewer under the viewer's current version, and under
-    `variant`: what else of the request the data depends on (as `page_content`'s)."""
+    `variant`: what else of the request the data depends on (as `page_content`'s). `keep=False`
+    builds it without reading or keeping an entry."""
+    if not keep:
+        return build(as_of(now))
     return page_data_and_version(kind, viewer_id, now, build, variant=variant)[0]
 
 

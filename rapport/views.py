@@ -54,15 +54,17 @@ def home(request: SignedInRequest) -> HttpResponse:
             ),
         }
 
+    # Without the overview the rendered content is kept, and its data need not be.
+    keep_content = overview is None
     content = pagecache.page_content(
         request,
         "home",
         viewer.pk,
         now=now,
-        data=lambda: home_page(viewer, now=now),
+        data=lambda: home_page(viewer, now=now, keep=not keep_content),
         template="home.html#content",
         context=context,
-        keep=overview is None,
+        keep=keep_content,
     )
     return render(request, "home.html", {"content": content})
 
