@@ -4,12 +4,15 @@ in per row (`{{ row.meeting.uuid|fill:urls.meeting }}`, see people_ui.fill), ins
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import get_language, pgettext, pgettext_lazy
 
 # Stands for the object's UUID in a reversed address; `fill` puts the real one in its place.
 MARKER = "00000000-0000-0000-0000-00000000f111"
@@ -72,4 +75,21 @@ def format_date(value: date | datetime | time, format_string: str) -> str:
     """`value` in a display format of DISPLAY_FORMATS, in the active language: Python's
     counterpart of `{{ value|date:"..." }}` (an aware datetime is shown as it is: convert it to
     the reader's zone first)."""
+    if type(value) is date:
+        return _day_in(get_language(), value, format_string)
     return dateformat.format(value, localised_format(format_string))
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_in(language: str | None, value: date, format_string: str) -> str:
+    """A day written out, kept by language: it reads the same in every zone, and a team's
+    signals write the same few days again and again ("since 3 Nov 2026"). A datetime is never
+    kept here: two equal instants in different zones are written differently."""
+    return dateformat.format(value, localised_format(format_string))
+
+
+@receiver(setting_changed)
+def _forget_days_on_language_settings(*, setting: str, **kwargs: object) -> None:
+    # Django forgets its loaded catalogues on these (tests change them); so does this.
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _day_in.cache_clear()
