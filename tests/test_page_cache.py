@@ -394,6 +394,27 @@ def test_home_and_the_team_view_read_the_teams_facts_once_a_minute_between_write
         assert _page(manager, "/insights/team/") == _normalised(team)
 
 
+def test_home_keeps_its_content_or_its_data_never_both(
+    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kept: list[str] = []
+    real = pagecache._keep
+
+    def keep(key: str, version: str, value: object) -> None:
+        kept.append(key.split(":")[1])
+        real(key, version, value)
+
+    monkeypatch.setattr(pagecache, "_keep", keep)
+    # A manager's home: its content is kept, and the team's facts it read (the team view's own
+    # entry), but not home's data, which only a missing content would be built from.
+    _signed_in(cast.manager).get("/")
+    assert kept == ["team", "html-home"]
+    kept.clear()
+    # HR's home shows the organisation overview, rendered each time: its data is kept.
+    _signed_in(cast.hr).get("/")
+    assert kept == ["home"]
+
+
 def test_an_entry_of_a_version_gone_is_turned_away_unopened(html_cache: list[str]) -> None:
     # The kept data is unpickled only under the viewer's current version: a payload that
     # cannot be unpickled is turned away unread when its version is gone, and read (and
