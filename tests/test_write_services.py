@@ -81,6 +81,7 @@ NOT_WRITE_MODULES = {
     "rapport.crypto.envelope": "data keys: made after migrate and by `rapport rotate-key`",
     "rapport.crypto.rotation": "`rapport rotate-key`: an operator's command, no view reaches it",
     "rapport.crypto.migrating": "the migrations that seal rows written before encryption",
+    "rapport.crypto.cache": "the database cache's store: cached values, no content of record",
 }
 
 READ = "reads only"

@@ -18,12 +18,17 @@ this one reads only the text form, and during a rolling deploy both releases sha
 from __future__ import annotations
 
 import base64
+import itertools
 import pickle
+from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisSerializer
+from django.db import DatabaseError, connections, router, transaction
+from django.utils.timezone import now as tz_now
 
 from rapport.crypto.envelope import PREFIX, open_bytes, open_text, seal, seal_bytes
 from rapport.pagecache import Bulk
@@ -63,11 +68,68 @@ class _Sealed:
         self.sealed = state
 
 
+# A store counts the table (to cull it past MAX_ENTRIES) once in this many, not every time.
+CULL_CHECK_EVERY = 100
+
+
 class SealedDatabaseCache(DatabaseCache):
+    """Django's database cache, with values sealed, and a store in one statement.
+
+    Django's own store runs four queries: it counts the whole table (to cull it past
+    MAX_ENTRIES), then reads the key and updates or inserts it in a transaction. The count
+    scans the table on PostgreSQL (1.5 ms at 45,000 entries), and a page built after a write
+    stores two or three values, every write bumps versions twice. Here a set or an add is one
+    upsert (`INSERT ... ON CONFLICT`, PostgreSQL and SQLite alike), and the table is counted on
+    one store in CULL_CHECK_EVERY of each process: past MAX_ENTRIES it grows by at most that
+    many per process before it is culled. The stored form is Django's, so a release that uses
+    Django's store reads it."""
+
+    _stores = itertools.count()
+
     def _base_set(self, mode: str, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT) -> bool:
         # Django's set, add and touch all store through here (not in the type stubs).
         sealed = _Sealed(seal_value(value))
-        return bool(super()._base_set(mode, key, sealed, timeout))  # type: ignore[misc]
+        if mode == "touch":
+            return bool(super()._base_set(mode, key, sealed, timeout))  # type: ignore[misc]
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
+        backend_timeout = self.get_backend_timeout(timeout)
+        now = tz_now().replace(microsecond=0)
+        expires = (
+            datetime.max
+            if backend_timeout is None
+            else datetime.fromtimestamp(backend_timeout, tz=UTC if settings.USE_TZ else None)
+        ).replace(microsecond=0)
+        stored = base64.b64encode(pickle.dumps(sealed, self.pickle_protocol)).decode("latin1")
+        # An add replaces only an entry that has expired, as Django's does. The table is the
+        # settings' name, quoted; every value is a parameter.
+        only_expired = f" WHERE {table}.expires < %s" if mode == "add" else ""
+        upsert = (
+            f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, "
+            f"expires = excluded.expires{only_expired}"
+        )
+        adapt = connection.ops.adapt_datetimefield_value
+        params = [key, stored, adapt(expires), *([adapt(now)] if mode == "add" else [])]
+        try:
+            with connection.cursor() as cursor:
+                if next(self._stores) % CULL_CHECK_EVERY == 0:
+                    cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+                    count = cursor.fetchone()[0]
+                    if count > self._max_entries:
+                        self._cull(db, cursor, now, count)  # type: ignore[attr-defined]
+                if connection.in_atomic_block:
+                    # A write's first bump, inside its transaction: in a savepoint, as Django's
+                    # store, so that a store that fails leaves the transaction usable.
+                    with transaction.atomic(using=db):
+                        cursor.execute(upsert, params)
+                else:
+                    cursor.execute(upsert, params)
+                return bool(cursor.rowcount == 1)
+        except DatabaseError:
+            # As Django's: a store that fails (a concurrent cull, a locked table) is a miss.
+            return False
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
         found = super().get_many(keys, version=version)
