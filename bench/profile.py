@@ -22,9 +22,11 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import django
+import time_machine
 
 PRODUCTION_ENV = {
     "RAPPORT_PRODUCTION": "true",
@@ -100,7 +102,7 @@ def measure(requests: int, manager_email: str, profile_page: str) -> list[dict[s
 def _after_writes(client: Any, manager_id: int, requests: int) -> list[dict[str, Any]]:
     """The first visit after a write that concerns the manager (the page cache builds the page
     anew): home, the team view, and the team view right after home in the same minute (which
-    reads the team's facts that home kept)."""
+    reads the team's facts that home kept); then each page a minute later, nothing written."""
     from django.urls import reverse
 
     from rapport import versions
@@ -122,6 +124,16 @@ def _after_writes(client: Any, manager_id: int, requests: int) -> list[dict[str,
     ):
         row, _ = measure_page(client, url, requests, before=before)
         rows.append({"page": name, "path": url, **row})
+    # A minute later with nothing written: home's own entries are the minute's, the team view's
+    # last until its horizon (pagecache.Horizon). The clock moves a minute before each request.
+    with time_machine.travel(datetime.now(UTC), tick=True) as clock:
+
+        def next_minute() -> None:
+            clock.shift(timedelta(minutes=1))
+
+        for name, url in (("home, next minute", home), ("team, next minute", team)):
+            row, _ = measure_page(client, url, requests, before=next_minute)
+            rows.append({"page": name, "path": url, **row})
     return rows
 
 

@@ -34,7 +34,7 @@ import pickle
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,8 +57,11 @@ class Bulk:
     value: Any
 
 
-# An entry serves one minute; kept a little longer, it is culled like any expired entry.
+MINUTE = timedelta(minutes=1)
+# An entry of one minute is kept a little longer, then culled like any expired entry; a lasting
+# entry (`Horizon`) is kept until its end, and at most a day.
 TIMEOUT_SECONDS = 120
+LONGEST_SECONDS = 24 * 60 * 60
 
 
 def as_of(now: datetime) -> datetime:
@@ -66,13 +69,46 @@ def as_of(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def _key(kind: str, viewer_id: int, moment: datetime, *more: str) -> str:
+class Horizon:
+    """Until when data read as of `moment` (a minute's start) reads the same: the first minute
+    at which something it shows may change by time alone. The data's builder notes each instant
+    at which what it read changes with the clock (`note`): a meeting that stops being the next
+    one, a fact that leaves one of its windows, the viewer's midnight for what counts in days.
+    The entry serves every minute before that, unless a write moves the viewer's version
+    first (docs/performance.md#page-cache)."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+        self.until = moment + timedelta(days=1)
+
+    def note(self, instant: datetime) -> None:
+        """What was read changes at `instant` (with data read "as of" a minute: at the first
+        minute at or after it). An instant before `moment` has passed already; one within its
+        minute shows from the next."""
+        if instant < self.moment:
+            return
+        self.until = min(self.until, max(_first_minute_from(instant), self.moment + MINUTE))
+
+    def note_midnight(self) -> None:
+        """What counts in days changes at the viewer's next midnight (in the current time zone)."""
+        zone = timezone.get_current_timezone()
+        tomorrow = timezone.localdate(self.moment) + timedelta(days=1)
+        self.note(datetime.combine(tomorrow, time(0), tzinfo=zone))
+
+
+def _first_minute_from(instant: datetime) -> datetime:
+    start = as_of(instant)
+    return start if start == instant else start + MINUTE
+
+
+def _key(kind: str, viewer_id: int, moment: datetime | None, *more: str) -> str:
+    """An entry's key: a lasting entry's (moment None) names no minute."""
     return ":".join(
         (
             "page",
             kind,
             str(viewer_id),
-            moment.strftime("%Y%m%dT%H%M"),
+            moment.strftime("%Y%m%dT%H%M") if moment is not None else "lasting",
             timezone.get_current_timezone_name(),
             translation.get_language() or "",
             release_digest(),
@@ -89,13 +125,15 @@ def page_data[Data](
     *,
     variant: Iterable[str] = (),
     keep: bool = True,
+    until: Callable[[Data], datetime] | None = None,
 ) -> Data:
     """`build(as_of(now))`, kept per viewer under the viewer's current version, and under
-    `variant`: what else of the request the data depends on (as `page_content`'s). `keep=False`
+    `variant`: what else of the request the data depends on (as `page_content`'s). Kept for the
+    minute, or with `until` (the data's `Horizon`) for every minute before that. `keep=False`
     builds it without reading or keeping an entry."""
     if not keep:
         return build(as_of(now))
-    return page_data_and_version(kind, viewer_id, now, build, variant=variant)[0]
+    return page_data_and_version(kind, viewer_id, now, build, variant=variant, until=until)[0]
 
 
 def page_data_and_version[Data](
@@ -105,18 +143,19 @@ def page_data_and_version[Data](
     build: Callable[[datetime], Data],
     *,
     variant: Iterable[str] = (),
+    until: Callable[[Data], datetime] | None = None,
 ) -> tuple[Data, str | None]:
     """`page_data`, and the viewer's version read before it (None with the page cache off), for
     a `viewer_tag` that needs no read of its own."""
     moment = as_of(now)
     if not settings.RAPPORT_PAGE_CACHE:
         return build(moment), None
-    key = _key(kind, viewer_id, moment, *variant)
-    version, kept = _read(viewer_id, key)
+    key = _key(kind, viewer_id, None if until else moment, *variant)
+    version, kept = _read(viewer_id, key, moment)
     if kept is not None:
         return kept, version
     data = build(moment)
-    _keep(key, version, data)
+    _keep(key, version, moment, until(data) if until else moment + MINUTE, data)
     return data, version
 
 
@@ -141,25 +180,31 @@ def viewer_tag(viewer_id: int, *parts: str, version: str | None = None) -> str |
     return hashlib.sha256("\n".join(words).encode()).hexdigest()[:24]
 
 
-def _keep(key: str, version: str, kept: object) -> None:
-    """Keeps `kept` under `key` with the version it was built under. The value is pickled apart
-    from the version, so that a reader whose version has moved on turns the entry away without
-    unpickling it: after every write the first reader finds the entry of the version before,
-    and a team view's data takes milliseconds to unpickle."""
+def _keep(key: str, version: str, since: datetime, until: datetime, kept: object) -> None:
+    """Keeps `kept`, built as of `since`, under `key` with the version it was built under, to
+    serve the minutes from `since` to `until` (excluded). The value is pickled apart from the
+    rest, so that a reader whose version has moved on turns the entry away without unpickling
+    it: after every write the first reader finds the entry of the version before, and a team
+    view's data takes milliseconds to unpickle."""
     pickled = pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)
-    cache.set(key, Bulk((version, pickled)), TIMEOUT_SECONDS)
+    seconds = (until - timezone.now()).total_seconds()
+    timeout = round(min(max(seconds, TIMEOUT_SECONDS), LONGEST_SECONDS))
+    cache.set(key, Bulk((version, since, until, pickled)), timeout)
 
 
-def _read(viewer_id: int, key: str) -> tuple[str, Any]:
-    """The viewer's version, and what `key` holds if it was kept under that version (else
-    None)."""
+def _read(viewer_id: int, key: str, moment: datetime) -> tuple[str, Any]:
+    """The viewer's version, and what `key` holds if it was kept under that version for a span
+    of minutes that holds `moment` (else None)."""
     version, found = versions.of_person_with(viewer_id, (key,))
     entry = found.get(key)
-    if not isinstance(entry, Bulk) or entry.value[0] != version:
+    if not isinstance(entry, Bulk):
+        return version, None
+    kept_version, since, until, pickled = entry.value
+    if kept_version != version or not since <= moment < until:
         return version, None
     # What this process or another of this release pickled (`_keep`); the shared cache opens
     # only values this installation sealed (rapport/crypto/cache.py).
-    return version, pickle.loads(entry.value[1])  # noqa: S301
+    return version, pickle.loads(pickled)  # noqa: S301
 
 
 @functools.cache
@@ -187,18 +232,22 @@ def page_content[Data](
     context: Callable[[Data], dict[str, Any]],
     variant: Iterable[str] = (),
     keep: bool = True,
+    until: Callable[[Data], datetime] | None = None,
 ) -> SafeString:
     """`template` (the page's content) rendered with `context(data())`, kept per viewer as HTML
-    with the viewer's version read first, under the minute, time zone and language (as `page_data`)
-    and `variant`: everything else the content shows of the request. `keep=False` renders
-    without keeping (content that changes with others' writes, such as HR's overview)."""
+    with the viewer's version read first, under the time zone and language, and `variant`:
+    everything else the content shows of the request; for the minute, or with `until` for as
+    long as the data's (as `page_data`). `keep=False` renders without keeping (content that
+    changes with others' writes, such as HR's overview)."""
     if not (settings.RAPPORT_PAGE_CACHE and keep):
         return SafeString(render_to_string(template, context(data()), request))
-    key = _key(f"html-{kind}", viewer_id, as_of(now), *variant)
-    version, parts = _read(viewer_id, key)
+    moment = as_of(now)
+    key = _key(f"html-{kind}", viewer_id, None if until else moment, *variant)
+    version, parts = _read(viewer_id, key, moment)
     if parts is None:
-        parts = rendered_apart(request, template, context(data()))
-        _keep(key, version, parts)
+        built = data()
+        parts = rendered_apart(request, template, context(built))
+        _keep(key, version, moment, until(built) if until else moment + MINUTE, parts)
     return with_token(request, parts)
 
 

@@ -17,6 +17,7 @@ page or across pages, differ by fewer than 5 people.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import secrets
 import threading
@@ -40,7 +41,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop
 from rapport import access, pagecache
 from rapport.checkins import window
 from rapport.checkins.models import CheckIn
-from rapport.goals.models import Goal, GoalUpdate, Status
+from rapport.goals.models import STALL_AFTER, Goal, GoalUpdate, Status
 from rapport.goals.models import Kind as GoalKind
 from rapport.goals.selectors import stall_reasons_of
 from rapport.insights import load, org, rules
@@ -162,6 +163,9 @@ class TeamView:
     members: list[TeamMember]
     load: load.Load
     suggestions: list[TeamMember]
+    # The first minute at which the view may read differently by time alone (pagecache.Horizon):
+    # the page cache keeps it until then, unless a write comes first.
+    until: datetime
 
     @property
     def with_signals(self) -> int:
@@ -264,8 +268,11 @@ def team_view(
     limits = thresholds()
     members = _members(viewer, one_on_one, now)
     by_pair = {m.one_on_one.pk: m for m in members if m.one_on_one is not None}
+    horizon = pagecache.Horizon(now)
+    # The rules count in days (`today`), and so do the overdue actions and the stall rule.
+    horizon.note_midnight()
     if by_pair:
-        _read_facts(by_pair, now, today)
+        _read_facts(by_pair, now, today, horizon)
         _apply_signals(by_pair, today, limits)
     team_load = load.manager_load(
         [(pair.cadence, pair.duration_minutes) for pair in _pairs(by_pair)],
@@ -276,20 +283,30 @@ def team_view(
         health = member.health
         member.steady = health is not None and load.is_steady(health)
     suggestions = [m for m in members if m.steady] if team_load.is_heavy else []
-    return TeamView(members=members, load=team_load, suggestions=suggestions)
+    return TeamView(members=members, load=team_load, suggestions=suggestions, until=horizon.until)
 
 
 def team_view_cached(viewer: Person, *, now: datetime) -> TeamView:
     """`team_view` as of `now`'s minute, from the shared cache when no write changed it since
-    (rapport/pagecache.py)."""
-    return pagecache.page_data("team", viewer.pk, now, lambda moment: team_view(viewer, now=moment))
+    and no time it depends on has come (`TeamView.until`; rapport/pagecache.py)."""
+    return pagecache.page_data(
+        "team", viewer.pk, now, lambda moment: team_view(viewer, now=moment), until=_until
+    )
+
+
+def _until(view: TeamView) -> datetime:
+    return view.until
 
 
 def _pairs(by_pair: dict[int, TeamMember]) -> list[OneOnOne]:
     return [m.one_on_one for m in by_pair.values() if m.one_on_one is not None]
 
 
-def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> None:
+def _read_facts(
+    by_pair: dict[int, TeamMember], now: datetime, today: date, horizon: pagecache.Horizon
+) -> None:
+    """The facts of each pair as of `now`, noting in `horizon` every instant at which what they
+    read changes with the clock alone."""
     ids = list(by_pair)
     zone = timezone.get_current_timezone()  # looked up once, not per date
 
@@ -300,17 +317,22 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
         pair = member.one_on_one
         member.last_held_at = getattr(pair, "last_held_at", None)
         member.next_at = getattr(pair, "next_at", None)
+        if member.next_at is not None:
+            horizon.note(member.next_at)  # once it starts, the next one is another
         closed_at = getattr(pair, "last_goal_closed_at", None)
         member.last_closed = local_day(closed_at) if closed_at else None
-        career = [
+        moments = [
             moment
             for moment in (
                 getattr(pair, "career_asked_at", None),
                 getattr(pair, "career_goal_at", None),
                 getattr(pair, "career_update_at", None),
             )
-            if moment is not None and moment <= now
+            if moment is not None
         ]
+        career = [moment for moment in moments if moment <= now]
+        for moment in moments:
+            horizon.note(moment)  # one still to come counts once it has
         growth_at = getattr(pair, "last_growth_at", None)
         member.last_growth = local_day(growth_at) if growth_at else None
         planned_at = getattr(pair, "planned_growth_at", None)
@@ -320,24 +342,37 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
             career.append(growth_at)
         member.last_career_talk = local_day(max(career)) if career else None
 
-    _read_held_meetings(by_pair, now, zone)
+    _read_held_meetings(by_pair, now, zone, horizon)
 
-    for pair_id, when, mood, energy, workload in (
+    opens_before = window.opens_before()
+    oldest_meeting: datetime | None = None
+    oldest_submitted: datetime | None = None
+    for pair_id, when, submitted_at, mood, energy, workload in (
         CheckIn.objects.filter(
             one_on_one_id__in=ids,
             meeting__scheduled_for__gte=now - CHECKINS_WINDOW,
             # Implied by the line above (a check-in opens only days before its meeting), and
             # what lets PostgreSQL read the pairs' recent check-ins by index, not all of them.
-            submitted_at__gte=now - CHECKINS_WINDOW - window.opens_before(),
+            submitted_at__gte=now - CHECKINS_WINDOW - opens_before,
         )
         .order_by("meeting__scheduled_for")
-        .values_list("one_on_one_id", "meeting__scheduled_for", "mood", "energy", "workload")
+        .values_list(
+            "one_on_one_id", "meeting__scheduled_for", "submitted_at", "mood", "energy", "workload"
+        )
     ):
         member = by_pair[pair_id]
         day = when.astimezone(zone).date()  # a year of check-ins: the zone is looked up once
         member.moods.append((day, mood))
         member.energies.append((day, energy))
         member.workloads.append((day, workload))
+        # The oldest of each bound leaves the window first (the rows come oldest first).
+        if oldest_meeting is None:
+            oldest_meeting = when
+        if oldest_submitted is None or submitted_at < oldest_submitted:
+            oldest_submitted = submitted_at
+    if oldest_meeting is not None and oldest_submitted is not None:
+        horizon.note(oldest_meeting + CHECKINS_WINDOW)
+        horizon.note(oldest_submitted + CHECKINS_WINDOW + opens_before)
 
     for pair_id, text, due_on in ActionItem.objects.filter(
         one_on_one_id__in=ids, done_at__isnull=True
@@ -379,15 +414,17 @@ def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> N
             )
 
 
-def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzinfo) -> None:
+def _read_held_meetings(
+    by_pair: dict[int, TeamMember], now: datetime, zone: tzinfo, horizon: pagecache.Horizon
+) -> None:
     """Held meetings of the window: their split (for the balance bar and the squeeze rule) and
     whether a check-in came before them."""
     meetings = (
         Meeting.objects.filter(
             one_on_one_id__in=list(by_pair),
             status=Meeting.Status.HELD,
+            # And those marked held before their time: they count once it has come.
             scheduled_for__gte=now - MEETINGS_WINDOW,
-            scheduled_for__lt=now,
         )
         .order_by("scheduled_for")
         # Named rows, not Meeting objects: half a year of a big team is hundreds of rows.
@@ -405,7 +442,12 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzi
     )
     totals: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
     recently = now - REGULARITY_WINDOW
+    held_at: list[datetime] = []
     for meeting in meetings:
+        if meeting.scheduled_for >= now:
+            horizon.note(meeting.scheduled_for)
+            continue
+        held_at.append(meeting.scheduled_for)
         member = by_pair[meeting.one_on_one_id]
         member.held_recently += meeting.scheduled_for >= recently
         split = split_of(meeting, zone=zone)
@@ -416,6 +458,12 @@ def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzi
             total[0 if split.source is Source.MEASURED else 1] += 1
             total[2] += split.connection_minutes * 60
             total[3] += split.performance_minutes * 60
+    # Each window's oldest meeting leaves it first: the held ones read here (half a year), held
+    # recently (the rhythm), the balance's, and the stall rule's (goals.selectors).
+    for span in (MEETINGS_WINDOW, REGULARITY_WINDOW, BALANCE_WINDOW, STALL_AFTER):
+        oldest = bisect.bisect_left(held_at, now - span)
+        if oldest < len(held_at):
+            horizon.note(held_at[oldest] + span)
     tolerance: int = settings.RAPPORT_BALANCE_TOLERANCE
     for pair_id, member in by_pair.items():
         measured, estimated, connection, performance = totals.get(pair_id, [0, 0, 0.0, 0.0])

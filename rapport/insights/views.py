@@ -78,6 +78,8 @@ def team(request: SignedInRequest) -> HttpResponse:
         # invalid query (shown as given, read as the defaults) is rendered, not kept.
         variant=(_given(request, "sort"), _given(request, "show")),
         keep=form.is_valid(),
+        # The content shows the view alone (and the query above): it lasts as long as the view.
+        until=lambda view: view.until,
     )
     return render(request, "insights/team.html", {"content": content})
 

@@ -1,0 +1,181 @@
+"""The team view's horizon (TeamView.until, pagecache.Horizon): the page cache keeps a team
+view until then, so the view must read the same at every minute before it. Random teams with
+facts at the awkward instants (a window's edge give or take a minute, a meeting starting within
+the minute, meetings marked held before their time) are read as of many minutes up to the
+horizon, each found from the facts themselves, not from the horizon's own notes."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from rapport import pagecache
+from rapport.checkins.models import CheckIn
+from rapport.checkins.window import opens_before
+from rapport.goals.models import STALL_AFTER
+from rapport.insights.selectors import (
+    CHECKINS_WINDOW,
+    MEETINGS_WINDOW,
+    REGULARITY_WINDOW,
+    TeamView,
+    team_view,
+)
+from rapport.meetings.balance import BALANCE_WINDOW
+from rapport.meetings.models import Meeting, OneOnOne
+from rapport.meetings.services import Rule, one_on_one_set_up
+from tests.cast import Cast
+from tests.goals.test_lifecycle import active_goal
+
+WINDOWS = (MEETINGS_WINDOW, REGULARITY_WINDOW, BALANCE_WINDOW, STALL_AFTER, CHECKINS_WINDOW)
+
+
+def _shown(view: TeamView) -> list[Any]:
+    """Everything of the view the pages show or decide from, member by member."""
+    return [
+        (
+            member.report.pk,
+            member.next_at,
+            member.last_held_at,
+            member.held_recently,
+            member.moods,
+            member.energies,
+            member.workloads,
+            member.goals_active,
+            member.goals_drafts,
+            member.goals_stalled,
+            member.actions_open,
+            member.actions_overdue,
+            member.balance,
+            member.signals,
+            member.dismissed,
+            member.last_career_talk,
+            member.last_growth,
+            member.planned_growth,
+            member.steady,
+            member.open_actions,
+            member.stalled,
+            member.last_closed,
+            member.shares,
+            member.checkin_marks,
+            member.rhythm,
+        )
+        for member in view.members
+    ] + [view.load, [member.report.pk for member in view.suggestions]]
+
+
+def _meeting(pair: OneOnOne, when: datetime, status: str, chance: random.Random) -> Meeting:
+    connection = chance.randrange(0, 31)
+    return Meeting.objects.create(
+        one_on_one=pair,
+        # A slot of its own (a series' slots are unique): the view reads the time, not the slot.
+        slot=when + timedelta(microseconds=chance.randrange(1, 10**6)),
+        scheduled_for=when,
+        status=status,
+        connection_seconds=connection * 60 if status == Meeting.Status.HELD else None,
+        performance_seconds=(30 - connection) * 60 if status == Meeting.Status.HELD else None,
+    )
+
+
+def _later(chance: random.Random) -> timedelta:
+    """Somewhere in the next day, often on a whole minute, sometimes within this one."""
+    seconds = chance.choice((0, 0, 1, 30, 59))
+    minutes = chance.choice((0, 1, *[chance.randrange(24 * 60)] * 8))
+    return timedelta(minutes=minutes, seconds=seconds)
+
+
+def _awkward_team(cast: Cast, now: datetime, chance: random.Random) -> list[datetime]:
+    """Two pairs, each with a few facts that change with the clock in the next day: a held
+    meeting leaving one of the windows, one marked held before its time, a meeting about to
+    start, a check-in leaving its window by its meeting or by when it was sent. Returns every
+    instant a fact was put at."""
+    second = one_on_one_set_up(
+        manager=cast.manager,
+        report=cast.report_two,
+        rule=Rule("weekly", 1, time(15, 0), 30, timezone.localdate(now)),
+        by=cast.manager,
+        confirmed_out_of_hours=True,
+    )
+    if chance.random() < 0.5:
+        active_goal(cast)
+    instants = []
+    for pair in (cast.one_on_one, second):
+        for _ in range(chance.randrange(1, 4)):
+            kind = chance.choice(("window", "held early", "upcoming", "check-in"))
+            if kind == "window":
+                when = now - chance.choice(WINDOWS) + _later(chance)
+                _meeting(pair, when, Meeting.Status.HELD, chance)
+            elif kind == "held early":
+                when = now + _later(chance)
+                _meeting(pair, when, Meeting.Status.HELD, chance)
+            elif kind == "upcoming":
+                when = now + _later(chance)
+                _meeting(pair, when, Meeting.Status.UPCOMING, chance)
+            else:
+                # Sent some time before its meeting, now and then before its window opened (as
+                # imported history may be): either may leave the window first.
+                sent = now - CHECKINS_WINDOW - opens_before() + _later(chance)
+                when = sent + opens_before() * chance.random() * 2
+                meeting = _meeting(pair, when, Meeting.Status.HELD, chance)
+                CheckIn.objects.create(
+                    meeting=meeting,
+                    one_on_one=pair,
+                    report=pair.report,
+                    mood=chance.randrange(1, 6),
+                    energy=chance.randrange(1, 6),
+                    workload=chance.randrange(1, 6),
+                    submitted_at=sent,
+                )
+                instants.append(sent)
+            instants.append(when)
+    instants += list(Meeting.objects.values_list("scheduled_for", flat=True))
+    return instants
+
+
+def _probes(moment: datetime, until: datetime, instants: list[datetime]) -> set[datetime]:
+    """The minutes before `until` at which a fact may cross a window or the clock: each fact's
+    instant and each plus a window, the minute before and after, and the horizon's last."""
+    found = {until - pagecache.MINUTE}
+    for instant in instants:
+        for shift in (timedelta(0), *WINDOWS, CHECKINS_WINDOW + opens_before()):
+            start = pagecache.as_of(instant + shift)
+            found.update((start - pagecache.MINUTE, start, start + pagecache.MINUTE))
+    return {probe for probe in found if moment < probe < until}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_team_view_reads_the_same_at_every_minute_before_its_horizon(
+    cast: Cast, seed: int
+) -> None:
+    chance = random.Random(seed)
+    # A minute ahead: what the set-up writes now (a goal, the second pair) is all in the past.
+    moment = pagecache.as_of(timezone.now()) + pagecache.MINUTE
+    instants = _awkward_team(cast, moment, chance)
+    view = team_view(cast.manager, now=moment)
+    assert view.until > moment
+    probes = _probes(moment, view.until, instants)
+    for probe in sorted(probes):
+        assert _shown(team_view(cast.manager, now=probe)) == _shown(view), (
+            f"seed {seed}: read as of {moment:%d %b %H:%M}, kept until {view.until:%d %b %H:%M}, "
+            f"but different at {probe:%d %b %H:%M}"
+        )
+
+
+def test_a_quiet_team_keeps_its_view_until_the_next_meeting_or_midnight(cast: Cast) -> None:
+    moment = pagecache.as_of(timezone.now())
+    view = team_view(cast.manager, now=moment)
+    tomorrow = datetime.combine(
+        timezone.localdate(moment) + timedelta(days=1),
+        time(0),
+        tzinfo=timezone.get_current_timezone(),
+    )
+    next_meeting = (
+        Meeting.objects.filter(scheduled_for__gte=moment).order_by("scheduled_for").first()
+    )
+    assert next_meeting is not None
+    # Nothing in the cast's history is near a window's edge: the next start or midnight.
+    assert view.until == min(tomorrow, pagecache.as_of(next_meeting.scheduled_for))
+    assert view.until - moment > timedelta(minutes=30)
