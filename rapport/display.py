@@ -91,5 +91,5 @@ def _day_in(language: str | None, value: date, format_string: str) -> str:
 @receiver(setting_changed)
 def _forget_days_on_language_settings(*, setting: str, **kwargs: object) -> None:
     # Django forgets its loaded catalogues on these (tests change them); so does this.
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
         _day_in.cache_clear()

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -112,3 +112,18 @@ def test_a_store_that_fails_inside_a_transaction_leaves_it_usable(shared: Any) -
         shared.set("after", "still written", 30)
         assert shared.get("after") == "still written"
     assert shared.get("after") == "still written"
+
+
+def test_a_cull_that_fails_is_raised_not_taken_for_a_miss(
+    shared: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A failed cull inside a write's transaction would leave it aborted on PostgreSQL: it must
+    # surface, as in Django's store, not be answered as a store that missed.
+    def cull(*args: Any) -> None:
+        raise DatabaseError("the cull failed")
+
+    monkeypatch.setattr(SealedDatabaseCache, "_stores", itertools.count(0))
+    monkeypatch.setattr(shared, "_max_entries", -1)
+    monkeypatch.setattr(shared, "_cull", cull)
+    with pytest.raises(DatabaseError, match="the cull failed"), transaction.atomic():
+        shared.set("probe", "kept", 30)

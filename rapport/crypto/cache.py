@@ -77,13 +77,15 @@ class SealedDatabaseCache(DatabaseCache):
 
     Django's own store runs four queries: it counts the whole table (to cull it past
     MAX_ENTRIES), then reads the key and updates or inserts it in a transaction. The count
-    scans the table on PostgreSQL (1.5 ms at 45,000 entries), and a page built after a write
-    stores two or three values, every write bumps versions twice. Here a set or an add is one
+    scans the table on PostgreSQL: at 45,000 entries a store took 3.7 to 5.6 ms (wall) against
+    0.5 for the upsert. A page built after a write stores two or three values; every write bumps
+    its people's versions twice. Here a set or an add is one
     upsert (`INSERT ... ON CONFLICT`, PostgreSQL and SQLite alike), and the table is counted on
     one store in CULL_CHECK_EVERY of each process: past MAX_ENTRIES it grows by at most that
     many per process before it is culled. The stored form is Django's, so a release that uses
     Django's store reads it."""
 
+    # This process's stores so far: every CULL_CHECK_EVERY-th counts the table.
     _stores = itertools.count()
 
     def _base_set(self, mode: str, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT) -> bool:
@@ -112,24 +114,28 @@ class SealedDatabaseCache(DatabaseCache):
         )
         adapt = connection.ops.adapt_datetimefield_value
         params = [key, stored, adapt(expires), *([adapt(now)] if mode == "add" else [])]
-        try:
-            with connection.cursor() as cursor:
-                if next(self._stores) % CULL_CHECK_EVERY == 0:
-                    cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
-                    count = cursor.fetchone()[0]
-                    if count > self._max_entries:
-                        self._cull(db, cursor, now, count)  # type: ignore[attr-defined]
+        with connection.cursor() as cursor:
+            # Outside the store's savepoint and its `except`, as in Django's store: a count or
+            # a cull that fails raises, never leaving a write's transaction broken unseen.
+            if next(self._stores) % CULL_CHECK_EVERY == 0:
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+                count = cursor.fetchone()[0]
+                if count > self._max_entries:
+                    self._cull(db, cursor, now, count)  # type: ignore[attr-defined]
+            try:
                 if connection.in_atomic_block:
-                    # A write's first bump, inside its transaction: in a savepoint, as Django's
-                    # store, so that a store that fails leaves the transaction usable.
+                    # Inside a transaction (a write's first bump of the versions): in a
+                    # savepoint, as Django's store, so that a store that fails leaves the
+                    # transaction usable.
                     with transaction.atomic(using=db):
                         cursor.execute(upsert, params)
                 else:
                     cursor.execute(upsert, params)
-                return bool(cursor.rowcount == 1)
-        except DatabaseError:
-            # As Django's: a store that fails (a concurrent cull, a locked table) is a miss.
-            return False
+            except DatabaseError:
+                # As Django's: a store that fails (a concurrent write, a locked table) is a
+                # miss, not an error of the page that stores.
+                return False
+            return cursor.rowcount == 1
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
         found = super().get_many(keys, version=version)

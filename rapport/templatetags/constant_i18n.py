@@ -37,7 +37,7 @@ _rendered: dict[tuple[str | None, bool, str, str | None], str] = {}
 @receiver(setting_changed)
 def _forget_on_language_settings(*, setting: str, **kwargs: Any) -> None:
     # Django forgets its loaded catalogues on these (tests change them); so does this.
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
         _rendered.clear()
 
 
