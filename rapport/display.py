@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -58,6 +59,11 @@ DISPLAY_FORMATS = (
 )
 # Formats that are the same in every language (24-hour clock) or meant for machines.
 UNIVERSAL_FORMATS = frozenset({"H:i", "H:i:s", "c", "Y-m-d", "U", "G", "N", "w"})
+
+
+# ZoneInfo keeps only its last eight zones for good: a team spread over thirty zones would read
+# their files again on every page.
+zone_named = functools.lru_cache(maxsize=1024)(ZoneInfo)
 
 
 def language_to_activate(code: str) -> str:

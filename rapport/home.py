@@ -205,18 +205,31 @@ def _attention(
     )
 
 
-def home_for(viewer: Person, *, now: datetime, leads: bool) -> Home:
-    """`leads`: the viewer has direct reports (the view has read them already)."""
+def home_for(
+    viewer: Person, *, now: datetime, leads: bool, horizon: pagecache.Horizon | None = None
+) -> Home:
+    """`leads`: the viewer has direct reports (the view has read them already). `horizon`
+    learns when what this reads changes by time alone."""
+    horizon = horizon or pagecache.Horizon(now)
     today = timezone.localdate(now)
     start = _day_start(now)
     meetings = list(
         meeting_selectors.meetings_between(viewer, start, start + timedelta(days=LATER_DAYS))
     )
     # The team view's own entry: a manager who opens home and then the team view (or the other
-    # way round) has the team's facts read once in the minute, not once per page.
+    # way round) has the team's facts read once, not once per page.
     view = team_view_cached(viewer, now=now) if leads else None
+    if view is not None:
+        horizon.note(view.until)
     members = {m.one_on_one.pk: m for m in view.members if m.one_on_one} if view else {}
     rows = _rows(viewer, meetings, members, now)
+    # A row's state ("Upcoming", "Now", "Not marked held") and its check-in window change at
+    # its start, its end and when its check-in opens; the days' board and the window of
+    # meetings read, at midnight (noted by the caller).
+    for meeting in meetings:
+        horizon.note(meeting.scheduled_for)
+        horizon.note(meeting.ends_at)
+        horizon.note(window_of(meeting).opens_at)
 
     board = None
     if view is not None:
@@ -270,29 +283,45 @@ class HomePage:
     overdue_actions: int
     my_manager: Person | None
     checkin_due: Meeting | None
+    # The first minute at which the page may read differently by time alone (pagecache.Horizon).
+    # The team's local times are not in the data: the page fills them in (`{% clock %}`).
+    until: datetime
 
 
 def _home_page(viewer: Person, now: datetime) -> HomePage:
-    team = people_selectors.team_of(viewer, viewer, now=now)
+    horizon = pagecache.Horizon(now)
+    # The date at the top, the board's days, overdue actions, the team's hours by the day.
+    horizon.note_midnight()
+    team = people_selectors.team_of(viewer, viewer)
     open_actions, overdue_actions = meeting_selectors.open_action_counts(
         viewer, today=timezone.localdate(now)
     )
+    home = home_for(viewer, now=now, leads=bool(team), horizon=horizon)
+    # Only someone with a manager is the report of a 1:1 (no query for everyone else).
+    checkin_due = (
+        pending_checkin_of(viewer, now=now, horizon=horizon) if viewer.manager_id else None
+    )
     return HomePage(
-        home=home_for(viewer, now=now, leads=bool(team)),
+        home=home,
         team=team,
         team_hours_chart=team_hours_chart(team, viewer, now) if team else None,
         open_actions=open_actions,
         overdue_actions=overdue_actions,
         my_manager=viewer.manager,
-        # Only someone with a manager is the report of a 1:1 (no query for everyone else).
-        checkin_due=pending_checkin_of(viewer, now=now) if viewer.manager_id else None,
+        checkin_due=checkin_due,
+        until=horizon.until,
     )
 
 
 def home_page(viewer: Person, *, now: datetime, keep: bool = True) -> HomePage:
     """The viewer's home page data as of `now`'s minute, from the shared cache when no write
-    changed it since. `keep=False` when the page keeps its rendered content instead: the data
-    would be read again only if that were gone, and home's data is a large value to store."""
+    changed it since and no time it depends on has come (`HomePage.until`). `keep=False` when
+    the page keeps its rendered content instead: the data would be read again only if that
+    were gone, and home's data is a large value to store."""
     return pagecache.page_data(
-        "home", viewer.pk, now, lambda moment: _home_page(viewer, moment), keep=keep
+        "home", viewer.pk, now, lambda moment: _home_page(viewer, moment), keep=keep, until=_until
     )
+
+
+def _until(page: HomePage) -> datetime:
+    return page.until

@@ -47,6 +47,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString
 
 from rapport import versions
+from rapport.display import zone_named
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,14 +253,48 @@ def page_content[Data](
 
 
 def rendered_apart(request: HttpRequest, template: str, context: dict[str, Any]) -> list[str]:
-    """`template` rendered for keeping: split where its forms' CSRF token goes (`{% csrf_token %}`
-    writes a random mark there), so that the kept HTML holds no token, only its places."""
+    """`template` rendered for keeping, split around its holes: what each request fills in with
+    its own (`with_token`). The forms' CSRF token is one (`{% csrf_token %}` writes a hole where
+    the token goes), a clock another (`{% clock zone %}`, rapport/templatetags/locale_dates.py):
+    the kept HTML holds no token and no time, only their places. The even items are HTML, the
+    odd ones the holes' names, between random marks no text can hold."""
     mark = secrets.token_hex(16)
-    return render_to_string(template, {**context, "csrf_token": mark}, request).split(mark)
+    fresh = {**context, "csrf_token": f"{mark}{CSRF_HOLE}{mark}", KEPT_MARK: mark}
+    return render_to_string(template, fresh, request).split(mark)
 
 
 def with_token(request: HttpRequest, parts: list[str]) -> SafeString:
-    """Kept HTML (`rendered_apart`) with this request's own CSRF token in its places."""
+    """Kept HTML (`rendered_apart`) with this request's own CSRF token and clocks in its holes:
+    one token for all its forms, one time per zone."""
     if len(parts) == 1:
         return SafeString(parts[0])
-    return SafeString(get_token(request).join(parts))
+    filled: dict[str, str] = {}
+    for hole in parts[1::2]:
+        if hole not in filled:
+            filled[hole] = _fill(request, hole)
+    return SafeString(
+        "".join(part if index % 2 == 0 else filled[part] for index, part in enumerate(parts))
+    )
+
+
+# What a template's context holds while it is rendered for keeping: the mark around its holes.
+KEPT_MARK = "pagecache_kept_mark"
+CSRF_HOLE = "csrf"
+CLOCK_HOLE = "clock "
+
+
+def clock_hole(mark: object, zone: str) -> str | None:
+    """Where the time now in `zone` goes in content rendered for keeping: `mark` is the
+    context's KEPT_MARK (None when it is not rendered for keeping, and so is the hole)."""
+    return f"{mark}{CLOCK_HOLE}{zone}{mark}" if isinstance(mark, str) else None
+
+
+def _fill(request: HttpRequest, hole: str) -> str:
+    if hole == CSRF_HOLE:
+        return str(get_token(request))
+    return clock_in(hole.removeprefix(CLOCK_HOLE))
+
+
+def clock_in(zone: str) -> str:
+    """The time now where `zone` is, to the minute: "09:41"."""
+    return as_of(timezone.now()).astimezone(zone_named(zone)).strftime("%H:%M")

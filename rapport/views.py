@@ -65,6 +65,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         template="home.html#content",
         context=context,
         keep=keep_content,
+        until=lambda page: page.until,
     )
     return render(request, "home.html", {"content": content})
 

@@ -9,7 +9,7 @@ from rapport.people.selectors import TeamMember, team_at_work_by_hour
 
 def member(zone: str) -> TeamMember:
     person = Person(name=zone, timezone=zone)
-    return TeamMember(person=person, local_time=datetime(2026, 1, 1, tzinfo=UTC), report_count=0)
+    return TeamMember(person=person, report_count=0)
 
 
 def test_team_hours_count_who_is_within_their_own_working_day() -> None:

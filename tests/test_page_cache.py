@@ -42,7 +42,7 @@ from pytest_django import Settings
 
 from rapport import access, env, pagecache, versions
 from rapport.checkins.services import checkin_submit
-from rapport.checkins.window import window_of
+from rapport.checkins.window import opens_before, window_of
 from rapport.crypto import cache as cache_backends
 from rapport.crypto import envelope
 from rapport.goals.services import goal_propose
@@ -828,16 +828,22 @@ class PagesMatchWithoutTheCache(RuleBasedStateMachine):
         for role, client in self.clients.items():
             client.force_login(self.people[role])
 
-    @rule(edge=st.sampled_from(("next start", "midnight")), seconds=st.integers(-61, 121))
+    @rule(
+        edge=st.sampled_from(("next start", "check-in opens", "midnight")),
+        seconds=st.integers(-61, 121),
+    )
     def advance_to_an_edge(self, edge: str, seconds: int) -> None:
-        """To about when the team view reads differently by time alone (pagecache.Horizon): a
-        meeting's start, the manager's midnight, a minute either side."""
+        """To about when home or the team view reads differently by time alone
+        (pagecache.Horizon): a meeting's start, a check-in's opening, the manager's midnight,
+        a minute either side."""
         now = timezone.now()
-        if edge == "next start":
+        if edge != "midnight":
+            ahead = opens_before() if edge == "check-in opens" else timedelta(0)
             upcoming = Meeting.objects.filter(
-                status=Meeting.Status.UPCOMING, scheduled_for__gt=now
+                status=Meeting.Status.UPCOMING, scheduled_for__gt=now + ahead
             ).order_by("scheduled_for")
-            target = upcoming.values_list("scheduled_for", flat=True).first()
+            start = upcoming.values_list("scheduled_for", flat=True).first()
+            target = start - ahead if start else None
         else:
             zone = ZoneInfo(self.people["manager"].timezone)
             tomorrow = now.astimezone(zone).date() + timedelta(days=1)
@@ -946,6 +952,8 @@ def test_each_kind_of_write_shows_at_once_on_every_cached_page(settings: Setting
         lambda: machine.advance_to_an_edge(edge="next start", seconds=59),
         lambda: machine.advance_to_an_edge(edge="midnight", seconds=-1),
         lambda: machine.advance_to_an_edge(edge="midnight", seconds=1),
+        lambda: machine.advance_to_an_edge(edge="check-in opens", seconds=-1),
+        lambda: machine.advance_to_an_edge(edge="check-in opens", seconds=30),
     )
     try:
         assert machine._meeting_page("manager"), "the check would compare no meeting page"
@@ -956,7 +964,7 @@ def test_each_kind_of_write_shows_at_once_on_every_cached_page(settings: Setting
             machine.every_cached_page_equals_the_page_without_cache()
             machine.an_agenda_answered_unchanged_is_unchanged()
         # Each write went through (a refusal would have checked nothing).
-        assert machine.writes == len(steps) - 7, machine.refusals
+        assert machine.writes == len(steps) - 9, machine.refusals
         # Some polls were told "unchanged" (after the writes to other pairs), others got the
         # agenda anew.
         assert machine.polls[204] and machine.polls[200], machine.polls

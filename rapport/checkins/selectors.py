@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
-from rapport import access
+from rapport import access, pagecache
 from rapport.checkins.models import CheckIn
 from rapport.checkins.scales import ENERGY, MOOD, WORKLOAD
 from rapport.checkins.window import CLOSED_STATUSES, Window, opens_before, window_of
@@ -115,10 +115,14 @@ def checkin_panel_for(viewer: Person, meeting: Meeting, *, now: datetime) -> Che
     return CheckinPanel(viewer, meeting, checkin, window_of(meeting), now)
 
 
-def pending_checkin_of(viewer: Person, *, now: datetime) -> Meeting | None:
+def pending_checkin_of(
+    viewer: Person, *, now: datetime, horizon: pagecache.Horizon | None = None
+) -> Meeting | None:
     """The viewer's next 1:1 as a report whose check-in is open and not yet answered. One
-    query (the home page pins it)."""
-    candidates = (
+    query (the home page pins it). `horizon` learns when the answer changes by time alone: as
+    a candidate's window opens or closes, or it leaves the ones read; a meeting not read yet
+    comes in as its check-in opens, which the home page's rows note."""
+    candidates = list(
         access.meetings_visible_to(viewer)
         .filter(
             one_on_one__report=viewer,
@@ -131,6 +135,12 @@ def pending_checkin_of(viewer: Person, *, now: datetime) -> Meeting | None:
         .select_related("one_on_one__manager")
         .order_by("scheduled_for")[:5]
     )
+    if horizon is not None:
+        for meeting in candidates:
+            window = window_of(meeting)
+            horizon.note(window.opens_at)
+            horizon.note(window.closes_at)
+            horizon.note(meeting.scheduled_for + LONGEST_MEETING)
     return next((meeting for meeting in candidates if window_of(meeting).is_open(now)), None)
 
 

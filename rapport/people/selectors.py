@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -13,6 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from rapport import access
+from rapport.display import zone_named
 from rapport.people.models import (
     DayAway,
     Departure,
@@ -153,26 +153,19 @@ def departure_of(viewer: Person, person: Person, *, state: str) -> Departure:
 @dataclass(frozen=True)
 class TeamMember:
     person: Person
-    local_time: datetime
     report_count: int
 
 
-def team_of(viewer: Person, manager: Person, *, now: datetime) -> list[TeamMember]:
-    """A manager's direct reports with their local time, in a constant number of queries."""
+def team_of(viewer: Person, manager: Person) -> list[TeamMember]:
+    """A manager's direct reports with how many each leads, in one query (their local time is
+    the page's: `{% clock %}`)."""
     # Aggregate queries ignore Meta.ordering, so the order is spelled out.
     reports = (
         direct_reports_for(viewer, manager)
         .annotate(report_count=Count("reports", filter=Q(reports__is_active=True)))
         .order_by("name")
     )
-    return [
-        TeamMember(
-            person=report,
-            local_time=now.astimezone(ZoneInfo(report.timezone)),
-            report_count=report.report_count,
-        )
-        for report in reports
-    ]
+    return [TeamMember(person=report, report_count=report.report_count) for report in reports]
 
 
 WORKING_HOURS = range(9, 17)
@@ -181,9 +174,9 @@ WORKING_HOURS = range(9, 17)
 def team_at_work_by_hour(team: list[TeamMember], *, manager: Person, now: datetime) -> list[int]:
     """For each hour of the manager's day, how many reports are within their own 9:00-17:00:
     where the 1:1 slots that suit everyone are."""
-    manager_zone = ZoneInfo(manager.timezone)
+    manager_zone = zone_named(manager.timezone)
     midnight = now.astimezone(manager_zone).replace(hour=0, minute=0, second=0, microsecond=0)
-    zones = [ZoneInfo(member.person.timezone) for member in team]
+    zones = [zone_named(member.person.timezone) for member in team]
     return [
         sum(
             (midnight + timedelta(hours=hour)).astimezone(zone).hour in WORKING_HOURS

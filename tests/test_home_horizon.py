@@ -1,0 +1,158 @@
+"""Home's horizon (HomePage.until, pagecache.Horizon): the page cache keeps a viewer's home
+content until then, so the page's data must read the same at every minute before it. Random
+days of meetings (starting within the minute, in progress, checked in or not, spanning
+midnight) are read as of many minutes up to the horizon, for a manager and for a report, each
+found from the meetings themselves, not from the horizon's own notes. The team's local times
+are not in the data: every request fills them in."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, time, timedelta
+
+import pytest
+from django.utils import timezone
+
+from rapport import pagecache
+from rapport.checkins.models import CheckIn
+from rapport.checkins.selectors import LONGEST_MEETING
+from rapport.checkins.window import opens_before
+from rapport.home import _home_page
+from rapport.meetings.models import Meeting
+from rapport.meetings.services import Rule, one_on_one_set_up
+from rapport.people.models import Person
+from tests.cast import Cast
+from tests.insights.test_team_view_horizon import WINDOWS
+
+
+def _later(chance: random.Random) -> timedelta:
+    """Within the next four days, often on a whole minute, sometimes within this one, now and
+    then a little before now (a meeting in progress)."""
+    seconds = chance.choice((0, 0, 1, 30, 59))
+    minutes = chance.choice((0, 1, -10, -200, *[chance.randrange(4 * 24 * 60)] * 8))
+    return timedelta(minutes=minutes, seconds=seconds)
+
+
+def _meetings(cast: Cast, now: datetime, chance: random.Random) -> None:
+    second = one_on_one_set_up(
+        manager=cast.manager,
+        report=cast.report_two,
+        rule=Rule("weekly", 1, time(15, 0), 30, timezone.localdate(now)),
+        by=cast.manager,
+        confirmed_out_of_hours=True,
+    )
+    for pair in (cast.one_on_one, second):
+        # Held meetings whose windows the team view reads: home shows the team's signals.
+        for _ in range(chance.randrange(0, 3)):
+            held = now - chance.choice(WINDOWS) + _later(chance)
+            Meeting.objects.create(
+                one_on_one=pair,
+                slot=held + timedelta(microseconds=chance.randrange(1, 10**6)),
+                scheduled_for=held,
+                status=Meeting.Status.HELD,
+            )
+        for _ in range(chance.randrange(1, 5)):
+            when = now + _later(chance)
+            meeting = Meeting.objects.create(
+                one_on_one=pair,
+                slot=when + timedelta(microseconds=chance.randrange(1, 10**6)),
+                scheduled_for=when,
+                duration_minutes=chance.choice((15, 30, 45, 90)),
+                status=chance.choice((Meeting.Status.UPCOMING,) * 4 + (Meeting.Status.SKIPPED,)),
+            )
+            if chance.random() < 0.3:
+                CheckIn.objects.create(
+                    meeting=meeting,
+                    one_on_one=pair,
+                    report=pair.report,
+                    mood=3,
+                    energy=3,
+                    workload=3,
+                    submitted_at=now - timedelta(hours=1),
+                )
+
+
+def _probes(viewer: Person, moment: datetime, until: datetime) -> set[datetime]:
+    """Each meeting's start, end, check-in opening and the end of a check-in's longest wait,
+    the viewer's midnights, the minute before and after each, and the horizon's last minute."""
+    zone = timezone.get_current_timezone()
+    found = {until - pagecache.MINUTE}
+    instants = []
+    for meeting in Meeting.objects.all():
+        instants += [
+            meeting.scheduled_for,
+            meeting.ends_at,
+            meeting.scheduled_for - opens_before(),
+            meeting.scheduled_for + LONGEST_MEETING,
+            *(meeting.scheduled_for + span for span in WINDOWS),
+        ]
+    day = timezone.localdate(moment)
+    instants += [
+        datetime.combine(day + timedelta(days=n), time(0), tzinfo=zone) for n in range(1, 3)
+    ]
+    for instant in instants:
+        start = pagecache.as_of(instant)
+        found.update((start - pagecache.MINUTE, start, start + pagecache.MINUTE))
+    return {probe for probe in found if moment < probe < until}
+
+
+@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("role", ["manager", "report"])
+def test_home_reads_the_same_at_every_minute_before_its_horizon(
+    cast: Cast, seed: int, role: str
+) -> None:
+    chance = random.Random(seed)
+    viewer = cast.person(role)
+    assert viewer is not None
+    # A minute ahead: what the set-up writes now is all in the past.
+    moment = pagecache.as_of(timezone.now()) + pagecache.MINUTE
+    _meetings(cast, moment, chance)
+    with timezone.override(viewer.timezone):
+        page = _home_page(viewer, moment)
+        assert page.until > moment
+        for probe in sorted(_probes(viewer, moment, page.until)):
+            assert _home_page(viewer, probe) == page, (
+                f"seed {seed}, {role}: read as of {moment:%d %b %H:%M}, kept until "
+                f"{page.until:%d %b %H:%M}, but different at {probe:%d %b %H:%M}"
+            )
+
+
+def test_a_quiet_home_keeps_until_the_next_meeting_or_midnight(cast: Cast) -> None:
+    moment = pagecache.as_of(timezone.now()) + pagecache.MINUTE
+    with timezone.override(cast.report.timezone):
+        page = _home_page(cast.report, moment)
+        zone = timezone.get_current_timezone()
+        tomorrow = datetime.combine(timezone.localdate(moment) + timedelta(days=1), time(0), zone)
+    starts = Meeting.objects.filter(one_on_one__report=cast.report).values_list(
+        "scheduled_for", flat=True
+    )
+    edges = [
+        pagecache.as_of(edge)
+        for start in starts
+        for edge in (start - opens_before(), start)
+        if edge > moment
+    ]
+    # The report's next check-in opens, their next meeting starts, or their midnight comes.
+    assert page.until == min([tomorrow, *edges])
+    assert page.until - moment > timedelta(minutes=30)
+
+
+def test_a_check_in_still_open_from_yesterdays_meeting_closes_the_horizon(cast: Cast) -> None:
+    # Ten past midnight where the report is; their 1:1 began at 23:30 and runs until 01:00, so
+    # its check-in is still open. Home's rows start at midnight and do not hold it: the
+    # horizon comes from the check-in's own window.
+    with timezone.override(cast.report.timezone):
+        zone = timezone.get_current_timezone()
+        day = timezone.localdate() + timedelta(days=2)
+        moment = datetime.combine(day, time(0, 10), zone)
+        Meeting.objects.create(
+            one_on_one=cast.one_on_one,
+            slot=moment - timedelta(minutes=40),
+            scheduled_for=moment - timedelta(minutes=40),
+            duration_minutes=90,
+        )
+        page = _home_page(cast.report, moment)
+        assert page.checkin_due is not None
+        assert page.until == datetime.combine(day, time(1, 0), zone)
+        after = _home_page(cast.report, page.until)
+        assert after.checkin_due is None or after.checkin_due.pk != page.checkin_due.pk
