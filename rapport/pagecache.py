@@ -34,7 +34,7 @@ import pickle
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,9 @@ class Horizon:
         minute shows from the next."""
         if instant < self.moment:
             return
-        self.until = min(self.until, max(_first_minute_from(instant), self.moment + MINUTE))
+        # In UTC: a minute added to a local time across a change of the clocks is not a minute.
+        edge = _first_minute_from(instant.astimezone(UTC))
+        self.until = min(self.until, max(edge, self.moment + MINUTE))
 
     def note_midnight(self) -> None:
         """What counts in days changes at the viewer's next midnight (in the current time zone)."""
@@ -210,13 +212,19 @@ def _read(viewer_id: int, key: str, moment: datetime) -> tuple[str, Any]:
 
 @functools.cache
 def release_digest() -> str:
-    """Part of every key: the project's Python code and templates, read once per process (about
-    1.5 MB). Any change to them, a release or a developer's edit, keys every entry anew: no
-    constant to remember to raise when the shape of kept data changes. Paths are relative, so
+    """Part of every key: the project's Python code, templates and compiled translations, read
+    once per process (about 1.5 MB). Any change to them, a release or a developer's edit, keys
+    every entry anew: no constant to remember to raise when the shape of kept data changes, and
+    no page kept until its horizon in the wording of the release before. Paths are relative, so
     every instance of one release computes the same digest and shares the entries."""
     root = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted((*root.glob("**/*.py"), *root.glob("**/templates/**/*.html"))):
+    sources = (
+        *root.glob("**/*.py"),
+        *root.glob("**/templates/**/*.html"),
+        *root.glob("locale/*/LC_MESSAGES/*.mo"),
+    )
+    for path in sorted(sources):
         digest.update(str(path.relative_to(root)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

@@ -117,8 +117,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # navigation's depth, the organisation view and the home and team pages' data
 # (rapport/pagecache.py) live in it.
 CACHES = {"default": env.cache("RAPPORT_CACHE_URL")}
-# Home and the team view reuse each viewer's page data until a write bumps its version
-# (rapport/versions.py) or the minute turns; off, every request computes it.
+# Home, the team view and the meeting page reuse each viewer's page data until a write bumps
+# its version (rapport/versions.py) or time changes what it shows (the meeting page's minute,
+# home's and the team view's horizon: rapport/pagecache.py); off, every request computes it.
 RAPPORT_PAGE_CACHE = env.env_bool("RAPPORT_PAGE_CACHE", True)
 
 AUTH_USER_MODEL = "people.Person"

@@ -8,7 +8,7 @@ are not in the data: every request fills them in."""
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -93,7 +93,8 @@ def _probes(viewer: Person, moment: datetime, until: datetime) -> set[datetime]:
     for instant in instants:
         start = pagecache.as_of(instant)
         found.update((start - pagecache.MINUTE, start, start + pagecache.MINUTE))
-    return {probe for probe in found if moment < probe < until}
+    # UTC instants, as timezone.now() gives them (a local time plus a span is wall-clock time).
+    return {probe.astimezone(UTC) for probe in found if moment < probe < until}
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -144,7 +145,7 @@ def test_a_check_in_still_open_from_yesterdays_meeting_closes_the_horizon(cast: 
     with timezone.override(cast.report.timezone):
         zone = timezone.get_current_timezone()
         day = timezone.localdate() + timedelta(days=2)
-        moment = datetime.combine(day, time(0, 10), zone)
+        moment = datetime.combine(day, time(0, 10), zone).astimezone(UTC)
         Meeting.objects.create(
             one_on_one=cast.one_on_one,
             slot=moment - timedelta(minutes=40),

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -281,6 +282,21 @@ def test_an_entry_kept_by_another_release_is_never_read(
         "old",
         "shape",
     )
+
+
+def test_a_release_that_changes_only_a_translation_keys_every_entry_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Home and the team view are kept until their horizon, up to a day: a release that only
+    # changes wording (the compiled catalogues) must not leave them in the old words.
+    before = pagecache.release_digest.__wrapped__()
+    read = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        return read(path) + (b"a new wording" if path.suffix == ".mo" else b"")
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert pagecache.release_digest.__wrapped__() != before
 
 
 def test_a_bump_after_commit_abandons_what_a_reader_stored_meanwhile(

@@ -7,7 +7,7 @@ horizon, each found from the facts themselves, not from the horizon's own notes.
 from __future__ import annotations
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from django.utils import timezone
 from rapport import pagecache
 from rapport.checkins.models import CheckIn
 from rapport.checkins.window import opens_before
-from rapport.goals.models import STALL_AFTER
+from rapport.goals.models import STALL_AFTER, GoalUpdate
 from rapport.insights.selectors import (
     CHECKINS_WINDOW,
     MEETINGS_WINDOW,
@@ -143,7 +143,7 @@ def _probes(moment: datetime, until: datetime, instants: list[datetime]) -> set[
         for shift in (timedelta(0), *WINDOWS, CHECKINS_WINDOW + opens_before()):
             start = pagecache.as_of(instant + shift)
             found.update((start - pagecache.MINUTE, start, start + pagecache.MINUTE))
-    return {probe for probe in found if moment < probe < until}
+    return {probe.astimezone(UTC) for probe in found if moment < probe < until}
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -179,3 +179,45 @@ def test_a_quiet_team_keeps_its_view_until_the_next_meeting_or_midnight(cast: Ca
     # Nothing in the cast's history is near a window's edge: the next start or midnight.
     assert view.until == min(tomorrow, pagecache.as_of(next_meeting.scheduled_for))
     assert view.until - moment > timedelta(minutes=30)
+
+
+def test_a_held_meeting_leaving_the_stall_rules_weeks_before_midnight_ends_the_horizon(
+    cast: Cast,
+) -> None:
+    # London, after the clocks went back on 25 October 2026. Progress was last recorded at
+    # 00:30 on 1 October (summer time), three 1:1s were held since, the first ten minutes later:
+    # the goal stalls "in the last 3 held meetings". That first meeting leaves the rule's four
+    # weeks at 23:40 on 28 October, twenty minutes before midnight, while the goal is idle for
+    # 27 days only: the stall ends then, and the view must not be kept past it.
+    with timezone.override("Europe/London"):
+        zone = timezone.get_current_timezone()
+        goal = active_goal(cast)
+        goal.manager_agreed_at = goal.report_agreed_at = datetime(2026, 9, 15, 12, tzinfo=zone)
+        goal.save(update_fields=["manager_agreed_at", "report_agreed_at"])
+        GoalUpdate.objects.create(
+            goal=goal,
+            by=cast.report,
+            confidence=6,
+            created_at=datetime(2026, 10, 1, 0, 30, tzinfo=zone),
+        )
+        first = datetime(2026, 10, 1, 0, 40, tzinfo=zone)
+        for week in range(3):
+            held = first + timedelta(weeks=week)
+            Meeting.objects.create(
+                one_on_one=cast.one_on_one,
+                slot=held,
+                scheduled_for=held,
+                status=Meeting.Status.HELD,
+            )
+        # The pages read as of UTC instants, as timezone.now() gives them.
+        moment = datetime(2026, 10, 28, 23, 0, tzinfo=zone).astimezone(UTC)
+        view = team_view(cast.manager, now=moment)
+        assert _stalled(view, cast) == 1
+        leaves = first.astimezone(UTC) + STALL_AFTER
+        assert leaves == datetime(2026, 10, 28, 23, 40, tzinfo=zone)
+        assert view.until <= leaves
+        assert _stalled(team_view(cast.manager, now=leaves + pagecache.MINUTE), cast) == 0
+
+
+def _stalled(view: TeamView, cast: Cast) -> int:
+    return next(m.goals_stalled for m in view.members if m.report.pk == cast.report.pk)
