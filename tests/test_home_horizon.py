@@ -19,10 +19,9 @@ from rapport.checkins.selectors import LONGEST_MEETING
 from rapport.checkins.window import opens_before
 from rapport.home import _home_page
 from rapport.meetings.models import Meeting
-from rapport.meetings.services import Rule, one_on_one_set_up
 from rapport.people.models import Person
 from tests.cast import Cast
-from tests.insights.test_team_view_horizon import WINDOWS
+from tests.insights.test_team_view_horizon import WINDOWS, second_pair
 
 
 def _later(chance: random.Random) -> timedelta:
@@ -34,14 +33,7 @@ def _later(chance: random.Random) -> timedelta:
 
 
 def _meetings(cast: Cast, now: datetime, chance: random.Random) -> None:
-    second = one_on_one_set_up(
-        manager=cast.manager,
-        report=cast.report_two,
-        rule=Rule("weekly", 1, time(15, 0), 30, timezone.localdate(now)),
-        by=cast.manager,
-        confirmed_out_of_hours=True,
-    )
-    for pair in (cast.one_on_one, second):
+    for pair in (cast.one_on_one, second_pair(cast, now)):
         # Held meetings whose windows the team view reads: home shows the team's signals.
         for _ in range(chance.randrange(0, 3)):
             held = now - chance.choice(WINDOWS) + _later(chance)

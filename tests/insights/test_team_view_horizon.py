@@ -87,18 +87,23 @@ def _later(chance: random.Random) -> timedelta:
     return timedelta(minutes=minutes, seconds=seconds)
 
 
-def _awkward_team(cast: Cast, now: datetime, chance: random.Random) -> list[datetime]:
-    """Two pairs, each with a few facts that change with the clock in the next day: a held
-    meeting leaving one of the windows, one marked held before its time, a meeting about to
-    start, a check-in leaving its window by its meeting or by when it was sent. Returns every
-    instant a fact was put at."""
-    second = one_on_one_set_up(
+def second_pair(cast: Cast, now: datetime) -> OneOnOne:
+    """Mia's weekly 1:1 with Rosa, from `now`'s day: the cast's manager leads two pairs."""
+    return one_on_one_set_up(
         manager=cast.manager,
         report=cast.report_two,
         rule=Rule("weekly", 1, time(15, 0), 30, timezone.localdate(now)),
         by=cast.manager,
         confirmed_out_of_hours=True,
     )
+
+
+def _awkward_team(cast: Cast, now: datetime, chance: random.Random) -> list[datetime]:
+    """Two pairs, each with a few facts that change with the clock in the next day: a held
+    meeting leaving one of the windows, one marked held before its time, a meeting about to
+    start, a check-in leaving its window by its meeting or by when it was sent. Returns every
+    instant a fact was put at."""
+    second = second_pair(cast, now)
     if chance.random() < 0.5:
         active_goal(cast)
     instants = []
