@@ -1,27 +1,31 @@
 """Per-viewer page data in the shared cache, never shared between viewers, never stale.
 
-The key names the viewer, the minute the data is computed for, the viewer's time zone and
-language, and the release: a digest of the code and templates that build and render the data,
-so that a deploy never reads entries of another shape (the shared cache outlives it, and during
-a rolling deploy old and new instances share it). The entry holds the data with the viewer's
-version (rapport/versions.py) read before the data was built, and serves only while that is
-still the viewer's version: the version and the entry are read together, in one query with the
-database cache.
+The key names the viewer, the viewer's time zone and language, the release (a digest of the
+code, templates and translations that build and render the data, so that a deploy never reads
+entries of another shape: the shared cache outlives it, and during a rolling deploy old and new
+instances share it), and the minute the data is computed for, unless the data says how long it
+lasts (below). The entry holds the data with the viewer's version (rapport/versions.py) read
+before the data was built and the minutes it serves, and serves only while that is still the
+viewer's version: the version and the entry are read together, in one query with the database
+cache.
 
 - the data is computed as of the start of the current minute, cached or not, so a cached copy
   equals a fresh one for the whole minute. Meetings start and end on whole minutes; the pages
-  show local times to the minute ("09:41" on home, "Now" from a 1:1's first minute).
+  show local times to the minute ("Now" from a 1:1's first minute).
+- data that notes when it changes by time alone (`Horizon`: home's and the team view's) is
+  kept, under a key without the minute, for every minute until then.
 - every write that changes what a viewer's page shows bumps that viewer's version.
 
 Entries are `Bulk`: the shared cache seals them as bytes (rapport/crypto/cache.py), a form only
 this release reads, which the release in every key ensures. Each holds the version it was built
-under and the data's own pickle, which is unpickled only while that version is current.
+under, the minutes it serves and the data's own pickle, which is unpickled only when it serves.
 
 `page_content` keeps the page's main content as rendered HTML under the same key, with what
 else the content reads from the request (the team view's `?sort=` and `?show=`), so a request
-served from it renders only the layout (navigation, messages, CSP nonce, CSRF token). The forms in
-it get the request's own CSRF token on the way out: the stored HTML has a random mark in its
-place, never a token.
+served from it renders only the layout (navigation, messages, CSP nonce, CSRF token). What each
+request shows of its own goes into holes on the way out: its CSRF token in the forms, the time
+now beside each report on home (`rendered_apart`, `with_token`). The stored HTML has a random
+mark in their places, never a token or a time.
 
 docs/performance.md#page-cache says what is cached and what it saves.
 """
