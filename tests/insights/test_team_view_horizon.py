@@ -181,9 +181,9 @@ def test_a_quiet_team_keeps_its_view_until_the_next_meeting_or_midnight(cast: Ca
         Meeting.objects.filter(scheduled_for__gte=moment).order_by("scheduled_for").first()
     )
     assert next_meeting is not None
-    # Nothing in the cast's history is near a window's edge: the next start or midnight.
+    # Nothing in the cast's history is near a window's edge: the next start or midnight, hours
+    # away at most instants (a minute away at 23:59, which the hostile instants may pick).
     assert view.until == min(tomorrow, pagecache.as_of(next_meeting.scheduled_for))
-    assert view.until - moment > timedelta(minutes=30)
 
 
 def test_a_held_meeting_leaving_the_stall_rules_weeks_before_midnight_ends_the_horizon(
