@@ -319,9 +319,10 @@ def home_page(viewer: Person, *, now: datetime, keep: bool = True) -> HomePage:
     the page keeps its rendered content instead: the data would be read again only if that
     were gone, and home's data is a large value to store."""
     return pagecache.page_data(
-        "home", viewer.pk, now, lambda moment: _home_page(viewer, moment), keep=keep, until=_until
+        "home",
+        viewer.pk,
+        now,
+        lambda moment: _home_page(viewer, moment),
+        keep=keep,
+        until=pagecache.horizon_of,
     )
-
-
-def _until(page: HomePage) -> datetime:
-    return page.until

@@ -24,7 +24,7 @@ under, the minutes it serves and the data's own pickle, which is unpickled only 
 else the content reads from the request (the team view's `?sort=` and `?show=`), so a request
 served from it renders only the layout (navigation, messages, CSP nonce, CSRF token). What each
 request shows of its own goes into holes on the way out: its CSRF token in the forms, the time
-now beside each report on home (`rendered_apart`, `with_token`). The stored HTML has a random
+now beside each report on home (`rendered_apart`, `filled_in`). The stored HTML has a random
 mark in their places, never a token or a time.
 
 docs/performance.md#page-cache says what is cached and what it saves.
@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -101,6 +101,18 @@ class Horizon:
         zone = timezone.get_current_timezone()
         tomorrow = timezone.localdate(self.moment) + timedelta(days=1)
         self.note(datetime.combine(tomorrow, time(0), tzinfo=zone))
+
+
+class Lasting(Protocol):
+    """Data that says until when it reads the same (its `Horizon`'s end)."""
+
+    @property
+    def until(self) -> datetime: ...
+
+
+def horizon_of(data: Lasting) -> datetime:
+    """The `until` of `page_data` and `page_content` for data that notes its horizon."""
+    return data.until
 
 
 def _first_minute_from(instant: datetime) -> datetime:
@@ -261,12 +273,12 @@ def page_content[Data](
         built = data()
         parts = rendered_apart(request, template, context(built))
         _keep(key, version, moment, until(built) if until else moment + MINUTE, parts)
-    return with_token(request, parts)
+    return filled_in(request, parts)
 
 
 def rendered_apart(request: HttpRequest, template: str, context: dict[str, Any]) -> list[str]:
     """`template` rendered for keeping, split around its holes: what each request fills in with
-    its own (`with_token`). The forms' CSRF token is one (`{% csrf_token %}` writes a hole where
+    its own (`filled_in`). The forms' CSRF token is one (`{% csrf_token %}` writes a hole where
     the token goes), a clock another (`{% clock zone %}`, rapport/templatetags/locale_dates.py):
     the kept HTML holds no token and no time, only their places. The even items are HTML, the
     odd ones the holes' names, between random marks no text can hold."""
@@ -275,7 +287,7 @@ def rendered_apart(request: HttpRequest, template: str, context: dict[str, Any])
     return render_to_string(template, fresh, request).split(mark)
 
 
-def with_token(request: HttpRequest, parts: list[str]) -> SafeString:
+def filled_in(request: HttpRequest, parts: list[str]) -> SafeString:
     """Kept HTML (`rendered_apart`) with this request's own CSRF token and clocks in its holes:
     one token for all its forms, one time per zone."""
     if len(parts) == 1:

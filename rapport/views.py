@@ -65,7 +65,7 @@ def home(request: SignedInRequest) -> HttpResponse:
         template="home.html#content",
         context=context,
         keep=keep_content,
-        until=lambda page: page.until,
+        until=pagecache.horizon_of,
     )
     return render(request, "home.html", {"content": content})
 

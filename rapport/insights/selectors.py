@@ -290,12 +290,12 @@ def team_view_cached(viewer: Person, *, now: datetime) -> TeamView:
     """`team_view` as of `now`'s minute, from the shared cache when no write changed it since
     and no time it depends on has come (`TeamView.until`; rapport/pagecache.py)."""
     return pagecache.page_data(
-        "team", viewer.pk, now, lambda moment: team_view(viewer, now=moment), until=_until
+        "team",
+        viewer.pk,
+        now,
+        lambda moment: team_view(viewer, now=moment),
+        until=pagecache.horizon_of,
     )
-
-
-def _until(view: TeamView) -> datetime:
-    return view.until
 
 
 def _pairs(by_pair: dict[int, TeamMember]) -> list[OneOnOne]:

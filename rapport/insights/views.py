@@ -79,7 +79,7 @@ def team(request: SignedInRequest) -> HttpResponse:
         variant=(_given(request, "sort"), _given(request, "show")),
         keep=form.is_valid(),
         # The content shows the view alone (and the query above): it lasts as long as the view.
-        until=lambda view: view.until,
+        until=pagecache.horizon_of,
     )
     return render(request, "insights/team.html", {"content": content})
 

@@ -261,7 +261,7 @@ class KeptPage:
     the notes, whose editors' scripts carry the request's CSP nonce, and "last time", read with
     them in one query; and what those two read of `Kept`."""
 
-    parts: dict[str, list[str]]  # each split where its CSRF token goes (pagecache.with_token)
+    parts: dict[str, list[str]]  # each split where its CSRF token goes (pagecache.filled_in)
     last_held: Meeting | None
     agreed_then: list[ActionItem]
     still_open: int
@@ -306,7 +306,7 @@ def meeting_detail(request: SignedInRequest, meeting_uuid: str) -> HttpResponse:
     # may come with it; a key has a length limit).
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:16]
     page = pagecache.page_data(f"meeting-page-{meeting.pk}", viewer.pk, now, build, variant=(path,))
-    kept_html = {name: pagecache.with_token(request, page.parts[name]) for name in KEPT_PARTS}
+    kept_html = {name: pagecache.filled_in(request, page.parts[name]) for name in KEPT_PARTS}
     if fresh:
         return render(request, "meetings/meeting.html", {**fresh, "kept_html": kept_html})
     notes, last_shared = selectors.notes_and_last_shared(viewer, meeting, page.last_held)
