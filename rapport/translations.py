@@ -375,10 +375,10 @@ def catalogue_problems(entries: list[Entry], language: str) -> list[str]:
     return problems
 
 
-def fresh_extraction_problems() -> list[str]:
-    """Extracts every string again (Django's makemessages: GNU xgettext and msgmerge) into a
-    copy of the catalogues and reports what the copy lacks: a msgid the committed .po files do
-    not translate comes out empty or fuzzy."""
+def fresh_extraction_problems(source: Path = LOCALE_DIR.parent) -> list[str]:
+    """Extracts every string of the package `source` again (Django's makemessages: GNU xgettext
+    and msgmerge) into a copy of its catalogues and reports what the copy lacks: a msgid the
+    committed .po files do not translate comes out empty or fuzzy."""
     import os
     import shutil
     import tempfile
@@ -393,22 +393,26 @@ def fresh_extraction_problems() -> list[str]:
     django.setup()
     problems = []
     with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "locale"
-        shutil.copytree(LOCALE_DIR, copy)
+        # makemessages writes each template out as a .py file beside it while it reads it: run
+        # it on a copy of the package, so the working tree (read by other tests and by the
+        # autoreloader at the same moment) never holds those files.
+        package = Path(folder) / source.name
+        shutil.copytree(source, package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        copy = package / "locale"
         kept = settings.LOCALE_PATHS
         settings.LOCALE_PATHS = [copy]
         here = Path.cwd()
-        # From the repository's root, with everything but the package ignored: makemessages
-        # adds a ./locale it finds in its working directory, and would write there.
-        os.chdir(LOCALE_DIR.parent.parent)
+        # From the copy's root: makemessages adds a ./locale it finds in its working directory,
+        # and would write there.
+        os.chdir(folder)
         try:
             call_command(
                 "makemessages",
                 locale=list(LANGUAGES_CHECKED),
                 no_location=True,
                 no_obsolete=True,
-                # Else makemessages finds rapport/locale on its walk and writes there.
-                ignore_patterns=["locale", "tests", "bench", "scripts", "docs", "var", "build"],
+                # Else makemessages finds the copy's locale on its walk and writes there.
+                ignore_patterns=["locale"],
                 verbosity=0,
             )
         finally:

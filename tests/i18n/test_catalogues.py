@@ -104,3 +104,23 @@ def test_a_fresh_extraction_finds_nothing_untranslated() -> None:
     before = {path: path.read_bytes() for path in po_files()}
     assert translations.fresh_extraction_problems() == []
     assert {path: path.read_bytes() for path in po_files()} == before
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext's xgettext is missing")
+def test_a_fresh_extraction_reports_a_new_string_and_writes_nothing_beside_the_templates(
+    tmp_path: Path,
+) -> None:
+    """The extraction runs on a copy of the package: makemessages writes each template out as a
+    .py file beside it while reading it, and another test walking the package's .py files at
+    that moment found one gone (CI, stop 29)."""
+    package = tmp_path / "rapport"
+    shutil.copytree(translations.LOCALE_DIR, package / "locale")
+    (package / "templates").mkdir()
+    page = package / "templates" / "new.html"
+    page.write_text('{% load i18n %}<p>{% translate "A sentence nobody has translated" %}</p>')
+    problems = translations.fresh_extraction_problems(package)
+    assert problems == [
+        f"'{language}: A sentence nobody has translated' is not translated"
+        for language in translations.LANGUAGES_CHECKED
+    ]
+    assert sorted(path.name for path in page.parent.iterdir()) == ["new.html"]
