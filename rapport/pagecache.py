@@ -36,7 +36,7 @@ import functools
 import hashlib
 import pickle
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -98,9 +98,13 @@ class Horizon:
 
     def note_midnight(self) -> None:
         """What counts in days changes at the viewer's next midnight (in the current time zone)."""
-        zone = timezone.get_current_timezone()
-        tomorrow = timezone.localdate(self.moment) + timedelta(days=1)
-        self.note(datetime.combine(tomorrow, time(0), tzinfo=zone))
+        self.note(next_midnight(self.moment))
+
+
+def next_midnight(moment: datetime) -> datetime:
+    """The first midnight after `moment` in the current time zone (the viewer's)."""
+    tomorrow = timezone.localdate(moment) + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=timezone.get_current_timezone())
 
 
 class Lasting(Protocol):
@@ -215,15 +219,56 @@ def _read(viewer_id: int, key: str, moment: datetime) -> tuple[str, Any]:
     """The viewer's version, and what `key` holds if it was kept under that version for a span
     of minutes that holds `moment` (else None)."""
     version, found = versions.of_person_with(viewer_id, (key,))
-    entry = found.get(key)
+    return version, _opened(found.get(key), version, moment)
+
+
+def _opened(entry: object, version: str, moment: datetime) -> Any:
+    """What an entry (`_keep`) holds if it was kept under `version` for a span of minutes that
+    holds `moment`, else None."""
     if not isinstance(entry, Bulk):
-        return version, None
+        return None
     kept_version, since, until, pickled = entry.value
     if kept_version != version or not since <= moment < until:
-        return version, None
+        return None
     # What this process or another of this release pickled (`_keep`); the shared cache opens
     # only values this installation sealed (rapport/crypto/cache.py).
-    return version, pickle.loads(pickled)  # noqa: S301
+    return pickle.loads(pickled)  # noqa: S301
+
+
+def pieces[Piece](
+    kind: str,
+    viewer_id: int,
+    now: datetime,
+    subjects: Mapping[int, int],
+    build: Callable[[datetime, list[int]], Mapping[int, Piece]],
+    *,
+    until: Callable[[int, Piece], datetime],
+) -> dict[int, Piece]:
+    """Parts of a viewer's page that each concern one person (`subjects`: each piece's number
+    and whose it is; the team view's pairs and their reports), kept per viewer and piece under
+    that person's version, not the viewer's: a write about one report leaves the other reports'
+    pieces as they were. `build(as_of(now), numbers)` builds the pieces not kept (all of them
+    with the page cache off); each lasts until `until(number, piece)`, at most a day.
+    The caller keys the page built from them under the viewer's version as usual: a piece saves
+    the work of rebuilding what did not change, it does not decide what is stale. A piece the
+    build does not return (its subject gone meanwhile) is left out."""
+    moment = as_of(now)
+    if not settings.RAPPORT_PAGE_CACHE:
+        return dict(build(moment, list(subjects)))
+    keys = {number: _key(f"piece-{kind}", viewer_id, None, str(number)) for number in subjects}
+    people, found = versions.of_people_with(subjects.values(), tuple(keys.values()))
+    got: dict[int, Piece] = {}
+    for number, key in keys.items():
+        kept = _opened(found.get(key), people[subjects[number]], moment)
+        if kept is not None:
+            got[number] = kept
+    missing = [number for number in subjects if number not in got]
+    if missing:
+        built = build(moment, missing)
+        for number, piece in built.items():
+            got[number] = piece
+            _keep(keys[number], people[subjects[number]], moment, until(number, piece), piece)
+    return got
 
 
 @functools.cache

@@ -99,11 +99,13 @@ TEMPLATES = [
             ],
             # `date` and `time` with display formats in the reader's language (docs/translating.md);
             # Django's i18n tags, constant `{% translate %}` texts looked up once per language
-            # (templates do not `{% load i18n %}`: that would bring back Django's own).
+            # (templates do not `{% load i18n %}`: that would bring back Django's own), and
+            # `{% kept %}`, HTML the page cache keeps apart (rapport/pagecache.py).
             "builtins": [
                 "rapport.templatetags.locale_dates",
                 "rapport.templatetags.system_texts",
                 "rapport.templatetags.constant_i18n",
+                "rapport.templatetags.kept_html",
             ],
         },
     }

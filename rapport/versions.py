@@ -85,6 +85,25 @@ def of_person_with(person_id: int, keys: tuple[str, ...]) -> tuple[str, dict[str
     return f"{found[EVERYONE]}.{found[mine[1]]}", {key: found[key] for key in keys if key in found}
 
 
+def of_people_with(
+    person_ids: Iterable[int], keys: tuple[str, ...]
+) -> tuple[dict[int, str], dict[str, Any]]:
+    """`of_person_with` for several people at once: each one's version, and what the cache holds
+    under `keys`, in one read (the page cache's pieces: a part of a page per person)."""
+    ids = sorted(set(person_ids))
+    mine = {pk: _key(pk) for pk in ids}
+    found = cache.get_many((EVERYONE, *mine.values(), *keys))
+    for key in (EVERYONE, *mine.values()):
+        if key not in found:
+            cache.add(key, secrets.token_hex(8), timeout=None)
+            found[key] = cache.get(key)
+    everyone = found[EVERYONE]
+    return (
+        {pk: f"{everyone}.{found[key]}" for pk, key in mine.items()},
+        {key: found[key] for key in keys if key in found},
+    )
+
+
 def _people_of(thing: Any) -> set[int]:
     """Whose pages a service's argument or result concerns, read off its shape: a 1:1 (its
     manager and report), anything of a 1:1 or of a meeting, a person (them, their manager and

@@ -74,6 +74,7 @@ from rapport.people.services import working_profile_save
 from tests.cast import Cast, build_cast
 from tests.clock import TEST_NOW
 from tests.insights.test_team_view import overdue_actions
+from tests.insights.test_team_view_horizon import second_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -353,6 +354,13 @@ def _signed_in(person: Person) -> Client:
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 
 
+CARD = "insights/team.html#member-card"
+
+
+def _team_of(manager: Person) -> list[Person]:
+    return list(manager.reports.filter(is_active=True))
+
+
 def test_two_viewers_never_get_each_others_html(cast: Cast, html_cache: list[str]) -> None:
     overdue_actions(cast.one_on_one)
     manager, peer = _signed_in(cast.manager), _signed_in(cast.peer_manager)
@@ -362,7 +370,12 @@ def test_two_viewers_never_get_each_others_html(cast: Cast, html_cache: list[str
         for url in pages
         for who, client in (("m", manager), ("p", peer))
     }
-    assert len(html_cache) == 6
+    # Each page's content once per viewer; each report's card once per viewer, whichever view
+    # of the team shows it (the sorted and filtered one reuses the cards of the plain one).
+    contents = [name for name in html_cache if name != CARD]
+    assert len(contents) == 6
+    assert html_cache.count(CARD) == len(_team_of(cast.manager)) + len(_team_of(cast.peer_manager))
+    rendered = len(html_cache)
     for url in pages:
         mine, theirs = manager.get(url).content.decode(), peer.get(url).content.decode()
         assert "Rui Report" in mine and "Rui Report" not in theirs
@@ -370,7 +383,7 @@ def test_two_viewers_never_get_each_others_html(cast: Cast, html_cache: list[str
         assert _normalised(mine) == _normalised(first["m", url].content.decode())
         assert _normalised(theirs) == _normalised(first["p", url].content.decode())
     # The second visits were the kept HTML: nothing rendered again.
-    assert len(html_cache) == 6
+    assert len(html_cache) == rendered
     # The filtered team view is its own entry: Rosa (no signal) is not in it.
     filtered = manager.get(pages[2]).content.decode()
     assert "Rosa Report" in manager.get(pages[1]).content.decode()
@@ -413,6 +426,45 @@ def test_home_and_the_team_view_read_the_teams_facts_once_a_minute_between_write
         assert _page(manager, "/insights/team/") == _normalised(team)
 
 
+def test_a_write_about_one_report_reads_that_pairs_facts_again_and_no_other(
+    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second = second_pair(cast, timezone.now())
+    built: list[set[int]] = []
+    real = insights_selectors._read_facts
+
+    def read_facts(by_pair: dict[int, Any], *args: Any) -> None:
+        built.append(set(by_pair))
+        real(by_pair, *args)
+
+    monkeypatch.setattr(insights_selectors, "_read_facts", read_facts)
+    manager = _signed_in(cast.manager)
+    manager.get("/insights/team/")
+    assert built == [{cast.one_on_one.pk, second.pk}]
+    # An action in the 1:1 with Rosa: the team view is built again from Rui's member as kept
+    # and Rosa's read anew (and the other way round), and equals the page drawn without cache.
+    for pair, text in ((second, "Send the agenda"), (cast.one_on_one, "Book the offsite")):
+        built.clear()
+        html_cache.clear()
+        action_add(
+            one_on_one=pair,
+            meeting=None,
+            owner=pair.report,
+            text=text,
+            due_on=None,
+            by=cast.manager,
+        )
+        team = manager.get("/insights/team/").content.decode()
+        assert built == [{pair.pk}]
+        assert html_cache == [CARD, "insights/team.html#content"], "that report's card alone"
+        with override_settings(RAPPORT_PAGE_CACHE=False):
+            assert _page(manager, "/insights/team/") == _normalised(team)
+    # The report's own home is theirs alone: it reads nothing of the team's.
+    built.clear()
+    _signed_in(cast.report).get("/")
+    assert built == []
+
+
 def test_home_keeps_its_content_or_its_data_never_both(
     cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -424,10 +476,11 @@ def test_home_keeps_its_content_or_its_data_never_both(
         real(key, *rest)
 
     monkeypatch.setattr(pagecache, "_keep", keep)
-    # A manager's home: its content is kept, and the team's facts it read (the team view's own
-    # entry), but not home's data, which only a missing content would be built from.
+    # A manager's home: its content is kept, and the team's facts it read (each pair's member,
+    # then the team view's own entry), but not home's data, which only a missing content would
+    # be built from.
     _signed_in(cast.manager).get("/")
-    assert kept == ["team", "html-home"]
+    assert kept == ["piece-team-member", "team", "html-home"]
     kept.clear()
     # HR's home shows the organisation overview, rendered each time: its data is kept.
     _signed_in(cast.hr).get("/")
@@ -460,7 +513,7 @@ def test_a_cached_pages_csrf_token_is_the_requests_own_and_a_post_with_it_is_acc
     one, two = _signed_in(cast.manager), _signed_in(cast.manager)
     one.get("/insights/team/")
     body = two.get("/insights/team/").content.decode()
-    assert html_cache == ["insights/team.html#content"]
+    assert [name for name in html_cache if name != CARD] == ["insights/team.html#content"]
     secret = two.cookies[django_settings.CSRF_COOKIE_NAME].value
     assert secret != one.cookies[django_settings.CSRF_COOKIE_NAME].value
     tokens = TOKEN.findall(body)

@@ -94,6 +94,15 @@ class TeamMember:
     last_closed: date | None = None
     shares: list[tuple[date, int | None]] = field(default_factory=list)
     checkin_marks: list[tuple[date, bool]] = field(default_factory=list)
+    # When the member's facts may read differently by time alone (pagecache.Horizon): the
+    # pair's own edges and the viewer's midnight. None without a 1:1. Not a fact: two members
+    # read at two minutes of one span compare equal.
+    horizon: pagecache.Horizon | None = field(default=None, compare=False)
+
+    @property
+    def until(self) -> datetime:
+        assert self.horizon is not None
+        return self.horizon.until
 
     @property
     def expected_recently(self) -> int:
@@ -191,12 +200,13 @@ def _local_day(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list[TeamMember]:
-    # Per-pair facts that would otherwise read every meeting and goal of years of history are
-    # subqueries here, each one step down an index: the last held and the next meeting, and
-    # when the last goal closed (so the goals query needs only the open ones).
+def _annotated_pairs(viewer: Person, now: datetime) -> QuerySet[OneOnOne]:
+    """The pairs the viewer leads, each with its report and the facts read one step down an
+    index each: the last held and the next meeting, the last goal closed (so the goals query
+    needs only the open ones), the last career conversation."""
+
     # One filter() each: every call copies the query, and building these eight subqueries is
-    # most of this function's cost.
+    # most of the cost of a query that reads one pair.
     def held(**more: object) -> QuerySet[Meeting]:
         return Meeting.objects.filter(
             one_on_one=OuterRef("pk"), status=Meeting.Status.HELD, scheduled_for__lt=now, **more
@@ -218,95 +228,145 @@ def _members(viewer: Person, one_on_one: OneOnOne | None, now: datetime) -> list
         meeting__status=Meeting.Status.HELD,
         question__category=Category.CAREER,
     )
-    career_goals = Goal.objects.filter(one_on_one=OuterRef("pk"), kind=GoalKind.CAREER)
+    career_goals = Goal.objects.filter(one_on_one=OuterRef("pk"), kind=GoalKind.CAREER).annotate(
+        at=Greatest("created_at", Coalesce("closed_at", "created_at"))
+    )
     career_updates = GoalUpdate.objects.filter(
         goal__one_on_one=OuterRef("pk"), goal__kind=GoalKind.CAREER
     )
-    pairs = access.one_on_ones_led_by(viewer).annotate(
-        last_growth_at=Subquery(
-            held(is_growth=True).order_by("-scheduled_for").values("scheduled_for")[:1]
-        ),
-        planned_growth_at=Subquery(
-            upcoming(is_growth=True).order_by("scheduled_for").values("scheduled_for")[:1]
-        ),
-        last_held_at=Subquery(held().order_by("-scheduled_for").values("scheduled_for")[:1]),
-        next_at=Subquery(upcoming().order_by("scheduled_for").values("scheduled_for")[:1]),
-        last_goal_closed_at=Subquery(
-            last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
-        ),
-        career_asked_at=Subquery(
-            career_asked.order_by("-meeting__scheduled_for").values("meeting__scheduled_for")[:1]
-        ),
-        career_goal_at=Subquery(
-            career_goals.annotate(at=Greatest("created_at", Coalesce("closed_at", "created_at")))
-            .order_by("-at")
-            .values("at")[:1]
-        ),
-        career_update_at=Subquery(career_updates.order_by("-created_at").values("created_at")[:1]),
+    return (
+        access.one_on_ones_led_by(viewer)
+        .select_related("report")
+        .annotate(
+            last_growth_at=Subquery(
+                held(is_growth=True).order_by("-scheduled_for").values("scheduled_for")[:1]
+            ),
+            planned_growth_at=Subquery(
+                upcoming(is_growth=True).order_by("scheduled_for").values("scheduled_for")[:1]
+            ),
+            last_held_at=Subquery(held().order_by("-scheduled_for").values("scheduled_for")[:1]),
+            next_at=Subquery(upcoming().order_by("scheduled_for").values("scheduled_for")[:1]),
+            last_goal_closed_at=Subquery(
+                last_goal_closed.order_by("-closed_at").values("closed_at")[:1]
+            ),
+            career_asked_at=Subquery(
+                career_asked.order_by("-meeting__scheduled_for").values("meeting__scheduled_for")[
+                    :1
+                ]
+            ),
+            career_goal_at=Subquery(career_goals.order_by("-at").values("at")[:1]),
+            career_update_at=Subquery(
+                career_updates.order_by("-created_at").values("created_at")[:1]
+            ),
+        )
     )
-    if one_on_one is not None:
-        pair = pairs.select_related("report").get(pk=one_on_one.pk)
-        return [TeamMember(report=pair.report, one_on_one=pair)]
-    by_report = {pair.report_id: pair for pair in pairs}
-    reports = viewer.reports.filter(is_active=True).order_by("name")
-    members = []
-    for report in reports:
-        led = by_report.get(report.pk)
-        if led is not None:
-            led.report = report  # the same person, loaded once
-        members.append(TeamMember(report=report, one_on_one=led))
-    return members
+
+
+def _members_of(viewer: Person, now: datetime, pair_ids: list[int]) -> dict[int, TeamMember]:
+    """The members of the pairs `pair_ids` the viewer leads, by pair, with their facts and open
+    signals as of `now`, each with its own horizon."""
+    if not pair_ids:
+        return {}
+    pairs = _annotated_pairs(viewer, now).filter(pk__in=pair_ids)
+    by_pair = {pair.pk: TeamMember(report=pair.report, one_on_one=pair) for pair in pairs}
+    if by_pair:
+        midnight = pagecache.next_midnight(now)
+        for member in by_pair.values():
+            # The rules count in days (`today`), and so do the overdue actions and the stall rule.
+            member.horizon = pagecache.Horizon(now)
+            member.horizon.note(midnight)
+        today = timezone.localdate(now)
+        _read_facts(by_pair, now, today)
+        _apply_signals(by_pair, today, thresholds())
+        for member in by_pair.values():
+            health = member.health
+            member.steady = health is not None and load.is_steady(health)
+    return by_pair
+
+
+def _roster(viewer: Person) -> list[tuple[Person, int | None]]:
+    """The viewer's active reports by name, each with the pair the viewer leads with them."""
+    led = access.one_on_ones_led_by(viewer).filter(report=OuterRef("pk")).values("pk")[:1]
+    reports = viewer.reports.filter(is_active=True).annotate(pair_id=Subquery(led))
+    return [(report, report.pair_id) for report in reports.order_by("name")]
 
 
 def team_view(
     viewer: Person, *, now: datetime | None = None, one_on_one: OneOnOne | None = None
 ) -> TeamView:
-    """The viewer's own reports (all of them, or the one pair of `one_on_one`) with their facts
-    and visible signals. Someone who leads nobody gets an empty view."""
+    """The viewer's own reports (all of them, or the one pair of `one_on_one`, which the viewer
+    must lead: OneOnOne.DoesNotExist otherwise) with their facts and visible signals. Someone
+    who leads nobody gets an empty view."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
+    if one_on_one is not None:
+        found = _members_of(viewer, now, [one_on_one.pk])
+        if not found:
+            raise OneOnOne.DoesNotExist
+        return _assembled(list(found.values()), now)
+    roster = _roster(viewer)
+    paired = _members_of(viewer, now, [pair for _, pair in roster if pair is not None])
+    return _assembled(_members(roster, paired), now)
+
+
+def _members(
+    roster: list[tuple[Person, int | None]], paired: Mapping[int, TeamMember]
+) -> list[TeamMember]:
+    # A pair closed between the two reads is read as none.
+    return [
+        (paired.get(pair) if pair is not None else None) or TeamMember(report, None)
+        for report, pair in roster
+    ]
+
+
+def _assembled(members: list[TeamMember], now: datetime) -> TeamView:
+    """The view of these members: the viewer's load, the steady pairs to suggest when it is
+    heavy, and until when it all reads the same."""
     limits = thresholds()
-    members = _members(viewer, one_on_one, now)
-    by_pair = {m.one_on_one.pk: m for m in members if m.one_on_one is not None}
-    horizon = pagecache.Horizon(now)
-    # The rules count in days (`today`), and so do the overdue actions and the stall rule.
-    horizon.note_midnight()
-    if by_pair:
-        _read_facts(by_pair, now, today, horizon)
-        _apply_signals(by_pair, today, limits)
+    paired = [m for m in members if m.one_on_one is not None]
     team_load = load.manager_load(
-        [(pair.cadence, pair.duration_minutes) for pair in _pairs(by_pair)],
+        [(m.one_on_one.cadence, m.one_on_one.duration_minutes) for m in paired if m.one_on_one],
         work_week_hours=limits["WORK_WEEK_HOURS"],
         warning_share=limits["LOAD_WARNING_SHARE"],
     )
-    for member in by_pair.values():
-        health = member.health
-        member.steady = health is not None and load.is_steady(health)
     suggestions = [m for m in members if m.steady] if team_load.is_heavy else []
-    return TeamView(members=members, load=team_load, suggestions=suggestions, until=horizon.until)
+    # The view counts its people, and the members count in days: the viewer's midnight at the
+    # latest, whoever is on the team.
+    horizon = pagecache.Horizon(now)
+    horizon.note(pagecache.next_midnight(now))
+    until = min([horizon.until, *(m.until for m in paired)])
+    return TeamView(members=members, load=team_load, suggestions=suggestions, until=until)
 
 
 def team_view_cached(viewer: Person, *, now: datetime) -> TeamView:
     """`team_view` as of `now`'s minute, from the shared cache when no write changed it since
-    and no time it depends on has come (`TeamView.until`; rapport/pagecache.py)."""
+    and no time it depends on has come (`TeamView.until`; rapport/pagecache.py). When a write
+    did, only the pairs of the reports it concerned are read again: each pair's member is kept
+    apart, under its report's version (`pagecache.pieces`)."""
     return pagecache.page_data(
         "team",
         viewer.pk,
         now,
-        lambda moment: team_view(viewer, now=moment),
+        lambda moment: _team_view_from_pieces(viewer, moment),
         until=pagecache.horizon_of,
     )
 
 
-def _pairs(by_pair: dict[int, TeamMember]) -> list[OneOnOne]:
-    return [m.one_on_one for m in by_pair.values() if m.one_on_one is not None]
+def _team_view_from_pieces(viewer: Person, now: datetime) -> TeamView:
+    roster = _roster(viewer)
+    paired = pagecache.pieces(
+        "team-member",
+        viewer.pk,
+        now,
+        {pair: report.pk for report, pair in roster if pair is not None},
+        lambda moment, pairs: _members_of(viewer, moment, pairs),
+        until=lambda _pair, member: member.until,
+    )
+    return _assembled(_members(roster, paired), now)
 
 
-def _read_facts(
-    by_pair: dict[int, TeamMember], now: datetime, today: date, horizon: pagecache.Horizon
-) -> None:
-    """The facts of each pair as of `now`, noting in `horizon` every instant at which what they
-    read changes with the clock alone."""
+def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> None:
+    """The facts of each pair as of `now`, noting in the member's horizon every instant at which
+    what they read changes with the clock alone."""
     ids = list(by_pair)
     zone = timezone.get_current_timezone()  # looked up once, not per date
 
@@ -317,6 +377,8 @@ def _read_facts(
         pair = member.one_on_one
         member.last_held_at = getattr(pair, "last_held_at", None)
         member.next_at = getattr(pair, "next_at", None)
+        horizon = member.horizon
+        assert horizon is not None
         if member.next_at is not None:
             horizon.note(member.next_at)  # once it starts, the next one is another
         closed_at = getattr(pair, "last_goal_closed_at", None)
@@ -342,11 +404,12 @@ def _read_facts(
             career.append(growth_at)
         member.last_career_talk = local_day(max(career)) if career else None
 
-    _read_held_meetings(by_pair, now, zone, horizon)
+    _read_held_meetings(by_pair, now, zone)
 
     opens_before = window.opens_before()
-    oldest_meeting: datetime | None = None
-    oldest_submitted: datetime | None = None
+    # Each pair's oldest check-in of each bound leaves the window first.
+    oldest_meeting: dict[int, datetime] = {}
+    oldest_submitted: dict[int, datetime] = {}
     for pair_id, when, submitted_at, mood, energy, workload in (
         CheckIn.objects.filter(
             one_on_one_id__in=ids,
@@ -365,14 +428,14 @@ def _read_facts(
         member.moods.append((day, mood))
         member.energies.append((day, energy))
         member.workloads.append((day, workload))
-        # The oldest of each bound leaves the window first (the rows come oldest first).
-        if oldest_meeting is None:
-            oldest_meeting = when
-        if oldest_submitted is None or submitted_at < oldest_submitted:
-            oldest_submitted = submitted_at
-    if oldest_meeting is not None and oldest_submitted is not None:
-        horizon.note(oldest_meeting + CHECKINS_WINDOW)
-        horizon.note(oldest_submitted + CHECKINS_WINDOW + opens_before)
+        oldest_meeting.setdefault(pair_id, when)  # the rows come oldest meeting first
+        if pair_id not in oldest_submitted or submitted_at < oldest_submitted[pair_id]:
+            oldest_submitted[pair_id] = submitted_at
+    for pair_id, when in oldest_meeting.items():
+        horizon = by_pair[pair_id].horizon
+        assert horizon is not None
+        horizon.note(when + CHECKINS_WINDOW)
+        horizon.note(oldest_submitted[pair_id] + CHECKINS_WINDOW + opens_before)
 
     for pair_id, text, due_on in ActionItem.objects.filter(
         one_on_one_id__in=ids, done_at__isnull=True
@@ -414,9 +477,7 @@ def _read_facts(
             )
 
 
-def _read_held_meetings(
-    by_pair: dict[int, TeamMember], now: datetime, zone: tzinfo, horizon: pagecache.Horizon
-) -> None:
+def _read_held_meetings(by_pair: dict[int, TeamMember], now: datetime, zone: tzinfo) -> None:
     """Held meetings of the window: their split (for the balance bar and the squeeze rule) and
     whether a check-in came before them."""
     meetings = (
@@ -442,13 +503,14 @@ def _read_held_meetings(
     )
     totals: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0.0, 0.0])
     recently = now - REGULARITY_WINDOW
-    held_at: list[datetime] = []
+    held_at: dict[int, list[datetime]] = defaultdict(list)
     for meeting in meetings:
-        if meeting.scheduled_for >= now:
-            horizon.note(meeting.scheduled_for)
-            continue
-        held_at.append(meeting.scheduled_for)
         member = by_pair[meeting.one_on_one_id]
+        if meeting.scheduled_for >= now:
+            assert member.horizon is not None
+            member.horizon.note(meeting.scheduled_for)
+            continue
+        held_at[meeting.one_on_one_id].append(meeting.scheduled_for)
         member.held_recently += meeting.scheduled_for >= recently
         split = split_of(meeting, zone=zone)
         member.shares.append((split.day, split.share))
@@ -458,12 +520,15 @@ def _read_held_meetings(
             total[0 if split.source is Source.MEASURED else 1] += 1
             total[2] += split.connection_minutes * 60
             total[3] += split.performance_minutes * 60
-    # Each window's oldest meeting leaves it first: the held ones read here (half a year), held
-    # recently (the rhythm), the balance's, and the stall rule's (goals.selectors).
-    for span in (MEETINGS_WINDOW, REGULARITY_WINDOW, BALANCE_WINDOW, STALL_AFTER):
-        oldest = bisect.bisect_left(held_at, now - span)
-        if oldest < len(held_at):
-            horizon.note(held_at[oldest] + span)
+    # Each window's oldest meeting of a pair leaves it first: the held ones read here (half a
+    # year), held recently (the rhythm), the balance's, and the stall rule's (goals.selectors).
+    for pair_id, moments in held_at.items():
+        horizon = by_pair[pair_id].horizon
+        assert horizon is not None
+        for span in (MEETINGS_WINDOW, REGULARITY_WINDOW, BALANCE_WINDOW, STALL_AFTER):
+            oldest = bisect.bisect_left(moments, now - span)
+            if oldest < len(moments):
+                horizon.note(moments[oldest] + span)
     tolerance: int = settings.RAPPORT_BALANCE_TOLERANCE
     for pair_id, member in by_pair.items():
         measured, estimated, connection, performance = totals.get(pair_id, [0, 0, 0.0, 0.0])

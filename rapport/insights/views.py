@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -52,9 +53,11 @@ def team(request: SignedInRequest) -> HttpResponse:
     now = timezone.now()
 
     def context(view: selectors.TeamView) -> dict[str, Any]:
+        members = selectors.sorted_members(view.members, sort=sort, only_signals=only_signals)
+        cards = _member_cards(request, view, now)
         return {
             "view": view,
-            "members": selectors.sorted_members(view.members, sort=sort, only_signals=only_signals),
+            "rows": [(member, cards[member.report.pk]) for member in members],
             "form": form,
             "sort": sort,
             "only_signals": only_signals,
@@ -82,6 +85,34 @@ def team(request: SignedInRequest) -> HttpResponse:
         until=pagecache.horizon_of,
     )
     return render(request, "insights/team.html", {"content": content})
+
+
+MEMBER_CARD = "insights/team.html#member-card"
+
+
+def _member_cards(
+    request: SignedInRequest, view: selectors.TeamView, now: datetime
+) -> dict[int, list[str]]:
+    """Each member's card as HTML split around its holes (`pagecache.rendered_apart`), by
+    report: kept per report (`pagecache.pieces`), so that after a write about one report the
+    page renders that report's card alone. A card shows its member and nothing else of the
+    page; it lasts as long as its member's facts (or the view, without a 1:1)."""
+    members = {member.report.pk: member for member in view.members}
+    urls = {"urls": _team_urls()}
+
+    def cards(_moment: datetime, report_ids: list[int]) -> dict[int, list[str]]:
+        return {
+            pk: pagecache.rendered_apart(request, MEMBER_CARD, {"member": members[pk], **urls})
+            for pk in report_ids
+        }
+
+    def until(pk: int, _card: list[str]) -> datetime:
+        member = members[pk]
+        return member.until if member.one_on_one is not None else view.until
+
+    return pagecache.pieces(
+        "team-card", request.user.pk, now, {pk: pk for pk in members}, cards, until=until
+    )
 
 
 def _given(request: SignedInRequest, name: str) -> str:
@@ -131,7 +162,7 @@ def signal_dismiss(request: SignedInRequest, one_on_one_uuid: str) -> HttpRespon
         "reason": form.data.get("reason", ""),
         "urls": _team_urls(),
     }
-    return render(request, "insights/team.html#member-card", context)
+    return render(request, MEMBER_CARD, context)
 
 
 @require_POST

@@ -21,6 +21,7 @@ from rapport.insights.selectors import (
     CHECKINS_WINDOW,
     MEETINGS_WINDOW,
     REGULARITY_WINDOW,
+    TeamMember,
     TeamView,
     team_view,
 )
@@ -35,36 +36,41 @@ WINDOWS = (MEETINGS_WINDOW, REGULARITY_WINDOW, BALANCE_WINDOW, STALL_AFTER, CHEC
 
 def _shown(view: TeamView) -> list[Any]:
     """Everything of the view the pages show or decide from, member by member."""
-    return [
-        (
-            member.report.pk,
-            member.next_at,
-            member.last_held_at,
-            member.held_recently,
-            member.moods,
-            member.energies,
-            member.workloads,
-            member.goals_active,
-            member.goals_drafts,
-            member.goals_stalled,
-            member.actions_open,
-            member.actions_overdue,
-            member.balance,
-            member.signals,
-            member.dismissed,
-            member.last_career_talk,
-            member.last_growth,
-            member.planned_growth,
-            member.steady,
-            member.open_actions,
-            member.stalled,
-            member.last_closed,
-            member.shares,
-            member.checkin_marks,
-            member.rhythm,
-        )
-        for member in view.members
-    ] + [view.load, [member.report.pk for member in view.suggestions]]
+    return [_facts(member) for member in view.members] + [
+        view.load,
+        [member.report.pk for member in view.suggestions],
+    ]
+
+
+def _facts(member: TeamMember) -> tuple[Any, ...]:
+    """Everything of a member the pages show or decide from."""
+    return (
+        member.report.pk,
+        member.next_at,
+        member.last_held_at,
+        member.held_recently,
+        member.moods,
+        member.energies,
+        member.workloads,
+        member.goals_active,
+        member.goals_drafts,
+        member.goals_stalled,
+        member.actions_open,
+        member.actions_overdue,
+        member.balance,
+        member.signals,
+        member.dismissed,
+        member.last_career_talk,
+        member.last_growth,
+        member.planned_growth,
+        member.steady,
+        member.open_actions,
+        member.stalled,
+        member.last_closed,
+        member.shares,
+        member.checkin_marks,
+        member.rhythm,
+    )
 
 
 def _meeting(pair: OneOnOne, when: datetime, status: str, chance: random.Random) -> Meeting:
@@ -161,12 +167,23 @@ def test_the_team_view_reads_the_same_at_every_minute_before_its_horizon(
     instants = _awkward_team(cast, moment, chance)
     view = team_view(cast.manager, now=moment)
     assert view.until > moment
-    probes = _probes(moment, view.until, instants)
-    for probe in sorted(probes):
-        assert _shown(team_view(cast.manager, now=probe)) == _shown(view), (
-            f"seed {seed}: read as of {moment:%d %b %H:%M}, kept until {view.until:%d %b %H:%M}, "
-            f"but different at {probe:%d %b %H:%M}"
-        )
+    # Each pair's member is kept on its own until its own horizon (pagecache.pieces): the view
+    # until the first of them, each member until its own.
+    paired = [member for member in view.members if member.one_on_one is not None]
+    probes = set().union(*(_probes(moment, member.until, instants) for member in paired))
+    for probe in sorted(probes | _probes(moment, view.until, instants)):
+        again = team_view(cast.manager, now=probe)
+        if probe < view.until:
+            assert _shown(again) == _shown(view), (
+                f"seed {seed}: read as of {moment:%d %b %H:%M}, kept until "
+                f"{view.until:%d %b %H:%M}, but different at {probe:%d %b %H:%M}"
+            )
+        for member, later in zip(view.members, again.members, strict=True):
+            if member.one_on_one is not None and probe < member.until:
+                assert _facts(later) == _facts(member), (
+                    f"seed {seed}: {member.report.name} read as of {moment:%d %b %H:%M}, kept "
+                    f"until {member.until:%d %b %H:%M}, but different at {probe:%d %b %H:%M}"
+                )
 
 
 def test_a_quiet_team_keeps_its_view_until_the_next_meeting_or_midnight(cast: Cast) -> None:
