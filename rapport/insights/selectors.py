@@ -353,15 +353,30 @@ def team_view_cached(viewer: Person, *, now: datetime) -> TeamView:
 
 def _team_view_from_pieces(viewer: Person, now: datetime) -> TeamView:
     roster = _roster(viewer)
-    paired = pagecache.pieces(
+    paired = _member_pieces(
+        viewer, now, {pair: report.pk for report, pair in roster if pair is not None}
+    )
+    return _assembled(_members(roster, paired), now)
+
+
+def _member_pieces(viewer: Person, now: datetime, reports: dict[int, int]) -> dict[int, TeamMember]:
+    """The members of these pairs (each pair's report), each kept apart under its report's
+    version (`pagecache.pieces`)."""
+    return pagecache.pieces(
         "team-member",
         viewer.pk,
         now,
-        {pair: report.pk for report, pair in roster if pair is not None},
+        reports,
         lambda moment, pairs: _members_of(viewer, moment, pairs),
         until=lambda _pair, member: member.until,
     )
-    return _assembled(_members(roster, paired), now)
+
+
+def team_member_cached(viewer: Person, one_on_one: OneOnOne, *, now: datetime) -> TeamMember | None:
+    """The team view's member for one pair the viewer leads (None for a pair they do not), as
+    of `now`'s minute: the team view's own piece when no write about the report came since (the
+    meeting page's signals)."""
+    return _member_pieces(viewer, now, {one_on_one.pk: one_on_one.report_id}).get(one_on_one.pk)
 
 
 def _read_facts(by_pair: dict[int, TeamMember], now: datetime, today: date) -> None:

@@ -772,7 +772,7 @@ def point_add(
 ) -> TalkingPoint:
     _require_agenda_writer(author, one_on_one)
     last = TalkingPoint.objects.filter(one_on_one=one_on_one).aggregate(last=Max("position"))
-    return TalkingPoint.objects.create(
+    point = TalkingPoint(
         one_on_one=one_on_one,
         author=author,
         text=text.strip(),
@@ -781,6 +781,11 @@ def point_add(
         is_recurring=is_recurring,
         position=(last["last"] or 0) + 1,
     )
+    # The forms and the API check these first; a caller that does not gets the fields' own
+    # refusal (an unknown section, an empty or overlong text), not a page that fails later.
+    point.clean_fields()
+    point.save()
+    return point
 
 
 def growth_agenda() -> list[tuple[str, str]]:

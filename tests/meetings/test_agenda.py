@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -135,3 +136,21 @@ def test_an_empty_point_is_refused_with_a_message(cast: Cast) -> None:
     )
     page = client.get(reverse("meetings:meeting", args=[cast.meeting.uuid])).content.decode()
     assert "Write the point in a few words" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "field"),
+    [("Fine", "work", "section"), ("   ", "connection", "text"), ("x" * 501, "connection", "text")],
+)
+def test_the_service_refuses_a_point_its_fields_refuse_and_writes_nothing(
+    cast: Cast, text: str, section: str, field: str
+) -> None:
+    # The forms and the API check first; a caller that does not (a script, a later view) gets
+    # the refusal, not a point that fails every page of the meeting afterwards.
+    before = TalkingPoint.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.point_add(
+            one_on_one=cast.one_on_one, author=cast.report, text=text, section=section
+        )
+    assert field in refused.value.message_dict
+    assert TalkingPoint.objects.count() == before

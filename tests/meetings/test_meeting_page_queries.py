@@ -281,9 +281,23 @@ def test_the_page_cache_keeps_the_series_and_signals_until_a_write_moves_the_man
     )
     assert "Saved since" in client.get(page).content.decode()
     # Asked by htmx, no HTML is kept (its fragments would show the request's messages), only
-    # the data, as meeting mode keeps it.
-    assert tables_read(client, page) == built
+    # the data, as meeting mode keeps it. The pair's signals are the team view's member for the
+    # pair, kept apart under the report's version: built for the page just before, they are
+    # read back, not read again.
+    signals_kept = built[: 1 + 9] + built[1 + 9 + len(SIGNALS) :]
+    assert signals_kept == [
+        *MANAGER_PAGE[:3],
+        "meetings_meeting",
+        *MANAGER_PAGE[3:9],
+        *MANAGER_PAGE[16:],
+    ]
+    assert tables_read(client, page) == signals_kept
     assert tables_read(client, page) == kept
+    # A write about the report moves the report's version: the signals are read again.
+    point_add(
+        one_on_one=history.one_on_one, author=history.report, text="Also", section="connection"
+    )
+    assert tables_read(client, page) == built
 
 
 def test_a_past_meeting_reads_no_last_time_and_no_signals(history: Cast) -> None:

@@ -22,7 +22,7 @@ from rapport.display import url_patterns
 from rapport.goals.selectors import GoalRow, open_goal_rows_of_pair, open_goals_of_pair
 from rapport.http import SignedInRequest
 from rapport.insights.rules import SignalGroup
-from rapport.insights.selectors import team_view
+from rapport.insights.selectors import team_member_cached
 from rapport.meetings import selectors, services
 from rapport.meetings.forms import (
     ActionForm,
@@ -232,7 +232,8 @@ def _kept(viewer: Person, meeting: Meeting, moment: datetime) -> Kept:
     goal_rows = open_goal_rows_of_pair(viewer, one_on_one)
     signal_groups = None
     if meeting.is_open and access.can_see_team_signals(viewer, one_on_one):
-        signal_groups = team_view(viewer, now=moment, one_on_one=one_on_one).members[0].groups
+        member = team_member_cached(viewer, one_on_one, now=moment)
+        signal_groups = member.groups if member is not None else None
     person_card = selectors.person_card_for(viewer, one_on_one)
     return Kept(
         landmarks=landmarks,
