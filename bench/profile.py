@@ -95,22 +95,27 @@ def measure(requests: int, manager_email: str, profile_page: str) -> list[dict[s
         if name == profile_page:
             print_profile(client, url, requests)
     if settings.RAPPORT_PAGE_CACHE:
-        rows += _after_writes(client, manager.pk, requests)
+        rows += _after_writes(client, manager, requests, profile_page)
     return rows
 
 
-def _after_writes(client: Any, manager_id: int, requests: int) -> list[dict[str, Any]]:
-    """The first visit after a write that concerns the manager (the page cache builds the page
-    anew): home, the team view, and the team view right after home in the same minute (which
-    reads the team's facts that home kept); then each page a minute later, nothing written."""
+def _after_writes(
+    client: Any, manager: Any, requests: int, profile_page: str
+) -> list[dict[str, Any]]:
+    """The first visit after a write in one of the manager's 1:1s (it concerns the manager and
+    that report: the page cache builds the page anew, from the other reports' pieces as kept):
+    home, the team view, and the team view right after home in the same minute (which reads the
+    team's facts that home kept); then each page a minute later, nothing written."""
     from django.urls import reverse
 
     from rapport import versions
 
     home, team = reverse("home"), reverse("insights:team")
+    report = manager.reports.filter(is_active=True).order_by("name").first()
+    concerned = [manager.pk, report.pk if report else None]
 
     def write() -> None:
-        versions.bump_people([manager_id])
+        versions.bump_people(concerned)
 
     def write_then_home() -> None:
         write()
@@ -124,6 +129,8 @@ def _after_writes(client: Any, manager_id: int, requests: int) -> list[dict[str,
     ):
         row, _ = measure_page(client, url, requests, before=before)
         rows.append({"page": name, "path": url, **row})
+        if name == profile_page:
+            print_profile(client, url, requests, before=before)
     # A minute later with nothing written: home's own entries are the minute's, the team view's
     # last until its horizon (pagecache.Horizon). The clock moves a minute before each request.
     with time_machine.travel(datetime.now(UTC), tick=True) as clock:
@@ -180,16 +187,23 @@ def measure_page(
 
 
 def print_profile(
-    client: Any, url: str, requests: int, headers: dict[str, str] | None = None
+    client: Any,
+    url: str,
+    requests: int,
+    headers: dict[str, str] | None = None,
+    *,
+    before: Callable[[], None] | None = None,
 ) -> None:
     """cProfile of `requests` requests of a page, printed on standard error (PROFILE_SORT and
     PROFILE_FILTER choose the order and the lines; PROFILE_CALLERS names functions whose callers
-    to print)."""
+    to print). `before` runs ahead of each request, outside the profile."""
     profiler = cProfile.Profile()
-    profiler.enable()
     for _ in range(requests):
+        if before is not None:
+            before()
+        profiler.enable()
         client.get(url, secure=True, headers=headers or {})
-    profiler.disable()
+        profiler.disable()
     stats = pstats.Stats(profiler, stream=sys.stderr)
     stats.sort_stats(os.environ.get("PROFILE_SORT", "tottime"))
     stats.print_stats(os.environ.get("PROFILE_FILTER", ""), 40)

@@ -477,10 +477,10 @@ def test_home_keeps_its_content_or_its_data_never_both(
 
     monkeypatch.setattr(pagecache, "_keep", keep)
     # A manager's home: its content is kept, and the team's facts it read (each pair's member,
-    # then the team view's own entry), but not home's data, which only a missing content would
+    # which the team view reads too), but not home's data, which only a missing content would
     # be built from.
     _signed_in(cast.manager).get("/")
-    assert kept == ["piece-team-member", "team", "html-home"]
+    assert kept == ["piece-team-member", "html-home"]
     kept.clear()
     # HR's home shows the organisation overview, rendered each time: its data is kept.
     _signed_in(cast.hr).get("/")

@@ -338,25 +338,18 @@ def _assembled(members: list[TeamMember], now: datetime) -> TeamView:
 
 
 def team_view_cached(viewer: Person, *, now: datetime) -> TeamView:
-    """`team_view` as of `now`'s minute, from the shared cache when no write changed it since
-    and no time it depends on has come (`TeamView.until`; rapport/pagecache.py). When a write
-    did, only the pairs of the reports it concerned are read again: each pair's member is kept
-    apart, under its report's version (`pagecache.pieces`)."""
-    return pagecache.page_data(
-        "team",
-        viewer.pk,
-        now,
-        lambda moment: _team_view_from_pieces(viewer, moment),
-        until=pagecache.horizon_of,
-    )
-
-
-def _team_view_from_pieces(viewer: Person, now: datetime) -> TeamView:
+    """`team_view` as of `now`'s minute, each pair's member from the shared cache when no write
+    about its report came since and no time it depends on has come (`TeamMember.until`;
+    `pagecache.pieces`): after a write about one report, only that pair's facts are read again.
+    The rest (who is on the team, the load) is read each time: the pages that show the view
+    keep their content under the viewer's version, and build it again only after a write that
+    concerns the viewer, when a view kept whole would have to be built again anyway."""
+    moment = pagecache.as_of(now)
     roster = _roster(viewer)
     paired = _member_pieces(
-        viewer, now, {pair: report.pk for report, pair in roster if pair is not None}
+        viewer, moment, {pair: report.pk for report, pair in roster if pair is not None}
     )
-    return _assembled(_members(roster, paired), now)
+    return _assembled(_members(roster, paired), moment)
 
 
 def _member_pieces(viewer: Person, now: datetime, reports: dict[int, int]) -> dict[int, TeamMember]:
