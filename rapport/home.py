@@ -54,6 +54,10 @@ class MeetingRow:
     they_owe: int = 0
     i_owe: int = 0
     signal_groups: list[rules.SignalGroup] = field(default_factory=list)
+    # The first minute at which the row may read differently by time alone (its meeting's
+    # start, end and check-in window, the viewer's midnight, the member's facts): the page keeps
+    # each row's HTML apart until then (rapport/views.py). Not a fact: compared by its facts.
+    until: datetime | None = field(default=None, compare=False)
 
     @property
     def act_now(self) -> int:
@@ -147,6 +151,7 @@ def _rows(
         .values_list("one_on_one_id", "owner_id", "count")
     ):
         overdue[pair_id, owner_id == viewer.pk] += count
+    midnight = pagecache.next_midnight(now)
     rows = []
     for meeting in meetings:
         pair = meeting.one_on_one
@@ -154,6 +159,12 @@ def _rows(
         label, key = meeting.state_at(now, zone)
         mood, workload = checkins.get(meeting.pk, (None, None))
         member = members.get(pair.pk) if leads else None
+        checkin = window_of(meeting)
+        horizon = pagecache.Horizon(now)
+        for instant in (midnight, meeting.scheduled_for, meeting.ends_at, *checkin.edges):
+            horizon.note(instant)
+        if member is not None and member.horizon is not None:
+            horizon.note(member.until)
         rows.append(
             MeetingRow(
                 meeting=meeting,
@@ -164,11 +175,12 @@ def _rows(
                 mood=mood,
                 workload=workload,
                 checked_in=meeting.pk in checkins,
-                checkin_open=window_of(meeting).is_open(now),
+                checkin_open=checkin.is_open(now),
                 points=points[pair.pk],
                 they_owe=overdue[pair.pk, False],
                 i_owe=overdue[pair.pk, True],
                 signal_groups=member.groups if member else [],
+                until=horizon.until,
             )
         )
     return rows

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET
 from rapport import access, pagecache
 from rapport.database import write_refusal
 from rapport.display import url_patterns
-from rapport.home import HomePage, home_page
+from rapport.home import HomePage, MeetingRow, home_page
 from rapport.http import SignedInRequest
 from rapport.middleware import refused_write_answer
 from rapport.notify.selectors import email_health_fields
@@ -37,8 +38,12 @@ def home(request: SignedInRequest) -> HttpResponse:
     )
 
     def context(page: HomePage) -> dict[str, Any]:
+        urls = url_patterns(
+            meeting="meetings:meeting", one_on_one="meetings:one_on_one", person="people:detail"
+        )
         return {
             "home": page.home,
+            "triage": _triage(request, page, now, urls),
             "open_actions": page.open_actions,
             "overdue_actions": page.overdue_actions,
             "team": page.team,
@@ -49,9 +54,7 @@ def home(request: SignedInRequest) -> HttpResponse:
             "overview": overview,
             "can_import": access.can_import_people(viewer),
             "now": now,
-            "urls": url_patterns(
-                meeting="meetings:meeting", one_on_one="meetings:one_on_one", person="people:detail"
-            ),
+            "urls": urls,
         }
 
     # Without the overview the rendered content is kept, and its data need not be.
@@ -68,6 +71,64 @@ def home(request: SignedInRequest) -> HttpResponse:
         until=pagecache.horizon_of,
     )
     return render(request, "home.html", {"content": content})
+
+
+TRIAGE_ROW = "home/_triage_row.html"
+
+
+def _triage(
+    request: SignedInRequest, page: HomePage, now: datetime, urls: dict[str, str]
+) -> dict[str, list[tuple[MeetingRow, list[str]]]] | None:
+    """The manager's board, list by list, each row with its HTML split around its holes
+    (`pagecache.rendered_apart`): kept per meeting under the other person's version
+    (`pagecache.pieces`), each until its own horizon (`MeetingRow.until`), so that after a
+    write about one report the board renders that report's rows alone. None without a board."""
+    board = page.home.board
+    if board is None:
+        return None
+    lists = {"today": board.today, "week": board.week, "week_quiet": board.week_quiet}
+    lists["later"] = board.later
+    # The week's flagged rows show their day: HTML of its own, under a kind of its own.
+    shown = {
+        name: _row_html(request, rows, now, urls, show_day=name == "week")
+        for name, rows in lists.items()
+    }
+    return {
+        name: [(row, shown[name][row.meeting.pk]) for row in rows] for name, rows in lists.items()
+    }
+
+
+def _row_html(
+    request: SignedInRequest,
+    rows: list[MeetingRow],
+    now: datetime,
+    urls: dict[str, str],
+    *,
+    show_day: bool,
+) -> dict[int, list[str]]:
+    by_meeting = {row.meeting.pk: row for row in rows}
+
+    def rendered(_moment: datetime, meetings: list[int]) -> dict[int, list[str]]:
+        return {
+            pk: pagecache.rendered_apart(
+                request, TRIAGE_ROW, {"row": by_meeting[pk], "show_day": show_day, "urls": urls}
+            )
+            for pk in meetings
+        }
+
+    def until(pk: int, _html: list[str]) -> datetime:
+        found = by_meeting[pk].until
+        assert found is not None
+        return found
+
+    return pagecache.pieces(
+        "home-row-day" if show_day else "home-row",
+        request.user.pk,
+        now,
+        {pk: row.other.pk for pk, row in by_meeting.items()},
+        rendered,
+        until=until,
+    )
 
 
 @login_not_required

@@ -17,11 +17,11 @@ from rapport import pagecache
 from rapport.checkins.models import CheckIn
 from rapport.checkins.selectors import LONGEST_MEETING
 from rapport.checkins.window import opens_before
-from rapport.home import _home_page
+from rapport.home import HomePage, MeetingRow, _home_page
 from rapport.meetings.models import Meeting
 from rapport.people.models import Person
 from tests.cast import Cast
-from tests.insights.test_team_view_horizon import WINDOWS, second_pair
+from tests.insights.test_team_view_horizon import WINDOWS, second_pair, stall_ending_at_2340
 
 
 def _later(chance: random.Random) -> timedelta:
@@ -103,11 +103,28 @@ def test_home_reads_the_same_at_every_minute_before_its_horizon(
     with timezone.override(viewer.timezone):
         page = _home_page(viewer, moment)
         assert page.until > moment
-        for probe in sorted(_probes(viewer, moment, page.until)):
-            assert _home_page(viewer, probe) == page, (
-                f"seed {seed}, {role}: read as of {moment:%d %b %H:%M}, kept until "
-                f"{page.until:%d %b %H:%M}, but different at {probe:%d %b %H:%M}"
-            )
+        # Each row's HTML is kept on its own until the row's own horizon (rapport/views.py):
+        # the page until the first of all, each row until its own.
+        rows = {row.meeting.pk: row for row in page.home.rows}
+        probes = _probes(viewer, moment, page.until)
+        for row in rows.values():
+            assert row.until is not None
+            probes |= _probes(viewer, moment, row.until)
+        for probe in sorted(probes):
+            again = _home_page(viewer, probe)
+            if probe < page.until:
+                assert again == page, (
+                    f"seed {seed}, {role}: read as of {moment:%d %b %H:%M}, kept until "
+                    f"{page.until:%d %b %H:%M}, but different at {probe:%d %b %H:%M}"
+                )
+            later = {row.meeting.pk: row for row in again.home.rows}
+            for pk, row in rows.items():
+                if row.until is not None and probe < row.until:
+                    assert later.get(pk) == row, (
+                        f"seed {seed}, {role}: the row of {row.meeting} read as of "
+                        f"{moment:%d %b %H:%M}, kept until {row.until:%d %b %H:%M}, but "
+                        f"different at {probe:%d %b %H:%M}"
+                    )
 
 
 def test_a_quiet_home_keeps_until_the_next_meeting_or_midnight(cast: Cast) -> None:
@@ -151,3 +168,21 @@ def test_a_check_in_still_open_from_yesterdays_meeting_closes_the_horizon(cast: 
         assert page.until == datetime.combine(day, time(1, 0), zone)
         after = _home_page(cast.report, page.until)
         assert after.checkin_due is None or after.checkin_due.pk != page.checkin_due.pk
+
+
+def test_a_rows_html_lasts_no_longer_than_its_persons_signals(cast: Cast) -> None:
+    # The board's rows show the person's signals: a row is kept no longer than the facts they
+    # come from. The goal of the cast's pair stalls until 23:40 (tests/insights); the row of the
+    # pair's next 1:1 shows the stall until then, and is not kept past it.
+    with timezone.override("Europe/London"):
+        moment, leaves = stall_ending_at_2340(cast)
+        soon = datetime(2026, 10, 30, 10, 0, tzinfo=timezone.get_current_timezone())
+        meeting = Meeting.objects.create(one_on_one=cast.one_on_one, slot=soon, scheduled_for=soon)
+        row = _row_of(_home_page(cast.manager, moment), meeting)
+        assert any(group.signals for group in row.signal_groups)
+        assert row.until is not None and row.until <= leaves
+        assert _row_of(_home_page(cast.manager, leaves + pagecache.MINUTE), meeting) != row
+
+
+def _row_of(page: HomePage, meeting: Meeting) -> MeetingRow:
+    return next(row for row in page.home.rows if row.meeting.pk == meeting.pk)

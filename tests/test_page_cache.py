@@ -47,6 +47,7 @@ from rapport.checkins.window import opens_before, window_of
 from rapport.crypto import cache as cache_backends
 from rapport.crypto import envelope
 from rapport.goals.services import goal_propose
+from rapport.home import home_page
 from rapport.insights import selectors as insights_selectors
 from rapport.insights.models import SignalDismissal
 from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, TalkingPoint
@@ -355,6 +356,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 
 
 CARD = "insights/team.html#member-card"
+ROW = "home/_triage_row.html"
 
 
 def _team_of(manager: Person) -> list[Person]:
@@ -372,7 +374,7 @@ def test_two_viewers_never_get_each_others_html(cast: Cast, html_cache: list[str
     }
     # Each page's content once per viewer; each report's card once per viewer, whichever view
     # of the team shows it (the sorted and filtered one reuses the cards of the plain one).
-    contents = [name for name in html_cache if name != CARD]
+    contents = [name for name in html_cache if name not in (CARD, ROW)]
     assert len(contents) == 6
     assert html_cache.count(CARD) == len(_team_of(cast.manager)) + len(_team_of(cast.peer_manager))
     rendered = len(html_cache)
@@ -441,6 +443,7 @@ def test_a_write_about_one_report_reads_that_pairs_facts_again_and_no_other(
     manager = _signed_in(cast.manager)
     manager.get("/insights/team/")
     assert built == [{cast.one_on_one.pk, second.pk}]
+    manager.get("/")
     # An action in the 1:1 with Rosa: the team view is built again from Rui's member as kept
     # and Rosa's read anew (and the other way round), and equals the page drawn without cache.
     for pair, text in ((second, "Send the agenda"), (cast.one_on_one, "Book the offsite")):
@@ -457,6 +460,14 @@ def test_a_write_about_one_report_reads_that_pairs_facts_again_and_no_other(
         team = manager.get("/insights/team/").content.decode()
         assert built == [{pair.pk}]
         assert html_cache == [CARD, "insights/team.html#content"], "that report's card alone"
+        # Home renders that report's rows of the board alone.
+        html_cache.clear()
+        manager.get("/")
+        board = home_page(cast.manager, now=timezone.now(), keep=False).home.board
+        assert board is not None
+        rows = [*board.today, *board.week, *board.week_quiet, *board.later]
+        assert html_cache.count(ROW) == len([r for r in rows if r.other == pair.report]) > 0
+        assert len(rows) > html_cache.count(ROW)
         with override_settings(RAPPORT_PAGE_CACHE=False):
             assert _page(manager, "/insights/team/") == _normalised(team)
     # The report's own home is theirs alone: it reads nothing of the team's.
@@ -476,11 +487,12 @@ def test_home_keeps_its_content_or_its_data_never_both(
         real(key, *rest)
 
     monkeypatch.setattr(pagecache, "_keep", keep)
-    # A manager's home: its content is kept, and the team's facts it read (each pair's member,
-    # which the team view reads too), but not home's data, which only a missing content would
-    # be built from.
+    # A manager's home: its content is kept, with the team's facts it read (each pair's member,
+    # which the team view reads too) and each row of its board (today's and later rows here),
+    # but not home's data, which only a missing content would be built from.
     _signed_in(cast.manager).get("/")
-    assert kept == ["piece-team-member", "html-home"]
+    assert sorted(set(kept)) == ["html-home", "piece-home-row", "piece-team-member"]
+    assert kept[0] == "piece-team-member" and kept[-1] == "html-home"
     kept.clear()
     # HR's home shows the organisation overview, rendered each time: its data is kept.
     _signed_in(cast.hr).get("/")
@@ -513,7 +525,9 @@ def test_a_cached_pages_csrf_token_is_the_requests_own_and_a_post_with_it_is_acc
     one, two = _signed_in(cast.manager), _signed_in(cast.manager)
     one.get("/insights/team/")
     body = two.get("/insights/team/").content.decode()
-    assert [name for name in html_cache if name != CARD] == ["insights/team.html#content"]
+    assert [name for name in html_cache if name not in (CARD, ROW)] == [
+        "insights/team.html#content"
+    ]
     secret = two.cookies[django_settings.CSRF_COOKIE_NAME].value
     assert secret != one.cookies[django_settings.CSRF_COOKIE_NAME].value
     tokens = TOKEN.findall(body)

@@ -20,6 +20,11 @@ class Window:
     # False for a skipped or cancelled meeting, whatever the time.
     possible: bool
 
+    @property
+    def edges(self) -> tuple[datetime, datetime]:
+        """When the window opens and closes: what it says changes only then."""
+        return self.opens_at, self.closes_at
+
     def is_open(self, now: datetime) -> bool:
         return self.possible and self.opens_at <= now < self.closes_at
 

@@ -212,33 +212,41 @@ def test_a_held_meeting_leaving_the_stall_rules_weeks_before_midnight_ends_the_h
     # weeks at 23:40 on 28 October, twenty minutes before midnight, while the goal is idle for
     # 27 days only: the stall ends then, and the view must not be kept past it.
     with timezone.override("Europe/London"):
-        zone = timezone.get_current_timezone()
-        goal = active_goal(cast)
-        goal.manager_agreed_at = goal.report_agreed_at = datetime(2026, 9, 15, 12, tzinfo=zone)
-        goal.save(update_fields=["manager_agreed_at", "report_agreed_at"])
-        GoalUpdate.objects.create(
-            goal=goal,
-            by=cast.report,
-            confidence=6,
-            created_at=datetime(2026, 10, 1, 0, 30, tzinfo=zone),
-        )
-        first = datetime(2026, 10, 1, 0, 40, tzinfo=zone)
-        for week in range(3):
-            held = first + timedelta(weeks=week)
-            Meeting.objects.create(
-                one_on_one=cast.one_on_one,
-                slot=held,
-                scheduled_for=held,
-                status=Meeting.Status.HELD,
-            )
-        # The pages read as of UTC instants, as timezone.now() gives them.
-        moment = datetime(2026, 10, 28, 23, 0, tzinfo=zone).astimezone(UTC)
+        moment, leaves = stall_ending_at_2340(cast)
         view = team_view(cast.manager, now=moment)
         assert _stalled(view, cast) == 1
-        leaves = first.astimezone(UTC) + STALL_AFTER
-        assert leaves == datetime(2026, 10, 28, 23, 40, tzinfo=zone)
         assert view.until <= leaves
         assert _stalled(team_view(cast.manager, now=leaves + pagecache.MINUTE), cast) == 0
+
+
+def stall_ending_at_2340(cast: Cast) -> tuple[datetime, datetime]:
+    """In London (the current time zone), a goal of the cast's pair that stalls until 23:40 on
+    28 October 2026, after the clocks went back: 23:00 that evening, as a UTC instant, and
+    23:40."""
+    zone = timezone.get_current_timezone()
+    goal = active_goal(cast)
+    goal.manager_agreed_at = goal.report_agreed_at = datetime(2026, 9, 15, 12, tzinfo=zone)
+    goal.save(update_fields=["manager_agreed_at", "report_agreed_at"])
+    GoalUpdate.objects.create(
+        goal=goal,
+        by=cast.report,
+        confidence=6,
+        created_at=datetime(2026, 10, 1, 0, 30, tzinfo=zone),
+    )
+    first = datetime(2026, 10, 1, 0, 40, tzinfo=zone)
+    for week in range(3):
+        held = first + timedelta(weeks=week)
+        Meeting.objects.create(
+            one_on_one=cast.one_on_one,
+            slot=held,
+            scheduled_for=held,
+            status=Meeting.Status.HELD,
+        )
+    # The pages read as of UTC instants, as timezone.now() gives them.
+    moment = datetime(2026, 10, 28, 23, 0, tzinfo=zone).astimezone(UTC)
+    leaves = first.astimezone(UTC) + STALL_AFTER
+    assert leaves == datetime(2026, 10, 28, 23, 40, tzinfo=zone)
+    return moment, leaves
 
 
 def _stalled(view: TeamView, cast: Cast) -> int:
