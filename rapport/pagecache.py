@@ -253,6 +253,8 @@ def pieces[Piece](
     the work of rebuilding what did not change, it does not decide what is stale. A piece the
     build does not return (its subject gone meanwhile) is left out."""
     moment = as_of(now)
+    if not subjects:
+        return {}
     if not settings.RAPPORT_PAGE_CACHE:
         return dict(build(moment, list(subjects)))
     keys = {number: _key(f"piece-{kind}", viewer_id, None, str(number)) for number in subjects}

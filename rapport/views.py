@@ -89,12 +89,14 @@ def _triage(
     lists = {"today": board.today, "week": board.week, "week_quiet": board.week_quiet}
     lists["later"] = board.later
     # The week's flagged rows show their day: HTML of its own, under a kind of its own.
+    plain = [row for name, rows in lists.items() if name != "week" for row in rows]
     shown = {
-        name: _row_html(request, rows, now, urls, show_day=name == "week")
-        for name, rows in lists.items()
+        False: _row_html(request, plain, now, urls, show_day=False),
+        True: _row_html(request, board.week, now, urls, show_day=True),
     }
     return {
-        name: [(row, shown[name][row.meeting.pk]) for row in rows] for name, rows in lists.items()
+        name: [(row, shown[name == "week"][row.meeting.pk]) for row in rows]
+        for name, rows in lists.items()
     }
 
 
