@@ -36,7 +36,9 @@ import functools
 import hashlib
 import pickle
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -159,6 +161,21 @@ def page_data[Data](
     return page_data_and_version(kind, viewer_id, now, build, variant=variant, until=until)[0]
 
 
+# The viewer and the version that the page being built read before any of its data (set by
+# `page_data` and `page_content` while they build): `pieces` keeps what it builds only while
+# that is still the viewer's version.
+_building: ContextVar[tuple[int, str] | None] = ContextVar("pagecache_building", default=None)
+
+
+@contextmanager
+def _built_under(viewer_id: int, version: str) -> Iterator[None]:
+    token = _building.set((viewer_id, version))
+    try:
+        yield
+    finally:
+        _building.reset(token)
+
+
 def page_data_and_version[Data](
     kind: str,
     viewer_id: int,
@@ -177,7 +194,8 @@ def page_data_and_version[Data](
     version, kept = _read(viewer_id, key, moment)
     if kept is not None:
         return kept, version
-    data = build(moment)
+    with _built_under(viewer_id, version):
+        data = build(moment)
     _keep(key, version, moment, until(data) if until else moment + MINUTE, data)
     return data, version
 
@@ -251,14 +269,23 @@ def pieces[Piece](
     with the page cache off); each lasts until `until(number, piece)`, at most a day.
     The caller keys the page built from them under the viewer's version as usual: a piece saves
     the work of rebuilding what did not change, it does not decide what is stale. A piece the
-    build does not return (its subject gone meanwhile) is left out."""
+    build does not return (its subject gone meanwhile) is left out.
+
+    A piece is often built from data the page read before this call (a card from its member, a
+    row from the board), so it is kept only within a page being built (`page_data`,
+    `page_content`) and only while the viewer's version is still the one that page read before
+    its data: a write about a piece's person between the two reads concerns the viewer too
+    (every write a page shows moves its viewer's version), and what was built is then served
+    but not kept."""
     moment = as_of(now)
     if not subjects:
         return {}
     if not settings.RAPPORT_PAGE_CACHE:
         return dict(build(moment, list(subjects)))
     keys = {number: _key(f"piece-{kind}", viewer_id, None, str(number)) for number in subjects}
-    people, found = versions.of_people_with(subjects.values(), tuple(keys.values()))
+    building = _building.get()
+    page = building[1] if building is not None and building[0] == viewer_id else None
+    people, found = versions.of_people_with({*subjects.values(), viewer_id}, tuple(keys.values()))
     got: dict[int, Piece] = {}
     for number, key in keys.items():
         kept = _opened(found.get(key), people[subjects[number]], moment)
@@ -267,9 +294,10 @@ def pieces[Piece](
     missing = [number for number in subjects if number not in got]
     if missing:
         built = build(moment, missing)
-        for number, piece in built.items():
-            got[number] = piece
-            _keep(keys[number], people[subjects[number]], moment, until(number, piece), piece)
+        got.update(built)
+        if page is not None and people[viewer_id] == page:
+            for number, piece in built.items():
+                _keep(keys[number], people[subjects[number]], moment, until(number, piece), piece)
     return got
 
 
@@ -317,8 +345,9 @@ def page_content[Data](
     key = _key(f"html-{kind}", viewer_id, None if until else moment, *variant)
     version, parts = _read(viewer_id, key, moment)
     if parts is None:
-        built = data()
-        parts = rendered_apart(request, template, context(built))
+        with _built_under(viewer_id, version):
+            built = data()
+            parts = rendered_apart(request, template, context(built))
         _keep(key, version, moment, until(built) if until else moment + MINUTE, parts)
     return filled_in(request, parts)
 

@@ -42,6 +42,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from pytest_django import Settings
 
 from rapport import access, env, pagecache, versions
+from rapport import views as home_views
 from rapport.checkins.services import checkin_submit
 from rapport.checkins.window import opens_before, window_of
 from rapport.crypto import cache as cache_backends
@@ -49,6 +50,7 @@ from rapport.crypto import envelope
 from rapport.goals.services import goal_propose
 from rapport.home import home_page
 from rapport.insights import selectors as insights_selectors
+from rapport.insights import views as insights_views
 from rapport.insights.models import SignalDismissal
 from rapport.meetings.models import ActionItem, Meeting, Note, OneOnOne, TalkingPoint
 from rapport.meetings.services import (
@@ -474,6 +476,59 @@ def test_a_write_about_one_report_reads_that_pairs_facts_again_and_no_other(
     built.clear()
     _signed_in(cast.report).get("/")
     assert built == []
+
+
+def test_a_card_built_from_a_member_read_before_a_write_is_not_kept(
+    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A review found it: the report's card was built from the member the request had read, and
+    # kept under the report's version read after it. A write landing between the two reads
+    # left the card of before the write kept under the version after it, until the horizon.
+    real = insights_views._member_cards
+    raced: list[bool] = []
+
+    def racing(*args: Any) -> Any:
+        if not raced:
+            raced.append(True)
+            action_add(
+                one_on_one=cast.one_on_one,
+                meeting=None,
+                owner=cast.report,
+                text="Racing",
+                due_on=None,
+                by=cast.report,
+            )
+        return real(*args)
+
+    monkeypatch.setattr(insights_views, "_member_cards", racing)
+    manager = _signed_in(cast.manager)
+    manager.get("/insights/team/")
+    again = _page(manager, "/insights/team/")
+    with override_settings(RAPPORT_PAGE_CACHE=False):
+        assert again == _page(manager, "/insights/team/")
+
+
+def test_a_row_built_from_data_read_before_a_write_is_not_kept(
+    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same race on home's board: the point counted in the row's data, the row kept.
+    real = home_views._triage
+    raced: list[bool] = []
+
+    def racing(*args: Any) -> Any:
+        if not raced:
+            raced.append(True)
+            point_add(
+                one_on_one=cast.one_on_one, author=cast.report, text="Racing", section="connection"
+            )
+        return real(*args)
+
+    monkeypatch.setattr(home_views, "_triage", racing)
+    manager = _signed_in(cast.manager)
+    manager.get("/")
+    again = _page(manager, "/")
+    with override_settings(RAPPORT_PAGE_CACHE=False):
+        assert again == _page(manager, "/")
 
 
 def test_home_keeps_its_content_or_its_data_never_both(
