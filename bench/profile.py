@@ -126,6 +126,10 @@ def _after_writes(
         ("home, after write", home, write),
         ("team, after write", team, write),
         ("team, after home", team, write_then_home),
+        # A worker's write that may touch anyone's page moves every version: every piece of
+        # the page (each pair's member and card, each row of home's board) is built again.
+        ("home, after a tick", home, versions.bump_everyone),
+        ("team, after a tick", team, versions.bump_everyone),
     ):
         row, _ = measure_page(client, url, requests, before=before)
         rows.append({"page": name, "path": url, **row})

@@ -227,10 +227,18 @@ def _keep(key: str, version: str, since: datetime, until: datetime, kept: object
     rest, so that a reader whose version has moved on turns the entry away without unpickling
     it: after every write the first reader finds the entry of the version before, and a team
     view's data takes milliseconds to unpickle."""
-    pickled = pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)
+    cache.set(key, _entry(version, since, until, kept), _timeout(until))
+
+
+def _entry(version: str, since: datetime, until: datetime, kept: object) -> Bulk:
+    return Bulk((version, since, until, pickle.dumps(kept, pickle.HIGHEST_PROTOCOL)))
+
+
+def _timeout(until: datetime) -> int:
+    """How long the shared cache holds an entry that serves until `until`: a little longer
+    than a minute at least, a day at most."""
     seconds = (until - timezone.now()).total_seconds()
-    timeout = round(min(max(seconds, TIMEOUT_SECONDS), LONGEST_SECONDS))
-    cache.set(key, Bulk((version, since, until, pickled)), timeout)
+    return round(min(max(seconds, TIMEOUT_SECONDS), LONGEST_SECONDS))
 
 
 def _read(viewer_id: int, key: str, moment: datetime) -> tuple[str, Any]:
@@ -295,9 +303,16 @@ def pieces[Piece](
     if missing:
         built = build(moment, missing)
         got.update(built)
-        if page is not None and people[viewer_id] == page:
-            for number, piece in built.items():
-                _keep(keys[number], people[subjects[number]], moment, until(number, piece), piece)
+        if page is not None and people[viewer_id] == page and built:
+            # In one store (one statement with the database cache), held as long as the
+            # longest-lived: each entry serves only until its own `until`, and its key is the
+            # same each time it is built again.
+            ends = {number: until(number, piece) for number, piece in built.items()}
+            entries = {
+                keys[number]: _entry(people[subjects[number]], moment, ends[number], piece)
+                for number, piece in built.items()
+            }
+            cache.set_many(entries, _timeout(max(ends.values())))
     return got
 
 

@@ -54,6 +54,29 @@ def test_a_set_or_an_add_is_one_statement(shared: Any, django_assert_num_queries
         shared.set("three", "in a write", 30)
 
 
+def test_set_many_is_one_statement_and_replaces_what_is_there(
+    shared: Any, django_assert_num_queries: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared.set("b", "before", 30)
+    values = {"a": {"kept": 1}, "b": "after", "c": [3]}
+    with django_assert_num_queries(1):
+        assert shared.set_many(values, 30) == []
+    assert shared.get_many(["a", "b", "c"]) == values
+    assert _rows() == 3
+    # More rows than one statement holds: one statement per slice of them.
+    monkeypatch.setattr(cache_backends, "SET_MANY_ROWS", 2)
+    many = {f"k{n}": n for n in range(5)}
+    with django_assert_num_queries(3):
+        assert shared.set_many(many, 30) == []
+    assert shared.get_many(list(many)) == many
+    # Each row in Django's stored form, with the timeout's expiry: Django's own reader reads it.
+    django_reader = DatabaseCache(env.CACHE_TABLE, {})
+    assert isinstance(django_reader.get("k4"), cache_backends._Sealed)
+    with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
+        assert shared.get_many(["a", "k4"]) == {}
+    assert shared.set_many({}, 30) == []
+
+
 def test_an_add_keeps_a_live_entry_and_replaces_an_expired_one(shared: Any) -> None:
     now = timezone.now()
     with time_machine.travel(now, tick=False):

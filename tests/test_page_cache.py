@@ -535,13 +535,22 @@ def test_home_keeps_its_content_or_its_data_never_both(
     cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     kept: list[str] = []
-    real = pagecache._keep
 
-    def keep(key: str, *rest: Any) -> None:
-        kept.append(key.split(":")[1])
-        real(key, *rest)
+    class Recorded:
+        """The shared cache, noting the kind of each entry the page cache stores."""
 
-    monkeypatch.setattr(pagecache, "_keep", keep)
+        def set(self, key: str, *rest: Any) -> None:
+            kept.append(key.split(":")[1])
+            cache.set(key, *rest)
+
+        def set_many(self, entries: dict[str, Any], *rest: Any) -> list[str]:
+            kept.extend(key.split(":")[1] for key in entries)
+            return cache.set_many(entries, *rest)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(cache, name)
+
+    monkeypatch.setattr(pagecache, "cache", Recorded())
     # A manager's home: its content is kept, with the team's facts it read (each pair's member,
     # which the team view reads too) and each row of its board (today's and later rows here),
     # but not home's data, which only a missing content would be built from.

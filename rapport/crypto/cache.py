@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import itertools
 import pickle
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,6 +71,8 @@ class _Sealed:
 
 # A store counts the table (to cull it past MAX_ENTRIES) once in this many, not every time.
 CULL_CHECK_EVERY = 100
+# `set_many` stores this many rows per statement at most (three parameters each).
+SET_MANY_ROWS = 500
 
 
 class SealedDatabaseCache(DatabaseCache):
@@ -90,9 +93,25 @@ class SealedDatabaseCache(DatabaseCache):
 
     def _base_set(self, mode: str, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT) -> bool:
         # Django's set, add and touch all store through here (not in the type stubs).
-        sealed = _Sealed(seal_value(value))
         if mode == "touch":
+            sealed = _Sealed(seal_value(value))
             return bool(super()._base_set(mode, key, sealed, timeout))  # type: ignore[misc]
+        return self._upsert(mode, [(key, value)], timeout)
+
+    def set_many(
+        self, data: Mapping[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        """Every value in one statement (Django's stores them one by one): a page built after
+        every version moved stores one piece per person (rapport/pagecache.py, `pieces`)."""
+        rows = [
+            (self.make_and_validate_key(key, version=version), value) for key, value in data.items()
+        ]
+        for start in range(0, len(rows), SET_MANY_ROWS):
+            if not self._upsert("set", rows[start : start + SET_MANY_ROWS], timeout):
+                return list(data)
+        return []
+
+    def _upsert(self, mode: str, rows: list[tuple[str, Any]], timeout: Any) -> bool:
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         table = connection.ops.quote_name(self._table)  # type: ignore[attr-defined]
@@ -103,17 +122,22 @@ class SealedDatabaseCache(DatabaseCache):
             if backend_timeout is None
             else datetime.fromtimestamp(backend_timeout, tz=UTC if settings.USE_TZ else None)
         ).replace(microsecond=0)
-        stored = base64.b64encode(pickle.dumps(sealed, self.pickle_protocol)).decode("latin1")
+        adapt = connection.ops.adapt_datetimefield_value
+        params: list[Any] = []
+        for key, value in rows:
+            sealed = _Sealed(seal_value(value))
+            stored = base64.b64encode(pickle.dumps(sealed, self.pickle_protocol)).decode("latin1")
+            params += [key, stored, adapt(expires)]
         # An add replaces only an entry that has expired, as Django's does. The table is the
         # settings' name, quoted; every value is a parameter.
         only_expired = f" WHERE {table}.expires < %s" if mode == "add" else ""
+        values = ", ".join(["(%s, %s, %s)"] * len(rows))
         upsert = (
-            f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, %s, %s) "  # noqa: S608
+            f"INSERT INTO {table} (cache_key, value, expires) VALUES {values} "  # noqa: S608
             "ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, "
             f"expires = excluded.expires{only_expired}"
         )
-        adapt = connection.ops.adapt_datetimefield_value
-        params = [key, stored, adapt(expires), *([adapt(now)] if mode == "add" else [])]
+        params += [adapt(now)] if mode == "add" else []
         with connection.cursor() as cursor:
             # Outside the store's savepoint and its `except`, as in Django's store: a count or
             # a cull that fails raises, never leaving a write's transaction broken unseen.
@@ -135,7 +159,7 @@ class SealedDatabaseCache(DatabaseCache):
                 # As Django's: a store that fails (a concurrent write, a locked table) is a
                 # miss, not an error of the page that stores.
                 return False
-            return cursor.rowcount == 1
+            return cursor.rowcount == len(rows)
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[str, Any]:
         found = super().get_many(keys, version=version)
