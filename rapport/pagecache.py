@@ -367,12 +367,15 @@ def page_content[Data](
     return filled_in(request, parts)
 
 
-def rendered_apart(request: HttpRequest, template: str, context: dict[str, Any]) -> list[str]:
+def rendered_apart(
+    request: HttpRequest | None, template: str, context: dict[str, Any]
+) -> list[str]:
     """`template` rendered for keeping, split around its holes: what each request fills in with
     its own (`filled_in`). The forms' CSRF token is one (`{% csrf_token %}` writes a hole where
     the token goes), a clock another (`{% clock zone %}`, rapport/templatetags/locale_dates.py):
     the kept HTML holds no token and no time, only their places. The even items are HTML, the
-    odd ones the holes' names, between random marks no text can hold."""
+    odd ones the holes' names, between random marks no text can hold. Without `request` (a
+    piece that shows nothing of the request), no context processor runs."""
     mark = secrets.token_hex(16)
     fresh = {**context, "csrf_token": f"{mark}{CSRF_HOLE}{mark}", KEPT_MARK: mark}
     return render_to_string(template, fresh, request).split(mark)

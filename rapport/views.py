@@ -113,7 +113,7 @@ def _row_html(
     def rendered(_moment: datetime, meetings: list[int]) -> dict[int, list[str]]:
         return {
             pk: pagecache.rendered_apart(
-                request, TRIAGE_ROW, {"row": by_meeting[pk], "show_day": show_day, "urls": urls}
+                None, TRIAGE_ROW, {"row": by_meeting[pk], "show_day": show_day, "urls": urls}
             )
             for pk in meetings
         }

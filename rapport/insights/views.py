@@ -102,7 +102,7 @@ def _member_cards(
 
     def cards(_moment: datetime, report_ids: list[int]) -> dict[int, list[str]]:
         return {
-            pk: pagecache.rendered_apart(request, MEMBER_CARD, {"member": members[pk], **urls})
+            pk: pagecache.rendered_apart(None, MEMBER_CARD, {"member": members[pk], **urls})
             for pk in report_ids
         }
 
