@@ -478,57 +478,45 @@ def test_a_write_about_one_report_reads_that_pairs_facts_again_and_no_other(
     assert built == []
 
 
-def test_a_card_built_from_a_member_read_before_a_write_is_not_kept(
-    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("page", ["/insights/team/", "/"], ids=["card", "row"])
+def test_a_piece_built_from_data_read_before_a_write_is_not_kept(
+    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch, page: str
 ) -> None:
-    # A review found it: the report's card was built from the member the request had read, and
-    # kept under the report's version read after it. A write landing between the two reads
-    # left the card of before the write kept under the version after it, until the horizon.
-    real = insights_views._member_cards
+    # A review found it: a report's card was built from the member the request had read, and
+    # a row of home's board from the board, each kept under the version read after it. A write
+    # landing between the two reads left the piece of before the write kept under the version
+    # after it, until its horizon: here an action (the card's count) or a point (the row's).
+    module, name = (insights_views, "_member_cards") if page != "/" else (home_views, "_triage")
+    real = getattr(module, name)
     raced: list[bool] = []
 
     def racing(*args: Any) -> Any:
         if not raced:
             raced.append(True)
-            action_add(
-                one_on_one=cast.one_on_one,
-                meeting=None,
-                owner=cast.report,
-                text="Racing",
-                due_on=None,
-                by=cast.report,
-            )
+            if page == "/":
+                point_add(
+                    one_on_one=cast.one_on_one,
+                    author=cast.report,
+                    text="Racing",
+                    section="connection",
+                )
+            else:
+                action_add(
+                    one_on_one=cast.one_on_one,
+                    meeting=None,
+                    owner=cast.report,
+                    text="Racing",
+                    due_on=None,
+                    by=cast.report,
+                )
         return real(*args)
 
-    monkeypatch.setattr(insights_views, "_member_cards", racing)
+    monkeypatch.setattr(module, name, racing)
     manager = _signed_in(cast.manager)
-    manager.get("/insights/team/")
-    again = _page(manager, "/insights/team/")
+    manager.get(page)
+    again = _page(manager, page)
     with override_settings(RAPPORT_PAGE_CACHE=False):
-        assert again == _page(manager, "/insights/team/")
-
-
-def test_a_row_built_from_data_read_before_a_write_is_not_kept(
-    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The same race on home's board: the point counted in the row's data, the row kept.
-    real = home_views._triage
-    raced: list[bool] = []
-
-    def racing(*args: Any) -> Any:
-        if not raced:
-            raced.append(True)
-            point_add(
-                one_on_one=cast.one_on_one, author=cast.report, text="Racing", section="connection"
-            )
-        return real(*args)
-
-    monkeypatch.setattr(home_views, "_triage", racing)
-    manager = _signed_in(cast.manager)
-    manager.get("/")
-    again = _page(manager, "/")
-    with override_settings(RAPPORT_PAGE_CACHE=False):
-        assert again == _page(manager, "/")
+        assert again == _page(manager, page)
 
 
 def test_home_keeps_its_content_or_its_data_never_both(
