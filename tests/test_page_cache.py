@@ -244,8 +244,10 @@ def test_page_data_is_kept_per_viewer_until_their_version_moves(
 
         return pagecache.page_data("home", viewer, now, build)
 
-    now = TEST_NOW + timedelta(seconds=42)
-    minute = TEST_NOW.replace(second=0, microsecond=0)
+    # Within one minute whatever the pinned instant (42 s past it crossed into the next one
+    # when the suite ran as of 23:59:30).
+    minute = pagecache.as_of(TEST_NOW)
+    now = minute + timedelta(seconds=42)
     assert page_of(1, now) == {"viewer": 1, "as_of": minute}
     assert page_of(1, now + timedelta(seconds=10)) == {"viewer": 1, "as_of": minute}
     assert page_of(2, now) == {"viewer": 2, "as_of": minute}
