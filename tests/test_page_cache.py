@@ -396,23 +396,29 @@ def test_two_viewers_never_get_each_others_html(cast: Cast, html_cache: list[str
     assert "Rosa Report" not in filtered and 'value="signals" selected' in filtered
 
 
-def test_home_and_the_team_view_read_the_teams_facts_once_a_minute_between_writes(
-    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Counted where every reading of the team's facts goes, whoever calls `team_view` (a
-    # module that imported it by name still calls this).
-    built: list[int] = []
+@pytest.fixture
+def facts_read(monkeypatch: pytest.MonkeyPatch) -> list[set[int]]:
+    """The pairs of each reading of the team's facts, counted where every reading goes,
+    whoever calls `team_view` (a module that imported it by name still calls this)."""
+    built: list[set[int]] = []
     real = insights_selectors._read_facts
 
     def read_facts(by_pair: dict[int, Any], *args: Any) -> None:
-        built.append(len(by_pair))
+        built.append(set(by_pair))
         real(by_pair, *args)
 
     monkeypatch.setattr(insights_selectors, "_read_facts", read_facts)
+    return built
+
+
+def test_home_and_the_team_view_read_the_teams_facts_once_a_minute_between_writes(
+    cast: Cast, html_cache: list[str], facts_read: list[set[int]]
+) -> None:
+    built = facts_read
     manager = _signed_in(cast.manager)
     home = manager.get("/").content.decode()
     team = manager.get("/insights/team/").content.decode()
-    assert built == [1], "the team view read what home had kept"
+    assert built == [{cast.one_on_one.pk}], "the team view read what home had kept"
     assert "Rui Report" in home and "Rui Report" in team
     # A write concerning the manager: the next page, whichever it is, reads the facts anew...
     action_add(
@@ -426,24 +432,17 @@ def test_home_and_the_team_view_read_the_teams_facts_once_a_minute_between_write
     team = manager.get("/insights/team/").content.decode()
     assert "2 open" in team, "the cast's action and this one"
     assert manager.get("/").status_code == 200
-    assert built == [1, 1]
+    assert built == [{cast.one_on_one.pk}] * 2
     # ... and both equal the pages drawn without the cache.
     with override_settings(RAPPORT_PAGE_CACHE=False):
         assert _page(manager, "/insights/team/") == _normalised(team)
 
 
 def test_a_write_about_one_report_reads_that_pairs_facts_again_and_no_other(
-    cast: Cast, html_cache: list[str], monkeypatch: pytest.MonkeyPatch
+    cast: Cast, html_cache: list[str], facts_read: list[set[int]]
 ) -> None:
     second = second_pair(cast, timezone.now())
-    built: list[set[int]] = []
-    real = insights_selectors._read_facts
-
-    def read_facts(by_pair: dict[int, Any], *args: Any) -> None:
-        built.append(set(by_pair))
-        real(by_pair, *args)
-
-    monkeypatch.setattr(insights_selectors, "_read_facts", read_facts)
+    built = facts_read
     manager = _signed_in(cast.manager)
     manager.get("/insights/team/")
     assert built == [{cast.one_on_one.pk, second.pk}]
