@@ -20,6 +20,10 @@ Entries are `Bulk`: the shared cache seals them as bytes (rapport/crypto/cache.p
 this release reads, which the release in every key ensures. Each holds the version it was built
 under, the minutes it serves and the data's own pickle, which is unpickled only when it serves.
 
+`pieces` keeps parts of a page that each concern one person (the team view's members and
+cards, home's board rows) under that person's version, each until its own horizon, so that a
+page built again after a write about one person builds that person's parts alone.
+
 `page_content` keeps the page's main content as rendered HTML under the same key, with what
 else the content reads from the request (the team view's `?sort=` and `?show=`), so a request
 served from it renders only the layout (navigation, messages, CSP nonce, CSRF token). What each
