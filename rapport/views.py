@@ -86,8 +86,12 @@ def _triage(
     board = page.home.board
     if board is None:
         return None
-    lists = {"today": board.today, "week": board.week, "week_quiet": board.week_quiet}
-    lists["later"] = board.later
+    lists = {
+        "today": board.today,
+        "week": board.week,
+        "week_quiet": board.week_quiet,
+        "later": board.later,
+    }
     # The week's flagged rows show their day: HTML of its own, under a kind of its own.
     plain = [row for name, rows in lists.items() if name != "week" for row in rows]
     shown = {
