@@ -69,6 +69,7 @@ from rapport.meetings.services import (
     point_delete,
     point_move,
     point_set_discussed,
+    schedules_extend_due,
 )
 from rapport.meetings.views.meeting import AGENDA_SEEN_HEADER as AGENDA_SEEN
 from rapport.pagecache import Bulk
@@ -477,6 +478,47 @@ def test_a_write_about_one_report_reads_that_pairs_facts_again_and_no_other(
     built.clear()
     _signed_in(cast.report).get("/")
     assert built == []
+
+
+def test_the_worker_extending_one_pairs_schedule_rebuilds_that_pair_alone(
+    cast: Cast, html_cache: list[str], facts_read: list[set[int]]
+) -> None:
+    # The worker keeps every pair's meetings ten weeks ahead, a few pairs a day in a large
+    # organisation. Each extension is a write in that 1:1: it moves its two people's pages,
+    # not everyone's (it once moved every page of the organisation, every time).
+    now = timezone.now()
+    second = second_pair(cast, now)
+    one_on_one_set_up(
+        manager=cast.peer_manager,
+        report=cast.peer_report,
+        rule=Rule("weekly", 2, time(10, 0), 30, timezone.localdate(now)),
+        by=cast.peer_manager,
+        confirmed_out_of_hours=True,
+    )
+    manager, peer, report = (
+        _signed_in(person) for person in (cast.manager, cast.peer_manager, cast.report)
+    )
+    pages = {manager: ("/", "/insights/team/"), peer: ("/", "/insights/team/"), report: ("/",)}
+    first = {(client, url): _page(client, url) for client, urls in pages.items() for url in urls}
+    # Rosa's pair as if set up five weeks ago: its meetings run out in five weeks.
+    until = now + timedelta(weeks=5)
+    second.meetings.filter(scheduled_for__gt=until).delete()
+    OneOnOne.objects.filter(pk=second.pk).update(scheduled_until=until)
+    meetings = second.meetings.count()
+    facts_read.clear()
+    html_cache.clear()
+
+    assert schedules_extend_due(now=now) > 0
+    assert second.meetings.count() > meetings
+    for client in (peer, report):
+        for url in pages[client]:
+            assert _page(client, url) == first[client, url]
+    assert html_cache == [] and facts_read == [], "the others' pages were kept"
+    team = _page(manager, "/insights/team/")
+    assert facts_read == [{second.pk}], "Rosa's pair read anew, Rui's kept"
+    assert html_cache == [CARD, "insights/team.html#content"]
+    with override_settings(RAPPORT_PAGE_CACHE=False):
+        assert _page(manager, "/insights/team/") == team
 
 
 @pytest.mark.parametrize("page", ["/insights/team/", "/"], ids=["card", "row"])

@@ -357,11 +357,11 @@ def meetings_extend(
     return len(slots)
 
 
-@versions.bumps_everyone
 def schedules_extend_due(*, now: datetime | None = None, manager: Person | None = None) -> int:
     """Move the horizon of every active 1:1 that is running short of future meetings. The
     worker's tick calls it (notify_tick), never a page: a GET writes nothing. One query when
-    nothing is due."""
+    nothing is due. Each extension moves its own pair's pages (`meetings_extend`), not
+    everyone's: in a large organisation some pair is extended at almost every tick."""
     now = now or timezone.now()
     due = OneOnOne.objects.filter(
         status=OneOnOne.Status.ACTIVE, scheduled_until__lt=now + EXTEND_WHEN_LESS_THAN
