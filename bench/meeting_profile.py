@@ -8,7 +8,9 @@ and the report of one pair, in-process, warm, one request at a time (as bench/pr
 The pair is the demo's (or `rapport synth`'s) manager of 30 with their first report by name, and
 the meeting is that pair's next upcoming one: the meeting page `make bench` loads. `--sql PAGE`
 prints that page's queries (for the manager); `--cprofile PAGE` where its time goes. "agenda
-unchanged" is the poll of an open meeting page while nothing changes (answered 204).
+unchanged" is the poll of an open meeting page while nothing changes (answered 204); "agenda,
+notes typed" the same poll after each of the manager's note autosaves (a shared note saved
+before each request).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import os
 import re
 import sys
+import time
 from typing import Any
 
 import django
@@ -53,7 +56,8 @@ def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, A
     from bench.sessions import session_cookie
     from rapport import versions
     from rapport.fakedata.plan import REFERENCE_MANAGER_EMAIL
-    from rapport.meetings.models import Meeting, OneOnOne
+    from rapport.meetings.models import Meeting, Note, OneOnOne
+    from rapport.meetings.services import note_save
     from rapport.meetings.views.meeting import AGENDA_SEEN_HEADER
     from rapport.people.models import Person
 
@@ -92,7 +96,11 @@ def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, A
         page = client.get(pages[0][1], secure=True).content.decode()
         tag = re.search(rf'"{AGENDA_SEEN_HEADER}": "([0-9a-f]+)"', page)
         unchanged = (
-            [("agenda unchanged", pages[1][1], {**htmx, AGENDA_SEEN_HEADER: tag.group(1)})]
+            [
+                ("agenda unchanged", pages[1][1], {**htmx, AGENDA_SEEN_HEADER: tag.group(1)}),
+                # The same poll while the manager types notes, autosaved every few seconds.
+                ("agenda, notes typed", pages[1][1], {**htmx, AGENDA_SEEN_HEADER: tag.group(1)}),
+            ]
             if tag
             else []
         )
@@ -103,10 +111,26 @@ def measure(requests: int, sql_page: str, profile_page: str) -> list[dict[str, A
         def write(pk: int = person.pk) -> None:
             versions.bump_people([pk])
 
+        def type_notes() -> None:
+            current = Note.objects.filter(
+                meeting=meeting, author=manager, kind=Note.Kind.SHARED
+            ).first()
+            note_save(
+                meeting=meeting,
+                author=manager,
+                kind=Note.Kind.SHARED,
+                body=f"Notes typed at {time.perf_counter()}",
+                base_version=current.version if current else 0,
+            )
+
         # Last: its writes move the tag the poll above sends.
         for name, url, headers in [*pages[:2], *unchanged, *pages[2:], (written, pages[0][1], {})]:
+            before = {written: write, "agenda, notes typed": type_notes}.get(name)
             status = 204 if name == "agenda unchanged" else 200
-            before = write if name == written else None
+            if before is type_notes:
+                # 204 since notes move no version (session 28); before, 200 and rendered.
+                type_notes()
+                status = client.get(url, secure=True, headers=headers).status_code
             row, queries = measure_page(
                 client, url, requests, headers, status=status, before=before
             )

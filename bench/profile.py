@@ -107,7 +107,6 @@ def _after_writes(
     home, the team view, and the team view right after home in the same minute (which reads the
     team's facts that home kept); then each page a minute later, nothing written."""
     from django.urls import reverse
-
     from django.utils import timezone
 
     from rapport import versions

@@ -13,7 +13,8 @@ versions read at the start of the request, before any data (rapport/pagecache.py
 
 A 1:1 writes to both its people's pages (the manager's home and team view, the report's home); a
 change of someone's manager, name or presence writes to theirs, their manager's and their
-reports'. Nothing here knows the apps: the services say whose pages changed.
+reports'. Nothing here knows the apps: the services say whose pages changed. A write that no
+kept page shows (a meeting's notes, read on each visit) moves no version.
 """
 
 from __future__ import annotations

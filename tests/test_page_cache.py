@@ -480,6 +480,54 @@ def test_a_write_about_one_report_reads_that_pairs_facts_again_and_no_other(
     assert built == []
 
 
+def test_a_note_saved_leaves_every_kept_page_and_agenda_poll_as_they_were(
+    cast: Cast, html_cache: list[str]
+) -> None:
+    # The meeting page reads the notes on each visit; nothing kept shows them. A note autosaved
+    # every few seconds during a 1:1 moves neither person's pages: their agenda polls go on
+    # answering "unchanged", their kept pages are served as kept, the note shows at once.
+    manager, report = _signed_in(cast.manager), _signed_in(cast.report)
+    meeting = reverse("meetings:meeting", args=[cast.meeting.uuid])
+    pages = {manager: ("/", "/insights/team/", meeting), report: ("/", meeting)}
+    first = {(client, url): _page(client, url) for client, urls in pages.items() for url in urls}
+    tags = {}
+    for client in pages:
+        found = AGENDA_TAG.search(client.get(meeting).content.decode())
+        assert found is not None
+        tags[client] = found.group(1)
+    html_cache.clear()
+
+    note = note_save(
+        meeting=cast.meeting,
+        author=cast.manager,
+        kind=Note.Kind.SHARED,
+        body="Typed during the 1:1",
+        base_version=0,
+    )
+    note_save(
+        meeting=cast.meeting,
+        author=cast.manager,
+        kind=Note.Kind.SHARED,
+        body="Typed during the 1:1, and more",
+        base_version=note.version,
+    )
+    after = {}
+    for client, urls in pages.items():
+        poll = client.get(
+            meeting + "agenda/", headers={"HX-Request": "true", AGENDA_SEEN: tags[client]}
+        )
+        assert poll.status_code == 204, "the agenda did not change"
+        after.update({(client, url): _page(client, url) for url in urls})
+    assert html_cache == [], "every kept part served as kept"
+    for (client, url), page in after.items():
+        if url == meeting:
+            assert "Typed during the 1:1, and more" in page
+        else:
+            assert page == first[client, url]
+        with override_settings(RAPPORT_PAGE_CACHE=False):
+            assert page == _page(client, url)
+
+
 def test_the_worker_extending_one_pairs_schedule_rebuilds_that_pair_alone(
     cast: Cast, html_cache: list[str], facts_read: list[set[int]]
 ) -> None:

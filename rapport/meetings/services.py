@@ -1019,7 +1019,9 @@ def _keep_rejected(current: Note, *, author: Person, body: str, base_version: in
     return NoteConflict(current=current, rejected_body=body, copy=copy)
 
 
-@versions.bumps
+# Notes move nobody's version (no `@versions.bumps`): the meeting page reads them on each visit
+# and no kept page or fragment shows them. A note autosaved every few seconds during a 1:1 so
+# leaves both people's kept pages and polled agendas as they are (tests/test_page_cache.py).
 def note_save(
     *,
     meeting: Meeting,
@@ -1085,7 +1087,6 @@ class Resolution:
     conflicts_left: int
 
 
-@versions.bumps
 def note_conflict_resolve(
     *, copy: NoteConflictCopy, by: Person, body: str | None, seen_version: int
 ) -> Resolution:
