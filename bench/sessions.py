@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
 from rapport.people import selectors, services, totp
@@ -19,7 +20,7 @@ def session_cookie(person: Person) -> str:
         secret = totp.new_secret()
         code = totp.code_at(secret, totp.step_at(timezone.now()))
         services.second_factor_enrol(person=person, by=person, secret=secret, code=code)
-    session = SessionStore()
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(person.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = person.get_session_auth_hash()

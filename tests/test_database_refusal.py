@@ -8,6 +8,7 @@ import json
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import OperationalError, ProgrammingError
 from django.test import Client
 from django.urls import reverse
@@ -117,6 +118,9 @@ def test_health_answers_503_while_the_database_cannot_be_reached() -> None:
 
 
 GONE = OperationalError("server closed the connection unexpectedly")
+# The session engine's lookup (settings.SESSION_ENGINE: the shared cache, then the database;
+# with the default database cache both are the database).
+SESSION_LOAD = f"{django_settings.SESSION_ENGINE}.SessionStore.load"
 
 
 def test_a_refusal_before_the_view_runs_is_still_answered_503_to_the_notes_script(
@@ -125,7 +129,7 @@ def test_a_refusal_before_the_view_runs_is_still_answered_503_to_the_notes_scrip
     # A PostgreSQL restart or an unreadable SQLite file fails the session lookup, in a middleware,
     # before any view: the 500 handler gives the same 503 (the drills saw HTML 500s here).
     client = signed_in(cast)
-    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=GONE):
+    with mock.patch(SESSION_LOAD, side_effect=GONE):
         response = client.post(save_url(cast), {"body": "kept on the device", "version": 0})
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -134,7 +138,7 @@ def test_a_refusal_before_the_view_runs_is_still_answered_503_to_the_notes_scrip
 
 def test_a_page_whose_session_lookup_fails_still_gets_the_ordinary_500(cast: Cast) -> None:
     client = signed_in(cast)
-    with mock.patch("django.contrib.sessions.backends.db.SessionStore.load", side_effect=GONE):
+    with mock.patch(SESSION_LOAD, side_effect=GONE):
         response = client.get(reverse("home"))
     assert response.status_code == 500
     assert "Retry-After" not in response

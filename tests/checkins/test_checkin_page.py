@@ -130,7 +130,8 @@ def test_the_check_in_page_makes_the_same_queries_with_a_long_history(cast: Cast
                 workload=3,
             )
 
-    # session, person, meeting, check-in, navigation
+    # person, meeting, check-in, navigation (the session comes from the shared cache, in tests
+    # the process's memory)
     assert_queries_do_not_grow(
-        lambda: count_queries(lambda: client.get(url(cast))), more_checkins, pinned=5
+        lambda: count_queries(lambda: client.get(url(cast))), more_checkins, pinned=4
     )

@@ -197,5 +197,5 @@ def test_the_team_section_makes_the_same_queries_for_3_or_30_reports(cast: Cast)
     assert_queries_do_not_grow(
         lambda: count_queries(lambda: client.get(reverse("meetings:my_actions"))),
         grow,
-        pinned=7,
+        pinned=6,
     )

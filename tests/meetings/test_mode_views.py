@@ -409,7 +409,7 @@ def _team_of(cast: Cast) -> int:
 # the open conversations, the active goals' fresh obstacles and the goals that invite a stretch.
 # The meeting page's context is shared (tests/meetings/test_meeting_page_queries.py lists it; the
 # check-in comes with the meeting).
-MODE_QUERIES = 29
+MODE_QUERIES = 28
 
 
 @pytest.mark.parametrize("viewer", ["manager", "report"])
@@ -439,7 +439,7 @@ def test_the_mode_page_makes_as_many_queries_for_a_team_of_30_and_50_past_meetin
 
 
 # The report's view reads no signals, card or prompts.
-REPORT_MODE_QUERIES = 11
+REPORT_MODE_QUERIES = 10
 
 
 def test_the_clock_fragment_and_the_summary_make_as_many_queries_with_a_long_history(
@@ -459,9 +459,10 @@ def test_the_clock_fragment_and_the_summary_make_as_many_queries_with_a_long_his
     )
 
 
-# The fragment: session, person, meeting, its segments (4); the summary (hundreds digit apart;
-# its notes in one query, as the viewer has no kept conflict copies).
-CLOCK_AND_SUMMARY = 400 + 9
+# The fragment: person, meeting, its segments (3; the session comes from the shared cache, in
+# tests the process's memory); the summary (hundreds digit apart; its notes in one query, as the
+# viewer has no kept conflict copies).
+CLOCK_AND_SUMMARY = 300 + 8
 
 
 def test_the_summary_shows_notes_questions_asked_and_the_points_left(cast: Cast) -> None:

@@ -5,7 +5,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX as CACHED
+from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django import Settings as SettingsWrapper
@@ -110,6 +116,46 @@ def test_signing_out_takes_a_post(cast: Cast, client: Client) -> None:
     client.force_login(cast.manager)
     assert client.get(reverse("logout")).status_code == 405
     assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def _session_tables_read(client: Client) -> list[str]:
+    """Signed in as the manager, the `django_session` queries of one page."""
+    with CaptureQueriesContext(connection) as read:
+        assert client.get(reverse("home")).context["user"].email == "mia@example.com"
+    return [query["sql"] for query in read.captured_queries if "django_session" in query["sql"]]
+
+
+def test_a_session_is_read_from_the_cache_and_from_the_database_once_the_cache_lost_it(
+    cast: Cast, client: Client
+) -> None:
+    # settings.SESSION_ENGINE: every signed-in request reads its session, from the shared cache.
+    sign_in(client, "mia@example.com", PASSWORD)
+    assert _session_tables_read(client) == [], "read from the cache"
+    cache.clear()
+    assert len(_session_tables_read(client)) == 1, "read from the database, still signed in"
+    assert _session_tables_read(client) == [], "and kept in the cache again"
+
+
+def test_signing_out_ends_the_session_in_the_cache_and_in_the_database(
+    cast: Cast, client: Client
+) -> None:
+    sign_in(client, "mia@example.com", PASSWORD)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.filter(session_key=key).exists() and cache.get(CACHED + key)
+    client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    assert cache.get(CACHED + key) is None
+    # Someone who kept the cookie is signed in no more.
+    kept = Client()
+    kept.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert kept.get(reverse("home")).status_code == 302
+
+
+def test_a_person_who_has_left_keeps_no_session_from_the_cache(cast: Cast, client: Client) -> None:
+    client.force_login(cast.report)
+    assert client.get(reverse("home")).status_code == 200
+    Person.objects.filter(pk=cast.report.pk).update(is_active=False)
     assert client.get(reverse("home")).status_code == 302
 
 

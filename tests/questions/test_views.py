@@ -181,9 +181,10 @@ def test_the_suggestions_fragment_makes_as_many_queries_with_a_long_history(
                 section="connection",
             )
 
-    # Session and person, the meeting, the context from the check-in, from talking points and
-    # from goals (obstacles and stalls), what was asked here, the fresh questions.
-    assert_queries_do_not_grow(measure, grow, pinned=8)
+    # The person, the meeting, the context from the check-in, from talking points and from goals
+    # (obstacles and stalls), what was asked here, the fresh questions. The session comes from
+    # the shared cache (in tests the process's memory).
+    assert_queries_do_not_grow(measure, grow, pinned=7)
 
 
 # --- Marking asked -----------------------------------------------------------------------
