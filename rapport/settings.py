@@ -275,8 +275,9 @@ RAPPORT_RETAIN_ENDED_PAIRS_YEARS = env.env_int(
 # Sessions are read from the shared cache (CACHES, sealed like every value there) and written
 # through to the database: every signed-in request reads its session, and a cache read skips
 # building an ORM query (about a tenth of a signed-in page's CPU). A session evicted from the
-# cache is read from the database again; signing out deletes both.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# cache is read from the database again; signing out deletes both (rapport/people/sessions.py:
+# Django's cached_db store, which a sign-out racing a read could leave alive in the cache).
+SESSION_ENGINE = "rapport.people.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -8,7 +8,7 @@ import json
 from unittest import mock
 
 import pytest
-from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import OperationalError, ProgrammingError
 from django.test import Client
 from django.urls import reverse
@@ -118,9 +118,10 @@ def test_health_answers_503_while_the_database_cannot_be_reached() -> None:
 
 
 GONE = OperationalError("server closed the connection unexpectedly")
-# The session engine's lookup (settings.SESSION_ENGINE: the shared cache, then the database;
-# with the default database cache both are the database).
-SESSION_LOAD = f"{django_settings.SESSION_ENGINE}.SessionStore.load"
+# The session's row, read when the shared cache does not have the session (settings
+# SESSION_ENGINE). With the default database cache, the cache's read fails too and is taken
+# for a miss.
+SESSION_ROW = "rapport.people.sessions.SessionStore._get_session_from_db"
 
 
 def test_a_refusal_before_the_view_runs_is_still_answered_503_to_the_notes_script(
@@ -129,7 +130,8 @@ def test_a_refusal_before_the_view_runs_is_still_answered_503_to_the_notes_scrip
     # A PostgreSQL restart or an unreadable SQLite file fails the session lookup, in a middleware,
     # before any view: the 500 handler gives the same 503 (the drills saw HTML 500s here).
     client = signed_in(cast)
-    with mock.patch(SESSION_LOAD, side_effect=GONE):
+    cache.clear()
+    with mock.patch(SESSION_ROW, side_effect=GONE):
         response = client.post(save_url(cast), {"body": "kept on the device", "version": 0})
     assert response.status_code == 503
     assert response["Retry-After"] == "5"
@@ -138,7 +140,8 @@ def test_a_refusal_before_the_view_runs_is_still_answered_503_to_the_notes_scrip
 
 def test_a_page_whose_session_lookup_fails_still_gets_the_ordinary_500(cast: Cast) -> None:
     client = signed_in(cast)
-    with mock.patch(SESSION_LOAD, side_effect=GONE):
+    cache.clear()
+    with mock.patch(SESSION_ROW, side_effect=GONE):
         response = client.get(reverse("home"))
     assert response.status_code == 500
     assert "Retry-After" not in response

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import re
+import typing
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,6 +19,7 @@ from django.utils import timezone
 from pytest_django import Settings as SettingsWrapper
 
 from rapport.people.models import LoginFailure, Person
+from rapport.people.sessions import SessionStore
 from tests.cast import PASSWORD, Cast
 
 THROTTLED = "Too many sign-in attempts"
@@ -133,7 +136,8 @@ def test_a_session_is_read_from_the_cache_and_from_the_database_once_the_cache_l
     sign_in(client, "mia@example.com", PASSWORD)
     assert _session_tables_read(client) == [], "read from the cache"
     cache.clear()
-    assert len(_session_tables_read(client)) == 1, "read from the database, still signed in"
+    # Its row, then whether it is still there (a sign-out may have come between the two).
+    assert len(_session_tables_read(client)) == 2, "read from the database, still signed in"
     assert _session_tables_read(client) == [], "and kept in the cache again"
 
 
@@ -152,7 +156,44 @@ def test_signing_out_ends_the_session_in_the_cache_and_in_the_database(
     assert kept.get(reverse("home")).status_code == 302
 
 
-def test_a_person_who_has_left_keeps_no_session_from_the_cache(cast: Cast, client: Client) -> None:
+def test_a_sign_out_while_another_request_reads_the_session_leaves_it_nowhere(
+    cast: Cast, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A review found it in Django's cached_db store: a request that missed the cache read the
+    # row, a sign-out with the same cookie deleted the row and the entry, and the request then
+    # put the session back in the cache, alive for whoever kept the cookie until it expired.
+    sign_in(client, "mia@example.com", PASSWORD)
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    cache.clear()
+    other = Client()
+    other.cookies[settings.SESSION_COOKIE_NAME] = key
+    # Unbound, it takes the store (typed as the store's attribute, without it).
+    read = typing.cast(Callable[[SessionStore], Any], SessionStore._get_session_from_db)
+    signed_out: list[int] = []
+
+    def read_then_sign_out(store: SessionStore) -> Any:
+        row = read(store)
+        if not signed_out:  # once: the sign-out's own request reads the row too
+            signed_out.append(0)
+            signed_out[0] = other.post(reverse("logout")).status_code
+        return row
+
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", read_then_sign_out)
+    during = client.get(reverse("home"))
+    assert signed_out == [302]
+    assert not Session.objects.filter(session_key=key).exists()
+    assert cache.get(CACHED + key) is None, "the session was put back in the cache"
+    kept = Client()
+    kept.cookies[settings.SESSION_COOKIE_NAME] = key
+    assert kept.get(reverse("home")).status_code == 302
+    # The request that read the row is answered as signed out too: its session ended.
+    assert during.status_code == 302
+
+
+def test_a_person_who_has_left_is_signed_out_though_their_session_is_in_the_cache(
+    cast: Cast, client: Client
+) -> None:
+    # The person is read from the database on every request, their session from the cache.
     client.force_login(cast.report)
     assert client.get(reverse("home")).status_code == 200
     Person.objects.filter(pk=cast.report.pk).update(is_active=False)
