@@ -122,7 +122,7 @@ def test_signing_out_takes_a_post(cast: Cast, client: Client) -> None:
     assert client.get(reverse("home")).status_code == 302
 
 
-def _session_tables_read(client: Client) -> list[str]:
+def _session_queries(client: Client) -> list[str]:
     """Signed in as the manager, the `django_session` queries of one page."""
     with CaptureQueriesContext(connection) as read:
         assert client.get(reverse("home")).context["user"].email == "mia@example.com"
@@ -134,11 +134,11 @@ def test_a_session_is_read_from_the_cache_and_from_the_database_once_the_cache_l
 ) -> None:
     # settings.SESSION_ENGINE: every signed-in request reads its session, from the shared cache.
     sign_in(client, "mia@example.com", PASSWORD)
-    assert _session_tables_read(client) == [], "read from the cache"
+    assert _session_queries(client) == [], "read from the cache"
     cache.clear()
     # Its row, then whether it is still there (a sign-out may have come between the two).
-    assert len(_session_tables_read(client)) == 2, "read from the database, still signed in"
-    assert _session_tables_read(client) == [], "and kept in the cache again"
+    assert len(_session_queries(client)) == 2, "read from the database, still signed in"
+    assert _session_queries(client) == [], "and kept in the cache again"
 
 
 def test_signing_out_ends_the_session_in_the_cache_and_in_the_database(
